@@ -1,0 +1,83 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDependencies } from './http/app-dependencies.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { adminProviderRoutes } from './http/routes/admin-provider-routes.js';
+import { assetRoutes } from './http/routes/asset-routes.js';
+import { generationRoutes } from './http/routes/generation-routes.js';
+import { healthRoutes } from './http/routes/health-routes.js';
+import { modelRoutes } from './http/routes/model-routes.js';
+import { openAiImageRoutes } from './http/routes/openai-image-routes.js';
+import { openAiVideoRoutes } from './http/routes/openai-video-routes.js';
+import { providerWebhookRoutes } from './http/routes/provider-webhook-routes.js';
+import { uploadRoutes } from './http/routes/upload-routes.js';
+
+/**
+ * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
+ * so tests can `inject()` requests or listen on port 0.
+ */
+export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: dependencies.logger as FastifyBaseLogger,
+    // Per-request lines go out at debug level (onResponse below); info stays readable in production.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
+    },
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the API; plain JSON.stringify keeps serialisation cheap.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Switchyard',
+        version: '0.1.0',
+        description: 'One API for image and video generation across providers: durable jobs, routing, fallback and canary rollouts.',
+      },
+      tags: [
+        { name: 'generations', description: 'Native generation jobs' },
+        { name: 'assets', description: 'Uploads and generated files' },
+        { name: 'models', description: 'Catalog and estimates' },
+        { name: 'openai', description: 'OpenAI Images/Videos compatible routes' },
+        { name: 'providers', description: 'Provider callbacks' },
+        { name: 'operations', description: 'Health and readiness' },
+        { name: 'admin', description: 'Admin API (Authorization: Bearer SWITCHYARD_ADMIN_KEY)' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.withTypeProvider<ZodTypeProvider>().get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(multipart, {
+    limits: { fileSize: dependencies.config.uploads.maxBytes, files: 1, fields: 20, parts: 25 },
+    throwFileSizeLimit: true,
+  });
+  await app.register(healthRoutes(dependencies));
+  await app.register(generationRoutes(dependencies));
+  await app.register(uploadRoutes(dependencies));
+  await app.register(assetRoutes(dependencies));
+  await app.register(modelRoutes(dependencies));
+  await app.register(openAiImageRoutes(dependencies));
+  await app.register(openAiVideoRoutes(dependencies));
+  await app.register(providerWebhookRoutes(dependencies));
+  await app.register(adminProviderRoutes(dependencies));
+  return app;
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { createId } from '../core/create-id.js';
+import { GatewayError, NotFoundError } from '../core/errors/index.js';
+import type { Database } from '../store/database.js';
+import { sniffMedia } from './sniff-media.js';
+
+/** A stored file: an upload or a job output. */
+export interface Asset {
+  id: string;
+  purpose: 'upload' | 'output';
+  mimeType: string;
+  bytes: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  durationSeconds: number | null;
+  generationId: string | null;
+  createdAt: Date;
+}
+
+const AssetRowSchema = z.object({
+  id: z.string(),
+  purpose: z.enum(['upload', 'output']),
+  mime_type: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  duration_seconds: z.number().nullable(),
+  storage_key: z.string(),
+  generation_id: z.string().nullable(),
+  created_at: z.coerce.date(),
+});
+
+export interface SaveAssetInput {
+  data: Buffer;
+  purpose: 'upload' | 'output';
+  generationId?: string;
+  /** MIME type claimed by the source; used only when sniffing cannot tell (never trusted over it). */
+  claimedMimeType?: string;
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+}
+
+/**
+ * Files on local disk under `<dataDir>/assets`, metadata in the database. The file is written
+ * (atomically, via rename) before its row exists, so a row always has a file.
+ */
+export class AssetStore {
+  private readonly root: string;
+
+  constructor(
+    private readonly database: Database,
+    dataDir: string,
+  ) {
+    this.root = path.resolve(dataDir, 'assets');
+  }
+
+  async save(input: SaveAssetInput): Promise<Asset> {
+    const sniffed = sniffMedia(input.data);
+    const mimeType = sniffed?.mimeType ?? input.claimedMimeType;
+    if (!mimeType) {
+      throw new GatewayError({ code: 'unsupported_media_type', message: 'The file is not a recognised image or video.', httpStatus: 415 });
+    }
+    const id = createId('asset');
+    const storageKey = `${id.slice(-2)}/${id}`;
+    const file = path.join(this.root, storageKey);
+    await mkdir(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, input.data);
+    await rename(temporary, file);
+    const sha256 = createHash('sha256').update(input.data).digest('hex');
+    const width = sniffed?.width ?? input.width ?? null;
+    const height = sniffed?.height ?? input.height ?? null;
+    try {
+      const { rows } = await this.database.query(
+        `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+        [id, input.purpose, mimeType, input.data.length, sha256, width, height, input.durationSeconds ?? null, storageKey, input.generationId ?? null],
+      );
+      return this.toAsset(rows[0]);
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Asset | undefined> {
+    const row = await this.row(id);
+    return row ? this.toAsset(row) : undefined;
+  }
+
+  /** Throws `asset_not_found` when missing. */
+  async require(id: string): Promise<Asset> {
+    const asset = await this.get(id);
+    if (!asset) throw new NotFoundError('asset', id);
+    return asset;
+  }
+
+  /** Opens the file for reading, optionally a byte range (inclusive end). */
+  async open(id: string, range?: { start: number; end: number }): Promise<Readable> {
+    const row = await this.row(id);
+    if (!row) throw new NotFoundError('asset', id);
+    return createReadStream(path.join(this.root, row.storage_key), range);
+  }
+
+  /** Reads a whole file into memory (inputs handed to providers). */
+  async read(id: string): Promise<{ data: Buffer; mimeType: string }> {
+    const row = await this.row(id);
+    if (!row) throw new NotFoundError('asset', id);
+    const chunks: Buffer[] = [];
+    for await (const chunk of createReadStream(path.join(this.root, row.storage_key))) chunks.push(chunk as Buffer);
+    return { data: Buffer.concat(chunks), mimeType: row.mime_type };
+  }
+
+  /** Deletes assets (outputs of a lost completion race). */
+  async delete(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const row = await this.row(id);
+      if (!row) continue;
+      await this.database.query('DELETE FROM assets WHERE id = $1', [id]);
+      await rm(path.join(this.root, row.storage_key), { force: true });
+    }
+  }
+
+  private async row(id: string): Promise<z.infer<typeof AssetRowSchema> | undefined> {
+    if (!/^asset_[0-9a-z]{26}$/.test(id)) return undefined;
+    const { rows } = await this.database.query('SELECT * FROM assets WHERE id = $1', [id]);
+    return rows[0] ? AssetRowSchema.parse(rows[0]) : undefined;
+  }
+
+  private toAsset(input: unknown): Asset {
+    const row = AssetRowSchema.parse(input);
+    return {
+      id: row.id,
+      purpose: row.purpose,
+      mimeType: row.mime_type,
+      bytes: row.bytes,
+      sha256: row.sha256,
+      width: row.width,
+      height: row.height,
+      durationSeconds: row.duration_seconds,
+      generationId: row.generation_id,
+      createdAt: row.created_at,
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import type { PriceRule } from '../core/price-rule.js';
+import type { ProviderUsage } from '../core/provider-adapter.js';
+
+/** The request facts a price depends on. */
+export interface PricedRequest {
+  n: number;
+  width?: number;
+  height?: number;
+  resolution?: string;
+  duration?: number;
+  quality?: string;
+}
+
+const defaultSide = 1024;
+
+function roundUsd(value: number): number {
+  return Math.round(value * 1_000_000) / 1_000_000;
+}
+
+function byResolution(
+  table: Record<string, number> | undefined,
+  resolution: string | undefined,
+): number | undefined {
+  return resolution === undefined ? undefined : table?.[resolution];
+}
+
+/** Estimated USD for a request under a price rule, before anything runs. */
+export function estimateCost(price: PriceRule, request: PricedRequest): number {
+  switch (price.type) {
+    case 'per_image': {
+      const size = request.width && request.height ? `${request.width}x${request.height}` : undefined;
+      const bySize = size === undefined ? undefined : price.bySize?.[size];
+      const byQuality = request.quality === undefined ? undefined : price.byQuality?.[request.quality];
+      const unit = bySize ?? byQuality ?? price.usd;
+      return roundUsd(unit * request.n);
+    }
+    case 'per_megapixel': {
+      const megapixels = Math.ceil(((request.width ?? defaultSide) * (request.height ?? defaultSide)) / 1_000_000);
+      return roundUsd(price.usd * Math.max(1, megapixels) * request.n);
+    }
+    case 'per_second': {
+      const unit = byResolution(price.byResolution, request.resolution) ?? price.usd;
+      return roundUsd(unit * (request.duration ?? 5) * request.n);
+    }
+    case 'per_video': {
+      const unit = byResolution(price.byResolution, request.resolution) ?? price.usd;
+      return roundUsd(unit * request.n);
+    }
+    case 'per_compute_second':
+      return roundUsd(price.usd * price.estimatedSecondsPerOutput * request.n);
+  }
+}
+
+/**
+ * Actual USD for a finished attempt: the provider's own figure when it reports one, otherwise
+ * the price rule applied to what was produced (compute seconds, video seconds, outputs).
+ */
+export function actualCost(
+  price: PriceRule,
+  request: PricedRequest,
+  usage: ProviderUsage | undefined,
+  outputCount: number,
+): number {
+  if (usage?.costUsd !== undefined) return roundUsd(usage.costUsd);
+  const produced = { ...request, n: Math.max(outputCount, 0) };
+  if (price.type === 'per_compute_second' && usage?.computeSeconds !== undefined) {
+    return roundUsd(price.usd * usage.computeSeconds);
+  }
+  if (price.type === 'per_second' && usage?.videoSeconds !== undefined) {
+    return estimateCost(price, { ...produced, n: 1, duration: usage.videoSeconds });
+  }
+  return estimateCost(price, produced);
+}

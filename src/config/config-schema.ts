@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/** Identifier of a provider instance: lower case, digits, `-` and `_`. */
+export const ProviderIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower case letters, digits, - or _');
+
+/**
+ * The part of a provider entry every type shares. Each provider type validates the rest of
+ * its entry with its own schema (see `src/providers/registry.ts`).
+ */
+export const ProviderEntrySchema = z
+  .object({
+    /** Unique instance id (`simulator`, `sim-b`, `runware`). */
+    id: ProviderIdSchema,
+    /** Provider type (`simulator`, `runware`, `fal`, …). */
+    type: z.string().min(1),
+  })
+  .loose();
+
+export const JobsConfigSchema = z
+  .object({
+    /** Default per-job timeout. */
+    defaultTimeoutSeconds: z.number().int().min(5).default(900),
+    /** First delay between status polls. */
+    pollInitialMs: z.number().int().min(50).default(1000),
+    /** Longest delay between status polls (backoff cap). */
+    pollMaxMs: z.number().int().min(100).default(30_000),
+    /** Longest a single provider call (submit/status) may take. */
+    providerCallTimeoutMs: z.number().int().min(100).default(60_000),
+    /** Jobs one process works on at once per queue. */
+    workerConcurrency: z.number().int().min(1).max(1000).default(32),
+    /** Rounds of retrying every candidate when all failed with retryable errors. */
+    maxSubmitRounds: z.number().int().min(1).max(20).default(3),
+    /** How often idle workers look for new work (pg-boss polling). */
+    queuePollingIntervalSeconds: z.number().min(0.5).default(0.5),
+    /** A claimed queue job not finished in this time is retried by another worker. */
+    leaseSeconds: z.number().int().min(5).default(120),
+    /** How often expired leases are released and deadlines enforced. */
+    maintenanceIntervalSeconds: z.number().int().min(1).default(30),
+  })
+  .strict();
+
+export const WebhooksConfigSchema = z
+  .object({
+    /** Standard Webhooks secret (`whsec_…`); generated and stored when absent. */
+    secret: z.string().min(16).optional(),
+    /** Allow webhook targets on loopback/private networks (tests, trusted LANs). */
+    allowPrivateTargets: z.boolean().default(false),
+    /** Per-delivery timeout. */
+    timeoutMs: z.number().int().min(100).default(10_000),
+    /** Delivery retries (exponential backoff; 13 covers more than 24 hours). */
+    retryLimit: z.number().int().min(0).max(30).default(13),
+    /** Base retry delay in seconds (doubles each retry, with jitter). */
+    retryDelaySeconds: z.number().int().min(1).default(10),
+  })
+  .strict();
+
+export const UploadsConfigSchema = z
+  .object({
+    /** Largest accepted upload. */
+    maxBytes: z.number().int().min(1024).default(20 * 1024 * 1024),
+  })
+  .strict();
+
+export const DownloadsConfigSchema = z
+  .object({
+    /** Largest file downloaded from a provider or an input URL. */
+    maxBytes: z.number().int().min(1024).default(512 * 1024 * 1024),
+    /** Per-download timeout. */
+    timeoutMs: z.number().int().min(100).default(120_000),
+    /**
+     * Hosts (`host` or `host:port`) allowed even though they resolve to private or loopback
+     * addresses — e.g. a provider fake on 127.0.0.1 in tests. Configured provider base URLs
+     * are added automatically.
+     */
+    allowedPrivateHosts: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const OpenAiCompatConfigSchema = z
+  .object({
+    /** Maps OpenAI model names to catalog keys (`{"dall-e-3": "flux-dev"}`). */
+    modelAliases: z.record(z.string(), z.string()).default({}),
+    /** Model used when an OpenAI-style image request names none. */
+    defaultImageModel: z.string().default('sim-image'),
+    /** Model used when an OpenAI-style video request names none. */
+    defaultVideoModel: z.string().default('sim-video'),
+    /** How long the synchronous images route waits for the job. */
+    imageWaitSeconds: z.number().int().min(1).max(3600).default(300),
+  })
+  .strict();
+
+/** The whole configuration, after env and file are merged. */
+export const ConfigSchema = z
+  .object({
+    /** HTTP port (`PORT`). */
+    port: z.number().int().min(0).max(65535).default(8787),
+    /** Bind address (`HOST`). */
+    host: z.string().default('0.0.0.0'),
+    /** Public base URL used in asset links and provider callbacks (`SWITCHYARD_PUBLIC_URL`). */
+    publicUrl: z.url().optional(),
+    /** Embedded data (`SWITCHYARD_DATA_DIR`). */
+    dataDir: z.string().default('./data'),
+    /** PostgreSQL URL (`DATABASE_URL`); absent means embedded PGlite. */
+    databaseUrl: z.string().optional(),
+    /** PostgreSQL pool size. */
+    databasePoolSize: z.number().int().min(2).max(200).default(20),
+    /** Admin API key (`SWITCHYARD_ADMIN_KEY`); absent disables `/admin`. */
+    adminKey: z.string().min(8).optional(),
+    /** pino level (`LOG_LEVEL`). */
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Provider instances. */
+    providers: z.array(ProviderEntrySchema).optional(),
+    jobs: JobsConfigSchema.default(JobsConfigSchema.parse({})),
+    webhooks: WebhooksConfigSchema.default(WebhooksConfigSchema.parse({})),
+    uploads: UploadsConfigSchema.default(UploadsConfigSchema.parse({})),
+    downloads: DownloadsConfigSchema.default(DownloadsConfigSchema.parse({})),
+    openai: OpenAiCompatConfigSchema.default(OpenAiCompatConfigSchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type ProviderEntry = z.infer<typeof ProviderEntrySchema>;

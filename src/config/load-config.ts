@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigSchema, type Config } from './config-schema.js';
+
+/** Start-up stops with this error; its message names the offending field. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Renders zod issues as `path.to.field: message` lines. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string {
+  return issues
+    .map((issue) => {
+      const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      return `  ${field || '(root)'}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+function numberFromEnv(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new ConfigError(`Invalid configuration:\n  ${name}: not a number ('${value}')`);
+  return parsed;
+}
+
+async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read SWITCHYARD_CONFIG file ${file}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`Cannot parse ${file}: ${(error as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`${file} must contain an object at the top level`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Loads configuration: the optional file named by `SWITCHYARD_CONFIG` (JSON or YAML), then
+ * environment variables on top. This is the only module that reads `process.env` for the
+ * gateway itself; provider keys are read by the provider registry through `env` passed here.
+ */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const file = env.SWITCHYARD_CONFIG ? await readConfigFile(path.resolve(env.SWITCHYARD_CONFIG)) : {};
+  const merged: Record<string, unknown> = { ...file };
+  const overrides: Record<string, unknown> = {
+    port: numberFromEnv(env.PORT, 'PORT'),
+    host: env.HOST || undefined,
+    publicUrl: env.SWITCHYARD_PUBLIC_URL || undefined,
+    dataDir: env.SWITCHYARD_DATA_DIR || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    adminKey: env.SWITCHYARD_ADMIN_KEY || undefined,
+    logLevel: env.LOG_LEVEL || undefined,
+  };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
+  if (env.SWITCHYARD_WEBHOOK_SECRET) {
+    merged.webhooks = { ...(merged.webhooks as object | undefined), secret: env.SWITCHYARD_WEBHOOK_SECRET };
+  }
+  return parseConfig(merged);
+}
+
+/** Validates an already-merged config object. */
+export function parseConfig(input: unknown): Config {
+  const result = ConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(result.error.issues)}`);
+  return result.data;
+}

@@ -1,0 +1,10 @@
+export { GatewayError, type ErrorDetails, type GatewayErrorOptions } from './gateway-error.js';
+export { ValidationError } from './validation-error.js';
+export { NotFoundError } from './not-found-error.js';
+export { ConflictError } from './conflict-error.js';
+export { UnauthorizedError } from './unauthorized-error.js';
+export { UnsupportedParameterError } from './unsupported-parameter-error.js';
+export { ProviderError, ProviderErrorCode, type ProviderErrorOptions } from './provider-error.js';
+export { ServiceUnavailableError } from './service-unavailable-error.js';
+export { SsrfBlockedError } from './ssrf-blocked-error.js';
+export { WebhookVerificationError } from './webhook-verification-error.js';

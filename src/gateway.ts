@@ -1,0 +1,178 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { AssetStore } from './assets/asset-store.js';
+import type { Config } from './config/config-schema.js';
+import { JobEngine } from './jobs/job-engine.js';
+import type { JobEngineContext } from './jobs/job-engine-context.js';
+import { JobEvents } from './jobs/job-events.js';
+import { CompositeJobObserver } from './jobs/job-observer.js';
+import { JobQueue } from './jobs/job-queue.js';
+import { JobService } from './jobs/job-service.js';
+import { InputImageResolver } from './jobs/input-image-resolver.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { loadProviders } from './providers/load-providers.js';
+import type { ProviderFactory } from './providers/provider-factory.js';
+import { ProviderAdmin } from './providers/provider-admin.js';
+import type { ProviderInstances } from './providers/provider-instances.js';
+import { providerFactories } from './providers/registry.js';
+import { Router } from './routing/router.js';
+import { SsrfGuard } from './security/ssrf-guard.js';
+import { loadWebhookSecret } from './webhooks/load-webhook-secret.js';
+import type { Database } from './store/database.js';
+import { openDatabase } from './store/open-database.js';
+import { runMigrations } from './store/run-migrations.js';
+import { GenerationRepository } from './store/repositories/generation-repository.js';
+import { InboundWebhookHandler } from './webhooks/inbound-webhook-handler.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+
+export interface GatewayOptions {
+  /** Environment for provider keys (defaults to `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** pg-boss schema (tests isolate runs with their own). */
+  queueSchema?: string;
+  /** Run queue workers in this process (default true). */
+  runWorkers?: boolean;
+  /** Provider types (tests may add fakes). */
+  factories?: readonly ProviderFactory[];
+  now?: () => number;
+}
+
+/** A wired gateway: HTTP app, job engine, queue and database. */
+export interface Gateway {
+  config: Config;
+  app: FastifyInstance;
+  database: Database;
+  jobs: JobService;
+  engine: JobEngine;
+  queue: JobQueue;
+  instances: ProviderInstances;
+  logger: Logger;
+  context: JobEngineContext;
+  /** Starts listening; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Graceful stop: HTTP, workers (in-flight messages are released for retry), database. */
+  close(): Promise<void>;
+}
+
+/** Builds and starts everything but the HTTP listener. */
+export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const now = options.now ?? Date.now;
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.databasePoolSize });
+  try {
+    const applied = await runMigrations(database);
+    if (applied.length) logger.info({ applied }, 'database migrated');
+
+    const downloadGuard = new SsrfGuard({ allowedPrivateHosts: config.downloads.allowedPrivateHosts });
+    const webhookGuard = new SsrfGuard({ allowPrivate: config.webhooks.allowPrivateTargets });
+    const fetchContext = { guard: downloadGuard, maxBytes: config.downloads.maxBytes, timeoutMs: config.downloads.timeoutMs };
+    const { instances, summary } = loadProviders(config.providers, { database, fetchContext, env: options.env ?? process.env, now }, options.factories ?? providerFactories);
+    for (const line of summary) logger.info(line);
+    logger.info(`provider chain: ${instances.list().filter((instance) => instance.enabled).map((instance) => instance.adapter.id).join(' → ')}`);
+
+    let publicUrl = config.publicUrl?.replace(/\/+$/, '');
+    let localUrl = `http://localhost:${config.port}`;
+    const webhookSecret = await loadWebhookSecret(database, config.webhooks.secret, logger);
+    const shutdown = new AbortController();
+    const queue = new JobQueue({
+      database,
+      pollingIntervalSeconds: config.jobs.queuePollingIntervalSeconds,
+      leaseSeconds: config.jobs.leaseSeconds,
+      maintenanceIntervalSeconds: config.jobs.maintenanceIntervalSeconds,
+      schema: options.queueSchema,
+      webhookRetryLimit: config.webhooks.retryLimit,
+      webhookRetryDelaySeconds: config.webhooks.retryDelaySeconds,
+      onError: (error) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'queue error'),
+    });
+    const assets = new AssetStore(database, config.dataDir === 'memory://' ? '.' : config.dataDir);
+    const repository = new GenerationRepository(database);
+    const events = new JobEvents(database);
+    const router = new Router(instances);
+    const observer = new CompositeJobObserver([], (error) => logger.error({ error }, 'job observer failed'));
+    const images = new InputImageResolver(assets, fetchContext, () => publicUrl);
+    const context: JobEngineContext = {
+      database,
+      repository,
+      queue,
+      events,
+      instances,
+      router,
+      assets,
+      images,
+      fetchContext,
+      jobsConfig: config.jobs,
+      logger,
+      observer,
+      shutdown: shutdown.signal,
+      publicUrl: () => publicUrl,
+      now,
+    };
+    const webhooks = new WebhookDispatcher(context, { guard: webhookGuard, secret: () => webhookSecret, timeoutMs: config.webhooks.timeoutMs, baseUrl: () => publicUrl ?? localUrl });
+    const engine = new JobEngine(context, webhooks);
+    const jobs = new JobService(context, webhookGuard);
+    const providerAdmin = new ProviderAdmin(database, instances, logger);
+    const app = await buildApp({
+      config,
+      logger,
+      jobs,
+      assets,
+      instances,
+      router,
+      providerAdmin,
+      inboundWebhooks: new InboundWebhookHandler(context, engine.completion),
+      readiness: {
+        async check() {
+          const checks: Record<string, { ok: boolean; error?: string }> = {};
+          try {
+            await database.query('SELECT 1');
+            checks.database = { ok: true };
+          } catch (error) {
+            checks.database = { ok: false, error: (error as Error).message };
+          }
+          checks.workers = engine.running || options.runWorkers === false ? { ok: true } : { ok: false, error: 'workers not running' };
+          return { ok: Object.values(checks).every((check) => check.ok), checks };
+        },
+      },
+    });
+
+    await queue.start();
+    await events.start();
+    await providerAdmin.start();
+    if (options.runWorkers !== false) await engine.start();
+
+    let closed = false;
+    return {
+      config,
+      app,
+      database,
+      jobs,
+      engine,
+      queue,
+      instances,
+      logger,
+      context,
+      async listen() {
+        const address = await app.listen({ port: config.port, host: config.host });
+        const port = new URL(address).port;
+        localUrl = `http://localhost:${port}`;
+        return `http://127.0.0.1:${port}`;
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        shutdown.abort();
+        await engine.stop();
+        await app.close();
+        await queue.stop();
+        await providerAdmin.stop();
+        await events.stop();
+        await database.close();
+        publicUrl = undefined;
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,25 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { GatewayError, UnauthorizedError } from '../core/errors/index.js';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/**
+ * A preHandler for `/admin` routes: `Authorization: Bearer <SWITCHYARD_ADMIN_KEY>`, compared in
+ * constant time (on digests, so lengths leak nothing).
+ */
+export function adminAuth(adminKey: string | undefined) {
+  const expected = adminKey ? digest(adminKey) : undefined;
+  return async (request: FastifyRequest): Promise<void> => {
+    if (!expected) {
+      throw new GatewayError({ code: 'admin_api_disabled', message: 'The admin API is disabled; set SWITCHYARD_ADMIN_KEY to enable it.', httpStatus: 403 });
+    }
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match?.[1] || !timingSafeEqual(digest(match[1].trim()), expected)) {
+      throw new UnauthorizedError('A valid admin key is required (Authorization: Bearer <SWITCHYARD_ADMIN_KEY>).');
+    }
+  };
+}

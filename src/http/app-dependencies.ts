@@ -1,0 +1,26 @@
+import type { AssetStore } from '../assets/asset-store.js';
+import type { Config } from '../config/config-schema.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { Logger } from '../observability/logger.js';
+import type { ProviderInstances } from '../providers/provider-instances.js';
+import type { Router } from '../routing/router.js';
+import type { InboundWebhookHandler } from '../webhooks/inbound-webhook-handler.js';
+import type { ProviderAdmin } from '../providers/provider-admin.js';
+
+/** Readiness: database reachable and workers running. */
+export interface ReadinessProbe {
+  check(): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string }> }>;
+}
+
+/** What the HTTP layer needs; `createGateway` builds it, tests may build their own. */
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  jobs: JobService;
+  assets: AssetStore;
+  instances: ProviderInstances;
+  router: Router;
+  inboundWebhooks: InboundWebhookHandler;
+  providerAdmin: ProviderAdmin;
+  readiness: ReadinessProbe;
+}

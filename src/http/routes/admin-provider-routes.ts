@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SimulatorAdapter } from '../../providers/simulator/simulator-adapter.js';
+import type { AppDependencies } from '../app-dependencies.js';
+import { adminAuth } from '../admin-auth.js';
+import { NotFoundError } from '../../core/errors/index.js';
+
+/**
+ * Admin: provider instances and simulator drills.
+ *
+ * @example
+ * curl -X PATCH localhost:8787/admin/providers/simulator -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY" \
+ *   -H 'content-type: application/json' -d '{"failureRate":0.5,"failureKinds":["rate_limited"]}'
+ */
+export function adminProviderRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+  const { instances, providerAdmin, config } = dependencies;
+  const describe = (id: string) => {
+    const instance = instances.get(id);
+    if (!instance) throw new NotFoundError('provider', id);
+    const { adapter } = instance;
+    return {
+      id: adapter.id,
+      type: adapter.type,
+      enabled: instance.enabled,
+      models: adapter.models.map((model) => model.modelKey),
+      profile: adapter instanceof SimulatorAdapter ? adapter.profile : undefined,
+    };
+  };
+  return async (app) => {
+    app.addHook('preHandler', adminAuth(config.adminKey));
+    app.get('/admin/providers', { schema: { tags: ['admin'], summary: 'List provider instances' } }, async () => ({
+      object: 'list',
+      data: instances.list().map((instance) => describe(instance.adapter.id)),
+    }));
+    app.get('/admin/providers/:id', { schema: { tags: ['admin'], summary: 'Describe a provider instance', params: z.object({ id: z.string() }) } }, async (request) => describe(request.params.id));
+    app.patch(
+      '/admin/providers/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: "Change a simulator's profile at runtime (drills)",
+          params: z.object({ id: z.string() }),
+          body: z.record(z.string(), z.unknown()),
+        },
+      },
+      async (request) => {
+        await providerAdmin.patchProfile(request.params.id, request.body);
+        return describe(request.params.id);
+      },
+    );
+  };
+}

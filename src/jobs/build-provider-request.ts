@@ -1,0 +1,32 @@
+import type { GenerationRequest } from '../core/generation-request.js';
+import type { ProviderRequest } from '../core/provider-adapter.js';
+import type { RoutingCandidate } from '../routing/routing-candidate.js';
+import type { InputImageResolver } from './input-image-resolver.js';
+
+/** The adapter-facing request for one candidate. */
+export function buildProviderRequest(
+  request: GenerationRequest,
+  candidate: RoutingCandidate,
+  images: InputImageResolver,
+): ProviderRequest {
+  const { parameters } = candidate;
+  return {
+    kind: request.kind,
+    task: request.task,
+    offering: candidate.offering,
+    prompt: request.prompt,
+    negativePrompt: request.negativePrompt,
+    inputImages: request.inputImages.map((reference) => images.resolve(reference)),
+    mask: request.mask ? images.resolve(request.mask) : undefined,
+    width: parameters.width,
+    height: parameters.height,
+    resolution: parameters.resolution,
+    aspectRatio: parameters.aspectRatio,
+    duration: parameters.duration,
+    n: request.n,
+    seed: request.seed,
+    quality: request.quality,
+    style: request.style,
+    user: request.user,
+  };
+}

@@ -1,0 +1,80 @@
+import type { AssetStore } from '../assets/asset-store.js';
+import { sniffMedia } from '../assets/sniff-media.js';
+import { GatewayError, ValidationError } from '../core/errors/index.js';
+import type { ImageInput } from '../core/provider-adapter.js';
+import type { SafeFetchContext } from '../providers/http/safe-fetch-context.js';
+import { downloadToBuffer } from '../security/safe-fetch.js';
+
+/**
+ * Turns request image references into what adapters need. Data URIs are stored as assets when
+ * the job is created (see `storeInlineImages`), so jobs only ever hold URLs and asset ids.
+ */
+export class InputImageResolver {
+  constructor(
+    private readonly assets: AssetStore,
+    private readonly fetchContext: SafeFetchContext,
+    private readonly publicUrl: () => string | undefined,
+  ) {}
+
+  /** Checks references at creation: asset ids exist, URLs pass the SSRF syntax check. */
+  async validate(references: readonly string[], field: string): Promise<void> {
+    for (const [index, reference] of references.entries()) {
+      if (reference.startsWith('asset_')) {
+        const asset = await this.assets.get(reference);
+        if (!asset) throw new ValidationError(`${field}[${index}]: no uploaded asset '${reference}'.`, { field, index }, 'asset_not_found');
+        if (!asset.mimeType.startsWith('image/')) {
+          throw new ValidationError(`${field}[${index}]: asset '${reference}' is not an image.`, { field, index });
+        }
+      } else if (/^https?:/i.test(reference)) {
+        this.fetchContext.guard.checkUrl(reference);
+      }
+    }
+  }
+
+  /** Replaces `data:image/…;base64,` references with stored asset ids. */
+  async storeInlineImages(references: readonly string[], field: string): Promise<string[]> {
+    const stored: string[] = [];
+    for (const [index, reference] of references.entries()) {
+      if (!reference.startsWith('data:')) {
+        stored.push(reference);
+        continue;
+      }
+      const match = /^data:image\/[a-z0-9.+-]+;base64,([a-z0-9+/=\s]+)$/i.exec(reference);
+      if (!match?.[1]) throw new ValidationError(`${field}[${index}]: only base64 data:image URIs are accepted.`, { field, index });
+      const data = Buffer.from(match[1], 'base64');
+      if (sniffMedia(data)?.kind !== 'image') {
+        throw new ValidationError(`${field}[${index}]: the data URI does not contain a PNG, JPEG, WebP or GIF image.`, { field, index });
+      }
+      const asset = await this.assets.save({ data, purpose: 'upload' });
+      stored.push(asset.id);
+    }
+    return stored;
+  }
+
+  /** The adapter-facing view of one reference. */
+  resolve(reference: string): ImageInput {
+    if (reference.startsWith('asset_')) {
+      const base = this.publicUrl();
+      return {
+        assetId: reference,
+        url: base ? `${base}/v1/assets/${reference}` : undefined,
+        read: () => this.assets.read(reference),
+      };
+    }
+    return {
+      url: reference,
+      read: async () => {
+        const { data } = await downloadToBuffer(reference, {
+          guard: this.fetchContext.guard,
+          maxBytes: this.fetchContext.maxBytes,
+          timeoutMs: this.fetchContext.timeoutMs,
+        });
+        const sniffed = sniffMedia(data);
+        if (sniffed?.kind !== 'image') {
+          throw new GatewayError({ code: 'invalid_input_image', message: `Input image ${new URL(reference).host} did not return an image.`, httpStatus: 400 });
+        }
+        return { data, mimeType: sniffed.mimeType };
+      },
+    };
+  }
+}

@@ -1,0 +1,205 @@
+import type { Asset } from '../assets/asset-store.js';
+import { actualCost } from '../catalog/estimate-cost.js';
+import { GatewayError } from '../core/errors/index.js';
+import type { Job, JobOutput } from '../core/job.js';
+import type { ProviderOutput, StatusResult } from '../core/provider-adapter.js';
+import { downloadToBuffer } from '../security/safe-fetch.js';
+import type { AttemptRecord } from '../store/repositories/generation-repository.js';
+import { finishJob } from './finish-job.js';
+import type { JobEngineContext } from './job-engine-context.js';
+import { pollDelayMs } from './poll-backoff.js';
+
+/** Where a status result came from; only polls schedule the next poll. */
+export type StatusSource = { type: 'poll'; poll: number } | { type: 'webhook' } | { type: 'immediate' };
+
+/**
+ * Applies a provider status to a job — the one path shared by polling, provider webhooks and
+ * synchronous providers, so they cannot disagree. Every terminal write is conditional: when a
+ * webhook and a poll race, exactly one wins and the loser's downloads are deleted.
+ */
+export class JobCompletion {
+  constructor(private readonly context: JobEngineContext) {}
+
+  async apply(job: Job, attempt: AttemptRecord, result: StatusResult, source: StatusSource): Promise<void> {
+    if (attempt.status !== 'submitted' || ['succeeded', 'failed', 'canceled'].includes(job.status)) return;
+    switch (result.status) {
+      case 'pending':
+        return this.pending(job, attempt, result, source);
+      case 'completed':
+        return this.completed(job, attempt, result, source);
+      case 'failed':
+        return this.failed(job, attempt, { code: result.code, message: result.message }, result.isRetryable);
+      case 'canceled':
+        await finishJob(this.context, job, 'canceled', null);
+        return;
+    }
+  }
+
+  /** Schedules the next poll for an attempt. */
+  async schedulePoll(job: Job, attempt: AttemptRecord, poll: number, retryAfterMs?: number): Promise<void> {
+    const adapter = this.context.instances.adapter(attempt.provider);
+    const webhooks = Boolean(this.context.publicUrl() && adapter?.parseWebhook);
+    const { pollInitialMs, pollMaxMs } = this.context.jobsConfig;
+    // With a callback on its way, polling is only a backstop.
+    const delay = pollDelayMs(poll, {
+      initialMs: webhooks ? pollInitialMs * 5 : pollInitialMs,
+      maxMs: pollMaxMs,
+      retryAfterMs,
+    });
+    const remaining = job.deadlineAt.getTime() - this.context.now();
+    await this.context.queue.sendPoll(
+      { jobId: job.id, attemptId: attempt.id, poll: poll + 1 },
+      { startAfterMs: Math.max(0, Math.min(delay, remaining + 1000)) },
+    );
+  }
+
+  private async pending(job: Job, attempt: AttemptRecord, result: Extract<StatusResult, { status: 'pending' }>, source: StatusSource): Promise<void> {
+    if (result.phase === 'running' || result.progress !== undefined) {
+      const changed = await this.context.repository.markRunning(job.id, result.progress ?? null);
+      if (changed && job.status !== 'running') {
+        await this.context.events.publish({ jobId: job.id, status: 'running' });
+        this.context.events.emitLocal({ jobId: job.id, status: 'running' });
+      }
+    }
+    if (source.type === 'poll') await this.schedulePoll(job, attempt, source.poll, result.retryAfterMs);
+  }
+
+  private async completed(job: Job, attempt: AttemptRecord, result: Extract<StatusResult, { status: 'completed' }>, source: StatusSource): Promise<void> {
+    const { context } = this;
+    let saved: Asset[];
+    try {
+      saved = await this.storeOutputs(job, result.outputs);
+    } catch (error) {
+      const gatewayError = error instanceof GatewayError ? error : undefined;
+      context.logger.warn({ jobId: job.id, error: (error as Error).message }, 'storing provider outputs failed');
+      if (gatewayError && !gatewayError.isRetryable) {
+        return this.failed(job, attempt, { code: gatewayError.code, message: gatewayError.message }, false);
+      }
+      // Transient download trouble: look again later; the provider still has the result.
+      if (source.type === 'poll') await this.schedulePoll(job, attempt, source.poll);
+      return;
+    }
+    if (saved.length === 0) {
+      return this.failed(job, attempt, { code: 'provider_bad_response', message: 'The provider reported success without any output.' }, true);
+    }
+    const outputs: JobOutput[] = saved.map((asset, index) => ({
+      assetId: asset.id,
+      mimeType: asset.mimeType,
+      bytes: asset.bytes,
+      width: asset.width ?? result.outputs[index]?.width,
+      height: asset.height ?? result.outputs[index]?.height,
+      durationSeconds: asset.durationSeconds ?? result.outputs[index]?.durationSeconds,
+    }));
+    const offering = context.instances
+      .adapter(attempt.provider)
+      ?.models.find((model) => model.providerModelId === attempt.providerModelId && model.modelKey === job.request.model);
+    const costUsd = offering
+      ? actualCost(offering.price, { ...job.request, duration: job.request.duration ?? outputs[0]?.durationSeconds }, result.usage, outputs.length)
+      : (result.usage?.costUsd ?? job.cost.estimatedUsd ?? 0);
+    const won = await context.database.transaction(async (transaction) => {
+      const updated = await context.repository.markSucceeded(transaction, {
+        generationId: job.id,
+        attemptId: attempt.id,
+        outputs,
+        costUsd,
+        warnings: result.warnings ?? [],
+      });
+      if (!updated) return false;
+      if (job.webhook) await context.queue.sendWebhook({ jobId: job.id }, transaction);
+      await context.events.publish({ jobId: job.id, status: 'succeeded' }, transaction);
+      return true;
+    });
+    if (!won) {
+      await context.assets.delete(saved.map((asset) => asset.id));
+      return;
+    }
+    context.events.emitLocal({ jobId: job.id, status: 'succeeded' });
+    if (job.webhook) context.queue.notify('webhook-deliver');
+    const latencyMs = context.now() - job.createdAt.getTime();
+    context.observer.attemptFinished({
+      jobId: job.id,
+      provider: attempt.provider,
+      model: job.request.model,
+      phase: 'result',
+      ok: true,
+      providerFault: false,
+      latencyMs: context.now() - (job.submittedAt ?? job.createdAt).getTime(),
+      costUsd,
+    });
+    context.observer.jobFinished({
+      jobId: job.id,
+      status: 'succeeded',
+      provider: attempt.provider,
+      model: job.request.model,
+      user: job.request.user,
+      latencyMs,
+      costUsd: (job.cost.actualUsd ?? 0) + costUsd,
+      outputs: outputs.length,
+    });
+    context.logger.info({ jobId: job.id, provider: attempt.provider, latencyMs, costUsd }, 'job succeeded');
+  }
+
+  /** An accepted attempt failed: resubmit elsewhere when allowed, else fail the job. */
+  private async failed(job: Job, attempt: AttemptRecord, error: { code: string; message: string }, isRetryable: boolean): Promise<void> {
+    const { context } = this;
+    context.observer.attemptFinished({
+      jobId: job.id,
+      provider: attempt.provider,
+      model: job.request.model,
+      phase: 'result',
+      ok: false,
+      errorCode: error.code,
+      providerFault: isRetryable,
+      latencyMs: context.now() - (job.submittedAt ?? job.createdAt).getTime(),
+    });
+    if (isRetryable && job.request.allowResubmit) {
+      const requeued = await context.database.transaction(async (transaction) => {
+        await context.repository.failAttempt(transaction, attempt.id, error);
+        const updated = await context.repository.requeue(transaction, job.id);
+        if (updated) await context.queue.sendSubmit({ jobId: job.id }, { executor: transaction });
+        return updated;
+      });
+      if (requeued) {
+        context.queue.notify('generation-submit');
+        context.logger.info({ jobId: job.id, provider: attempt.provider, error: error.code }, 'accepted job failed; resubmitting elsewhere');
+        return;
+      }
+    }
+    await finishJob(context, job, 'failed', error, (transaction) => context.repository.failAttempt(transaction, attempt.id, error));
+  }
+
+  private async storeOutputs(job: Job, outputs: readonly ProviderOutput[]): Promise<Asset[]> {
+    const saved: Asset[] = [];
+    try {
+      for (const output of outputs) {
+        const data =
+          output.type === 'bytes'
+            ? output.data
+            : (
+                await downloadToBuffer(output.url, {
+                  guard: this.context.fetchContext.guard,
+                  maxBytes: this.context.fetchContext.maxBytes,
+                  timeoutMs: this.context.fetchContext.timeoutMs,
+                  headers: output.headers,
+                  signal: this.context.shutdown,
+                })
+              ).data;
+        saved.push(
+          await this.context.assets.save({
+            data,
+            purpose: 'output',
+            generationId: job.id,
+            claimedMimeType: output.mimeType,
+            width: output.width,
+            height: output.height,
+            durationSeconds: output.durationSeconds,
+          }),
+        );
+      }
+    } catch (error) {
+      await this.context.assets.delete(saved.map((asset) => asset.id));
+      throw error;
+    }
+    return saved;
+  }
+}

@@ -1,0 +1,33 @@
+import type { AssetStore } from '../assets/asset-store.js';
+import type { Config } from '../config/config-schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { ProviderInstances } from '../providers/provider-instances.js';
+import type { SafeFetchContext } from '../providers/http/safe-fetch-context.js';
+import type { Router } from '../routing/router.js';
+import type { Database } from '../store/database.js';
+import type { GenerationRepository } from '../store/repositories/generation-repository.js';
+import type { InputImageResolver } from './input-image-resolver.js';
+import type { JobEvents } from './job-events.js';
+import type { CompositeJobObserver } from './job-observer.js';
+import type { JobQueue } from './job-queue.js';
+
+/** Everything the job engine's roles share. Built once in `createGateway`. */
+export interface JobEngineContext {
+  database: Database;
+  repository: GenerationRepository;
+  queue: JobQueue;
+  events: JobEvents;
+  instances: ProviderInstances;
+  router: Router;
+  assets: AssetStore;
+  images: InputImageResolver;
+  fetchContext: SafeFetchContext;
+  jobsConfig: Config['jobs'];
+  logger: Logger;
+  observer: CompositeJobObserver;
+  /** Aborted at shutdown: in-flight provider calls stop waiting. */
+  shutdown: AbortSignal;
+  /** Public base URL for provider callbacks (inbound webhooks), when configured. */
+  publicUrl: () => string | undefined;
+  now: () => number;
+}

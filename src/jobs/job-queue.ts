@@ -1,0 +1,176 @@
+import PgBoss from 'pg-boss';
+import type { Database, Queryable } from '../store/database.js';
+
+/** Queue names; one per kind of durable work. */
+export const QueueName = {
+  /** Route and submit a queued job to a provider. */
+  submit: 'generation-submit',
+  /** Ask the provider where an accepted job stands. */
+  poll: 'generation-poll',
+  /** POST a finished job to the client's webhook URL. */
+  webhook: 'webhook-deliver',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export interface SubmitMessage {
+  jobId: string;
+  /** Retry round when every candidate failed with retryable errors (0 first). */
+  round?: number;
+}
+export interface PollMessage {
+  jobId: string;
+  attemptId: string;
+  /** Poll number for this attempt (drives backoff). */
+  poll: number;
+}
+export interface WebhookMessage {
+  jobId: string;
+}
+
+export interface JobQueueOptions {
+  database: Database;
+  /** Idle workers look for work this often (new work in this process is picked up at once). */
+  pollingIntervalSeconds: number;
+  /** A claimed job not completed in this time is released to another worker. */
+  leaseSeconds: number;
+  /** How often pg-boss releases expired leases and archives. */
+  maintenanceIntervalSeconds: number;
+  /** pg-boss schema name (tests isolate with their own). */
+  schema?: string;
+  webhookRetryLimit: number;
+  webhookRetryDelaySeconds: number;
+  onError: (error: unknown) => void;
+}
+
+type Handler<Message> = (messages: { id: string; data: Message; retryCount: number; retryLimit: number }[]) => Promise<void>;
+
+/**
+ * The durable work queue, on pg-boss over the gateway's own database (PostgreSQL, or PGlite
+ * in-process). Messages are sent inside the same transaction as the job row they belong to,
+ * so a job is never stored without its work or vice versa. Claims are leases: a worker that
+ * dies leaves its message to be retried after `leaseSeconds`.
+ */
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private readonly workerIds = new Map<string, string[]>();
+
+  constructor(private readonly options: JobQueueOptions) {
+    const { database } = options;
+    this.boss = new PgBoss({
+      db: {
+        executeSql: (text: string, values?: unknown[]) =>
+          values && values.length > 0 ? database.query(text, values) : database.script(text),
+      },
+      schema: options.schema ?? 'pgboss',
+      supervise: true,
+      schedule: false,
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
+    } as PgBoss.ConstructorOptions);
+    this.boss.on('error', (error) => options.onError(error));
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+    const lease = this.options.leaseSeconds;
+    await this.boss.createQueue(QueueName.submit, {
+      name: QueueName.submit,
+      policy: 'standard',
+      retryLimit: 1000,
+      retryDelay: 1,
+      retryBackoff: true,
+      expireInSeconds: lease,
+    });
+    // `short` keeps at most one *waiting* poll per attempt: a duplicate chain cannot form.
+    await this.boss.createQueue(QueueName.poll, {
+      name: QueueName.poll,
+      policy: 'short',
+      retryLimit: 1000,
+      retryDelay: 1,
+      retryBackoff: true,
+      expireInSeconds: lease,
+    });
+    await this.boss.createQueue(QueueName.webhook, {
+      name: QueueName.webhook,
+      policy: 'standard',
+      retryLimit: this.options.webhookRetryLimit,
+      retryDelay: this.options.webhookRetryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: 120,
+      retentionMinutes: 60 * 24 * 7,
+    });
+  }
+
+  /** Enqueues a submission (in the caller's transaction when given). */
+  async sendSubmit(message: SubmitMessage, options: { executor?: Queryable; startAfterMs?: number } = {}): Promise<void> {
+    await this.send(QueueName.submit, message, options.executor, options.startAfterMs);
+  }
+
+  async sendPoll(message: PollMessage, options: { executor?: Queryable; startAfterMs?: number } = {}): Promise<void> {
+    await this.send(QueueName.poll, message, options.executor, options.startAfterMs, message.attemptId);
+  }
+
+  async sendWebhook(message: WebhookMessage, executor?: Queryable): Promise<void> {
+    await this.send(QueueName.webhook, message, executor);
+  }
+
+  /** Starts `count` workers on a queue, each claiming up to `batchSize` messages at a time. */
+  async work<Message extends object>(
+    name: QueueName,
+    options: { batchSize: number; workers: number },
+    handler: Handler<Message>,
+  ): Promise<void> {
+    const ids: string[] = [];
+    for (let index = 0; index < options.workers; index++) {
+      const id = await this.boss.work<Message>(
+        name,
+        { batchSize: options.batchSize, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds },
+        async (jobs) => {
+          await handler(
+            jobs.map((job) => ({ id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit })),
+          );
+        },
+      );
+      ids.push(id);
+    }
+    this.workerIds.set(name, ids);
+  }
+
+  /** Fails one claimed message so the queue retries it (with backoff) while its batch completes. */
+  async fail(name: QueueName, id: string, error: unknown): Promise<void> {
+    await this.boss.fail(name, id, { message: error instanceof Error ? error.message : String(error) });
+  }
+
+  /** Wakes this process's idle workers for a queue (work was just added here). */
+  notify(name: QueueName): void {
+    for (const id of this.workerIds.get(name) ?? []) this.boss.notifyWorker(id);
+  }
+
+  /** Runs pg-boss maintenance now (expired leases → retry); tests call it instead of sleeping. */
+  async maintain(): Promise<void> {
+    await (this.boss as unknown as { maintain: () => Promise<unknown> }).maintain();
+  }
+
+  /** Counts of waiting and active messages per queue (readiness, metrics). */
+  async depth(): Promise<Record<string, { queued: number; active: number }>> {
+    const result: Record<string, { queued: number; active: number }> = {};
+    for (const name of Object.values(QueueName)) {
+      const queued = await this.boss.getQueueSize(name);
+      const unfinished = await this.boss.getQueueSize(name, { before: 'completed' });
+      result[name] = { queued, active: unfinished - queued };
+    }
+    return result;
+  }
+
+  /** Stops claiming work; messages in progress are released for retry. */
+  async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    await this.boss.stop({ graceful: options.graceful ?? true, timeout: options.timeoutMs ?? 10_000, close: false, wait: true });
+  }
+
+  private async send(name: QueueName, data: object, executor?: Queryable, startAfterMs?: number, singletonKey?: string): Promise<void> {
+    const options: PgBoss.SendOptions & { db?: { executeSql: (text: string, values: unknown[]) => Promise<unknown> } } = {};
+    if (executor) options.db = { executeSql: (text, values) => executor.query(text, values) };
+    if (startAfterMs && startAfterMs > 0) options.startAfter = new Date(Date.now() + startAfterMs);
+    if (singletonKey) options.singletonKey = singletonKey;
+    await this.boss.send(name, data, options);
+  }
+}

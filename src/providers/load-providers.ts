@@ -1,0 +1,59 @@
+import type { ProviderEntry } from '../config/config-schema.js';
+import { ConfigError, formatIssues } from '../config/load-config.js';
+import type { ProviderFactory, ProviderRuntime } from './provider-factory.js';
+import { ProviderInstances } from './provider-instances.js';
+import { providerFactories } from './registry.js';
+
+/** Default when nothing is configured: one simulator serving `sim-image` and `sim-video`. */
+const defaultProviders: ProviderEntry[] = [{ id: 'simulator', type: 'simulator' }];
+
+export interface LoadedProviders {
+  instances: ProviderInstances;
+  /** One line per provider for the start-up log (never containing keys). */
+  summary: string[];
+}
+
+/**
+ * Builds provider instances from the config file's `providers` entries plus providers enabled
+ * by environment variables alone. Each entry is validated by its type's schema; a bad entry
+ * stops start-up with a message naming `providers[i].field`.
+ */
+export function loadProviders(
+  entries: readonly ProviderEntry[] | undefined,
+  runtime: ProviderRuntime,
+  factories: readonly ProviderFactory[] = providerFactories,
+): LoadedProviders {
+  const byType = new Map(factories.map((factory) => [factory.type, factory]));
+  const configured: { entry: Record<string, unknown>; label: string }[] = (entries ?? []).map((entry, index) => ({
+    entry,
+    label: `providers[${index}]`,
+  }));
+  const configuredTypes = new Set(configured.map(({ entry }) => String(entry.type)));
+  for (const factory of factories) {
+    if (configuredTypes.has(factory.type)) continue;
+    const fromEnvironment = factory.fromEnvironment?.(runtime.env);
+    if (fromEnvironment) configured.push({ entry: fromEnvironment, label: `environment (${factory.type})` });
+  }
+  if (configured.length === 0) {
+    for (const entry of defaultProviders) configured.push({ entry, label: 'default simulator' });
+  }
+
+  const adapters = configured.map(({ entry, label }) => {
+    const factory = byType.get(String(entry.type));
+    if (!factory) {
+      throw new ConfigError(
+        `Invalid configuration:\n  ${label}.type: unknown provider type '${String(entry.type)}' (known: ${[...byType.keys()].join(', ')})`,
+      );
+    }
+    const parsed = factory.configSchema.safeParse(entry);
+    if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(parsed.error.issues, label)}`);
+    const config = parsed.data as { id: string; type: string; enabled?: boolean };
+    return { adapter: factory.create(config, runtime), enabled: config.enabled !== false };
+  });
+  const instances = new ProviderInstances(adapters);
+  const summary = instances.list().map(({ adapter, enabled }) => {
+    const models = adapter.models.map((model) => model.modelKey).join(', ');
+    return `provider ${adapter.id} (${adapter.type})${enabled ? '' : ' [disabled]'}: ${models}`;
+  });
+  return { instances, summary };
+}

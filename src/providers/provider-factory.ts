@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { Database } from '../store/database.js';
+import type { ProviderAdapter } from '../core/provider-adapter.js';
+import type { SafeFetchContext } from './http/safe-fetch-context.js';
+
+/** What adapters may use from the gateway at construction time. */
+export interface ProviderRuntime {
+  /** The gateway database (the simulator keeps its ledger there). */
+  database: Database;
+  /** SSRF-checked HTTP access for downloads the adapter itself must make. */
+  fetchContext: SafeFetchContext;
+  /** Environment variables (API keys are read here, never logged). */
+  env: NodeJS.ProcessEnv;
+  /** Clock; tests may replace it. */
+  now: () => number;
+}
+
+/**
+ * One provider type: how to validate its config entry, how to build it from environment
+ * variables alone, and how to construct the adapter. `src/providers/registry.ts` lists them.
+ */
+export interface ProviderFactory<Config extends { id: string; type: string } = { id: string; type: string }> {
+  /** The `type` value in config (`simulator`, `runware`, …). */
+  readonly type: string;
+  /** Validates one `providers[]` entry of this type. */
+  readonly configSchema: z.ZodType<Config>;
+  /**
+   * Builds an entry from environment variables (e.g. `RUNWARE_API_KEY`), or undefined when the
+   * environment does not enable this provider.
+   */
+  fromEnvironment?(env: NodeJS.ProcessEnv): Record<string, unknown> | undefined;
+  /** Constructs the adapter. */
+  create(config: Config, runtime: ProviderRuntime): ProviderAdapter;
+}

@@ -1,0 +1,278 @@
+import type { Job, JobError, JobOutput, JobStatus } from '../../core/job.js';
+import type { GenerationRequest } from '../../core/generation-request.js';
+import type { JsonValue } from '../../core/provider-adapter.js';
+import type { Warning } from '../../core/warning.js';
+import type { Database, Queryable } from '../database.js';
+import { rowToJob, selectJobSql } from './generation-rows.js';
+
+const activeStatuses = `('queued', 'submitted', 'running')`;
+
+/** Fields of a new job. */
+export interface NewGeneration {
+  id: string;
+  request: GenerationRequest;
+  estimatedCostUsd: number | null;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  deadlineAt: Date;
+  regeneratedFrom?: string | null;
+}
+
+/** Filter and page for listings. */
+export interface GenerationListQuery {
+  user?: string;
+  status?: JobStatus;
+  limit: number;
+  /** Return jobs older than this id (ids sort by creation time). */
+  before?: string;
+}
+
+/** A stored attempt with its operation handle (not exposed through the API). */
+export interface AttemptRecord {
+  id: string;
+  generationId: string;
+  seq: number;
+  provider: string;
+  providerModelId: string;
+  providerJobId: string | null;
+  operation: JsonValue | null;
+  status: 'submitting' | 'submitted' | 'succeeded' | 'failed' | 'canceled';
+}
+
+interface AttemptRow {
+  id: string;
+  generation_id: string;
+  seq: number;
+  provider: string;
+  provider_model_id: string;
+  provider_job_id: string | null;
+  operation: JsonValue | null;
+  status: AttemptRecord['status'];
+}
+
+function toAttempt(row: AttemptRow): AttemptRecord {
+  return {
+    id: row.id,
+    generationId: row.generation_id,
+    seq: row.seq,
+    provider: row.provider,
+    providerModelId: row.provider_model_id,
+    providerJobId: row.provider_job_id,
+    operation: row.operation,
+    status: row.status,
+  };
+}
+
+/** Typed data access for jobs and their attempts. Every status change is conditional. */
+export class GenerationRepository {
+  constructor(private readonly database: Database) {}
+
+  /** Inserts a job; returns false when the idempotency key already exists. */
+  async insert(generation: NewGeneration, executor: Queryable = this.database): Promise<boolean> {
+    const { request } = generation;
+    const { rowCount } = await executor.query(
+      `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
+         idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from)
+       VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+      [
+        generation.id,
+        request.kind,
+        request.task,
+        request.model,
+        request.user ?? null,
+        JSON.stringify(request),
+        generation.estimatedCostUsd,
+        generation.idempotencyKey,
+        generation.requestHash,
+        request.webhookUrl ?? null,
+        request.webhookUrl ? 'pending' : null,
+        generation.deadlineAt,
+        generation.regeneratedFrom ?? null,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  async findByIdempotencyKey(key: string): Promise<{ id: string; requestHash: string | null } | undefined> {
+    const { rows } = await this.database.query<{ id: string; request_hash: string | null }>(
+      'SELECT id, request_hash FROM generations WHERE idempotency_key = $1',
+      [key],
+    );
+    return rows[0] ? { id: rows[0].id, requestHash: rows[0].request_hash } : undefined;
+  }
+
+  async get(id: string, executor: Queryable = this.database): Promise<Job | undefined> {
+    const { rows } = await executor.query(`${selectJobSql} WHERE g.id = $1`, [id]);
+    return rows[0] ? rowToJob(rows[0]) : undefined;
+  }
+
+  async list(query: GenerationListQuery): Promise<Job[]> {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    if (query.user) conditions.push(`g.user_id = $${params.push(query.user)}`);
+    if (query.status) conditions.push(`g.status = $${params.push(query.status)}`);
+    if (query.before) conditions.push(`g.id < $${params.push(query.before)}`);
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const { rows } = await this.database.query(
+      `${selectJobSql} ${where} ORDER BY g.id DESC LIMIT $${params.push(query.limit)}`,
+      params,
+    );
+    return rows.map(rowToJob);
+  }
+
+  /** Records an attempt before the provider call, so a crash leaves a trace. */
+  async insertAttempt(attempt: { id: string; generationId: string; provider: string; providerModelId: string }): Promise<number> {
+    const { rows } = await this.database.query<{ seq: number }>(
+      `INSERT INTO generation_attempts (id, generation_id, seq, provider, provider_model_id, status)
+       VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM generation_attempts WHERE generation_id = $2),
+               $3, $4, 'submitting')
+       RETURNING seq`,
+      [attempt.id, attempt.generationId, attempt.provider, attempt.providerModelId],
+    );
+    return rows[0]?.seq ?? 0;
+  }
+
+  async attempts(generationId: string): Promise<AttemptRecord[]> {
+    const { rows } = await this.database.query<AttemptRow>(
+      'SELECT * FROM generation_attempts WHERE generation_id = $1 ORDER BY seq',
+      [generationId],
+    );
+    return rows.map(toAttempt);
+  }
+
+  async attempt(attemptId: string): Promise<AttemptRecord | undefined> {
+    const { rows } = await this.database.query<AttemptRow>('SELECT * FROM generation_attempts WHERE id = $1', [attemptId]);
+    return rows[0] ? toAttempt(rows[0]) : undefined;
+  }
+
+  async attemptByProviderJob(provider: string, providerJobId: string): Promise<AttemptRecord | undefined> {
+    const { rows } = await this.database.query<AttemptRow>(
+      'SELECT * FROM generation_attempts WHERE provider = $1 AND provider_job_id = $2 ORDER BY started_at DESC LIMIT 1',
+      [provider, providerJobId],
+    );
+    return rows[0] ? toAttempt(rows[0]) : undefined;
+  }
+
+  /** The provider accepted the attempt: store its handle and move the job to `submitted`. */
+  async markSubmitted(
+    executor: Queryable,
+    input: { generationId: string; attemptId: string; provider: string; providerJobId: string; operation: JsonValue; warnings: Warning[] },
+  ): Promise<boolean> {
+    await executor.query(
+      `UPDATE generation_attempts SET status = 'submitted', provider_job_id = $2, operation = $3
+       WHERE id = $1 AND status = 'submitting'`,
+      [input.attemptId, input.providerJobId, JSON.stringify(input.operation)],
+    );
+    const { rowCount } = await executor.query(
+      `UPDATE generations SET status = 'submitted', provider = $2, submitted_at = COALESCE(submitted_at, now()),
+         warnings = warnings || $3::jsonb, updated_at = now()
+       WHERE id = $1 AND status = 'queued'`,
+      [input.generationId, input.provider, JSON.stringify(input.warnings)],
+    );
+    return rowCount === 1;
+  }
+
+  async failAttempt(executor: Queryable, attemptId: string, error: JobError, costUsd: number | null = null): Promise<void> {
+    await executor.query(
+      `UPDATE generation_attempts SET status = 'failed', ended_at = now(), error_code = $2,
+         error_message = $3, cost_usd = COALESCE($4, cost_usd)
+       WHERE id = $1 AND status IN ('submitting', 'submitted')`,
+      [attemptId, error.code, error.message.slice(0, 2000), costUsd],
+    );
+  }
+
+  /** Marks a job running (and its progress); a no-op once terminal. */
+  async markRunning(generationId: string, progress: number | null): Promise<boolean> {
+    const { rowCount } = await this.database.query(
+      `UPDATE generations SET status = 'running', started_at = COALESCE(started_at, now()),
+         progress = COALESCE($2, progress), updated_at = now()
+       WHERE id = $1 AND status IN ('submitted', 'running')
+         AND (status <> 'running' OR progress IS DISTINCT FROM COALESCE($2, progress))`,
+      [generationId, progress],
+    );
+    return rowCount === 1;
+  }
+
+  /** Terminal success; returns false when the job was already terminal (a race lost). */
+  async markSucceeded(
+    executor: Queryable,
+    input: { generationId: string; attemptId: string; outputs: JobOutput[]; costUsd: number; warnings: Warning[] },
+  ): Promise<boolean> {
+    const { rowCount } = await executor.query(
+      `UPDATE generations SET status = 'succeeded', outputs = $2, progress = 1, completed_at = now(),
+         actual_cost_usd = COALESCE(actual_cost_usd, 0) + $3, warnings = warnings || $4::jsonb, updated_at = now()
+       WHERE id = $1 AND status IN ${activeStatuses}`,
+      [input.generationId, JSON.stringify(input.outputs), input.costUsd, JSON.stringify(input.warnings)],
+    );
+    if (rowCount !== 1) return false;
+    await executor.query(
+      `UPDATE generation_attempts SET status = 'succeeded', ended_at = now(), cost_usd = $2 WHERE id = $1`,
+      [input.attemptId, input.costUsd],
+    );
+    return true;
+  }
+
+  /** Terminal failure or cancellation; false when already terminal. */
+  async markFinished(
+    executor: Queryable,
+    generationId: string,
+    status: 'failed' | 'canceled',
+    error: JobError | null,
+  ): Promise<boolean> {
+    const { rowCount } = await executor.query(
+      `UPDATE generations SET status = $2, error = $3, completed_at = now(), updated_at = now()
+       WHERE id = $1 AND status IN ${activeStatuses}`,
+      [generationId, status, error ? JSON.stringify(error) : null],
+    );
+    if (rowCount === 1 && status === 'canceled') {
+      await executor.query(
+        `UPDATE generation_attempts SET status = 'canceled', ended_at = now()
+         WHERE generation_id = $1 AND status IN ('submitting', 'submitted')`,
+        [generationId],
+      );
+    }
+    return rowCount === 1;
+  }
+
+  /** Puts an accepted-then-failed job back in the queue for another provider. */
+  async requeue(executor: Queryable, generationId: string): Promise<boolean> {
+    const { rowCount } = await executor.query(
+      `UPDATE generations SET status = 'queued', provider = NULL, progress = NULL, updated_at = now()
+       WHERE id = $1 AND status IN ('submitted', 'running')`,
+      [generationId],
+    );
+    return rowCount === 1;
+  }
+
+  /** Adds cost to the job total (failed attempts that were still billed). */
+  async addCost(executor: Queryable, generationId: string, costUsd: number): Promise<void> {
+    await executor.query(
+      'UPDATE generations SET actual_cost_usd = COALESCE(actual_cost_usd, 0) + $2 WHERE id = $1',
+      [generationId, costUsd],
+    );
+  }
+
+  /** Active jobs whose deadline passed (the supervisor's backstop). */
+  async overdue(now: Date, limit: number): Promise<string[]> {
+    const { rows } = await this.database.query<{ id: string }>(
+      `SELECT id FROM generations WHERE status IN ${activeStatuses} AND deadline_at < $1 ORDER BY deadline_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async recordDelivery(delivery: { generationId: string; statusCode: number | null; error: string | null; ok: boolean; durationMs: number }): Promise<number> {
+    const { rows } = await this.database.query<{ attempt: number }>(
+      `INSERT INTO webhook_deliveries (generation_id, attempt, status_code, error, ok, duration_ms)
+       VALUES ($1, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM webhook_deliveries WHERE generation_id = $1), $2, $3, $4, $5)
+       RETURNING attempt`,
+      [delivery.generationId, delivery.statusCode, delivery.error, delivery.ok, Math.round(delivery.durationMs)],
+    );
+    return rows[0]?.attempt ?? 0;
+  }
+
+  async setWebhookStatus(generationId: string, status: 'pending' | 'delivered' | 'failed'): Promise<void> {
+    await this.database.query('UPDATE generations SET webhook_status = $2 WHERE id = $1', [generationId, status]);
+  }
+}

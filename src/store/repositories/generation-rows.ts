@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { GenerationRequestSchema } from '../../core/generation-request.js';
+import type { Job } from '../../core/job.js';
+
+const timestamp = z.coerce.date();
+const nullableTimestamp = z.coerce.date().nullable();
+
+const AttemptRowSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  provider_model_id: z.string(),
+  provider_job_id: z.string().nullable(),
+  status: z.enum(['submitting', 'submitted', 'succeeded', 'failed', 'canceled']),
+  started_at: timestamp,
+  ended_at: nullableTimestamp,
+  error_code: z.string().nullable(),
+  error_message: z.string().nullable(),
+  cost_usd: z.number().nullable(),
+});
+
+const DeliveryRowSchema = z.object({
+  attempt: z.number(),
+  at: timestamp,
+  status_code: z.number().nullable(),
+  error: z.string().nullable(),
+  ok: z.boolean(),
+  duration_ms: z.number(),
+});
+
+const OutputSchema = z.object({
+  assetId: z.string(),
+  mimeType: z.string(),
+  bytes: z.number(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  durationSeconds: z.number().optional(),
+});
+
+const WarningSchema = z.object({ code: z.string(), parameter: z.string().optional(), message: z.string() });
+
+const JobErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A `generations` row joined with its attempts and deliveries (see `selectJobSql`). */
+export const GenerationRowSchema = z.object({
+  id: z.string(),
+  status: z.enum(['queued', 'submitted', 'running', 'succeeded', 'failed', 'canceled']),
+  provider: z.string().nullable(),
+  request: GenerationRequestSchema,
+  outputs: z.array(OutputSchema),
+  warnings: z.array(WarningSchema),
+  error: JobErrorSchema.nullable(),
+  progress: z.number().nullable(),
+  estimated_cost_usd: z.number().nullable(),
+  actual_cost_usd: z.number().nullable(),
+  idempotency_key: z.string().nullable(),
+  webhook_url: z.string().nullable(),
+  webhook_status: z.enum(['pending', 'delivered', 'failed']).nullable(),
+  regenerated_from: z.string().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  submitted_at: nullableTimestamp,
+  started_at: nullableTimestamp,
+  completed_at: nullableTimestamp,
+  deadline_at: timestamp,
+  attempts: z.array(AttemptRowSchema),
+  deliveries: z.array(DeliveryRowSchema),
+});
+
+/** Columns plus aggregated attempts and deliveries: one round trip per job or page. */
+export const selectJobSql = `
+  SELECT g.id, g.status, g.provider, g.request, g.outputs, g.warnings, g.error, g.progress,
+         g.estimated_cost_usd, g.actual_cost_usd, g.idempotency_key, g.webhook_url,
+         g.webhook_status, g.regenerated_from, g.created_at, g.updated_at, g.submitted_at,
+         g.started_at, g.completed_at, g.deadline_at,
+         COALESCE((SELECT json_agg(json_build_object(
+             'id', a.id, 'provider', a.provider, 'provider_model_id', a.provider_model_id,
+             'provider_job_id', a.provider_job_id, 'status', a.status, 'started_at', a.started_at,
+             'ended_at', a.ended_at, 'error_code', a.error_code, 'error_message', a.error_message,
+             'cost_usd', a.cost_usd) ORDER BY a.seq)
+           FROM generation_attempts a WHERE a.generation_id = g.id), '[]'::json) AS attempts,
+         COALESCE((SELECT json_agg(json_build_object(
+             'attempt', d.attempt, 'at', d.at, 'status_code', d.status_code, 'error', d.error,
+             'ok', d.ok, 'duration_ms', d.duration_ms) ORDER BY d.attempt)
+           FROM webhook_deliveries d WHERE d.generation_id = g.id), '[]'::json) AS deliveries
+  FROM generations g`;
+
+/** Maps a parsed row to the domain `Job`. */
+export function rowToJob(input: unknown): Job {
+  const row = GenerationRowSchema.parse(input);
+  return {
+    id: row.id,
+    status: row.status,
+    request: row.request,
+    provider: row.provider,
+    attempts: row.attempts.map((attempt) => ({
+      id: attempt.id,
+      provider: attempt.provider,
+      providerModelId: attempt.provider_model_id,
+      providerJobId: attempt.provider_job_id,
+      status: attempt.status,
+      startedAt: attempt.started_at,
+      endedAt: attempt.ended_at,
+      errorCode: attempt.error_code,
+      errorMessage: attempt.error_message,
+      costUsd: attempt.cost_usd,
+    })),
+    outputs: row.outputs,
+    cost: { estimatedUsd: row.estimated_cost_usd, actualUsd: row.actual_cost_usd },
+    error: row.error,
+    warnings: row.warnings,
+    progress: row.progress,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    deadlineAt: row.deadline_at,
+    idempotencyKey: row.idempotency_key,
+    webhook: row.webhook_url
+      ? {
+          url: row.webhook_url,
+          status: row.webhook_status ?? 'pending',
+          deliveries: row.deliveries.map((delivery) => ({
+            attempt: delivery.attempt,
+            at: delivery.at,
+            statusCode: delivery.status_code,
+            error: delivery.error,
+            ok: delivery.ok,
+            durationMs: delivery.duration_ms,
+          })),
+        }
+      : null,
+    regeneratedFrom: row.regenerated_from,
+  };
+}

@@ -1,0 +1,71 @@
+import { isTerminal } from '../core/job.js';
+import type { JobEngineContext } from '../jobs/job-engine-context.js';
+import { toJobResource } from '../http/schemas/job-resource.js';
+import { safeFetch } from '../security/safe-fetch.js';
+import type { SsrfGuard } from '../security/ssrf-guard.js';
+import { webhookHeaders } from '../security/standard-webhooks.js';
+
+export interface WebhookDispatcherOptions {
+  guard: SsrfGuard;
+  secret: () => string;
+  timeoutMs: number;
+  /** Public base URL for asset links in payloads. */
+  baseUrl: () => string;
+}
+
+/** Thrown to make the queue retry a delivery later (with backoff). */
+export class WebhookDeliveryFailed extends Error {}
+
+/**
+ * POSTs finished jobs to their `webhook_url`, signed per Standard Webhooks. Each try is
+ * recorded on the job; a failed try throws so the queue retries it with exponential backoff
+ * (13 retries ≈ 24–45 h); the last failure marks the webhook `failed`.
+ */
+export class WebhookDispatcher {
+  constructor(
+    private readonly context: JobEngineContext,
+    private readonly options: WebhookDispatcherOptions,
+  ) {}
+
+  async deliver(jobId: string, retryCount: number, retryLimit: number): Promise<void> {
+    const job = await this.context.repository.get(jobId);
+    if (!job?.webhook || !isTerminal(job.status) || job.webhook.status === 'delivered') return;
+    const body = JSON.stringify({
+      type: `generation.${job.status}`,
+      timestamp: new Date(this.context.now()).toISOString(),
+      data: toJobResource(job, this.options.baseUrl()),
+    });
+    // One id per job event: retries carry the same id so receivers can deduplicate.
+    const headers = webhookHeaders({ secret: this.options.secret(), id: `msg_${job.id}`, timestamp: new Date(this.context.now()), body });
+    const started = performance.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await safeFetch(job.webhook.url, {
+        guard: this.options.guard,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Switchyard-Webhooks/1', ...headers },
+        body,
+        maxBytes: 64 * 1024,
+        timeoutMs: this.options.timeoutMs,
+        maxRedirects: 0,
+      });
+      statusCode = response.status;
+      if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
+    } catch (thrown) {
+      error = thrown instanceof Error ? thrown.message : String(thrown);
+    }
+    const ok = error === null;
+    await this.context.repository.recordDelivery({ generationId: job.id, statusCode, error, ok, durationMs: performance.now() - started });
+    if (ok) {
+      await this.context.repository.setWebhookStatus(job.id, 'delivered');
+      return;
+    }
+    if (retryCount >= retryLimit) {
+      await this.context.repository.setWebhookStatus(job.id, 'failed');
+      this.context.logger.warn({ jobId: job.id, error }, 'webhook delivery gave up');
+      return;
+    }
+    throw new WebhookDeliveryFailed(`webhook delivery failed: ${error}`);
+  }
+}
