@@ -28,11 +28,27 @@ export function loadProviders(
     entry,
     label: `providers[${index}]`,
   }));
-  const configuredTypes = new Set(configured.map(({ entry }) => String(entry.type)));
   for (const factory of factories) {
-    if (configuredTypes.has(factory.type)) continue;
-    const fromEnvironment = factory.fromEnvironment?.(runtime.env);
-    if (fromEnvironment) configured.push({ entry: fromEnvironment, label: `environment (${factory.type})` });
+    const variables = factory.environment;
+    if (!variables) continue;
+    const apiKey = variables.apiKey.map((name) => runtime.env[name]).find((value) => value !== undefined && value !== '');
+    const baseUrl = runtime.env[variables.baseUrl] || undefined;
+    const enabledValue = runtime.env[variables.enabled]?.trim().toLowerCase();
+    const enabled = enabledValue === undefined || enabledValue === '' ? undefined : !['false', '0', 'no', 'off'].includes(enabledValue);
+    const ofType = configured.filter(({ entry }) => entry.type === factory.type);
+    // Environment variables fill in (key) or override (base URL, switch) config-file entries.
+    for (const item of ofType) {
+      item.entry = { ...item.entry };
+      if (item.entry.apiKey === undefined && apiKey) item.entry.apiKey = apiKey;
+      if (baseUrl) item.entry.baseUrl = baseUrl;
+      if (enabled !== undefined) item.entry.enabled = enabled;
+    }
+    if (ofType.length === 0 && apiKey) {
+      configured.push({
+        entry: { id: factory.type, type: factory.type, apiKey, ...(baseUrl ? { baseUrl } : {}), ...(enabled !== undefined ? { enabled } : {}) },
+        label: `environment (${variables.apiKey[0]})`,
+      });
+    }
   }
   if (configured.length === 0) {
     for (const entry of defaultProviders) configured.push({ entry, label: 'default simulator' });
@@ -47,7 +63,9 @@ export function loadProviders(
     }
     const parsed = factory.configSchema.safeParse(entry);
     if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(parsed.error.issues, label)}`);
-    const config = parsed.data as { id: string; type: string; enabled?: boolean };
+    const config = parsed.data as { id: string; type: string; enabled?: boolean; baseUrl?: string };
+    // A provider's own base URL (often a fake or proxy on a private address) may be downloaded from.
+    if (config.baseUrl) runtime.fetchContext.guard.addAllowedHost(new URL(config.baseUrl).host);
     return { adapter: factory.create(config, runtime), enabled: config.enabled !== false };
   });
   const instances = new ProviderInstances(adapters);

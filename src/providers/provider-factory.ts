@@ -25,10 +25,15 @@ export interface ProviderFactory<Config extends { id: string; type: string } = {
   /** Validates one `providers[]` entry of this type. */
   readonly configSchema: z.ZodType<Config>;
   /**
-   * Builds an entry from environment variables (e.g. `RUNWARE_API_KEY`), or undefined when the
-   * environment does not enable this provider.
+   * Environment variables of this type. A set API key loads the provider without any config
+   * entry; `enabled` (`<NAME>_ENABLED=false`) switches it off; `baseUrl` overrides the API base.
    */
-  fromEnvironment?(env: NodeJS.ProcessEnv): Record<string, unknown> | undefined;
+  readonly environment?: {
+    /** Key variables, first set one wins (`FAL_KEY`, `FALAI_API_KEY`). */
+    apiKey: readonly string[];
+    baseUrl: string;
+    enabled: string;
+  };
   /** Constructs the adapter. */
   create(config: Config, runtime: ProviderRuntime): ProviderAdapter;
 }
