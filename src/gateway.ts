@@ -85,7 +85,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       webhookRetryDelaySeconds: config.webhooks.retryDelaySeconds,
       onError: (error) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'queue error'),
     });
-    const assets = new AssetStore(database, config.dataDir === 'memory://' ? '.' : config.dataDir);
+    const assets = new AssetStore(database, config.dataDir);
     const repository = new GenerationRepository(database);
     const events = new JobEvents(database);
     const router = new Router(instances);

@@ -22,7 +22,9 @@ export function toProviderError(providerId: string, error: unknown): ProviderErr
  */
 export function allowsFallback(error: GatewayError): boolean {
   if (error instanceof ProviderError) {
-    return error.code !== 'provider_invalid_request' && error.code !== 'provider_content_rejected';
+    // An adapter may flag its own invalid_request as retryable when another provider can take
+    // the same request (e.g. it needs a public URL for inputs that another accepts inline).
+    return error.isRetryable || (error.code !== 'provider_invalid_request' && error.code !== 'provider_content_rejected');
   }
   return error.isRetryable;
 }

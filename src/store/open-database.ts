@@ -5,9 +5,9 @@ import { openPgliteDatabase } from './pglite-database.js';
 import { openPostgresDatabase } from './postgres-database.js';
 
 export interface OpenDatabaseOptions {
-  /** `postgres://…` selects PostgreSQL; absent selects embedded PGlite. */
+  /** `postgres://…` selects PostgreSQL; `memory://` an in-memory PGlite; absent, PGlite on disk. */
   databaseUrl?: string;
-  /** Data directory for PGlite (`<dataDir>/pglite`); `memory://` for an in-memory database. */
+  /** Data directory for PGlite (`<dataDir>/pglite`). */
   dataDir: string;
   /** PostgreSQL pool size. */
   maxConnections?: number;
@@ -15,13 +15,13 @@ export interface OpenDatabaseOptions {
 
 /** Opens PostgreSQL when a URL is given, otherwise embedded PGlite under the data directory. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl === 'memory://') return openPgliteDatabase(undefined);
   if (options.databaseUrl) {
     return openPostgresDatabase({
       connectionString: options.databaseUrl,
       maxConnections: options.maxConnections,
     });
   }
-  if (options.dataDir === 'memory://') return openPgliteDatabase(undefined);
   const directory = path.resolve(options.dataDir, 'pglite');
   await mkdir(directory, { recursive: true });
   return openPgliteDatabase(directory);
