@@ -33,6 +33,8 @@ export interface GatewayOptions {
   queueSchema?: string;
   /** Run queue workers in this process (default true). */
   runWorkers?: boolean;
+  /** How long close() lets in-flight HTTP requests finish before cutting connections. */
+  shutdownGraceMs?: number;
   /** Provider types (tests may add fakes). */
   factories?: readonly ProviderFactory[];
   now?: () => number;
@@ -163,7 +165,11 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         closed = true;
         shutdown.abort();
         await engine.stop();
+        // Held requests were answered by the abort above; give others a grace period, then cut
+        // keep-alive sockets that Node does not consider idle (seen after streamed responses).
+        const force = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs ?? 5000);
         await app.close();
+        clearTimeout(force);
         await queue.stop();
         await providerAdmin.stop();
         await events.stop();

@@ -37,7 +37,7 @@ export async function startTestGateway(
     ...config,
     jobs: { pollInitialMs: 100, pollMaxMs: 500, queuePollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 2, ...config.jobs },
   });
-  const gateway = await createGateway(parsed, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
+  const gateway = await createGateway(parsed, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), shutdownGraceMs: 200, ...options });
   const url = await gateway.listen();
   return {
     gateway,
