@@ -123,6 +123,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       router,
       providerAdmin,
       inboundWebhooks: new InboundWebhookHandler(context, engine.completion),
+      webhookSecret: () => webhookSecret,
       readiness: {
         async check() {
           const checks: Record<string, { ok: boolean; error?: string }> = {};

@@ -23,4 +23,6 @@ export interface AppDependencies {
   inboundWebhooks: InboundWebhookHandler;
   providerAdmin: ProviderAdmin;
   readiness: ReadinessProbe;
+  /** The Standard Webhooks secret outbound webhooks are signed with (admin only). */
+  webhookSecret: () => string;
 }

@@ -28,6 +28,11 @@ export function adminProviderRoutes(dependencies: AppDependencies): FastifyPlugi
   };
   return async (app) => {
     app.addHook('preHandler', adminAuth(config.adminKey));
+    app.get('/admin/webhook-secret', { schema: { tags: ['admin'], summary: 'The secret outbound webhooks are signed with (Standard Webhooks)' } }, async () => ({
+      secret: dependencies.webhookSecret(),
+      scheme: 'standard-webhooks',
+      headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
+    }));
     app.get('/admin/providers', { schema: { tags: ['admin'], summary: 'List provider instances' } }, async () => ({
       object: 'list',
       data: instances.list().map((instance) => describe(instance.adapter.id)),

@@ -1,0 +1,69 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './load-config.js';
+import { loadProviders } from '../providers/load-providers.js';
+import { SsrfGuard } from '../security/ssrf-guard.js';
+import type { Database } from '../store/database.js';
+
+async function file(name: string, text: string): Promise<string> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'switchyard-config-'));
+  const target = path.join(directory, name);
+  await writeFile(target, text);
+  return target;
+}
+
+const runtime = (env: NodeJS.ProcessEnv = {}) => ({
+  database: {} as Database,
+  fetchContext: { guard: new SsrfGuard(), maxBytes: 1, timeoutMs: 1 },
+  env,
+  now: Date.now,
+});
+
+describe('loadConfig', () => {
+  it('should use the documented defaults with no file and no env', async () => {
+    const config = await loadConfig({});
+    expect(config).toMatchObject({ port: 8787, dataDir: './data', logLevel: 'info' });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(loadProviders(config.providers, runtime()).instances.list().map((instance) => instance.adapter.id)).toEqual(['simulator']);
+  });
+
+  it('should read YAML and let env override it', async () => {
+    const yaml = await file('switchyard.yaml', 'port: 9000\nproviders:\n  - id: sim-a\n    type: simulator\n    failureRate: 0.5\n');
+    const config = await loadConfig({ SWITCHYARD_CONFIG: yaml, PORT: '9100', DATABASE_URL: 'postgres://x/y' });
+    expect(config.port).toBe(9100);
+    expect(config.databaseUrl).toBe('postgres://x/y');
+    const { instances } = loadProviders(config.providers, runtime());
+    expect(instances.list()[0]?.adapter.id).toBe('sim-a');
+  });
+
+  it('should stop with a message naming the bad field', async () => {
+    const json = await file('switchyard.json', JSON.stringify({ jobs: { pollInitialMs: 'fast' } }));
+    await expect(loadConfig({ SWITCHYARD_CONFIG: json })).rejects.toThrow(/jobs\.pollInitialMs/);
+  });
+
+  it('should reject unknown top-level keys (typos)', async () => {
+    const json = await file('switchyard.json', JSON.stringify({ prot: 8080 }));
+    await expect(loadConfig({ SWITCHYARD_CONFIG: json })).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('should name the provider entry and field of a bad provider', async () => {
+    const yaml = await file('c.yaml', 'providers:\n  - id: sim\n    type: simulator\n  - id: sim-b\n    type: simulator\n    latencyMs: { p50: 100, p95: 10 }\n');
+    const config = await loadConfig({ SWITCHYARD_CONFIG: yaml });
+    expect(() => loadProviders(config.providers, runtime())).toThrow(/providers\[1\]\.latencyMs/);
+  });
+
+  it('should reject an unknown provider type', async () => {
+    const yaml = await file('c.yaml', 'providers:\n  - id: x\n    type: dalle-classic\n');
+    const config = await loadConfig({ SWITCHYARD_CONFIG: yaml });
+    expect(() => loadProviders(config.providers, runtime())).toThrow(/providers\[0\]\.type: unknown provider type 'dalle-classic'/);
+  });
+
+  it('should fail clearly on unparseable files and bad env numbers', async () => {
+    const broken = await file('c.json', '{ nope');
+    await expect(loadConfig({ SWITCHYARD_CONFIG: broken })).rejects.toThrow(/Cannot parse/);
+    await expect(loadConfig({ PORT: 'eighty' })).rejects.toThrow(/PORT/);
+    await expect(loadConfig({ SWITCHYARD_CONFIG: '/nonexistent/file.yaml' })).rejects.toThrow(/Cannot read/);
+  });
+});
