@@ -118,7 +118,31 @@ function imageMimeFromMagic(data: Buffer): ImageMimeType | undefined {
   return undefined;
 }
 
+/**
+ * Whether the file ends the way its format requires (PNG IEND, JPEG EOI, GIF trailer, RIFF
+ * length): a header glued to arbitrary bytes, or a truncated upload, is not an image.
+ */
+function isComplete(data: Buffer, mimeType: ImageMimeType): boolean {
+  switch (mimeType) {
+    case 'image/png':
+      return data.length >= 57 && data.subarray(-12).includes(Buffer.from('IEND', 'latin1'));
+    case 'image/jpeg': {
+      // Some encoders append padding or metadata after EOI; look for it near the end.
+      const tail = data.subarray(Math.max(0, data.length - 65_536));
+      return tail.includes(Buffer.from([0xff, 0xd9]));
+    }
+    case 'image/gif': {
+      let end = data.length - 1;
+      while (end > 0 && data[end] === 0) end--;
+      return data.length >= 20 && data[end] === 0x3b;
+    }
+    case 'image/webp':
+      return data.length >= 20 && data.readUInt32LE(4) + 8 <= data.length;
+  }
+}
+
 function measureImage(data: Buffer, mimeType: ImageMimeType): SniffedMedia | undefined {
+  if (!isComplete(data, mimeType)) return undefined;
   let size: ReturnType<typeof imageSize>;
   try {
     size = imageSize(ownedBytes(data));

@@ -162,7 +162,7 @@ function sourceGraph({ prompt, seed, width, height }: RenderMp4Options, fps: num
     const saturation = (1 + byte(3) / 255).toFixed(2);
     return (
       `testsrc2=s=${width}x${height}:r=${fps},hue=h=${hue}+t*${speed}:s=${saturation},` +
-      `drawbox=t=${border}:c=${frame}`
+      `drawbox=t=${border}:c=${frame},setsar=1`
     );
   }
 
@@ -179,7 +179,9 @@ function sourceGraph({ prompt, seed, width, height }: RenderMp4Options, fps: num
     `:life_color=${hexColor(hue, 0.9, 0.6)}` +
     `:death_color=${hexColor(hue + 200, 0.5, 0.12)}` +
     `:mold_color=${hexColor(hue + 140, 0.6, 0.35)}` +
-    `,scale=${width}:${height}:flags=neighbor,drawbox=t=${border}:c=${frame}`
+    // setsar=1: the scale from the cell grid would otherwise store a non-square pixel aspect,
+    // and players (and our own sniffing) would report a width other than the one asked for.
+    `,scale=${width}:${height}:flags=neighbor,drawbox=t=${border}:c=${frame},setsar=1`
   );
 }
 
