@@ -59,14 +59,22 @@ export const WebhooksConfigSchema = z
 export const UploadsConfigSchema = z
   .object({
     /** Largest accepted upload. */
-    maxBytes: z.number().int().min(1024).default(20 * 1024 * 1024),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(20 * 1024 * 1024),
   })
   .strict();
 
 export const DownloadsConfigSchema = z
   .object({
     /** Largest file downloaded from a provider or an input URL. */
-    maxBytes: z.number().int().min(1024).default(512 * 1024 * 1024),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(512 * 1024 * 1024),
     /** Per-download timeout. */
     timeoutMs: z.number().int().min(100).default(120_000),
     /**
@@ -109,7 +117,9 @@ export const ConfigSchema = z
     /** Admin API key (`SWITCHYARD_ADMIN_KEY`); absent disables `/admin`. */
     adminKey: z.string().min(8).optional(),
     /** pino level (`LOG_LEVEL`). */
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     /** Provider instances. */
     providers: z.array(ProviderEntrySchema).optional(),
     jobs: JobsConfigSchema.default(JobsConfigSchema.parse({})),

@@ -26,12 +26,23 @@ describe('loadConfig', () => {
     const config = await loadConfig({});
     expect(config).toMatchObject({ port: 8787, dataDir: './data', logLevel: 'info' });
     expect(config.databaseUrl).toBeUndefined();
-    expect(loadProviders(config.providers, runtime()).instances.list().map((instance) => instance.adapter.id)).toEqual(['simulator']);
+    expect(
+      loadProviders(config.providers, runtime())
+        .instances.list()
+        .map((instance) => instance.adapter.id),
+    ).toEqual(['simulator']);
   });
 
   it('should read YAML and let env override it', async () => {
-    const yaml = await file('switchyard.yaml', 'port: 9000\nproviders:\n  - id: sim-a\n    type: simulator\n    failureRate: 0.5\n');
-    const config = await loadConfig({ SWITCHYARD_CONFIG: yaml, PORT: '9100', DATABASE_URL: 'postgres://x/y' });
+    const yaml = await file(
+      'switchyard.yaml',
+      'port: 9000\nproviders:\n  - id: sim-a\n    type: simulator\n    failureRate: 0.5\n',
+    );
+    const config = await loadConfig({
+      SWITCHYARD_CONFIG: yaml,
+      PORT: '9100',
+      DATABASE_URL: 'postgres://x/y',
+    });
     expect(config.port).toBe(9100);
     expect(config.databaseUrl).toBe('postgres://x/y');
     const { instances } = loadProviders(config.providers, runtime());
@@ -49,7 +60,10 @@ describe('loadConfig', () => {
   });
 
   it('should name the provider entry and field of a bad provider', async () => {
-    const yaml = await file('c.yaml', 'providers:\n  - id: sim\n    type: simulator\n  - id: sim-b\n    type: simulator\n    latencyMs: { p50: 100, p95: 10 }\n');
+    const yaml = await file(
+      'c.yaml',
+      'providers:\n  - id: sim\n    type: simulator\n  - id: sim-b\n    type: simulator\n    latencyMs: { p50: 100, p95: 10 }\n',
+    );
     const config = await loadConfig({ SWITCHYARD_CONFIG: yaml });
     expect(() => loadProviders(config.providers, runtime())).toThrow(/providers\[1\]\.latencyMs/);
   });
@@ -57,13 +71,17 @@ describe('loadConfig', () => {
   it('should reject an unknown provider type', async () => {
     const yaml = await file('c.yaml', 'providers:\n  - id: x\n    type: dalle-classic\n');
     const config = await loadConfig({ SWITCHYARD_CONFIG: yaml });
-    expect(() => loadProviders(config.providers, runtime())).toThrow(/providers\[0\]\.type: unknown provider type 'dalle-classic'/);
+    expect(() => loadProviders(config.providers, runtime())).toThrow(
+      /providers\[0\]\.type: unknown provider type 'dalle-classic'/,
+    );
   });
 
   it('should fail clearly on unparseable files and bad env numbers', async () => {
     const broken = await file('c.json', '{ nope');
     await expect(loadConfig({ SWITCHYARD_CONFIG: broken })).rejects.toThrow(/Cannot parse/);
     await expect(loadConfig({ PORT: 'eighty' })).rejects.toThrow(/PORT/);
-    await expect(loadConfig({ SWITCHYARD_CONFIG: '/nonexistent/file.yaml' })).rejects.toThrow(/Cannot read/);
+    await expect(loadConfig({ SWITCHYARD_CONFIG: '/nonexistent/file.yaml' })).rejects.toThrow(
+      /Cannot read/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigSchema, type Config } from './config-schema.js';
 
 /** Start-up stops with this error; its message names the offending field. */
@@ -22,7 +22,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): 
 function numberFromEnv(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new ConfigError(`Invalid configuration:\n  ${name}: not a number ('${value}')`);
+  if (!Number.isFinite(parsed))
+    throw new ConfigError(`Invalid configuration:\n  ${name}: not a number ('${value}')`);
   return parsed;
 }
 
@@ -31,7 +32,9 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`Cannot read SWITCHYARD_CONFIG file ${file}: ${(error as Error).message}`);
+    throw new ConfigError(
+      `Cannot read SWITCHYARD_CONFIG file ${file}: ${(error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -52,7 +55,9 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
  * gateway itself; provider keys are read by the provider registry through `env` passed here.
  */
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
-  const file = env.SWITCHYARD_CONFIG ? await readConfigFile(path.resolve(env.SWITCHYARD_CONFIG)) : {};
+  const file = env.SWITCHYARD_CONFIG
+    ? await readConfigFile(path.resolve(env.SWITCHYARD_CONFIG))
+    : {};
   const merged: Record<string, unknown> = { ...file };
   const overrides: Record<string, unknown> = {
     port: numberFromEnv(env.PORT, 'PORT'),
@@ -63,9 +68,13 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     adminKey: env.SWITCHYARD_ADMIN_KEY || undefined,
     logLevel: env.LOG_LEVEL || undefined,
   };
-  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
+  for (const [key, value] of Object.entries(overrides))
+    if (value !== undefined) merged[key] = value;
   if (env.SWITCHYARD_WEBHOOK_SECRET) {
-    merged.webhooks = { ...(merged.webhooks as object | undefined), secret: env.SWITCHYARD_WEBHOOK_SECRET };
+    merged.webhooks = {
+      ...(merged.webhooks as object | undefined),
+      secret: env.SWITCHYARD_WEBHOOK_SECRET,
+    };
   }
   return parseConfig(merged);
 }
@@ -73,6 +82,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
 /** Validates an already-merged config object. */
 export function parseConfig(input: unknown): Config {
   const result = ConfigSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(result.error.issues)}`);
+  if (!result.success)
+    throw new ConfigError(`Invalid configuration:\n${formatIssues(result.error.issues)}`);
   return result.data;
 }

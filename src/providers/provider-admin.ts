@@ -1,11 +1,14 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { GatewayError, NotFoundError, ValidationError } from '../core/errors/index.js';
 import { formatIssues } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/database.js';
 import type { ProviderInstances } from './provider-instances.js';
 import { SimulatorAdapter } from './simulator/simulator-adapter.js';
-import { SimulatorProfilePatchSchema, SimulatorProfileSchema } from './simulator/simulator-profile.js';
+import {
+  SimulatorProfilePatchSchema,
+  SimulatorProfileSchema,
+} from './simulator/simulator-profile.js';
 
 const settingsChannel = 'switchyard_settings_changed';
 const profileKeyPrefix = 'provider_profile:';
@@ -31,7 +34,10 @@ export class ProviderAdmin {
     );
     for (const row of rows) this.applyStored(row.key, row.value);
     if (this.database.kind === 'postgres') {
-      this.unsubscribe = await this.database.listen(settingsChannel, (key) => void this.reload(key));
+      this.unsubscribe = await this.database.listen(
+        settingsChannel,
+        (key) => void this.reload(key),
+      );
     }
   }
 
@@ -40,15 +46,27 @@ export class ProviderAdmin {
   }
 
   /** Changes a simulator's profile; returns the new profile. */
-  async patchProfile(providerId: string, body: unknown): Promise<z.infer<typeof SimulatorProfileSchema>> {
+  async patchProfile(
+    providerId: string,
+    body: unknown,
+  ): Promise<z.infer<typeof SimulatorProfileSchema>> {
     const instance = this.instances.get(providerId);
     if (!instance) throw new NotFoundError('provider', providerId);
     if (!(instance.adapter instanceof SimulatorAdapter)) {
-      throw new GatewayError({ code: 'not_a_simulator', message: `Provider '${providerId}' is a ${instance.adapter.type} provider; only simulator profiles can be changed at runtime.`, httpStatus: 409 });
+      throw new GatewayError({
+        code: 'not_a_simulator',
+        message: `Provider '${providerId}' is a ${instance.adapter.type} provider; only simulator profiles can be changed at runtime.`,
+        httpStatus: 409,
+      });
     }
     const parsed = SimulatorProfilePatchSchema.safeParse(body);
     if (!parsed.success) {
-      throw new ValidationError(`Invalid profile change:\n${formatIssues(parsed.error.issues)}`, { issues: parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })) });
+      throw new ValidationError(`Invalid profile change:\n${formatIssues(parsed.error.issues)}`, {
+        issues: parsed.error.issues.map((issue) => ({
+          field: issue.path.join('.'),
+          message: issue.message,
+        })),
+      });
     }
     const profile = instance.adapter.updateProfile(parsed.data);
     this.instances.changed();
@@ -59,14 +77,18 @@ export class ProviderAdmin {
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
         [key, JSON.stringify(profile)],
       );
-      if (this.database.kind === 'postgres') await transaction.query('SELECT pg_notify($1, $2)', [settingsChannel, key]);
+      if (this.database.kind === 'postgres')
+        await transaction.query('SELECT pg_notify($1, $2)', [settingsChannel, key]);
     });
     this.logger.info({ provider: providerId, profile }, 'simulator profile changed');
     return profile;
   }
 
   private async reload(key: string): Promise<void> {
-    const { rows } = await this.database.query<{ value: unknown }>('SELECT value FROM gateway_settings WHERE key = $1', [key]);
+    const { rows } = await this.database.query<{ value: unknown }>(
+      'SELECT value FROM gateway_settings WHERE key = $1',
+      [key],
+    );
     if (rows[0]) this.applyStored(key, rows[0].value);
   }
 

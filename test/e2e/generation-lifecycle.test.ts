@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/test-database.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
-
-async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
-}
+import { postJson } from '../helpers/http-client.js';
 
 describe.each(backends)('generation lifecycle on %s', (backend) => {
   let test: TestGateway;
@@ -19,7 +15,13 @@ describe.each(backends)('generation lifecycle on %s', (backend) => {
   });
 
   it('should generate a PNG image through the simulator and serve it', async () => {
-    const { status, body } = await postJson(`${test.url}/v1/generations?wait=20`, { model: 'sim-image', prompt: 'a red balloon', width: 256, height: 128, seed: 7 });
+    const { status, body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'sim-image',
+      prompt: 'a red balloon',
+      width: 256,
+      height: 128,
+      seed: 7,
+    });
     expect(status).toBe(200);
     expect(body.status).toBe('succeeded');
     expect(body.provider).toBe('simulator');

@@ -43,15 +43,16 @@ export class FakeHttpServer {
   ) {}
 
   static async start(handler: FakeHandler): Promise<FakeHttpServer> {
-    let fake: FakeHttpServer | undefined;
+    // The request listener is created before the instance it dispatches to.
+    const holder: { fake?: FakeHttpServer } = {};
     const server = createServer((incoming, outgoing) => {
-      void fake?.handle(incoming, outgoing, handler);
+      void holder.fake?.handle(incoming, outgoing, handler);
     });
     server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeHttpServer(server, `http://127.0.0.1:${port}`);
-    return fake;
+    holder.fake = new FakeHttpServer(server, `http://127.0.0.1:${port}`);
+    return holder.fake;
   }
 
   async close(): Promise<void> {
@@ -60,7 +61,11 @@ export class FakeHttpServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(incoming: IncomingMessage, outgoing: ServerResponse, handler: FakeHandler): Promise<void> {
+  private async handle(
+    incoming: IncomingMessage,
+    outgoing: ServerResponse,
+    handler: FakeHandler,
+  ): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks);
@@ -72,22 +77,37 @@ export class FakeHttpServer {
       json = undefined;
     }
     const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(incoming.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    const request: FakeRequest = { method: incoming.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, rawBody, json };
+    for (const [name, value] of Object.entries(incoming.headers))
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    const request: FakeRequest = {
+      method: incoming.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      rawBody,
+      json,
+    };
     this.requests.push(request);
     let response: FakeResponse;
     try {
       response = await handler(request);
     } catch (error) {
-      response = { status: 500, json: { error: `fake handler crashed: ${(error as Error).message}` } };
+      response = {
+        status: 500,
+        json: { error: `fake handler crashed: ${(error as Error).message}` },
+      };
     }
     if (response.hang) {
       this.hanging.add(outgoing);
       outgoing.on('close', () => this.hanging.delete(outgoing));
       return;
     }
-    const body = response.body ?? (response.json === undefined ? '' : JSON.stringify(response.json));
-    const contentType = response.body === undefined && response.json !== undefined ? { 'content-type': 'application/json' } : {};
+    const body =
+      response.body ?? (response.json === undefined ? '' : JSON.stringify(response.json));
+    const contentType =
+      response.body === undefined && response.json !== undefined
+        ? { 'content-type': 'application/json' }
+        : {};
     outgoing.writeHead(response.status ?? 200, { ...contentType, ...response.headers });
     outgoing.end(body);
   }

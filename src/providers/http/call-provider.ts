@@ -1,6 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ProviderError } from '../../core/errors/index.js';
-import { providerErrorFromResponse, type ProviderErrorResponse } from './provider-error-from-status.js';
+import {
+  providerErrorFromResponse,
+  type ProviderErrorResponse,
+} from './provider-error-from-status.js';
 
 export interface CallProviderOptions {
   /** Provider instance id (for errors). */
@@ -42,11 +45,22 @@ export async function callProvider(options: CallProviderOptions): Promise<Provid
   let response: Response;
   let text: string;
   try {
-    response = await fetch(options.url, { method: options.method, headers, body, signal: options.signal, redirect: 'error' });
+    response = await fetch(options.url, {
+      method: options.method,
+      headers,
+      body,
+      signal: options.signal,
+      redirect: 'error',
+    });
     text = await response.text();
   } catch (error) {
     if (options.signal.aborted) {
-      throw new ProviderError({ providerId: options.providerId, code: 'provider_timeout', message: `${options.providerId} did not answer in time.`, cause: error });
+      throw new ProviderError({
+        providerId: options.providerId,
+        code: 'provider_timeout',
+        message: `${options.providerId} did not answer in time.`,
+        cause: error,
+      });
     }
     throw new ProviderError({
       providerId: options.providerId,
@@ -66,7 +80,10 @@ export async function callProvider(options: CallProviderOptions): Promise<Provid
   }
   if (!response.ok) {
     const errorResponse = { status: response.status, headers: response.headers, text, json };
-    throw options.mapError?.(errorResponse) ?? providerErrorFromResponse(options.providerId, errorResponse);
+    throw (
+      options.mapError?.(errorResponse) ??
+      providerErrorFromResponse(options.providerId, errorResponse)
+    );
   }
   if (jsonError !== undefined && (response.headers.get('content-type') ?? '').includes('json')) {
     throw badResponse(options.providerId, 'the body is not valid JSON', text);
@@ -76,14 +93,23 @@ export async function callProvider(options: CallProviderOptions): Promise<Provid
 }
 
 function badResponse(providerId: string, reason: string, text: string): ProviderError {
-  return new ProviderError({ providerId, code: 'provider_bad_response', message: `${providerId} answered with an unreadable response: ${reason}.`, responseBody: text });
+  return new ProviderError({
+    providerId,
+    code: 'provider_bad_response',
+    message: `${providerId} answered with an unreadable response: ${reason}.`,
+    responseBody: text,
+  });
 }
 
 /**
  * Parses a provider response body with a (minimal, `.nullish()`-tolerant) zod schema; a shape
  * we cannot read is `provider_bad_response` (retryable), never a crash.
  */
-export function parseProviderResponse<Schema extends z.ZodType>(providerId: string, schema: Schema, value: unknown): z.infer<Schema> {
+export function parseProviderResponse<Schema extends z.ZodType>(
+  providerId: string,
+  schema: Schema,
+  value: unknown,
+): z.infer<Schema> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
