@@ -2,7 +2,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { AppDependencies } from './http/app-dependencies.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { adminProviderRoutes } from './http/routes/admin-provider-routes.js';
@@ -28,7 +32,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     trustProxy: true,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given)
+        ? given
+        : crypto.randomUUID();
     },
   });
 
@@ -40,7 +46,15 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     reply.header('x-request-id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
-    request.log.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    request.log.debug(
+      {
+        method: request.method,
+        url: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
   });
 
   await app.register(swagger, {
@@ -49,7 +63,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       info: {
         title: 'Switchyard',
         version: '0.1.0',
-        description: 'One API for image and video generation across providers: durable jobs, routing, fallback and canary rollouts.',
+        description:
+          'One API for image and video generation across providers: durable jobs, routing, fallback and canary rollouts.',
       },
       tags: [
         { name: 'generations', description: 'Native generation jobs' },
@@ -64,7 +79,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.withTypeProvider<ZodTypeProvider>().get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(multipart, {
     limits: { fileSize: dependencies.config.uploads.maxBytes, files: 1, fields: 20, parts: 25 },

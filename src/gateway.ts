@@ -58,20 +58,43 @@ export interface Gateway {
 }
 
 /** Builds and starts everything but the HTTP listener. */
-export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+export async function createGateway(
+  config: Config,
+  options: GatewayOptions = {},
+): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.databasePoolSize });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    maxConnections: config.databasePoolSize,
+  });
   try {
     const applied = await runMigrations(database);
     if (applied.length) logger.info({ applied }, 'database migrated');
 
-    const downloadGuard = new SsrfGuard({ allowedPrivateHosts: config.downloads.allowedPrivateHosts });
+    const downloadGuard = new SsrfGuard({
+      allowedPrivateHosts: config.downloads.allowedPrivateHosts,
+    });
     const webhookGuard = new SsrfGuard({ allowPrivate: config.webhooks.allowPrivateTargets });
-    const fetchContext = { guard: downloadGuard, maxBytes: config.downloads.maxBytes, timeoutMs: config.downloads.timeoutMs };
-    const { instances, summary } = loadProviders(config.providers, { database, fetchContext, env: options.env ?? process.env, now }, options.factories ?? providerFactories);
+    const fetchContext = {
+      guard: downloadGuard,
+      maxBytes: config.downloads.maxBytes,
+      timeoutMs: config.downloads.timeoutMs,
+    };
+    const { instances, summary } = loadProviders(
+      config.providers,
+      { database, fetchContext, env: options.env ?? process.env, now },
+      options.factories ?? providerFactories,
+    );
     for (const line of summary) logger.info(line);
-    logger.info(`provider chain: ${instances.list().filter((instance) => instance.enabled).map((instance) => instance.adapter.id).join(' → ')}`);
+    logger.info(
+      `provider chain: ${instances
+        .list()
+        .filter((instance) => instance.enabled)
+        .map((instance) => instance.adapter.id)
+        .join(' → ')}`,
+    );
 
     let publicUrl = config.publicUrl?.replace(/\/+$/, '');
     let localUrl = `http://localhost:${config.port}`;
@@ -85,13 +108,19 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       schema: options.queueSchema,
       webhookRetryLimit: config.webhooks.retryLimit,
       webhookRetryDelaySeconds: config.webhooks.retryDelaySeconds,
-      onError: (error) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'queue error'),
+      onError: (error) =>
+        logger.error(
+          { error: error instanceof Error ? error.message : String(error) },
+          'queue error',
+        ),
     });
     const assets = new AssetStore(database, config.dataDir);
     const repository = new GenerationRepository(database);
     const events = new JobEvents(database);
     const router = new Router(instances);
-    const observer = new CompositeJobObserver([], (error) => logger.error({ error }, 'job observer failed'));
+    const observer = new CompositeJobObserver([], (error) =>
+      logger.error({ error }, 'job observer failed'),
+    );
     const images = new InputImageResolver(assets, fetchContext, () => publicUrl);
     const context: JobEngineContext = {
       database,
@@ -110,7 +139,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       publicUrl: () => publicUrl,
       now,
     };
-    const webhooks = new WebhookDispatcher(context, { guard: webhookGuard, secret: () => webhookSecret, timeoutMs: config.webhooks.timeoutMs, baseUrl: () => publicUrl ?? localUrl });
+    const webhooks = new WebhookDispatcher(context, {
+      guard: webhookGuard,
+      secret: () => webhookSecret,
+      timeoutMs: config.webhooks.timeoutMs,
+      baseUrl: () => publicUrl ?? localUrl,
+    });
     const engine = new JobEngine(context, webhooks);
     const jobs = new JobService(context, webhookGuard);
     const providerAdmin = new ProviderAdmin(database, instances, logger);
@@ -133,7 +167,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           } catch (error) {
             checks.database = { ok: false, error: (error as Error).message };
           }
-          checks.workers = engine.running || options.runWorkers === false ? { ok: true } : { ok: false, error: 'workers not running' };
+          checks.workers =
+            engine.running || options.runWorkers === false
+              ? { ok: true }
+              : { ok: false, error: 'workers not running' };
           return { ok: Object.values(checks).every((check) => check.ok), checks };
         },
       },
@@ -168,7 +205,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         await engine.stop();
         // Held requests were answered by the abort above; give others a grace period, then cut
         // keep-alive sockets that Node does not consider idle (seen after streamed responses).
-        const force = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs ?? 5000);
+        const force = setTimeout(
+          () => app.server.closeAllConnections(),
+          options.shutdownGraceMs ?? 5000,
+        );
         await app.close();
         clearTimeout(force);
         await queue.stop();

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   }
   const gateway = await createGateway(config);
   const url = await gateway.listen();
-  gateway.logger.info(`Switchyard listening on ${url} (${gateway.database.kind}${config.databaseUrl ? '' : `, data in ${config.dataDir}`}) — docs at ${url}/docs`);
+  gateway.logger.info(
+    `Switchyard listening on ${url} (${gateway.database.kind}${config.databaseUrl ? '' : `, data in ${config.dataDir}`}) — docs at ${url}/docs`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`switchyard: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `switchyard: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

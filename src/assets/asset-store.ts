@@ -66,7 +66,11 @@ export class AssetStore {
     const sniffed = sniffMedia(input.data);
     const mimeType = sniffed?.mimeType ?? input.claimedMimeType;
     if (!mimeType) {
-      throw new GatewayError({ code: 'unsupported_media_type', message: 'The file is not a recognised image or video.', httpStatus: 415 });
+      throw new GatewayError({
+        code: 'unsupported_media_type',
+        message: 'The file is not a recognised image or video.',
+        httpStatus: 415,
+      });
     }
     const id = createId('asset');
     const storageKey = `${id.slice(-2)}/${id}`;
@@ -82,7 +86,18 @@ export class AssetStore {
       const { rows } = await this.database.query(
         `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
-        [id, input.purpose, mimeType, input.data.length, sha256, width, height, input.durationSeconds ?? null, storageKey, input.generationId ?? null],
+        [
+          id,
+          input.purpose,
+          mimeType,
+          input.data.length,
+          sha256,
+          width,
+          height,
+          input.durationSeconds ?? null,
+          storageKey,
+          input.generationId ?? null,
+        ],
       );
       return this.toAsset(rows[0]);
     } catch (error) {
@@ -115,7 +130,8 @@ export class AssetStore {
     const row = await this.row(id);
     if (!row) throw new NotFoundError('asset', id);
     const chunks: Buffer[] = [];
-    for await (const chunk of createReadStream(path.join(this.root, row.storage_key))) chunks.push(chunk as Buffer);
+    for await (const chunk of createReadStream(path.join(this.root, row.storage_key)))
+      chunks.push(chunk as Buffer);
     return { data: Buffer.concat(chunks), mimeType: row.mime_type };
   }
 

@@ -3,7 +3,12 @@ import { actualCost, estimateCost } from './estimate-cost.js';
 
 describe('estimateCost', () => {
   it('should price images per output with size and quality overrides', () => {
-    const rule = { type: 'per_image', usd: 0.04, bySize: { '1792x1024': 0.08 }, byQuality: { premium: 0.12 } } as const;
+    const rule = {
+      type: 'per_image',
+      usd: 0.04,
+      bySize: { '1792x1024': 0.08 },
+      byQuality: { premium: 0.12 },
+    } as const;
     expect(estimateCost(rule, { n: 3 })).toBeCloseTo(0.12);
     expect(estimateCost(rule, { n: 1, width: 1792, height: 1024 })).toBeCloseTo(0.08);
     expect(estimateCost(rule, { n: 2, quality: 'premium' })).toBeCloseTo(0.24);
@@ -16,12 +21,18 @@ describe('estimateCost', () => {
   });
 
   it('should round megapixels up per image', () => {
-    expect(estimateCost({ type: 'per_megapixel', usd: 0.025 }, { n: 1, width: 1024, height: 1024 })).toBeCloseTo(0.05);
-    expect(estimateCost({ type: 'per_megapixel', usd: 0.025 }, { n: 2, width: 512, height: 512 })).toBeCloseTo(0.05);
+    expect(
+      estimateCost({ type: 'per_megapixel', usd: 0.025 }, { n: 1, width: 1024, height: 1024 }),
+    ).toBeCloseTo(0.05);
+    expect(
+      estimateCost({ type: 'per_megapixel', usd: 0.025 }, { n: 2, width: 512, height: 512 }),
+    ).toBeCloseTo(0.05);
   });
 
   it('should prefer the provider figure for the actual cost', () => {
-    expect(actualCost({ type: 'per_second', usd: 0.05 }, { n: 1, duration: 5 }, { costUsd: 0.0668 }, 1)).toBeCloseTo(0.0668);
+    expect(
+      actualCost({ type: 'per_second', usd: 0.05 }, { n: 1, duration: 5 }, { costUsd: 0.0668 }, 1),
+    ).toBeCloseTo(0.0668);
   });
 
   it('should compute compute-second prices from the reported predict time', () => {

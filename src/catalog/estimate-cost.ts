@@ -28,14 +28,18 @@ function byResolution(
 export function estimateCost(price: PriceRule, request: PricedRequest): number {
   switch (price.type) {
     case 'per_image': {
-      const size = request.width && request.height ? `${request.width}x${request.height}` : undefined;
+      const size =
+        request.width && request.height ? `${request.width}x${request.height}` : undefined;
       const bySize = size === undefined ? undefined : price.bySize?.[size];
-      const byQuality = request.quality === undefined ? undefined : price.byQuality?.[request.quality];
+      const byQuality =
+        request.quality === undefined ? undefined : price.byQuality?.[request.quality];
       const unit = bySize ?? byQuality ?? price.usd;
       return roundUsd(unit * request.n);
     }
     case 'per_megapixel': {
-      const megapixels = Math.ceil(((request.width ?? defaultSide) * (request.height ?? defaultSide)) / 1_000_000);
+      const megapixels = Math.ceil(
+        ((request.width ?? defaultSide) * (request.height ?? defaultSide)) / 1_000_000,
+      );
       return roundUsd(price.usd * Math.max(1, megapixels) * request.n);
     }
     case 'per_second': {

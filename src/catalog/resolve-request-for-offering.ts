@@ -17,7 +17,9 @@ function isPortrait(aspectRatio: string | undefined): boolean {
   return height > width;
 }
 
-function describeDurations(durations: NonNullable<ModelOffering['capabilities']['durations']>): string {
+function describeDurations(
+  durations: NonNullable<ModelOffering['capabilities']['durations']>,
+): string {
   return Array.isArray(durations)
     ? durations.join(', ') + ' s'
     : `${durations.min}–${durations.max} s${durations.step ? ` in steps of ${durations.step}` : ''}`;
@@ -35,25 +37,57 @@ export function resolveRequestForOffering(
   const capabilities = offering.capabilities;
   const model = offering.modelKey;
   if (!capabilities.tasks.includes(request.task)) {
-    throw new UnsupportedParameterError('task', `Model '${model}' does not support ${request.task}.`, capabilities.tasks);
+    throw new UnsupportedParameterError(
+      'task',
+      `Model '${model}' does not support ${request.task}.`,
+      capabilities.tasks,
+    );
   }
   if (request.n > capabilities.maxOutputs) {
-    throw new UnsupportedParameterError('n', `Model '${model}' returns at most ${capabilities.maxOutputs} output(s) per request.`, { max: capabilities.maxOutputs });
+    throw new UnsupportedParameterError(
+      'n',
+      `Model '${model}' returns at most ${capabilities.maxOutputs} output(s) per request.`,
+      { max: capabilities.maxOutputs },
+    );
   }
   if (request.seed !== undefined && !capabilities.supportsSeed) {
     throw new UnsupportedParameterError('seed', `Model '${model}' does not accept a seed.`, false);
   }
   if (request.negativePrompt !== undefined && !capabilities.supportsNegativePrompt) {
-    throw new UnsupportedParameterError('negative_prompt', `Model '${model}' does not accept a negative prompt.`, false);
+    throw new UnsupportedParameterError(
+      'negative_prompt',
+      `Model '${model}' does not accept a negative prompt.`,
+      false,
+    );
   }
-  if (request.quality && capabilities.qualityTiers && !capabilities.qualityTiers.includes(request.quality)) {
-    throw new UnsupportedParameterError('quality', `Model '${model}' does not offer quality '${request.quality}'.`, capabilities.qualityTiers);
+  if (
+    request.quality &&
+    capabilities.qualityTiers &&
+    !capabilities.qualityTiers.includes(request.quality)
+  ) {
+    throw new UnsupportedParameterError(
+      'quality',
+      `Model '${model}' does not offer quality '${request.quality}'.`,
+      capabilities.qualityTiers,
+    );
   }
   if (request.style !== undefined && !capabilities.stylePresets?.includes(request.style)) {
-    throw new UnsupportedParameterError('style', `Model '${model}' has no style preset '${request.style}'.`, capabilities.stylePresets ?? []);
+    throw new UnsupportedParameterError(
+      'style',
+      `Model '${model}' has no style preset '${request.style}'.`,
+      capabilities.stylePresets ?? [],
+    );
   }
-  if (request.aspectRatio && capabilities.aspectRatios && !capabilities.aspectRatios.includes(request.aspectRatio)) {
-    throw new UnsupportedParameterError('aspect_ratio', `Model '${model}' does not support aspect ratio ${request.aspectRatio}.`, capabilities.aspectRatios);
+  if (
+    request.aspectRatio &&
+    capabilities.aspectRatios &&
+    !capabilities.aspectRatios.includes(request.aspectRatio)
+  ) {
+    throw new UnsupportedParameterError(
+      'aspect_ratio',
+      `Model '${model}' does not support aspect ratio ${request.aspectRatio}.`,
+      capabilities.aspectRatios,
+    );
   }
   const resolved: ResolvedParameters = { aspectRatio: request.aspectRatio };
 
@@ -61,49 +95,92 @@ export function resolveRequestForOffering(
   if (request.resolution !== undefined) {
     const preset = capabilities.resolutions?.[request.resolution];
     if (!preset) {
-      throw new UnsupportedParameterError('resolution', `Model '${model}' does not support resolution ${request.resolution}.`, Object.keys(capabilities.resolutions ?? {}));
+      throw new UnsupportedParameterError(
+        'resolution',
+        `Model '${model}' does not support resolution ${request.resolution}.`,
+        Object.keys(capabilities.resolutions ?? {}),
+      );
     }
     const portrait = isPortrait(request.aspectRatio);
     resolved.resolution = request.resolution;
-    resolved.width = portrait ? Math.min(preset.width, preset.height) : Math.max(preset.width, preset.height);
-    resolved.height = portrait ? Math.max(preset.width, preset.height) : Math.min(preset.width, preset.height);
-    if (request.width !== undefined && (request.width !== resolved.width || request.height !== resolved.height)) {
-      throw new UnsupportedParameterError('width', `width/height ${request.width}x${request.height} contradict resolution ${request.resolution} (${resolved.width}x${resolved.height}).`, preset);
+    resolved.width = portrait
+      ? Math.min(preset.width, preset.height)
+      : Math.max(preset.width, preset.height);
+    resolved.height = portrait
+      ? Math.max(preset.width, preset.height)
+      : Math.min(preset.width, preset.height);
+    if (
+      request.width !== undefined &&
+      (request.width !== resolved.width || request.height !== resolved.height)
+    ) {
+      throw new UnsupportedParameterError(
+        'width',
+        `width/height ${request.width}x${request.height} contradict resolution ${request.resolution} (${resolved.width}x${resolved.height}).`,
+        preset,
+      );
     }
   } else if (request.width !== undefined || request.height !== undefined) {
     if (request.width === undefined || request.height === undefined) {
-      throw new UnsupportedParameterError(request.width === undefined ? 'width' : 'height', 'width and height must be given together.', null);
+      throw new UnsupportedParameterError(
+        request.width === undefined ? 'width' : 'height',
+        'width and height must be given together.',
+        null,
+      );
     }
     const { width, height } = request;
     const presetEntry = Object.entries(capabilities.resolutions ?? {}).find(
-      ([, size]) => (size.width === width && size.height === height) || (size.width === height && size.height === width),
+      ([, size]) =>
+        (size.width === width && size.height === height) ||
+        (size.width === height && size.height === width),
     );
     if (capabilities.sizes) {
       if (!capabilities.sizes.some((size) => size.width === width && size.height === height)) {
-        throw new UnsupportedParameterError('width', `Model '${model}' does not support size ${width}x${height}.`, capabilities.sizes.map((size) => `${size.width}x${size.height}`));
+        throw new UnsupportedParameterError(
+          'width',
+          `Model '${model}' does not support size ${width}x${height}.`,
+          capabilities.sizes.map((size) => `${size.width}x${size.height}`),
+        );
       }
     } else if (capabilities.sizeRange) {
       const { min, max, multipleOf } = capabilities.sizeRange;
-      for (const [name, value] of [['width', width], ['height', height]] as const) {
+      for (const [name, value] of [
+        ['width', width],
+        ['height', height],
+      ] as const) {
         if (value < min || value > max || (multipleOf !== undefined && value % multipleOf !== 0)) {
-          throw new UnsupportedParameterError(name, `Model '${model}' needs ${name} between ${min} and ${max}${multipleOf ? `, a multiple of ${multipleOf}` : ''}; got ${value}.`, capabilities.sizeRange);
+          throw new UnsupportedParameterError(
+            name,
+            `Model '${model}' needs ${name} between ${min} and ${max}${multipleOf ? `, a multiple of ${multipleOf}` : ''}; got ${value}.`,
+            capabilities.sizeRange,
+          );
         }
       }
     } else if (!presetEntry) {
       const supported = capabilities.resolutions
         ? Object.values(capabilities.resolutions).map((size) => `${size.width}x${size.height}`)
         : 'model-defined size only';
-      throw new UnsupportedParameterError('width', `Model '${model}' does not support size ${width}x${height}.`, supported);
+      throw new UnsupportedParameterError(
+        'width',
+        `Model '${model}' does not support size ${width}x${height}.`,
+        supported,
+      );
     }
     resolved.width = width;
     resolved.height = height;
     if (presetEntry) resolved.resolution = presetEntry[0];
-  } else if (capabilities.defaultResolution && capabilities.resolutions?.[capabilities.defaultResolution]) {
+  } else if (
+    capabilities.defaultResolution &&
+    capabilities.resolutions?.[capabilities.defaultResolution]
+  ) {
     const preset = capabilities.resolutions[capabilities.defaultResolution]!;
     const portrait = isPortrait(request.aspectRatio);
     resolved.resolution = capabilities.defaultResolution;
-    resolved.width = portrait ? Math.min(preset.width, preset.height) : Math.max(preset.width, preset.height);
-    resolved.height = portrait ? Math.max(preset.width, preset.height) : Math.min(preset.width, preset.height);
+    resolved.width = portrait
+      ? Math.min(preset.width, preset.height)
+      : Math.max(preset.width, preset.height);
+    resolved.height = portrait
+      ? Math.max(preset.width, preset.height)
+      : Math.min(preset.width, preset.height);
   }
 
   if (request.kind === 'video') {
@@ -114,9 +191,14 @@ export function resolveRequestForOffering(
         ? durations.includes(duration)
         : duration >= durations.min &&
           duration <= durations.max &&
-          (durations.step === undefined || Math.abs(duration / durations.step - Math.round(duration / durations.step)) < 1e-9);
+          (durations.step === undefined ||
+            Math.abs(duration / durations.step - Math.round(duration / durations.step)) < 1e-9);
       if (!allowed) {
-        throw new UnsupportedParameterError('duration', `Model '${model}' supports durations of ${describeDurations(durations)}; got ${duration} s.`, durations);
+        throw new UnsupportedParameterError(
+          'duration',
+          `Model '${model}' supports durations of ${describeDurations(durations)}; got ${duration} s.`,
+          durations,
+        );
       }
     }
     resolved.duration = duration;

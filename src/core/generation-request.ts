@@ -26,7 +26,6 @@ export const kindOfTask: Record<GenerationTask, GenerationKind> = {
 export const QualityTier = { fast: 'fast', standard: 'standard', premium: 'premium' } as const;
 export type QualityTier = (typeof QualityTier)[keyof typeof QualityTier];
 
-
 /**
  * A request after defaults and inference: what the job stores, and what the router and the
  * catalog see. Stored as JSON on the job and parsed back with this schema.

@@ -12,7 +12,11 @@ export const JobStatus = {
 } as const;
 export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
 
-export const terminalJobStatuses: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'canceled']);
+export const terminalJobStatuses: ReadonlySet<JobStatus> = new Set([
+  'succeeded',
+  'failed',
+  'canceled',
+]);
 
 export function isTerminal(status: JobStatus): boolean {
   return terminalJobStatuses.has(status);

@@ -16,7 +16,9 @@ export type Size = z.infer<typeof SizeSchema>;
 export const ModelCapabilitiesSchema = z.object({
   /** Tasks the model serves. */
   tasks: z
-    .array(z.enum(['text-to-image', 'image-to-image', 'inpaint', 'text-to-video', 'image-to-video']))
+    .array(
+      z.enum(['text-to-image', 'image-to-image', 'inpaint', 'text-to-video', 'image-to-video']),
+    )
     .min(1),
   /**
    * Exact output sizes accepted. When absent, any size within `sizeRange` is accepted; when both
@@ -41,7 +43,11 @@ export const ModelCapabilitiesSchema = z.object({
   durations: z
     .union([
       z.array(z.number().positive()).min(1),
-      z.object({ min: z.number().positive(), max: z.number().positive(), step: z.number().positive().optional() }),
+      z.object({
+        min: z.number().positive(),
+        max: z.number().positive(),
+        step: z.number().positive().optional(),
+      }),
     ])
     .optional(),
   /** Duration used when the request names none (seconds). */

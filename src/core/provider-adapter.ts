@@ -4,12 +4,7 @@ import type { Warning } from './warning.js';
 
 /** JSON value an adapter may store as its opaque operation handle. */
 export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** An input image as the adapter sees it: a URL the provider can fetch, and bytes on demand. */
 export interface ImageInput {

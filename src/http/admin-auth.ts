@@ -14,12 +14,18 @@ export function adminAuth(adminKey: string | undefined) {
   const expected = adminKey ? digest(adminKey) : undefined;
   return async (request: FastifyRequest): Promise<void> => {
     if (!expected) {
-      throw new GatewayError({ code: 'admin_api_disabled', message: 'The admin API is disabled; set SWITCHYARD_ADMIN_KEY to enable it.', httpStatus: 403 });
+      throw new GatewayError({
+        code: 'admin_api_disabled',
+        message: 'The admin API is disabled; set SWITCHYARD_ADMIN_KEY to enable it.',
+        httpStatus: 403,
+      });
     }
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match?.[1] || !timingSafeEqual(digest(match[1].trim()), expected)) {
-      throw new UnauthorizedError('A valid admin key is required (Authorization: Bearer <SWITCHYARD_ADMIN_KEY>).');
+      throw new UnauthorizedError(
+        'A valid admin key is required (Authorization: Bearer <SWITCHYARD_ADMIN_KEY>).',
+      );
     }
   };
 }

@@ -38,30 +38,70 @@ function openAiType(status: number): string {
 export function renderError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof GatewayError) {
     const { code, message, details } = error.toJSON();
-    return { status: error.httpStatus, body: { error: { code, message, type: openAiType(error.httpStatus), details } } };
+    return {
+      status: error.httpStatus,
+      body: { error: { code, message, type: openAiType(error.httpStatus), details } },
+    };
   }
   const fastifyError = error as FastifyError & { validation?: unknown };
   if (hasZodFastifySchemaValidationErrors(fastifyError)) {
     const issues = fastifyError.validation.map((issue) => ({
-      field: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || (issue.params?.issue as { path?: unknown[] } | undefined)?.path?.join('.') || '(body)',
+      field:
+        issue.instancePath.replace(/^\//, '').replaceAll('/', '.') ||
+        (issue.params?.issue as { path?: unknown[] } | undefined)?.path?.join('.') ||
+        '(body)',
       message: issue.message ?? 'invalid',
     }));
     const context = fastifyError.validationContext ?? 'body';
     const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
     return {
       status: 400,
-      body: { error: { code: 'invalid_request', message: `Invalid ${context}: ${summary}`, type: 'invalid_request_error', details: { issues } } },
+      body: {
+        error: {
+          code: 'invalid_request',
+          message: `Invalid ${context}: ${summary}`,
+          type: 'invalid_request_error',
+          details: { issues },
+        },
+      },
     };
   }
   const mapped = fastifyError.code ? fastifyClientErrors[fastifyError.code] : undefined;
   if (mapped) {
-    return { status: mapped.status, body: { error: { code: mapped.code, message: fastifyError.message, type: openAiType(mapped.status) } } };
+    return {
+      status: mapped.status,
+      body: {
+        error: {
+          code: mapped.code,
+          message: fastifyError.message,
+          type: openAiType(mapped.status),
+        },
+      },
+    };
   }
   const statusCode = fastifyError.statusCode;
   if (statusCode && statusCode >= 400 && statusCode < 500) {
-    return { status: statusCode, body: { error: { code: 'invalid_request', message: fastifyError.message, type: openAiType(statusCode) } } };
+    return {
+      status: statusCode,
+      body: {
+        error: {
+          code: 'invalid_request',
+          message: fastifyError.message,
+          type: openAiType(statusCode),
+        },
+      },
+    };
   }
-  return { status: 500, body: { error: { code: 'internal_error', message: 'Internal error; it has been logged.', type: 'server_error' } } };
+  return {
+    status: 500,
+    body: {
+      error: {
+        code: 'internal_error',
+        message: 'Internal error; it has been logged.',
+        type: 'server_error',
+      },
+    },
+  };
 }
 
 /** Installs the single error handler and the JSON 404. */
@@ -75,6 +115,14 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'route_not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.`, type: 'not_found_error' } } satisfies ErrorBody),
+    reply
+      .status(404)
+      .send({
+        error: {
+          code: 'route_not_found',
+          message: `No route ${request.method} ${request.url.split('?')[0]}.`,
+          type: 'not_found_error',
+        },
+      } satisfies ErrorBody),
   );
 }

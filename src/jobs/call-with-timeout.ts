@@ -16,7 +16,13 @@ export async function callWithTimeout<T>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new ProviderError({ providerId, code: 'provider_timeout', message: `Provider '${providerId}' did not answer within ${timeoutMs} ms.` }));
+      reject(
+        new ProviderError({
+          providerId,
+          code: 'provider_timeout',
+          message: `Provider '${providerId}' did not answer within ${timeoutMs} ms.`,
+        }),
+      );
     }, timeoutMs);
   });
   try {

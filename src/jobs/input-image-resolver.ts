@@ -21,9 +21,17 @@ export class InputImageResolver {
     for (const [index, reference] of references.entries()) {
       if (reference.startsWith('asset_')) {
         const asset = await this.assets.get(reference);
-        if (!asset) throw new ValidationError(`${field}[${index}]: no uploaded asset '${reference}'.`, { field, index }, 'asset_not_found');
+        if (!asset)
+          throw new ValidationError(
+            `${field}[${index}]: no uploaded asset '${reference}'.`,
+            { field, index },
+            'asset_not_found',
+          );
         if (!asset.mimeType.startsWith('image/')) {
-          throw new ValidationError(`${field}[${index}]: asset '${reference}' is not an image.`, { field, index });
+          throw new ValidationError(`${field}[${index}]: asset '${reference}' is not an image.`, {
+            field,
+            index,
+          });
         }
       } else if (/^https?:/i.test(reference)) {
         this.fetchContext.guard.checkUrl(reference);
@@ -40,10 +48,17 @@ export class InputImageResolver {
         continue;
       }
       const match = /^data:image\/[a-z0-9.+-]+;base64,([a-z0-9+/=\s]+)$/i.exec(reference);
-      if (!match?.[1]) throw new ValidationError(`${field}[${index}]: only base64 data:image URIs are accepted.`, { field, index });
+      if (!match?.[1])
+        throw new ValidationError(`${field}[${index}]: only base64 data:image URIs are accepted.`, {
+          field,
+          index,
+        });
       const data = Buffer.from(match[1], 'base64');
       if (sniffMedia(data)?.kind !== 'image') {
-        throw new ValidationError(`${field}[${index}]: the data URI does not contain a PNG, JPEG, WebP or GIF image.`, { field, index });
+        throw new ValidationError(
+          `${field}[${index}]: the data URI does not contain a PNG, JPEG, WebP or GIF image.`,
+          { field, index },
+        );
       }
       const asset = await this.assets.save({ data, purpose: 'upload' });
       stored.push(asset.id);
@@ -71,7 +86,11 @@ export class InputImageResolver {
         });
         const sniffed = sniffMedia(data);
         if (sniffed?.kind !== 'image') {
-          throw new GatewayError({ code: 'invalid_input_image', message: `Input image ${new URL(reference).host} did not return an image.`, httpStatus: 400 });
+          throw new GatewayError({
+            code: 'invalid_input_image',
+            message: `Input image ${new URL(reference).host} did not return an image.`,
+            httpStatus: 400,
+          });
         }
         return { data, mimeType: sniffed.mimeType };
       },

@@ -10,7 +10,8 @@ import type { JobEngineContext } from './job-engine-context.js';
 import { pollDelayMs } from './poll-backoff.js';
 
 /** Where a status result came from; only polls schedule the next poll. */
-export type StatusSource = { type: 'poll'; poll: number } | { type: 'webhook' } | { type: 'immediate' };
+export type StatusSource =
+  { type: 'poll'; poll: number } | { type: 'webhook' } | { type: 'immediate' };
 
 /**
  * Applies a provider status to a job — the one path shared by polling, provider webhooks and
@@ -20,15 +21,26 @@ export type StatusSource = { type: 'poll'; poll: number } | { type: 'webhook' } 
 export class JobCompletion {
   constructor(private readonly context: JobEngineContext) {}
 
-  async apply(job: Job, attempt: AttemptRecord, result: StatusResult, source: StatusSource): Promise<void> {
-    if (attempt.status !== 'submitted' || ['succeeded', 'failed', 'canceled'].includes(job.status)) return;
+  async apply(
+    job: Job,
+    attempt: AttemptRecord,
+    result: StatusResult,
+    source: StatusSource,
+  ): Promise<void> {
+    if (attempt.status !== 'submitted' || ['succeeded', 'failed', 'canceled'].includes(job.status))
+      return;
     switch (result.status) {
       case 'pending':
         return this.pending(job, attempt, result, source);
       case 'completed':
         return this.completed(job, attempt, result, source);
       case 'failed':
-        return this.failed(job, attempt, { code: result.code, message: result.message }, result.isRetryable);
+        return this.failed(
+          job,
+          attempt,
+          { code: result.code, message: result.message },
+          result.isRetryable,
+        );
       case 'canceled':
         await finishJob(this.context, job, 'canceled', null);
         return;
@@ -36,7 +48,12 @@ export class JobCompletion {
   }
 
   /** Schedules the next poll for an attempt. */
-  async schedulePoll(job: Job, attempt: AttemptRecord, poll: number, retryAfterMs?: number): Promise<void> {
+  async schedulePoll(
+    job: Job,
+    attempt: AttemptRecord,
+    poll: number,
+    retryAfterMs?: number,
+  ): Promise<void> {
     const adapter = this.context.instances.adapter(attempt.provider);
     const webhooks = Boolean(this.context.publicUrl() && adapter?.parseWebhook);
     const { pollInitialMs, pollMaxMs } = this.context.jobsConfig;
@@ -53,7 +70,12 @@ export class JobCompletion {
     );
   }
 
-  private async pending(job: Job, attempt: AttemptRecord, result: Extract<StatusResult, { status: 'pending' }>, source: StatusSource): Promise<void> {
+  private async pending(
+    job: Job,
+    attempt: AttemptRecord,
+    result: Extract<StatusResult, { status: 'pending' }>,
+    source: StatusSource,
+  ): Promise<void> {
     if (result.phase === 'running' || result.progress !== undefined) {
       const changed = await this.context.repository.markRunning(job.id, result.progress ?? null);
       if (changed && job.status !== 'running') {
@@ -61,26 +83,48 @@ export class JobCompletion {
         this.context.events.emitLocal({ jobId: job.id, status: 'running' });
       }
     }
-    if (source.type === 'poll') await this.schedulePoll(job, attempt, source.poll, result.retryAfterMs);
+    if (source.type === 'poll')
+      await this.schedulePoll(job, attempt, source.poll, result.retryAfterMs);
   }
 
-  private async completed(job: Job, attempt: AttemptRecord, result: Extract<StatusResult, { status: 'completed' }>, source: StatusSource): Promise<void> {
+  private async completed(
+    job: Job,
+    attempt: AttemptRecord,
+    result: Extract<StatusResult, { status: 'completed' }>,
+    source: StatusSource,
+  ): Promise<void> {
     const { context } = this;
     let saved: Asset[];
     try {
       saved = await this.storeOutputs(job, result.outputs);
     } catch (error) {
       const gatewayError = error instanceof GatewayError ? error : undefined;
-      context.logger.warn({ jobId: job.id, error: (error as Error).message }, 'storing provider outputs failed');
+      context.logger.warn(
+        { jobId: job.id, error: (error as Error).message },
+        'storing provider outputs failed',
+      );
       if (gatewayError && !gatewayError.isRetryable) {
-        return this.failed(job, attempt, { code: gatewayError.code, message: gatewayError.message }, false);
+        return this.failed(
+          job,
+          attempt,
+          { code: gatewayError.code, message: gatewayError.message },
+          false,
+        );
       }
       // Transient download trouble: look again later; the provider still has the result.
       if (source.type === 'poll') await this.schedulePoll(job, attempt, source.poll);
       return;
     }
     if (saved.length === 0) {
-      return this.failed(job, attempt, { code: 'provider_bad_response', message: 'The provider reported success without any output.' }, true);
+      return this.failed(
+        job,
+        attempt,
+        {
+          code: 'provider_bad_response',
+          message: 'The provider reported success without any output.',
+        },
+        true,
+      );
     }
     const outputs: JobOutput[] = saved.map((asset, index) => ({
       assetId: asset.id,
@@ -92,9 +136,17 @@ export class JobCompletion {
     }));
     const offering = context.instances
       .adapter(attempt.provider)
-      ?.models.find((model) => model.providerModelId === attempt.providerModelId && model.modelKey === job.request.model);
+      ?.models.find(
+        (model) =>
+          model.providerModelId === attempt.providerModelId && model.modelKey === job.request.model,
+      );
     const costUsd = offering
-      ? actualCost(offering.price, { ...job.request, duration: job.request.duration ?? outputs[0]?.durationSeconds }, result.usage, outputs.length)
+      ? actualCost(
+          offering.price,
+          { ...job.request, duration: job.request.duration ?? outputs[0]?.durationSeconds },
+          result.usage,
+          outputs.length,
+        )
       : (result.usage?.costUsd ?? job.cost.estimatedUsd ?? 0);
     const won = await context.database.transaction(async (transaction) => {
       const updated = await context.repository.markSucceeded(transaction, {
@@ -136,11 +188,19 @@ export class JobCompletion {
       costUsd: (job.cost.actualUsd ?? 0) + costUsd,
       outputs: outputs.length,
     });
-    context.logger.info({ jobId: job.id, provider: attempt.provider, latencyMs, costUsd }, 'job succeeded');
+    context.logger.info(
+      { jobId: job.id, provider: attempt.provider, latencyMs, costUsd },
+      'job succeeded',
+    );
   }
 
   /** An accepted attempt failed: resubmit elsewhere when allowed, else fail the job. */
-  private async failed(job: Job, attempt: AttemptRecord, error: { code: string; message: string }, isRetryable: boolean): Promise<void> {
+  private async failed(
+    job: Job,
+    attempt: AttemptRecord,
+    error: { code: string; message: string },
+    isRetryable: boolean,
+  ): Promise<void> {
     const { context } = this;
     context.observer.attemptFinished({
       jobId: job.id,
@@ -161,11 +221,16 @@ export class JobCompletion {
       });
       if (requeued) {
         context.queue.notify('generation-submit');
-        context.logger.info({ jobId: job.id, provider: attempt.provider, error: error.code }, 'accepted job failed; resubmitting elsewhere');
+        context.logger.info(
+          { jobId: job.id, provider: attempt.provider, error: error.code },
+          'accepted job failed; resubmitting elsewhere',
+        );
         return;
       }
     }
-    await finishJob(context, job, 'failed', error, (transaction) => context.repository.failAttempt(transaction, attempt.id, error));
+    await finishJob(context, job, 'failed', error, (transaction) =>
+      context.repository.failAttempt(transaction, attempt.id, error),
+    );
   }
 
   private async storeOutputs(job: Job, outputs: readonly ProviderOutput[]): Promise<Asset[]> {

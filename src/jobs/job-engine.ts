@@ -1,13 +1,22 @@
 import { JobCompletion } from './job-completion.js';
 import type { JobEngineContext } from './job-engine-context.js';
-import { QueueName, type PollMessage, type SubmitMessage, type WebhookMessage } from './job-queue.js';
+import {
+  QueueName,
+  type PollMessage,
+  type SubmitMessage,
+  type WebhookMessage,
+} from './job-queue.js';
 import { JobSupervisor } from './job-supervisor.js';
 import { PollWorker } from './poll-worker.js';
 import { SubmitWorker } from './submit-worker.js';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 
 /** Runs up to `limit` tasks at once and waits for all; one failure does not stop the others. */
-async function runAll<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<{ item: T; error: unknown }[]> {
+async function runAll<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<{ item: T; error: unknown }[]> {
   const failures: { item: T; error: unknown }[] = [];
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -54,18 +63,36 @@ export class JobEngine {
     const concurrency = jobsConfig.workerConcurrency;
     // Throwing from a batch handler would fail every message in it, so a message whose work
     // failed is failed on its own (and retried by the queue) while the rest complete.
-    await queue.work<SubmitMessage>(QueueName.submit, { batchSize: concurrency, workers: 1 }, async (messages) => {
-      const failures = await runAll(messages, concurrency, (message) => this.submitWorker.process(message.data.jobId, message.data.round ?? 0));
-      await this.retryLater(QueueName.submit, failures);
-    });
-    await queue.work<PollMessage>(QueueName.poll, { batchSize: concurrency * 2, workers: 1 }, async (messages) => {
-      const failures = await runAll(messages, concurrency * 2, (message) => this.pollWorker.process(message.data));
-      await this.retryLater(QueueName.poll, failures);
-    });
-    await queue.work<WebhookMessage>(QueueName.webhook, { batchSize: 8, workers: 1 }, async (messages) => {
-      const failures = await runAll(messages, 8, (message) => this.webhooks.deliver(message.data.jobId, message.retryCount, message.retryLimit));
-      await this.retryLater(QueueName.webhook, failures, 'debug');
-    });
+    await queue.work<SubmitMessage>(
+      QueueName.submit,
+      { batchSize: concurrency, workers: 1 },
+      async (messages) => {
+        const failures = await runAll(messages, concurrency, (message) =>
+          this.submitWorker.process(message.data.jobId, message.data.round ?? 0),
+        );
+        await this.retryLater(QueueName.submit, failures);
+      },
+    );
+    await queue.work<PollMessage>(
+      QueueName.poll,
+      { batchSize: concurrency * 2, workers: 1 },
+      async (messages) => {
+        const failures = await runAll(messages, concurrency * 2, (message) =>
+          this.pollWorker.process(message.data),
+        );
+        await this.retryLater(QueueName.poll, failures);
+      },
+    );
+    await queue.work<WebhookMessage>(
+      QueueName.webhook,
+      { batchSize: 8, workers: 1 },
+      async (messages) => {
+        const failures = await runAll(messages, 8, (message) =>
+          this.webhooks.deliver(message.data.jobId, message.retryCount, message.retryLimit),
+        );
+        await this.retryLater(QueueName.webhook, failures, 'debug');
+      },
+    );
     this.supervisor.start(jobsConfig.maintenanceIntervalSeconds);
     this.started = true;
     logger.debug('job engine started');
@@ -76,9 +103,16 @@ export class JobEngine {
     this.supervisor.stop();
   }
 
-  private async retryLater(queue: QueueName, failures: { item: { id: string }; error: unknown }[], level: 'error' | 'debug' = 'error'): Promise<void> {
+  private async retryLater(
+    queue: QueueName,
+    failures: { item: { id: string }; error: unknown }[],
+    level: 'error' | 'debug' = 'error',
+  ): Promise<void> {
     for (const { item, error } of failures) {
-      this.context.logger[level]({ queue, error: error instanceof Error ? error.message : String(error) }, 'queue message failed; will retry');
+      this.context.logger[level](
+        { queue, error: error instanceof Error ? error.message : String(error) },
+        'queue message failed; will retry',
+      );
       await this.context.queue.fail(queue, item.id, error);
     }
   }

@@ -42,7 +42,10 @@ export class JobEvents {
    */
   async publish(change: JobChange, executor: Queryable = this.database): Promise<void> {
     if (this.database.kind === 'postgres') {
-      await executor.query('SELECT pg_notify($1, $2)', [channel, `${change.jobId}:${change.status}`]);
+      await executor.query('SELECT pg_notify($1, $2)', [
+        channel,
+        `${change.jobId}:${change.status}`,
+      ]);
     }
   }
 

@@ -41,7 +41,10 @@ export interface JobObserver {
 
 /** Fans one event out to several observers; an observer that throws never breaks a job. */
 export class CompositeJobObserver implements JobObserver {
-  constructor(private readonly observers: JobObserver[] = [], private readonly onError: (error: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly observers: JobObserver[] = [],
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
 
   add(observer: JobObserver): void {
     this.observers.push(observer);

@@ -42,7 +42,9 @@ export interface JobQueueOptions {
   onError: (error: unknown) => void;
 }
 
-type Handler<Message> = (messages: { id: string; data: Message; retryCount: number; retryLimit: number }[]) => Promise<void>;
+type Handler<Message> = (
+  messages: { id: string; data: Message; retryCount: number; retryLimit: number }[],
+) => Promise<void>;
 
 /**
  * The durable work queue, on pg-boss over the gateway's own database (PostgreSQL, or PGlite
@@ -101,12 +103,24 @@ export class JobQueue {
   }
 
   /** Enqueues a submission (in the caller's transaction when given). */
-  async sendSubmit(message: SubmitMessage, options: { executor?: Queryable; startAfterMs?: number } = {}): Promise<void> {
+  async sendSubmit(
+    message: SubmitMessage,
+    options: { executor?: Queryable; startAfterMs?: number } = {},
+  ): Promise<void> {
     await this.send(QueueName.submit, message, options.executor, options.startAfterMs);
   }
 
-  async sendPoll(message: PollMessage, options: { executor?: Queryable; startAfterMs?: number } = {}): Promise<void> {
-    await this.send(QueueName.poll, message, options.executor, options.startAfterMs, message.attemptId);
+  async sendPoll(
+    message: PollMessage,
+    options: { executor?: Queryable; startAfterMs?: number } = {},
+  ): Promise<void> {
+    await this.send(
+      QueueName.poll,
+      message,
+      options.executor,
+      options.startAfterMs,
+      message.attemptId,
+    );
   }
 
   async sendWebhook(message: WebhookMessage, executor?: Queryable): Promise<void> {
@@ -123,10 +137,19 @@ export class JobQueue {
     for (let index = 0; index < options.workers; index++) {
       const id = await this.boss.work<Message>(
         name,
-        { batchSize: options.batchSize, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds },
+        {
+          batchSize: options.batchSize,
+          includeMetadata: true,
+          pollingIntervalSeconds: this.options.pollingIntervalSeconds,
+        },
         async (jobs) => {
           await handler(
-            jobs.map((job) => ({ id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit })),
+            jobs.map((job) => ({
+              id: job.id,
+              data: job.data,
+              retryCount: job.retryCount,
+              retryLimit: job.retryLimit,
+            })),
           );
         },
       );
@@ -137,7 +160,9 @@ export class JobQueue {
 
   /** Fails one claimed message so the queue retries it (with backoff) while its batch completes. */
   async fail(name: QueueName, id: string, error: unknown): Promise<void> {
-    await this.boss.fail(name, id, { message: error instanceof Error ? error.message : String(error) });
+    await this.boss.fail(name, id, {
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
 
   /** Wakes this process's idle workers for a queue (work was just added here). */
@@ -163,11 +188,24 @@ export class JobQueue {
 
   /** Stops claiming work; messages in progress are released for retry. */
   async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
-    await this.boss.stop({ graceful: options.graceful ?? true, timeout: options.timeoutMs ?? 10_000, close: false, wait: true });
+    await this.boss.stop({
+      graceful: options.graceful ?? true,
+      timeout: options.timeoutMs ?? 10_000,
+      close: false,
+      wait: true,
+    });
   }
 
-  private async send(name: QueueName, data: object, executor?: Queryable, startAfterMs?: number, singletonKey?: string): Promise<void> {
-    const options: PgBoss.SendOptions & { db?: { executeSql: (text: string, values: unknown[]) => Promise<unknown> } } = {};
+  private async send(
+    name: QueueName,
+    data: object,
+    executor?: Queryable,
+    startAfterMs?: number,
+    singletonKey?: string,
+  ): Promise<void> {
+    const options: PgBoss.SendOptions & {
+      db?: { executeSql: (text: string, values: unknown[]) => Promise<unknown> };
+    } = {};
     if (executor) options.db = { executeSql: (text, values) => executor.query(text, values) };
     if (startAfterMs && startAfterMs > 0) options.startAfter = new Date(Date.now() + startAfterMs);
     if (singletonKey) options.singletonKey = singletonKey;

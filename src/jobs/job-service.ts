@@ -16,7 +16,10 @@ import { finishJob } from './finish-job.js';
 import type { JobEngineContext } from './job-engine-context.js';
 
 /** A request as the HTTP layer hands it over: kind, task and defaults not yet inferred. */
-export type GenerationRequestDraft = Omit<GenerationRequest, 'kind' | 'task' | 'n' | 'inputImages' | 'allowResubmit'> &
+export type GenerationRequestDraft = Omit<
+  GenerationRequest,
+  'kind' | 'task' | 'n' | 'inputImages' | 'allowResubmit'
+> &
   Partial<Pick<GenerationRequest, 'kind' | 'task' | 'n' | 'inputImages' | 'allowResubmit'>>;
 
 export interface CreateOptions {
@@ -52,7 +55,10 @@ export class JobService {
     private readonly webhookGuard: SsrfGuard,
   ) {}
 
-  async create(draft: GenerationRequestDraft, options: CreateOptions = {}): Promise<{ job: Job; created: boolean }> {
+  async create(
+    draft: GenerationRequestDraft,
+    options: CreateOptions = {},
+  ): Promise<{ job: Job; created: boolean }> {
     const { context } = this;
     const requestHash = createHash('sha256').update(stableStringify(draft)).digest('hex');
     if (options.idempotencyKey) {
@@ -64,12 +70,18 @@ export class JobService {
     await context.images.validate(request.inputImages, 'input_images');
     if (request.mask) await context.images.validate([request.mask], 'mask');
     const plan = this.planOrThrow(request);
-    request.inputImages = await context.images.storeInlineImages(request.inputImages, 'input_images');
-    if (request.mask) [request.mask] = await context.images.storeInlineImages([request.mask], 'mask');
+    request.inputImages = await context.images.storeInlineImages(
+      request.inputImages,
+      'input_images',
+    );
+    if (request.mask)
+      [request.mask] = await context.images.storeInlineImages([request.mask], 'mask');
 
     const id = createId('gen');
     const now = context.now();
-    const deadlineAt = new Date(now + (request.timeoutSeconds ?? context.jobsConfig.defaultTimeoutSeconds) * 1000);
+    const deadlineAt = new Date(
+      now + (request.timeoutSeconds ?? context.jobsConfig.defaultTimeoutSeconds) * 1000,
+    );
     const inserted = await context.database.transaction(async (transaction) => {
       const stored = await context.repository.insert(
         {
@@ -103,22 +115,42 @@ export class JobService {
     return job;
   }
 
-  async list(query: { user?: string; status?: JobStatus; limit: number; cursor?: string }): Promise<JobPage> {
-    const before = query.cursor ? Buffer.from(query.cursor, 'base64url').toString('utf8') : undefined;
+  async list(query: {
+    user?: string;
+    status?: JobStatus;
+    limit: number;
+    cursor?: string;
+  }): Promise<JobPage> {
+    const before = query.cursor
+      ? Buffer.from(query.cursor, 'base64url').toString('utf8')
+      : undefined;
     if (before !== undefined && !/^gen_[0-9a-z]{26}$/.test(before)) {
-      throw new ValidationError('cursor is not valid; pass the next_cursor of a previous page.', { parameter: 'cursor' });
+      throw new ValidationError('cursor is not valid; pass the next_cursor of a previous page.', {
+        parameter: 'cursor',
+      });
     }
-    const jobs = await this.context.repository.list({ user: query.user, status: query.status, limit: query.limit + 1, before });
+    const jobs = await this.context.repository.list({
+      user: query.user,
+      status: query.status,
+      limit: query.limit + 1,
+      before,
+    });
     const page = jobs.slice(0, query.limit);
     const last = page[page.length - 1];
-    return { jobs: page, nextCursor: jobs.length > query.limit && last ? Buffer.from(last.id).toString('base64url') : null };
+    return {
+      jobs: page,
+      nextCursor:
+        jobs.length > query.limit && last ? Buffer.from(last.id).toString('base64url') : null,
+    };
   }
 
   /** Cancels an unfinished job, and the provider's work when the provider supports it. */
   async cancel(id: string): Promise<Job> {
     const job = await this.get(id);
     if (isTerminal(job.status)) {
-      throw new ConflictError('job_not_cancelable', `Job ${id} already ${job.status}.`, { status: job.status });
+      throw new ConflictError('job_not_cancelable', `Job ${id} already ${job.status}.`, {
+        status: job.status,
+      });
     }
     const ended = await finishJob(this.context, job, 'canceled', null);
     if (ended) await this.cancelAtProvider(job);
@@ -148,10 +180,16 @@ export class JobService {
       this.context.shutdown.addEventListener('abort', finish, { once: true });
       // A missed notification (connection blip) must not hold a request until its deadline.
       const backstop = setInterval(() => {
-        this.context.repository.get(id).then((current) => current && isTerminal(current.status) && finish(), () => undefined);
+        this.context.repository.get(id).then(
+          (current) => current && isTerminal(current.status) && finish(),
+          () => undefined,
+        );
       }, 2000);
       // The job may have finished between the first read and the subscription.
-      this.context.repository.get(id).then((current) => current && isTerminal(current.status) && finish(), () => undefined);
+      this.context.repository.get(id).then(
+        (current) => current && isTerminal(current.status) && finish(),
+        () => undefined,
+      );
     });
   }
 
@@ -159,7 +197,11 @@ export class JobService {
     const existing = await this.context.repository.findByIdempotencyKey(key);
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
-      throw new ConflictError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', { idempotency_key: key, job_id: existing.id });
+      throw new ConflictError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was already used with a different request body.',
+        { idempotency_key: key, job_id: existing.id },
+      );
     }
     return this.get(existing.id);
   }
@@ -167,37 +209,88 @@ export class JobService {
   private normalize(draft: GenerationRequestDraft): GenerationRequest {
     const offerings = this.context.instances.offeringsFor(draft.model);
     if (offerings.length === 0) {
-      const available = [...new Set(this.context.instances.list().flatMap((instance) => instance.adapter.models.map((model) => model.modelKey)))].sort();
-      throw new ValidationError(`Unknown model '${draft.model}'. See GET /v1/models.`, { parameter: 'model', available }, 'unknown_model');
+      const available = [
+        ...new Set(
+          this.context.instances
+            .list()
+            .flatMap((instance) => instance.adapter.models.map((model) => model.modelKey)),
+        ),
+      ].sort();
+      throw new ValidationError(
+        `Unknown model '${draft.model}'. See GET /v1/models.`,
+        { parameter: 'model', available },
+        'unknown_model',
+      );
     }
     const kind = offerings[0]!.offering.kind;
     if (draft.kind && draft.kind !== kind) {
-      throw new ValidationError(`Model '${draft.model}' generates ${kind}, not ${draft.kind}.`, { parameter: 'kind' });
+      throw new ValidationError(`Model '${draft.model}' generates ${kind}, not ${draft.kind}.`, {
+        parameter: 'kind',
+      });
     }
     const inputImages = draft.inputImages ?? [];
     const inferred: GenerationTask =
-      kind === 'image' ? (draft.mask ? 'inpaint' : inputImages.length ? 'image-to-image' : 'text-to-image') : inputImages.length ? 'image-to-video' : 'text-to-video';
+      kind === 'image'
+        ? draft.mask
+          ? 'inpaint'
+          : inputImages.length
+            ? 'image-to-image'
+            : 'text-to-image'
+        : inputImages.length
+          ? 'image-to-video'
+          : 'text-to-video';
     const task = draft.task ?? inferred;
     const taskKind = task.endsWith('video') ? 'video' : 'image';
-    if (taskKind !== kind) throw new ValidationError(`Task '${task}' does not match model '${draft.model}' (${kind}).`, { parameter: 'task' });
+    if (taskKind !== kind)
+      throw new ValidationError(`Task '${task}' does not match model '${draft.model}' (${kind}).`, {
+        parameter: 'task',
+      });
     if (task === 'text-to-image' || task === 'text-to-video') {
-      if (inputImages.length || draft.mask) throw new ValidationError(`Task '${task}' takes no input images; use image-to-${kind}.`, { parameter: 'input_images' });
+      if (inputImages.length || draft.mask)
+        throw new ValidationError(`Task '${task}' takes no input images; use image-to-${kind}.`, {
+          parameter: 'input_images',
+        });
     } else if (inputImages.length === 0) {
-      throw new ValidationError(`Task '${task}' needs at least one input image.`, { parameter: 'input_images' });
+      throw new ValidationError(`Task '${task}' needs at least one input image.`, {
+        parameter: 'input_images',
+      });
     }
-    if (task === 'inpaint' && !draft.mask) throw new ValidationError('Inpainting needs a mask.', { parameter: 'mask' });
-    if (task !== 'inpaint' && draft.mask) throw new ValidationError('A mask is only used for inpainting.', { parameter: 'mask' });
+    if (task === 'inpaint' && !draft.mask)
+      throw new ValidationError('Inpainting needs a mask.', { parameter: 'mask' });
+    if (task !== 'inpaint' && draft.mask)
+      throw new ValidationError('A mask is only used for inpainting.', { parameter: 'mask' });
     if (draft.provider) {
       const instance = this.context.instances.get(draft.provider);
-      if (!instance) throw new ValidationError(`Unknown provider '${draft.provider}'.`, { parameter: 'provider' }, 'unknown_provider');
+      if (!instance)
+        throw new ValidationError(
+          `Unknown provider '${draft.provider}'.`,
+          { parameter: 'provider' },
+          'unknown_provider',
+        );
       if (!instance.enabled) {
-        throw new GatewayError({ code: 'provider_disabled', message: `Provider '${draft.provider}' is disabled.`, httpStatus: 403, details: { provider: draft.provider } });
+        throw new GatewayError({
+          code: 'provider_disabled',
+          message: `Provider '${draft.provider}' is disabled.`,
+          httpStatus: 403,
+          details: { provider: draft.provider },
+        });
       }
       if (!offerings.some((entry) => entry.instance.adapter.id === draft.provider)) {
-        throw new ValidationError(`Provider '${draft.provider}' does not serve model '${draft.model}'.`, { parameter: 'provider' }, 'model_not_served');
+        throw new ValidationError(
+          `Provider '${draft.provider}' does not serve model '${draft.model}'.`,
+          { parameter: 'provider' },
+          'model_not_served',
+        );
       }
     }
-    return { ...draft, kind, task, inputImages, n: draft.n ?? 1, allowResubmit: draft.allowResubmit ?? false };
+    return {
+      ...draft,
+      kind,
+      task,
+      inputImages,
+      n: draft.n ?? 1,
+      allowResubmit: draft.allowResubmit ?? false,
+    };
   }
 
   /** Routes once at creation so that impossible requests fail with a 4xx before being stored. */
@@ -209,7 +302,11 @@ export class JobService {
       if (request.provider && instance.adapter.id !== request.provider) continue;
       resolveRequestForOffering(request, offering);
     }
-    throw new ServiceUnavailableError('no_capable_provider', `No enabled provider can serve model '${request.model}' right now.`, { rejected: plan.rejected });
+    throw new ServiceUnavailableError(
+      'no_capable_provider',
+      `No enabled provider can serve model '${request.model}' right now.`,
+      { rejected: plan.rejected },
+    );
   }
 
   private async cancelAtProvider(job: Job): Promise<void> {
@@ -218,9 +315,14 @@ export class JobService {
     const adapter = active ? this.context.instances.adapter(active.provider) : undefined;
     if (!active?.operation || !adapter?.cancel) return;
     try {
-      await callWithTimeout(active.provider, 10_000, this.context.shutdown, (signal) => adapter.cancel!(active.operation!, { signal }));
+      await callWithTimeout(active.provider, 10_000, this.context.shutdown, (signal) =>
+        adapter.cancel!(active.operation!, { signal }),
+      );
     } catch (error) {
-      this.context.logger.warn({ jobId: job.id, error: (error as Error).message }, 'cancel at provider failed');
+      this.context.logger.warn(
+        { jobId: job.id, error: (error as Error).message },
+        'cancel at provider failed',
+      );
     }
   }
 }

@@ -15,7 +15,13 @@ export class JobSupervisor {
   ) {}
 
   start(intervalSeconds: number): void {
-    this.timer = setInterval(() => void this.tick().catch((error: Error) => this.context.logger.error({ error: error.message }, 'supervisor tick failed')), intervalSeconds * 1000);
+    this.timer = setInterval(
+      () =>
+        void this.tick().catch((error: Error) =>
+          this.context.logger.error({ error: error.message }, 'supervisor tick failed'),
+        ),
+      intervalSeconds * 1000,
+    );
     this.timer.unref();
   }
 
@@ -29,13 +35,19 @@ export class JobSupervisor {
     this.running = true;
     try {
       // A grace period lets the poll worker, which can cancel at the provider, go first.
-      const overdue = await this.context.repository.overdue(new Date(this.context.now() - 5000), 500);
+      const overdue = await this.context.repository.overdue(
+        new Date(this.context.now() - 5000),
+        500,
+      );
       let ended = 0;
       for (const id of overdue) {
         const job = await this.context.repository.get(id);
         if (!job) continue;
         const attempts = await this.context.repository.attempts(id);
-        await this.pollWorker.timeOut(job, attempts.findLast((attempt) => attempt.status === 'submitted'));
+        await this.pollWorker.timeOut(
+          job,
+          attempts.findLast((attempt) => attempt.status === 'submitted'),
+        );
         ended++;
       }
       return ended;

@@ -37,18 +37,30 @@ export class PollWorker {
     }
     let result;
     try {
-      result = await callWithTimeout(attempt.provider, context.jobsConfig.providerCallTimeoutMs, context.shutdown, (signal) =>
-        adapter.status(attempt.operation!, { signal }),
+      result = await callWithTimeout(
+        attempt.provider,
+        context.jobsConfig.providerCallTimeoutMs,
+        context.shutdown,
+        (signal) => adapter.status(attempt.operation!, { signal }),
       );
     } catch (thrown) {
       const error = toProviderError(attempt.provider, thrown);
       if (error.isRetryable) {
-        const retryAfterMs = 'retryAfterMs' in error ? (error.retryAfterMs as number | undefined) : undefined;
-        context.logger.warn({ jobId: job.id, provider: attempt.provider, error: error.code }, 'status check failed; will poll again');
+        const retryAfterMs =
+          'retryAfterMs' in error ? (error.retryAfterMs as number | undefined) : undefined;
+        context.logger.warn(
+          { jobId: job.id, provider: attempt.provider, error: error.code },
+          'status check failed; will poll again',
+        );
         await this.completion.schedulePoll(job, attempt, message.poll, retryAfterMs);
         return;
       }
-      result = { status: 'failed' as const, code: error.code, message: error.message, isRetryable: false };
+      result = {
+        status: 'failed' as const,
+        code: error.code,
+        message: error.message,
+        isRetryable: false,
+      };
     }
     await this.completion.apply(job, attempt, result, { type: 'poll', poll: message.poll });
   }
@@ -56,15 +68,30 @@ export class PollWorker {
   /** Fails a job past its deadline, cancelling it at the provider when possible. */
   async timeOut(job: Job, attempt: AttemptRecord | undefined): Promise<void> {
     const adapter = attempt ? this.context.instances.adapter(attempt.provider) : undefined;
-    const ended = await finishJob(this.context, job, 'failed', {
-      code: 'job_timeout',
-      message: `The job did not finish within its ${Math.round((job.deadlineAt.getTime() - job.createdAt.getTime()) / 1000)} s timeout.`,
-    }, async (transaction) => {
-      if (attempt) await this.context.repository.failAttempt(transaction, attempt.id, { code: 'job_timeout', message: 'Timed out.' });
-    });
+    const ended = await finishJob(
+      this.context,
+      job,
+      'failed',
+      {
+        code: 'job_timeout',
+        message: `The job did not finish within its ${Math.round((job.deadlineAt.getTime() - job.createdAt.getTime()) / 1000)} s timeout.`,
+      },
+      async (transaction) => {
+        if (attempt)
+          await this.context.repository.failAttempt(transaction, attempt.id, {
+            code: 'job_timeout',
+            message: 'Timed out.',
+          });
+      },
+    );
     if (ended && attempt?.operation && adapter?.cancel) {
-      await callWithTimeout(attempt.provider, 10_000, this.context.shutdown, (signal) => adapter.cancel!(attempt.operation!, { signal })).catch(
-        (error: Error) => this.context.logger.warn({ jobId: job.id, error: error.message }, 'cancel after timeout failed'),
+      await callWithTimeout(attempt.provider, 10_000, this.context.shutdown, (signal) =>
+        adapter.cancel!(attempt.operation!, { signal }),
+      ).catch((error: Error) =>
+        this.context.logger.warn(
+          { jobId: job.id, error: error.message },
+          'cancel after timeout failed',
+        ),
       );
     }
   }

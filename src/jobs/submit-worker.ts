@@ -43,14 +43,21 @@ export class SubmitWorker {
       return;
     }
     if (context.now() > job.deadlineAt.getTime()) {
-      await finishJob(context, job, 'failed', { code: 'job_timeout', message: 'The job did not start before its deadline.' });
+      await finishJob(context, job, 'failed', {
+        code: 'job_timeout',
+        message: 'The job did not start before its deadline.',
+      });
       return;
     }
     const dangling = attempts.find((attempt) => attempt.status === 'submitting');
     if (dangling && (await this.recover(job, dangling))) return;
 
     // Providers that accepted this job and then failed are not asked again.
-    const exclude = new Set(attempts.filter((attempt) => attempt.providerJobId !== null).map((attempt) => attempt.provider));
+    const exclude = new Set(
+      attempts
+        .filter((attempt) => attempt.providerJobId !== null)
+        .map((attempt) => attempt.provider),
+    );
     const plan = context.router.plan(job.request, { exclude });
     if (plan.candidates.length === 0) {
       await finishJob(context, job, 'failed', {
@@ -72,7 +79,10 @@ export class SubmitWorker {
     }
     const reasons = failures.map(({ provider, code, message }) => ({ provider, code, message }));
     if (round + 1 < context.jobsConfig.maxSubmitRounds) {
-      const retryAfterMs = Math.max(1000 * 2 ** round, ...failures.map((failure) => failure.retryAfterMs ?? 0));
+      const retryAfterMs = Math.max(
+        1000 * 2 ** round,
+        ...failures.map((failure) => failure.retryAfterMs ?? 0),
+      );
       if (context.now() + retryAfterMs < job.deadlineAt.getTime()) {
         await context.queue.sendSubmit({ jobId, round: round + 1 }, { startAfterMs: retryAfterMs });
         context.logger.warn({ jobId, round, reasons }, 'every provider failed; trying again later');
@@ -86,7 +96,10 @@ export class SubmitWorker {
     });
   }
 
-  private async trySubmit(job: Job, candidate: RoutingCandidate): Promise<'accepted' | (CandidateFailure & { error: GatewayError })> {
+  private async trySubmit(
+    job: Job,
+    candidate: RoutingCandidate,
+  ): Promise<'accepted' | (CandidateFailure & { error: GatewayError })> {
     const { context } = this;
     const attemptId = createId('att');
     await context.repository.insertAttempt({
@@ -97,8 +110,15 @@ export class SubmitWorker {
     });
     const started = context.now();
     try {
-      const result = await callWithTimeout(candidate.providerId, context.jobsConfig.providerCallTimeoutMs, context.shutdown, (signal) =>
-        candidate.adapter.submit(buildProviderRequest(job.request, candidate, context.images), this.submitContext(job, attemptId, candidate.providerId, signal)),
+      const result = await callWithTimeout(
+        candidate.providerId,
+        context.jobsConfig.providerCallTimeoutMs,
+        context.shutdown,
+        (signal) =>
+          candidate.adapter.submit(
+            buildProviderRequest(job.request, candidate, context.images),
+            this.submitContext(job, attemptId, candidate.providerId, signal),
+          ),
       );
       context.observer.attemptFinished({
         jobId: job.id,
@@ -109,13 +129,23 @@ export class SubmitWorker {
         providerFault: false,
         latencyMs: context.now() - started,
       });
-      await this.accept(job, attemptId, candidate.providerId, candidate.offering.providerModelId, result);
+      await this.accept(
+        job,
+        attemptId,
+        candidate.providerId,
+        candidate.offering.providerModelId,
+        result,
+      );
       return 'accepted';
     } catch (thrown) {
       const error = toProviderError(candidate.providerId, thrown);
-      const retryAfterMs = 'retryAfterMs' in error ? (error.retryAfterMs as number | undefined) : undefined;
+      const retryAfterMs =
+        'retryAfterMs' in error ? (error.retryAfterMs as number | undefined) : undefined;
       await context.database.transaction((transaction) =>
-        context.repository.failAttempt(transaction, attemptId, { code: error.code, message: error.message }),
+        context.repository.failAttempt(transaction, attemptId, {
+          code: error.code,
+          message: error.message,
+        }),
       );
       context.observer.attemptFinished({
         jobId: job.id,
@@ -127,13 +157,33 @@ export class SubmitWorker {
         providerFault: allowsFallback(error),
         latencyMs: context.now() - started,
       });
-      context.logger.warn({ jobId: job.id, provider: candidate.providerId, error: error.code, message: error.message }, 'submission failed');
-      return { provider: candidate.providerId, code: error.code, message: error.message, retryAfterMs, error };
+      context.logger.warn(
+        {
+          jobId: job.id,
+          provider: candidate.providerId,
+          error: error.code,
+          message: error.message,
+        },
+        'submission failed',
+      );
+      return {
+        provider: candidate.providerId,
+        code: error.code,
+        message: error.message,
+        retryAfterMs,
+        error,
+      };
     }
   }
 
   /** Records acceptance and starts polling (or applies a synchronous result). */
-  private async accept(job: Job, attemptId: string, provider: string, providerModelId: string, result: SubmitResult): Promise<void> {
+  private async accept(
+    job: Job,
+    attemptId: string,
+    provider: string,
+    providerModelId: string,
+    result: SubmitResult,
+  ): Promise<void> {
     const { context } = this;
     const stillQueued = await context.database.transaction(async (transaction) => {
       const updated = await context.repository.markSubmitted(transaction, {
@@ -144,7 +194,8 @@ export class SubmitWorker {
         operation: result.operation,
         warnings: result.warnings ?? [],
       });
-      if (updated) await context.events.publish({ jobId: job.id, status: 'submitted' }, transaction);
+      if (updated)
+        await context.events.publish({ jobId: job.id, status: 'submitted' }, transaction);
       return updated;
     });
     const attempt: AttemptRecord = {
@@ -163,8 +214,14 @@ export class SubmitWorker {
       return;
     }
     context.events.emitLocal({ jobId: job.id, status: 'submitted' });
-    const accepted = { ...job, status: 'submitted' as const, provider, submittedAt: new Date(context.now()) };
-    if (result.immediate) await this.completion.apply(accepted, attempt, result.immediate, { type: 'immediate' });
+    const accepted = {
+      ...job,
+      status: 'submitted' as const,
+      provider,
+      submittedAt: new Date(context.now()),
+    };
+    if (result.immediate)
+      await this.completion.apply(accepted, attempt, result.immediate, { type: 'immediate' });
     else await this.completion.schedulePoll(accepted, attempt, 0);
   }
 
@@ -176,16 +233,29 @@ export class SubmitWorker {
       .plan({ ...job.request, provider: dangling.provider })
       .candidates.find((entry) => entry.offering.providerModelId === dangling.providerModelId);
     if (adapter?.recover && candidate) {
-      const found = await callWithTimeout(dangling.provider, context.jobsConfig.providerCallTimeoutMs, context.shutdown, (signal) =>
-        adapter.recover!(buildProviderRequest(job.request, candidate, context.images), this.submitContext(job, dangling.id, dangling.provider, signal)),
+      const found = await callWithTimeout(
+        dangling.provider,
+        context.jobsConfig.providerCallTimeoutMs,
+        context.shutdown,
+        (signal) =>
+          adapter.recover!(
+            buildProviderRequest(job.request, candidate, context.images),
+            this.submitContext(job, dangling.id, dangling.provider, signal),
+          ),
       );
       if (found) {
-        context.logger.info({ jobId: job.id, attemptId: dangling.id }, 'recovered a submission made before a restart');
+        context.logger.info(
+          { jobId: job.id, attemptId: dangling.id },
+          'recovered a submission made before a restart',
+        );
         await this.accept(job, dangling.id, dangling.provider, dangling.providerModelId, found);
         return true;
       }
       await context.database.transaction((transaction) =>
-        context.repository.failAttempt(transaction, dangling.id, { code: 'submission_lost', message: 'The gateway stopped before the provider received this submission.' }),
+        context.repository.failAttempt(transaction, dangling.id, {
+          code: 'submission_lost',
+          message: 'The gateway stopped before the provider received this submission.',
+        }),
       );
       return false;
     }
@@ -195,11 +265,18 @@ export class SubmitWorker {
       code: 'submission_outcome_unknown',
       message: `The gateway stopped while submitting to '${dangling.provider}', which cannot be asked whether it received the job; it was not resubmitted to avoid a duplicate charge.`,
     };
-    await finishJob(context, job, 'failed', error, (transaction) => context.repository.failAttempt(transaction, dangling.id, error));
+    await finishJob(context, job, 'failed', error, (transaction) =>
+      context.repository.failAttempt(transaction, dangling.id, error),
+    );
     return true;
   }
 
-  private submitContext(job: Job, attemptId: string, provider: string, signal: AbortSignal): SubmitContext {
+  private submitContext(
+    job: Job,
+    attemptId: string,
+    provider: string,
+    signal: AbortSignal,
+  ): SubmitContext {
     const base = this.context.publicUrl();
     return {
       jobId: job.id,
@@ -213,9 +290,14 @@ export class SubmitWorker {
     const adapter = this.context.instances.adapter(provider);
     if (!adapter?.cancel) return;
     try {
-      await callWithTimeout(provider, 10_000, this.context.shutdown, (signal) => adapter.cancel!(result.operation, { signal }));
+      await callWithTimeout(provider, 10_000, this.context.shutdown, (signal) =>
+        adapter.cancel!(result.operation, { signal }),
+      );
     } catch (error) {
-      this.context.logger.warn({ provider, error: (error as Error).message }, 'cancel at provider failed');
+      this.context.logger.warn(
+        { provider, error: (error as Error).message },
+        'cancel at provider failed',
+      );
     }
   }
 }

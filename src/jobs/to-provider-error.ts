@@ -24,7 +24,10 @@ export function allowsFallback(error: GatewayError): boolean {
   if (error instanceof ProviderError) {
     // An adapter may flag its own invalid_request as retryable when another provider can take
     // the same request (e.g. it needs a public URL for inputs that another accepts inline).
-    return error.isRetryable || (error.code !== 'provider_invalid_request' && error.code !== 'provider_content_rejected');
+    return (
+      error.isRetryable ||
+      (error.code !== 'provider_invalid_request' && error.code !== 'provider_content_rejected')
+    );
   }
   return error.isRetryable;
 }

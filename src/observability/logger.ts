@@ -19,7 +19,14 @@ export const redactedPaths = [
 
 /** The gateway logger: JSON lines (pino) with secrets redacted. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { service: 'switchyard' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      base: { service: 'switchyard' },
+    },
+    destination,
+  );
 }
 
 export type { Logger };

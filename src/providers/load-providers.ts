@@ -24,17 +24,24 @@ export function loadProviders(
   factories: readonly ProviderFactory[] = providerFactories,
 ): LoadedProviders {
   const byType = new Map(factories.map((factory) => [factory.type, factory]));
-  const configured: { entry: Record<string, unknown>; label: string }[] = (entries ?? []).map((entry, index) => ({
-    entry,
-    label: `providers[${index}]`,
-  }));
+  const configured: { entry: Record<string, unknown>; label: string }[] = (entries ?? []).map(
+    (entry, index) => ({
+      entry,
+      label: `providers[${index}]`,
+    }),
+  );
   for (const factory of factories) {
     const variables = factory.environment;
     if (!variables) continue;
-    const apiKey = variables.apiKey.map((name) => runtime.env[name]).find((value) => value !== undefined && value !== '');
+    const apiKey = variables.apiKey
+      .map((name) => runtime.env[name])
+      .find((value) => value !== undefined && value !== '');
     const baseUrl = runtime.env[variables.baseUrl] || undefined;
     const enabledValue = runtime.env[variables.enabled]?.trim().toLowerCase();
-    const enabled = enabledValue === undefined || enabledValue === '' ? undefined : !['false', '0', 'no', 'off'].includes(enabledValue);
+    const enabled =
+      enabledValue === undefined || enabledValue === ''
+        ? undefined
+        : !['false', '0', 'no', 'off'].includes(enabledValue);
     const ofType = configured.filter(({ entry }) => entry.type === factory.type);
     // Environment variables fill in (key) or override (base URL, switch) config-file entries.
     for (const item of ofType) {
@@ -45,7 +52,13 @@ export function loadProviders(
     }
     if (ofType.length === 0 && apiKey) {
       configured.push({
-        entry: { id: factory.type, type: factory.type, apiKey, ...(baseUrl ? { baseUrl } : {}), ...(enabled !== undefined ? { enabled } : {}) },
+        entry: {
+          id: factory.type,
+          type: factory.type,
+          apiKey,
+          ...(baseUrl ? { baseUrl } : {}),
+          ...(enabled !== undefined ? { enabled } : {}),
+        },
         label: `environment (${variables.apiKey[0]})`,
       });
     }
@@ -62,7 +75,8 @@ export function loadProviders(
       );
     }
     const parsed = factory.configSchema.safeParse(entry);
-    if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(parsed.error.issues, label)}`);
+    if (!parsed.success)
+      throw new ConfigError(`Invalid configuration:\n${formatIssues(parsed.error.issues, label)}`);
     const config = parsed.data as { id: string; type: string; enabled?: boolean; baseUrl?: string };
     // A provider's own base URL (often a fake or proxy on a private address) may be downloaded from.
     if (config.baseUrl) runtime.fetchContext.guard.addAllowedHost(new URL(config.baseUrl).host);

@@ -19,7 +19,9 @@ export interface ProviderRuntime {
  * One provider type: how to validate its config entry, how to build it from environment
  * variables alone, and how to construct the adapter. `src/providers/registry.ts` lists them.
  */
-export interface ProviderFactory<Config extends { id: string; type: string } = { id: string; type: string }> {
+export interface ProviderFactory<
+  Config extends { id: string; type: string } = { id: string; type: string },
+> {
   /** The `type` value in config (`simulator`, `runware`, …). */
   readonly type: string;
   /** Validates one `providers[]` entry of this type. */

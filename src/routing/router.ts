@@ -24,11 +24,19 @@ export class Router {
       const providerId = instance.adapter.id;
       if (request.provider && request.provider !== providerId) continue;
       if (options.exclude?.has(providerId)) {
-        rejected.push({ providerId, reason: 'already_tried', message: 'Already tried for this job.' });
+        rejected.push({
+          providerId,
+          reason: 'already_tried',
+          message: 'Already tried for this job.',
+        });
         continue;
       }
       if (!instance.enabled) {
-        rejected.push({ providerId, reason: 'provider_disabled', message: `Provider '${providerId}' is disabled.` });
+        rejected.push({
+          providerId,
+          reason: 'provider_disabled',
+          message: `Provider '${providerId}' is disabled.`,
+        });
         continue;
       }
       try {

@@ -7,7 +7,10 @@ export interface QueryResult<Row> {
 
 /** Anything that runs SQL: the database itself or an open transaction. */
 export interface Queryable {
-  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<Row>>;
 }
 
 /**

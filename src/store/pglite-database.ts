@@ -31,7 +31,10 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
     async script<Row>(text: string): Promise<QueryResult<Row>> {
       const results = await pglite.exec(text);
       const last = results[results.length - 1];
-      return { rows: (last?.rows ?? []) as Row[], rowCount: last?.affectedRows ?? last?.rows.length ?? 0 };
+      return {
+        rows: (last?.rows ?? []) as Row[],
+        rowCount: last?.affectedRows ?? last?.rows.length ?? 0,
+      };
     },
     async listen(channel: string, onMessage: (payload: string) => void) {
       const unsubscribe = await pglite.listen(channel, onMessage);

@@ -81,7 +81,10 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
       // A multi-statement simple query answers with one result per statement.
       const result: pg.QueryResult | pg.QueryResult[] = await pool.query(text);
       const last = Array.isArray(result) ? result[result.length - 1] : result;
-      return { rows: (last?.rows ?? []) as Row[], rowCount: last?.rowCount ?? last?.rows.length ?? 0 };
+      return {
+        rows: (last?.rows ?? []) as Row[],
+        rowCount: last?.rowCount ?? last?.rows.length ?? 0,
+      };
     },
     async listen(channel: string, onMessage: (payload: string) => void) {
       if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);

@@ -14,7 +14,9 @@ export interface Migration {
 
 /** The numbered SQL files in `src/store/migrations`, in order. */
 export async function loadMigrations(): Promise<Migration[]> {
-  const files = (await readdir(migrationsDirectory)).filter((name) => /^\d{4}_.+\.sql$/.test(name)).sort();
+  const files = (await readdir(migrationsDirectory))
+    .filter((name) => /^\d{4}_.+\.sql$/.test(name))
+    .sort();
   return Promise.all(
     files.map(async (name) => ({
       version: name.replace(/\.sql$/, ''),
@@ -39,14 +41,18 @@ export async function runMigrations(database: Database): Promise<string[]> {
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const { rows } = await database.query<{ version: string }>('SELECT version FROM schema_migrations');
+    const { rows } = await database.query<{ version: string }>(
+      'SELECT version FROM schema_migrations',
+    );
     const done = new Set(rows.map((row) => row.version));
     for (const migration of migrations) {
       if (done.has(migration.version)) continue;
       await database.transaction(async (transaction) => {
         // Split on statement boundaries so that both pg and PGlite run it inside this transaction.
         for (const statement of splitStatements(migration.sql)) await transaction.query(statement);
-        await transaction.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
+        await transaction.query('INSERT INTO schema_migrations (version) VALUES ($1)', [
+          migration.version,
+        ]);
       });
       applied.push(migration.version);
     }

@@ -20,7 +20,10 @@ export class InboundWebhookHandler {
     const { providerJobId, result } = await adapter.parseWebhook(webhook);
     const attempt = await this.context.repository.attemptByProviderJob(providerId, providerJobId);
     if (!attempt) {
-      this.context.logger.warn({ provider: providerId, providerJobId }, 'webhook for an unknown provider job');
+      this.context.logger.warn(
+        { provider: providerId, providerJobId },
+        'webhook for an unknown provider job',
+      );
       return { matched: false };
     }
     const job = await this.context.repository.get(attempt.generationId);

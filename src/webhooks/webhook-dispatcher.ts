@@ -36,7 +36,12 @@ export class WebhookDispatcher {
       data: toJobResource(job, this.options.baseUrl()),
     });
     // One id per job event: retries carry the same id so receivers can deduplicate.
-    const headers = webhookHeaders({ secret: this.options.secret(), id: `msg_${job.id}`, timestamp: new Date(this.context.now()), body });
+    const headers = webhookHeaders({
+      secret: this.options.secret(),
+      id: `msg_${job.id}`,
+      timestamp: new Date(this.context.now()),
+      body,
+    });
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
@@ -44,7 +49,11 @@ export class WebhookDispatcher {
       const response = await safeFetch(job.webhook.url, {
         guard: this.options.guard,
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Switchyard-Webhooks/1', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Switchyard-Webhooks/1',
+          ...headers,
+        },
         body,
         maxBytes: 64 * 1024,
         timeoutMs: this.options.timeoutMs,
@@ -56,7 +65,13 @@ export class WebhookDispatcher {
       error = thrown instanceof Error ? thrown.message : String(thrown);
     }
     const ok = error === null;
-    await this.context.repository.recordDelivery({ generationId: job.id, statusCode, error, ok, durationMs: performance.now() - started });
+    await this.context.repository.recordDelivery({
+      generationId: job.id,
+      statusCode,
+      error,
+      ok,
+      durationMs: performance.now() - started,
+    });
     if (ok) {
       await this.context.repository.setWebhookStatus(job.id, 'delivered');
       return;

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError, ProviderError } from '../../src/core/errors/index.js';
-import type { InboundWebhook, ProviderAdapter, ProviderRequest, StatusResult } from '../../src/core/provider-adapter.js';
+import type {
+  InboundWebhook,
+  ProviderAdapter,
+  ProviderRequest,
+  StatusResult,
+} from '../../src/core/provider-adapter.js';
 import type { FakeScenario } from '../fakes/fake-http-server.js';
 
 /** What a provider's test gives the shared contract suite: its real adapter, talking to its fake. */
@@ -20,7 +25,10 @@ export interface ContractHarness {
    * wrong key; `timestampOffsetSeconds` shifts its timestamp (replay). Absent when the provider
    * has no webhooks.
    */
-  webhook?(providerJobId: string, options?: { forge?: boolean; timestampOffsetSeconds?: number }): Promise<InboundWebhook>;
+  webhook?(
+    providerJobId: string,
+    options?: { forge?: boolean; timestampOffsetSeconds?: number },
+  ): Promise<InboundWebhook>;
   /**
    * False for providers whose webhooks carry no timestamp (Runware's URL token): a replay cannot
    * be told apart there, and the job engine's idempotent completion makes it change nothing.
@@ -30,25 +38,38 @@ export interface ContractHarness {
 }
 
 const signal = () => AbortSignal.timeout(10_000);
-const submitContext = (attemptId: string, abortSignal: AbortSignal = signal()) => ({ jobId: `gen_${attemptId}`, attemptId, signal: abortSignal });
+const submitContext = (attemptId: string, abortSignal: AbortSignal = signal()) => ({
+  jobId: `gen_${attemptId}`,
+  attemptId,
+  signal: abortSignal,
+});
 let counter = 0;
 const nextAttemptId = () => `att_contract${String(++counter).padStart(22, '0')}`;
 
-async function runToCompletion(adapter: ProviderAdapter, request: ProviderRequest): Promise<{ result: StatusResult; providerJobId: string; polls: number }> {
+async function runToCompletion(
+  adapter: ProviderAdapter,
+  request: ProviderRequest,
+): Promise<{ result: StatusResult; providerJobId: string; polls: number }> {
   const submitted = await adapter.submit(request, submitContext(nextAttemptId()));
   expect(typeof submitted.providerJobId).toBe('string');
   expect(submitted.providerJobId.length).toBeGreaterThan(0);
-  if (submitted.immediate) return { result: submitted.immediate, providerJobId: submitted.providerJobId, polls: 0 };
+  if (submitted.immediate)
+    return { result: submitted.immediate, providerJobId: submitted.providerJobId, polls: 0 };
   // The suite plays the job engine: adapters never wait, so the test loop does.
   for (let poll = 1; poll <= 60; poll++) {
     const result = await adapter.status(submitted.operation, { signal: signal() });
-    if (result.status !== 'pending') return { result, providerJobId: submitted.providerJobId, polls: poll };
+    if (result.status !== 'pending')
+      return { result, providerJobId: submitted.providerJobId, polls: poll };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('the fake never completed');
 }
 
-async function expectProviderError(promise: Promise<unknown>, code: string, retryable: boolean): Promise<ProviderError> {
+async function expectProviderError(
+  promise: Promise<unknown>,
+  code: string,
+  retryable: boolean,
+): Promise<ProviderError> {
   const error = await promise.then(
     () => undefined,
     (thrown: unknown) => thrown,
@@ -64,7 +85,10 @@ async function expectProviderError(promise: Promise<unknown>, code: string, retr
  * The shared provider-adapter contract. Every adapter runs it against its fake server: the
  * lifecycle, every error class, webhook verification (valid, forged, replayed), cancel, costs.
  */
-export function runProviderContract(name: string, createHarness: () => Promise<ContractHarness>): void {
+export function runProviderContract(
+  name: string,
+  createHarness: () => Promise<ContractHarness>,
+): void {
   describe(`${name}: provider adapter contract`, () => {
     let harness: ContractHarness;
     beforeAll(async () => {
@@ -88,7 +112,8 @@ export function runProviderContract(name: string, createHarness: () => Promise<C
     });
 
     it('should estimate a positive cost for each sample request', () => {
-      for (const request of harness.requests) expect(harness.adapter.estimateCost(request)).toBeGreaterThan(0);
+      for (const request of harness.requests)
+        expect(harness.adapter.estimateCost(request)).toBeGreaterThan(0);
     });
 
     it('should take each sample request from submit through pending to completed with outputs', async () => {
@@ -109,46 +134,77 @@ export function runProviderContract(name: string, createHarness: () => Promise<C
 
     it('should map 401 to a non-retryable auth error', async () => {
       harness.setScenario('auth_error');
-      await expectProviderError(harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())), 'provider_auth_failed', false);
+      await expectProviderError(
+        harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())),
+        'provider_auth_failed',
+        false,
+      );
       harness.setScenario('ok');
     });
 
     it('should map exhausted credit to provider_insufficient_credits', async () => {
       if (!supports('insufficient_credits')) return;
       harness.setScenario('insufficient_credits');
-      await expectProviderError(harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())), 'provider_insufficient_credits', true);
+      await expectProviderError(
+        harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())),
+        'provider_insufficient_credits',
+        true,
+      );
       harness.setScenario('ok');
     });
 
     it('should map 429 to a retryable rate limit that honours Retry-After', async () => {
       harness.setScenario('rate_limited');
-      const error = await expectProviderError(harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())), 'provider_rate_limited', true);
+      const error = await expectProviderError(
+        harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())),
+        'provider_rate_limited',
+        true,
+      );
       expect(error.retryAfterMs).toBe(7000);
       harness.setScenario('ok');
     });
 
     it('should map a 5xx to a retryable provider_unavailable', async () => {
       harness.setScenario('server_error');
-      await expectProviderError(harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())), 'provider_unavailable', true);
+      await expectProviderError(
+        harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())),
+        'provider_unavailable',
+        true,
+      );
       harness.setScenario('ok');
     });
 
     it('should map malformed JSON to a retryable provider_bad_response', async () => {
       harness.setScenario('malformed_json');
-      await expectProviderError(harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())), 'provider_bad_response', true);
+      await expectProviderError(
+        harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())),
+        'provider_bad_response',
+        true,
+      );
       harness.setScenario('ok');
     });
 
     it('should map an invalid-request answer to a non-retryable provider_invalid_request', async () => {
       harness.setScenario('invalid_request');
-      await expectProviderError(harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())), 'provider_invalid_request', false);
+      await expectProviderError(
+        harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId())),
+        'provider_invalid_request',
+        false,
+      );
       harness.setScenario('ok');
     });
 
     it('should give up on a hanging provider when its signal aborts', async () => {
       harness.setScenario('hang');
       const started = Date.now();
-      await expectProviderError(harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId(), AbortSignal.timeout(300))), 'provider_timeout', true);
+      await expectProviderError(
+        harness.adapter.submit(
+          harness.requests[0]!,
+          submitContext(nextAttemptId(), AbortSignal.timeout(300)),
+        ),
+        'provider_timeout',
+        true,
+      );
       expect(Date.now() - started).toBeLessThan(5000);
       harness.setScenario('ok');
     });
@@ -156,7 +212,10 @@ export function runProviderContract(name: string, createHarness: () => Promise<C
     it('should cancel a running job when the provider supports it', async () => {
       if (!harness.adapter.cancel) return;
       harness.setScenario('ok');
-      const submitted = await harness.adapter.submit(harness.requests[0]!, submitContext(nextAttemptId()));
+      const submitted = await harness.adapter.submit(
+        harness.requests[0]!,
+        submitContext(nextAttemptId()),
+      );
       if (submitted.immediate) return;
       await harness.adapter.cancel(submitted.operation, { signal: signal() });
       const after = await harness.adapter.status(submitted.operation, { signal: signal() });
@@ -170,11 +229,15 @@ export function runProviderContract(name: string, createHarness: () => Promise<C
       const valid = await harness.adapter.parseWebhook(await harness.webhook(providerJobId));
       expect(valid.providerJobId).toBe(providerJobId);
       expect(valid.result.status).toBe('completed');
-      const forged = harness.adapter.parseWebhook(await harness.webhook(providerJobId, { forge: true }));
+      const forged = harness.adapter.parseWebhook(
+        await harness.webhook(providerJobId, { forge: true }),
+      );
       await expect(forged).rejects.toBeInstanceOf(GatewayError);
       await expect(forged).rejects.toMatchObject({ httpStatus: 401 });
       if (harness.webhookReplayDetectable === false) return;
-      const replayed = harness.adapter.parseWebhook(await harness.webhook(providerJobId, { timestampOffsetSeconds: -3600 }));
+      const replayed = harness.adapter.parseWebhook(
+        await harness.webhook(providerJobId, { timestampOffsetSeconds: -3600 }),
+      );
       await expect(replayed).rejects.toMatchObject({ httpStatus: 401 });
     });
 

@@ -4,14 +4,25 @@ import { fakePng } from '../fakes/fake-media.js';
 
 /** An input image served by a fake (or anywhere): URL plus bytes on demand. */
 export function sampleImageInput(url: string): ImageInput {
-  return { url, mimeType: 'image/png', read: async () => ({ data: await fakePng(), mimeType: 'image/png' }) };
+  return {
+    url,
+    mimeType: 'image/png',
+    read: async () => ({ data: await fakePng(), mimeType: 'image/png' }),
+  };
 }
 
 /**
  * A valid request for an offering: its first task, a size/resolution/duration it supports, one
  * output. Input images (for image-to-* tasks) point at `imageUrl`.
  */
-export function sampleRequest(offering: ModelOffering, options: { task?: ProviderRequest['task']; imageUrl?: string; overrides?: Partial<ProviderRequest> } = {}): ProviderRequest {
+export function sampleRequest(
+  offering: ModelOffering,
+  options: {
+    task?: ProviderRequest['task'];
+    imageUrl?: string;
+    overrides?: Partial<ProviderRequest>;
+  } = {},
+): ProviderRequest {
   const capabilities = offering.capabilities;
   const task = options.task ?? capabilities.tasks[0]!;
   const request: ProviderRequest = {
@@ -19,10 +30,14 @@ export function sampleRequest(offering: ModelOffering, options: { task?: Provide
     task,
     offering,
     prompt: 'a lighthouse at dusk',
-    inputImages: task === 'text-to-image' || task === 'text-to-video' ? [] : [sampleImageInput(options.imageUrl ?? 'https://example.com/input.png')],
+    inputImages:
+      task === 'text-to-image' || task === 'text-to-video'
+        ? []
+        : [sampleImageInput(options.imageUrl ?? 'https://example.com/input.png')],
     n: 1,
   };
-  if (task === 'inpaint') request.mask = sampleImageInput(options.imageUrl ?? 'https://example.com/mask.png');
+  if (task === 'inpaint')
+    request.mask = sampleImageInput(options.imageUrl ?? 'https://example.com/mask.png');
   const preset = capabilities.defaultResolution ?? Object.keys(capabilities.resolutions ?? {})[0];
   if (preset && capabilities.resolutions?.[preset]) {
     request.resolution = preset;
@@ -38,7 +53,10 @@ export function sampleRequest(offering: ModelOffering, options: { task?: Provide
   }
   if (offering.kind === 'video') {
     const durations = capabilities.durations;
-    request.duration = capabilities.defaultDuration ?? (Array.isArray(durations) ? durations[0] : durations?.min) ?? 5;
+    request.duration =
+      capabilities.defaultDuration ??
+      (Array.isArray(durations) ? durations[0] : durations?.min) ??
+      5;
   }
   return { ...request, ...options.overrides };
 }

@@ -12,16 +12,22 @@ const config = {
   jobs: { leaseSeconds: 5, maintenanceIntervalSeconds: 1, pollInitialMs: 200, pollMaxMs: 1000 },
 };
 
-async function terminal(baseUrl: string, ids: string[], timeoutMs: number): Promise<Record<string, { status: string; attempts: unknown[] }>> {
+async function terminal(
+  baseUrl: string,
+  ids: string[],
+  timeoutMs: number,
+): Promise<Record<string, { status: string; attempts: unknown[] }>> {
   const deadline = Date.now() + timeoutMs;
   const done: Record<string, { status: string; attempts: unknown[] }> = {};
   while (Object.keys(done).length < ids.length) {
     for (const id of ids) {
       if (done[id]) continue;
       const { body } = await getJson(`${baseUrl}/v1/generations/${id}`);
-      if (['succeeded', 'failed', 'canceled'].includes(body.status)) done[id] = body as { status: string; attempts: unknown[] };
+      if (['succeeded', 'failed', 'canceled'].includes(body.status))
+        done[id] = body as { status: string; attempts: unknown[] };
     }
-    if (Date.now() > deadline) throw new Error(`${ids.length - Object.keys(done).length} jobs never finished`);
+    if (Date.now() > deadline)
+      throw new Error(`${ids.length - Object.keys(done).length} jobs never finished`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return done;
@@ -46,9 +52,10 @@ describe('crash recovery on PostgreSQL', () => {
     processes.push(first);
     const ids: string[] = [];
     for (let index = 0; index < 40; index++) {
-      const body = index % 4 === 0
-        ? { model: 'sim-video', prompt: `clip ${index}`, duration: 1, resolution: '480p' }
-        : { model: 'sim-image', prompt: `image ${index}`, width: 128, height: 128 };
+      const body =
+        index % 4 === 0
+          ? { model: 'sim-video', prompt: `clip ${index}`, duration: 1, resolution: '480p' }
+          : { model: 'sim-image', prompt: `image ${index}`, width: 128, height: 128 };
       const response = await postJson(`${first.url}/v1/generations`, body);
       expect(response.status).toBe(202);
       ids.push(response.body.id);
@@ -58,9 +65,13 @@ describe('crash recovery on PostgreSQL', () => {
     await first.kill9();
     const probe = new pg.Client({ connectionString: database.url });
     await probe.connect();
-    const states = await probe.query<{ status: string; count: number }>('SELECT status, count(*)::int AS count FROM generations GROUP BY status');
+    const states = await probe.query<{ status: string; count: number }>(
+      'SELECT status, count(*)::int AS count FROM generations GROUP BY status',
+    );
     await probe.end();
-    const unfinished = states.rows.filter((row) => !['succeeded', 'failed', 'canceled'].includes(row.status)).reduce((sum, row) => sum + row.count, 0);
+    const unfinished = states.rows
+      .filter((row) => !['succeeded', 'failed', 'canceled'].includes(row.status))
+      .reduce((sum, row) => sum + row.count, 0);
     // The crash must hit jobs in flight, or the test proves nothing.
     expect(unfinished).toBeGreaterThan(0);
 
@@ -73,12 +84,23 @@ describe('crash recovery on PostgreSQL', () => {
     await client.connect();
     try {
       // The simulator's own ledger is the provider side: one operation per job, submitted once.
-      const { rows } = await client.query<{ generation_id: string; operations: number; submits: number }>(
+      const { rows } = await client.query<{
+        generation_id: string;
+        operations: number;
+        submits: number;
+      }>(
         'SELECT generation_id, count(*)::int AS operations, sum(submit_count)::int AS submits FROM simulator_operations GROUP BY generation_id',
       );
       expect(rows).toHaveLength(ids.length);
-      for (const row of rows) expect({ job: row.generation_id, operations: row.operations, submits: row.submits }).toEqual({ job: row.generation_id, operations: 1, submits: 1 });
-      const attempts = await client.query<{ count: number }>(`SELECT count(*)::int AS count FROM generation_attempts WHERE status = 'succeeded'`);
+      for (const row of rows)
+        expect({
+          job: row.generation_id,
+          operations: row.operations,
+          submits: row.submits,
+        }).toEqual({ job: row.generation_id, operations: 1, submits: 1 });
+      const attempts = await client.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM generation_attempts WHERE status = 'succeeded'`,
+      );
       expect(attempts.rows[0]!.count).toBe(ids.length);
     } finally {
       await client.end();

@@ -7,7 +7,8 @@ import { backends } from '../helpers/test-database.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 import { getJson, postJson, waitForJob } from '../helpers/http-client.js';
 
-const webhookSecret = 'whsec_' + Buffer.from('switchyard-test-webhook-secret-32b').toString('base64');
+const webhookSecret =
+  'whsec_' + Buffer.from('switchyard-test-webhook-secret-32b').toString('base64');
 
 /** A client webhook receiver that fails its first delivery, then accepts. */
 async function startReceiver() {
@@ -19,14 +20,19 @@ async function startReceiver() {
     request.on('end', () => {
       calls++;
       const headers: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value[0] : value;
+      for (const [name, value] of Object.entries(request.headers))
+        headers[name] = Array.isArray(value) ? value[0] : value;
       received.push({ headers, body: Buffer.concat(chunks).toString('utf8') });
       response.writeHead(calls === 1 ? 500 : 204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hooks`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe.each(backends)('job engine on %s', (backend) => {
@@ -39,11 +45,39 @@ describe.each(backends)('job engine on %s', (backend) => {
       providers: [
         { id: 'simulator', type: 'simulator', latencyMs: { p50: 150, p95: 300 } },
         { id: 'sim-off', type: 'simulator', enabled: false },
-        { id: 'sim-slow', type: 'simulator', latencyMs: { p50: 120_000, p95: 120_000 }, models: ['slow-image'] },
-        { id: 'sim-broken', type: 'simulator', failureRate: 1, failureKinds: ['server_error'], models: ['fallback-image'] },
-        { id: 'sim-backup', type: 'simulator', latencyMs: { p50: 100, p95: 200 }, models: ['fallback-image'] },
-        { id: 'sim-broke', type: 'simulator', failureRate: 1, failureKinds: ['insufficient_credits'], models: ['doomed-image'] },
-        { id: 'sim-busy', type: 'simulator', failureRate: 1, failureKinds: ['rate_limited'], models: ['doomed-image'] },
+        {
+          id: 'sim-slow',
+          type: 'simulator',
+          latencyMs: { p50: 120_000, p95: 120_000 },
+          models: ['slow-image'],
+        },
+        {
+          id: 'sim-broken',
+          type: 'simulator',
+          failureRate: 1,
+          failureKinds: ['server_error'],
+          models: ['fallback-image'],
+        },
+        {
+          id: 'sim-backup',
+          type: 'simulator',
+          latencyMs: { p50: 100, p95: 200 },
+          models: ['fallback-image'],
+        },
+        {
+          id: 'sim-broke',
+          type: 'simulator',
+          failureRate: 1,
+          failureKinds: ['insufficient_credits'],
+          models: ['doomed-image'],
+        },
+        {
+          id: 'sim-busy',
+          type: 'simulator',
+          failureRate: 1,
+          failureKinds: ['rate_limited'],
+          models: ['doomed-image'],
+        },
       ],
       jobs: { maxSubmitRounds: 2 },
       webhooks: { secret: webhookSecret, allowPrivateTargets: true, retryDelaySeconds: 1 },
@@ -55,30 +89,54 @@ describe.each(backends)('job engine on %s', (backend) => {
   });
 
   it('should produce a real MP4 for a video job and serve byte ranges of it', async () => {
-    const { status, body } = await postJson(`${test.url}/v1/generations?wait=30`, { model: 'sim-video', prompt: 'waves', duration: 1.2, resolution: '480p' });
+    const { status, body } = await postJson(`${test.url}/v1/generations?wait=30`, {
+      model: 'sim-video',
+      prompt: 'waves',
+      duration: 1.2,
+      resolution: '480p',
+    });
     expect(status).toBe(200);
     expect(body.status).toBe('succeeded');
-    expect(body.outputs[0]).toMatchObject({ mime_type: 'video/mp4', width: 864, height: 480, duration: 1.2 });
+    expect(body.outputs[0]).toMatchObject({
+      mime_type: 'video/mp4',
+      width: 864,
+      height: 480,
+      duration: 1.2,
+    });
     const full = await fetch(`${test.url}/v1/assets/${body.outputs[0].asset_id}`);
     const bytes = Buffer.from(await full.arrayBuffer());
     expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
-    const partial = await fetch(`${test.url}/v1/assets/${body.outputs[0].asset_id}`, { headers: { range: 'bytes=4-11' } });
+    const partial = await fetch(`${test.url}/v1/assets/${body.outputs[0].asset_id}`, {
+      headers: { range: 'bytes=4-11' },
+    });
     expect(partial.status).toBe(206);
     expect(partial.headers.get('content-range')).toBe(`bytes 4-11/${bytes.length}`);
     expect(Buffer.from(await partial.arrayBuffer())).toEqual(bytes.subarray(4, 12));
-    const outside = await fetch(`${test.url}/v1/assets/${body.outputs[0].asset_id}`, { headers: { range: `bytes=${bytes.length}-` } });
+    const outside = await fetch(`${test.url}/v1/assets/${body.outputs[0].asset_id}`, {
+      headers: { range: `bytes=${bytes.length}-` },
+    });
     expect(outside.status).toBe(416);
   });
 
   it('should answer 202 at once and let GET ?wait and Prefer: wait hold until done', async () => {
-    const created = await postJson(`${test.url}/v1/generations`, { model: 'sim-image', prompt: 'a kite', n: 2, width: 64, height: 64 });
+    const created = await postJson(`${test.url}/v1/generations`, {
+      model: 'sim-image',
+      prompt: 'a kite',
+      n: 2,
+      width: 64,
+      height: 64,
+    });
     expect(created.status).toBe(202);
     expect(created.body.status).toBe('queued');
     expect(created.headers.get('location')).toBe(`/v1/generations/${created.body.id}`);
     const finished = await getJson(`${test.url}/v1/generations/${created.body.id}?wait=20`);
     expect(finished.body.status).toBe('succeeded');
     expect(finished.body.outputs).toHaveLength(2);
-    const preferred = await postJson(`${test.url}/v1/generations`, { model: 'sim-image', prompt: 'a kite', width: 64, height: 64 }, { prefer: 'wait=20' });
+    const preferred = await postJson(
+      `${test.url}/v1/generations`,
+      { model: 'sim-image', prompt: 'a kite', width: 64, height: 64 },
+      { prefer: 'wait=20' },
+    );
     expect(preferred.status).toBe(200);
     expect(preferred.body.status).toBe('succeeded');
   });
@@ -90,11 +148,17 @@ describe.each(backends)('job engine on %s', (backend) => {
     const second = await postJson(`${test.url}/v1/generations`, body, { 'idempotency-key': key });
     expect(second.body.id).toBe(first.body.id);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    const conflict = await postJson(`${test.url}/v1/generations`, { ...body, prompt: 'something else' }, { 'idempotency-key': key });
+    const conflict = await postJson(
+      `${test.url}/v1/generations`,
+      { ...body, prompt: 'something else' },
+      { 'idempotency-key': key },
+    );
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.code).toBe('idempotency_key_reused');
     const concurrent = await Promise.all(
-      Array.from({ length: 8 }, () => postJson(`${test.url}/v1/generations`, body, { 'idempotency-key': `${key}-race` })),
+      Array.from({ length: 8 }, () =>
+        postJson(`${test.url}/v1/generations`, body, { 'idempotency-key': `${key}-race` }),
+      ),
     );
     expect(new Set(concurrent.map((response) => response.body.id)).size).toBe(1);
     const done = await waitForJob(test.url, first.body.id);
@@ -102,7 +166,12 @@ describe.each(backends)('job engine on %s', (backend) => {
   });
 
   it('should cancel a running job and refuse to cancel it twice', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations`, { model: 'slow-image', prompt: 'slow', width: 64, height: 64 });
+    const { body } = await postJson(`${test.url}/v1/generations`, {
+      model: 'slow-image',
+      prompt: 'slow',
+      width: 64,
+      height: 64,
+    });
     const submitted = await waitForStatus(test.url, body.id, ['submitted', 'running']);
     expect(submitted.provider).toBe('sim-slow');
     const canceled = await postJson(`${test.url}/v1/generations/${body.id}/cancel`, {});
@@ -115,7 +184,13 @@ describe.each(backends)('job engine on %s', (backend) => {
   });
 
   it('should fail a job that outlives its timeout with job_timeout', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations`, { model: 'slow-image', prompt: 'slow', width: 64, height: 64, timeout_seconds: 5 });
+    const { body } = await postJson(`${test.url}/v1/generations`, {
+      model: 'slow-image',
+      prompt: 'slow',
+      width: 64,
+      height: 64,
+      timeout_seconds: 5,
+    });
     const done = await waitForJob(test.url, body.id, 20_000);
     expect(done.status).toBe('failed');
     expect(done.error.code).toBe('job_timeout');
@@ -123,10 +198,20 @@ describe.each(backends)('job engine on %s', (backend) => {
   });
 
   it('should fall back to the next provider when one fails before accepting', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations?wait=20`, { model: 'fallback-image', prompt: 'fallback', width: 64, height: 64 });
+    const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'fallback-image',
+      prompt: 'fallback',
+      width: 64,
+      height: 64,
+    });
     expect(body.status).toBe('succeeded');
     expect(body.provider).toBe('sim-backup');
-    expect(body.attempts.map((attempt: { provider: string; status: string }) => [attempt.provider, attempt.status])).toEqual([
+    expect(
+      body.attempts.map((attempt: { provider: string; status: string }) => [
+        attempt.provider,
+        attempt.status,
+      ]),
+    ).toEqual([
       ['sim-broken', 'failed'],
       ['sim-backup', 'succeeded'],
     ]);
@@ -134,32 +219,63 @@ describe.each(backends)('job engine on %s', (backend) => {
   });
 
   it('should fail with all_providers_failed and each provider reason when every candidate fails', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations`, { model: 'doomed-image', prompt: 'doomed', width: 64, height: 64 });
+    const { body } = await postJson(`${test.url}/v1/generations`, {
+      model: 'doomed-image',
+      prompt: 'doomed',
+      width: 64,
+      height: 64,
+    });
     const done = await waitForJob(test.url, body.id, 20_000);
     expect(done.status).toBe('failed');
     expect(done.error.code).toBe('all_providers_failed');
-    const reasons = done.error.details.attempts.map((reason: { provider: string; code: string }) => `${reason.provider}:${reason.code}`);
-    expect(reasons).toEqual(['sim-broke:provider_insufficient_credits', 'sim-busy:provider_rate_limited']);
+    const reasons = done.error.details.attempts.map(
+      (reason: { provider: string; code: string }) => `${reason.provider}:${reason.code}`,
+    );
+    expect(reasons).toEqual([
+      'sim-broke:provider_insufficient_credits',
+      'sim-busy:provider_rate_limited',
+    ]);
     // Two rounds (maxSubmitRounds = 2), each trying both providers.
     expect(done.attempts).toHaveLength(4);
   });
 
   it('should refuse a request pinned to a disabled provider with 403', async () => {
-    const { status, body } = await postJson(`${test.url}/v1/generations`, { model: 'sim-image', prompt: 'x', provider: 'sim-off' });
+    const { status, body } = await postJson(`${test.url}/v1/generations`, {
+      model: 'sim-image',
+      prompt: 'x',
+      provider: 'sim-off',
+    });
     expect(status).toBe(403);
     expect(body.error.code).toBe('provider_disabled');
   });
 
   it('should take uploaded images and data URIs as inputs', async () => {
     const png = await fakePng();
-    const upload = await fetch(`${test.url}/v1/uploads`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: png });
+    const upload = await fetch(`${test.url}/v1/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: png,
+    });
     expect(upload.status).toBe(201);
     const asset = (await upload.json()) as { id: string; mime_type: string; width: number };
     expect(asset).toMatchObject({ mime_type: 'image/png', width: 64 });
-    const fromAsset = await postJson(`${test.url}/v1/generations?wait=20`, { model: 'sim-image', prompt: 'restyle', input_images: [asset.id], width: 64, height: 64 });
+    const fromAsset = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'sim-image',
+      prompt: 'restyle',
+      input_images: [asset.id],
+      width: 64,
+      height: 64,
+    });
     expect(fromAsset.body).toMatchObject({ status: 'succeeded', task: 'image-to-image' });
     const dataUri = `data:image/png;base64,${png.toString('base64')}`;
-    const inline = await postJson(`${test.url}/v1/generations?wait=20`, { model: 'sim-image', prompt: 'inpaint', input_images: [dataUri], mask: dataUri, width: 64, height: 64 });
+    const inline = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'sim-image',
+      prompt: 'inpaint',
+      input_images: [dataUri],
+      mask: dataUri,
+      width: 64,
+      height: 64,
+    });
     expect(inline.body).toMatchObject({ status: 'succeeded', task: 'inpaint' });
     expect(inline.body.request.input_images[0]).toMatch(/^asset_/);
   });
@@ -168,23 +284,45 @@ describe.each(backends)('job engine on %s', (backend) => {
     const user = `lister-${backend}`;
     const ids: string[] = [];
     for (let index = 0; index < 5; index++) {
-      ids.push((await postJson(`${test.url}/v1/generations`, { model: 'sim-image', prompt: `p${index}`, user, width: 64, height: 64 })).body.id);
+      ids.push(
+        (
+          await postJson(`${test.url}/v1/generations`, {
+            model: 'sim-image',
+            prompt: `p${index}`,
+            user,
+            width: 64,
+            height: 64,
+          })
+        ).body.id,
+      );
     }
     const first = await getJson(`${test.url}/v1/generations?user=${user}&limit=2`);
     expect(first.body.data.map((job: { id: string }) => job.id)).toEqual([ids[4], ids[3]]);
     expect(first.body.has_more).toBe(true);
-    const second = await getJson(`${test.url}/v1/generations?user=${user}&limit=2&cursor=${first.body.next_cursor}`);
+    const second = await getJson(
+      `${test.url}/v1/generations?user=${user}&limit=2&cursor=${first.body.next_cursor}`,
+    );
     expect(second.body.data.map((job: { id: string }) => job.id)).toEqual([ids[2], ids[1]]);
-    const last = await getJson(`${test.url}/v1/generations?user=${user}&limit=2&cursor=${second.body.next_cursor}`);
+    const last = await getJson(
+      `${test.url}/v1/generations?user=${user}&limit=2&cursor=${second.body.next_cursor}`,
+    );
     expect(last.body.data.map((job: { id: string }) => job.id)).toEqual([ids[0]]);
     expect(last.body.next_cursor).toBeNull();
     for (const id of ids) await waitForJob(test.url, id);
-    const succeeded = await getJson(`${test.url}/v1/generations?user=${user}&status=succeeded&limit=100`);
+    const succeeded = await getJson(
+      `${test.url}/v1/generations?user=${user}&status=succeeded&limit=100`,
+    );
     expect(succeeded.body.data).toHaveLength(5);
   });
 
   it('should deliver a signed webhook, retry a failed delivery and record both', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations`, { model: 'sim-image', prompt: 'hook', width: 64, height: 64, webhook_url: receiver.url });
+    const { body } = await postJson(`${test.url}/v1/generations`, {
+      model: 'sim-image',
+      prompt: 'hook',
+      width: 64,
+      height: 64,
+      webhook_url: receiver.url,
+    });
     const deadline = Date.now() + 30_000;
     let job = await waitForJob(test.url, body.id);
     while (job.webhook.status !== 'delivered' && Date.now() < deadline) {
@@ -192,21 +330,40 @@ describe.each(backends)('job engine on %s', (backend) => {
       job = (await getJson(`${test.url}/v1/generations/${body.id}`)).body;
     }
     expect(job.webhook.status).toBe('delivered');
-    expect(job.webhook.deliveries.map((delivery: { status_code: number; ok: boolean }) => [delivery.status_code, delivery.ok])).toEqual([
+    expect(
+      job.webhook.deliveries.map((delivery: { status_code: number; ok: boolean }) => [
+        delivery.status_code,
+        delivery.ok,
+      ]),
+    ).toEqual([
       [500, false],
       [204, true],
     ]);
     const deliveries = receiver.received.filter((delivery) => delivery.body.includes(body.id));
     expect(deliveries).toHaveLength(2);
-    for (const delivery of deliveries) verifyWebhook({ secret: webhookSecret, headers: delivery.headers, body: delivery.body });
+    for (const delivery of deliveries)
+      verifyWebhook({ secret: webhookSecret, headers: delivery.headers, body: delivery.body });
     const payload = JSON.parse(deliveries[1]!.body);
-    expect(payload).toMatchObject({ type: 'generation.succeeded', data: { id: body.id, status: 'succeeded' } });
+    expect(payload).toMatchObject({
+      type: 'generation.succeeded',
+      data: { id: body.id, status: 'succeeded' },
+    });
     expect(deliveries[0]!.headers['webhook-id']).toBe(deliveries[1]!.headers['webhook-id']);
-    expect(() => verifyWebhook({ secret: webhookSecret, headers: deliveries[1]!.headers, body: deliveries[1]!.body.replace('succeeded', 'failed') })).toThrow();
+    expect(() =>
+      verifyWebhook({
+        secret: webhookSecret,
+        headers: deliveries[1]!.headers,
+        body: deliveries[1]!.body.replace('succeeded', 'failed'),
+      }),
+    ).toThrow();
   });
 });
 
-async function waitForStatus(baseUrl: string, id: string, statuses: string[]): Promise<Record<string, unknown>> {
+async function waitForStatus(
+  baseUrl: string,
+  id: string,
+  statuses: string[],
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const { body } = await getJson(`${baseUrl}/v1/generations/${id}`);

@@ -19,25 +19,42 @@ describe('OpenAI SDK against Switchyard', () => {
   });
 
   it('should generate images with images.generate (url and b64_json)', async () => {
-    const byUrl = await client.images.generate({ model: 'sim-image', prompt: 'a lighthouse', size: '256x256', n: 2 });
+    const byUrl = await client.images.generate({
+      model: 'sim-image',
+      prompt: 'a lighthouse',
+      size: '256x256',
+      n: 2,
+    });
     expect(byUrl.data).toHaveLength(2);
     const url = byUrl.data![0]!.url!;
     const image = await fetch(url.replace(/^http:\/\/[^/]+/, test.url));
     expect(image.headers.get('content-type')).toBe('image/png');
-    const byBase64 = await client.images.generate({ model: 'dall-e-3', prompt: 'a lighthouse', size: '1024x1024', response_format: 'b64_json' });
+    const byBase64 = await client.images.generate({
+      model: 'dall-e-3',
+      prompt: 'a lighthouse',
+      size: '1024x1024',
+      response_format: 'b64_json',
+    });
     const bytes = Buffer.from(byBase64.data![0]!.b64_json!, 'base64');
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     expect(bytes.readUInt32BE(16)).toBe(1024);
   });
 
   it('should surface gateway errors as SDK errors with our code', async () => {
-    const error = await client.images.generate({ model: 'no-such-model', prompt: 'x' }).catch((thrown: unknown) => thrown);
+    const error = await client.images
+      .generate({ model: 'no-such-model', prompt: 'x' })
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('unknown_model');
   });
 
   it('should create, retrieve and download a video with videos.*', async () => {
-    const created = await client.videos.create({ model: 'sim-video', prompt: 'waves on a beach', seconds: '4', size: '1280x720' });
+    const created = await client.videos.create({
+      model: 'sim-video',
+      prompt: 'waves on a beach',
+      seconds: '4',
+      size: '1280x720',
+    });
     expect(created.object).toBe('video');
     expect(['queued', 'in_progress']).toContain(created.status);
     let video = created;
@@ -57,17 +74,38 @@ describe('OpenAI SDK against Switchyard', () => {
   });
 
   it('should accept an input_reference image for image-to-video', async () => {
-    const reference = await OpenAI.toFile(await fakePng(), 'first-frame.png', { type: 'image/png' });
-    const created = await client.videos.create({ model: 'sim-video', prompt: 'animate this', seconds: '4', size: '720x1280', input_reference: reference });
-    const { body } = { body: (await (await fetch(`${test.url}/v1/generations/${created.id}?wait=30`)).json()) as { task: string; status: string; outputs: { width: number; height: number }[] } };
+    const reference = await OpenAI.toFile(await fakePng(), 'first-frame.png', {
+      type: 'image/png',
+    });
+    const created = await client.videos.create({
+      model: 'sim-video',
+      prompt: 'animate this',
+      seconds: '4',
+      size: '720x1280',
+      input_reference: reference,
+    });
+    const { body } = {
+      body: (await (await fetch(`${test.url}/v1/generations/${created.id}?wait=30`)).json()) as {
+        task: string;
+        status: string;
+        outputs: { width: number; height: number }[];
+      },
+    };
     expect(body.task).toBe('image-to-video');
     expect(body.status).toBe('succeeded');
     expect(body.outputs[0]).toMatchObject({ width: 720, height: 1280 });
   });
 
   it('should report a video that is not ready as a conflict, not a 500', async () => {
-    const created = await client.videos.create({ model: 'sim-video', prompt: 'slow', seconds: '12', size: '1280x720' });
-    const error = await client.videos.downloadContent(created.id).catch((thrown: unknown) => thrown);
+    const created = await client.videos.create({
+      model: 'sim-video',
+      prompt: 'slow',
+      seconds: '12',
+      size: '1280x720',
+    });
+    const error = await client.videos
+      .downloadContent(created.id)
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(OpenAI.ConflictError);
   });
 });

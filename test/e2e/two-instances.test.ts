@@ -14,7 +14,10 @@ describe('two gateway processes on one PostgreSQL', () => {
   beforeAll(async () => {
     database = await createPostgresDatabase();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-pair-'));
-    const config = { providers: [{ id: 'simulator', type: 'simulator', latencyMs: { p50: 300, p95: 800 } }], jobs: { pollInitialMs: 200 } };
+    const config = {
+      providers: [{ id: 'simulator', type: 'simulator', latencyMs: { p50: 300, p95: 800 } }],
+      jobs: { pollInitialMs: 200 },
+    };
     processes = [
       await startGatewayProcess({ databaseUrl: database.url, dataDir, config }),
       await startGatewayProcess({ databaseUrl: database.url, dataDir, config }),
@@ -30,7 +33,16 @@ describe('two gateway processes on one PostgreSQL', () => {
     const ids: string[] = [];
     for (let index = 0; index < 60; index++) {
       const target = processes[index % 2]!;
-      ids.push((await postJson(`${target.url}/v1/generations`, { model: 'sim-image', prompt: `shared ${index}`, width: 64, height: 64 })).body.id);
+      ids.push(
+        (
+          await postJson(`${target.url}/v1/generations`, {
+            model: 'sim-image',
+            prompt: `shared ${index}`,
+            width: 64,
+            height: 64,
+          })
+        ).body.id,
+      );
     }
     // Read each job through the other instance: state is shared, not per process.
     for (const [index, id] of ids.entries()) {
@@ -47,7 +59,10 @@ describe('two gateway processes on one PostgreSQL', () => {
     expect(rows[0]).toEqual({ operations: 60, submits: 60 });
     // Both processes did work (their logs name the jobs they finished).
     const finishedBy = processes.map((child) => {
-      const lines = child.output().split('\n').filter((line) => line.includes('"msg":"job succeeded"'));
+      const lines = child
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"job succeeded"'));
       return ids.filter((id) => lines.some((line) => line.includes(`"jobId":"${id}"`))).length;
     });
     expect(finishedBy[0]! + finishedBy[1]!).toBe(ids.length);

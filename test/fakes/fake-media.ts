@@ -6,7 +6,13 @@ let png: Promise<Buffer> | undefined;
 
 /** A real, small MP4 (64×64, 1 s) that fakes serve as a generated video; rendered once. */
 export function fakeMp4(): Promise<Buffer> {
-  mp4 ??= renderMp4({ prompt: 'fake provider video', seed: 1, width: 64, height: 64, durationSeconds: 1 });
+  mp4 ??= renderMp4({
+    prompt: 'fake provider video',
+    seed: 1,
+    width: 64,
+    height: 64,
+    durationSeconds: 1,
+  });
   return mp4;
 }
 

@@ -33,7 +33,12 @@ export interface GatewayProcess {
  * Starts `src/main.ts` as a separate Node process (as `npm start` does) and waits until
  * `/readyz` answers 200.
  */
-export async function startGatewayProcess(options: { databaseUrl: string; dataDir: string; config: unknown; env?: Record<string, string> }): Promise<GatewayProcess> {
+export async function startGatewayProcess(options: {
+  databaseUrl: string;
+  dataDir: string;
+  config: unknown;
+  env?: Record<string, string>;
+}): Promise<GatewayProcess> {
   const port = await freePort();
   const configFile = path.join(options.dataDir, `config-${port}.json`);
   await writeFile(configFile, JSON.stringify(options.config));
@@ -54,11 +59,14 @@ export async function startGatewayProcess(options: { databaseUrl: string; dataDi
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`gateway exited with ${child.exitCode}:\n${output}`);
     try {
       const response = await fetch(`${url}/readyz`);
       if (response.status === 200) break;

@@ -26,8 +26,12 @@ export async function startTestGateway(
   options: GatewayOptions & { databaseUrl?: string; dataDir?: string } = {},
 ): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'switchyard-test-')));
-  const created = backend === 'postgres' && !options.databaseUrl ? await createPostgresDatabase() : undefined;
-  const databaseUrl = backend === 'postgres' ? (options.databaseUrl ?? created?.url) : (options.databaseUrl ?? 'memory://');
+  const created =
+    backend === 'postgres' && !options.databaseUrl ? await createPostgresDatabase() : undefined;
+  const databaseUrl =
+    backend === 'postgres'
+      ? (options.databaseUrl ?? created?.url)
+      : (options.databaseUrl ?? 'memory://');
   const parsed = parseConfig({
     port: 0,
     host: '127.0.0.1',
@@ -35,9 +39,19 @@ export async function startTestGateway(
     databaseUrl,
     logLevel: 'silent',
     ...config,
-    jobs: { pollInitialMs: 100, pollMaxMs: 500, queuePollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 2, ...config.jobs },
+    jobs: {
+      pollInitialMs: 100,
+      pollMaxMs: 500,
+      queuePollingIntervalSeconds: 0.5,
+      maintenanceIntervalSeconds: 2,
+      ...config.jobs,
+    },
   });
-  const gateway = await createGateway(parsed, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), shutdownGraceMs: 200, ...options });
+  const gateway = await createGateway(parsed, {
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    shutdownGraceMs: 200,
+    ...options,
+  });
   const url = await gateway.listen();
   return {
     gateway,

@@ -28,16 +28,39 @@ export function adminProviderRoutes(dependencies: AppDependencies): FastifyPlugi
   };
   return async (app) => {
     app.addHook('preHandler', adminAuth(config.adminKey));
-    app.get('/admin/webhook-secret', { schema: { tags: ['admin'], summary: 'The secret outbound webhooks are signed with (Standard Webhooks)' } }, async () => ({
-      secret: dependencies.webhookSecret(),
-      scheme: 'standard-webhooks',
-      headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
-    }));
-    app.get('/admin/providers', { schema: { tags: ['admin'], summary: 'List provider instances' } }, async () => ({
-      object: 'list',
-      data: instances.list().map((instance) => describe(instance.adapter.id)),
-    }));
-    app.get('/admin/providers/:id', { schema: { tags: ['admin'], summary: 'Describe a provider instance', params: z.object({ id: z.string() }) } }, async (request) => describe(request.params.id));
+    app.get(
+      '/admin/webhook-secret',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'The secret outbound webhooks are signed with (Standard Webhooks)',
+        },
+      },
+      async () => ({
+        secret: dependencies.webhookSecret(),
+        scheme: 'standard-webhooks',
+        headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
+      }),
+    );
+    app.get(
+      '/admin/providers',
+      { schema: { tags: ['admin'], summary: 'List provider instances' } },
+      async () => ({
+        object: 'list',
+        data: instances.list().map((instance) => describe(instance.adapter.id)),
+      }),
+    );
+    app.get(
+      '/admin/providers/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Describe a provider instance',
+          params: z.object({ id: z.string() }),
+        },
+      },
+      async (request) => describe(request.params.id),
+    );
     app.patch(
       '/admin/providers/:id',
       {

@@ -13,7 +13,13 @@ export function assetRoutes(dependencies: AppDependencies): FastifyPluginAsyncZo
   return async (app) => {
     app.get(
       '/v1/assets/:id',
-      { schema: { tags: ['assets'], summary: 'Download an asset (supports Range)', params: z.object({ id: z.string().min(1).max(100) }) } },
+      {
+        schema: {
+          tags: ['assets'],
+          summary: 'Download an asset (supports Range)',
+          params: z.object({ id: z.string().min(1).max(100) }),
+        },
+      },
       async (request, reply) => sendAsset(request, reply, dependencies.assets, request.params.id),
     );
   };

@@ -4,7 +4,10 @@ import { isTerminal } from '../../core/job.js';
 import { ValidationError } from '../../core/errors/index.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { baseUrlOf } from '../base-url.js';
-import { CreateGenerationBodySchema, toGenerationDraft } from '../schemas/create-generation-body.js';
+import {
+  CreateGenerationBodySchema,
+  toGenerationDraft,
+} from '../schemas/create-generation-body.js';
 import { toJobResource } from '../schemas/job-resource.js';
 
 const maxWaitSeconds = 600;
@@ -38,30 +41,51 @@ export function generationRoutes(dependencies: AppDependencies): FastifyPluginAs
         schema: {
           tags: ['generations'],
           summary: 'Create a generation job',
-          description: 'Stores the job durably, then answers 202 (or 200 when `wait` lets it finish). Same Idempotency-Key + same body returns the same job; a different body gets 409.',
+          description:
+            'Stores the job durably, then answers 202 (or 200 when `wait` lets it finish). Same Idempotency-Key + same body returns the same job; a different body gets 409.',
           body: CreateGenerationBodySchema,
           querystring: WaitQuery,
-          headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional(), prefer: z.string().optional() }).loose(),
+          headers: z
+            .object({
+              'idempotency-key': z.string().min(1).max(255).optional(),
+              prefer: z.string().optional(),
+            })
+            .loose(),
         },
       },
       async (request, reply) => {
         const wait = request.query.wait ?? preferWait(request.headers.prefer) ?? 0;
-        const { job: created, created: isNew } = await jobs.create(toGenerationDraft(request.body), {
-          idempotencyKey: request.headers['idempotency-key'],
-        });
+        const { job: created, created: isNew } = await jobs.create(
+          toGenerationDraft(request.body),
+          {
+            idempotencyKey: request.headers['idempotency-key'],
+          },
+        );
         const job = wait > 0 ? await jobs.wait(created.id, wait * 1000) : created;
         reply.header('location', `/v1/generations/${job.id}`);
         if (!isNew) reply.header('idempotent-replayed', 'true');
-        return reply.status(isTerminal(job.status) ? 200 : 202).send(toJobResource(job, baseUrlOf(request, config.publicUrl)));
+        return reply
+          .status(isTerminal(job.status) ? 200 : 202)
+          .send(toJobResource(job, baseUrlOf(request, config.publicUrl)));
       },
     );
 
     app.get(
       '/v1/generations/:id',
-      { schema: { tags: ['generations'], summary: 'Get a generation job', params: IdParams, querystring: WaitQuery } },
+      {
+        schema: {
+          tags: ['generations'],
+          summary: 'Get a generation job',
+          params: IdParams,
+          querystring: WaitQuery,
+        },
+      },
       async (request) => {
         const wait = request.query.wait ?? preferWait(request.headers.prefer) ?? 0;
-        const job = wait > 0 ? await jobs.wait(request.params.id, wait * 1000) : await jobs.get(request.params.id);
+        const job =
+          wait > 0
+            ? await jobs.wait(request.params.id, wait * 1000)
+            : await jobs.get(request.params.id);
         return toJobResource(job, baseUrlOf(request, config.publicUrl));
       },
     );
@@ -74,7 +98,9 @@ export function generationRoutes(dependencies: AppDependencies): FastifyPluginAs
           summary: 'List generation jobs, newest first',
           querystring: z.object({
             user: z.string().min(1).max(256).optional(),
-            status: z.enum(['queued', 'submitted', 'running', 'succeeded', 'failed', 'canceled']).optional(),
+            status: z
+              .enum(['queued', 'submitted', 'running', 'succeeded', 'failed', 'canceled'])
+              .optional(),
             limit: z.coerce.number().int().min(1).max(100).default(20),
             cursor: z.string().max(200).optional(),
           }),
@@ -83,7 +109,12 @@ export function generationRoutes(dependencies: AppDependencies): FastifyPluginAs
       async (request) => {
         const page = await jobs.list(request.query);
         const baseUrl = baseUrlOf(request, config.publicUrl);
-        return { object: 'list', data: page.jobs.map((job) => toJobResource(job, baseUrl)), next_cursor: page.nextCursor, has_more: page.nextCursor !== null };
+        return {
+          object: 'list',
+          data: page.jobs.map((job) => toJobResource(job, baseUrl)),
+          next_cursor: page.nextCursor,
+          has_more: page.nextCursor !== null,
+        };
       },
     );
 
@@ -91,10 +122,17 @@ export function generationRoutes(dependencies: AppDependencies): FastifyPluginAs
       '/v1/generations/:id/cancel',
       { schema: { tags: ['generations'], summary: 'Cancel an unfinished job', params: IdParams } },
       async (request) => {
-        if (request.body !== undefined && request.body !== null && typeof request.body !== 'object') {
+        if (
+          request.body !== undefined &&
+          request.body !== null &&
+          typeof request.body !== 'object'
+        ) {
           throw new ValidationError('cancel takes no body');
         }
-        return toJobResource(await jobs.cancel(request.params.id), baseUrlOf(request, config.publicUrl));
+        return toJobResource(
+          await jobs.cancel(request.params.id),
+          baseUrlOf(request, config.publicUrl),
+        );
       },
     );
   };

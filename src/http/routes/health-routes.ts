@@ -9,10 +9,18 @@ import type { AppDependencies } from '../app-dependencies.js';
  */
 export function healthRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({ ok: true }));
-    app.get('/readyz', { schema: { tags: ['operations'], summary: 'Database reachable and workers running' } }, async (_request, reply) => {
-      const readiness = await dependencies.readiness.check();
-      return reply.status(readiness.ok ? 200 : 503).send(readiness);
-    });
+    app.get(
+      '/healthz',
+      { schema: { tags: ['operations'], summary: 'The process is alive' } },
+      async () => ({ ok: true }),
+    );
+    app.get(
+      '/readyz',
+      { schema: { tags: ['operations'], summary: 'Database reachable and workers running' } },
+      async (_request, reply) => {
+        const readiness = await dependencies.readiness.check();
+        return reply.status(readiness.ok ? 200 : 503).send(readiness);
+      },
+    );
   };
 }

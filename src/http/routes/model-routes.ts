@@ -1,7 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ModelOffering } from '../../core/model-capabilities.js';
 import type { AppDependencies } from '../app-dependencies.js';
-import { CreateGenerationBodySchema, toGenerationDraft } from '../schemas/create-generation-body.js';
+import {
+  CreateGenerationBodySchema,
+  toGenerationDraft,
+} from '../schemas/create-generation-body.js';
 import { ValidationError } from '../../core/errors/index.js';
 
 function describeOffering(providerId: string, enabled: boolean, offering: ModelOffering) {
@@ -27,40 +30,93 @@ function describeOffering(providerId: string, enabled: boolean, offering: ModelO
 export function modelRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
   const { instances, router } = dependencies;
   return async (app) => {
-    app.get('/v1/models', { schema: { tags: ['models'], summary: 'List models with their providers and prices' } }, async () => {
-      const byKey = new Map<string, { kind: string; displayName?: string; providers: ReturnType<typeof describeOffering>[] }>();
-      for (const instance of instances.list()) {
-        for (const offering of instance.adapter.models) {
-          const entry = byKey.get(offering.modelKey) ?? { kind: offering.kind, displayName: offering.displayName, providers: [] };
-          entry.providers.push(describeOffering(instance.adapter.id, instance.enabled, offering));
-          byKey.set(offering.modelKey, entry);
+    app.get(
+      '/v1/models',
+      { schema: { tags: ['models'], summary: 'List models with their providers and prices' } },
+      async () => {
+        const byKey = new Map<
+          string,
+          { kind: string; displayName?: string; providers: ReturnType<typeof describeOffering>[] }
+        >();
+        for (const instance of instances.list()) {
+          for (const offering of instance.adapter.models) {
+            const entry = byKey.get(offering.modelKey) ?? {
+              kind: offering.kind,
+              displayName: offering.displayName,
+              providers: [],
+            };
+            entry.providers.push(describeOffering(instance.adapter.id, instance.enabled, offering));
+            byKey.set(offering.modelKey, entry);
+          }
         }
-      }
-      return {
-        object: 'list',
-        data: [...byKey.entries()]
-          .sort(([left], [right]) => left.localeCompare(right))
-          .map(([key, entry]) => ({ id: key, object: 'model', kind: entry.kind, display_name: entry.displayName ?? key, providers: entry.providers })),
-      };
-    });
+        return {
+          object: 'list',
+          data: [...byKey.entries()]
+            .sort(([left], [right]) => left.localeCompare(right))
+            .map(([key, entry]) => ({
+              id: key,
+              object: 'model',
+              kind: entry.kind,
+              display_name: entry.displayName ?? key,
+              providers: entry.providers,
+            })),
+        };
+      },
+    );
 
     app.post(
       '/v1/estimate',
-      { schema: { tags: ['models'], summary: 'Estimate the cost of a request on each capable provider', body: CreateGenerationBodySchema } },
+      {
+        schema: {
+          tags: ['models'],
+          summary: 'Estimate the cost of a request on each capable provider',
+          body: CreateGenerationBodySchema,
+        },
+      },
       async (request) => {
         const draft = toGenerationDraft(request.body);
         const offerings = instances.offeringsFor(draft.model);
-        if (offerings.length === 0) throw new ValidationError(`Unknown model '${draft.model}'. See GET /v1/models.`, { parameter: 'model' }, 'unknown_model');
+        if (offerings.length === 0)
+          throw new ValidationError(
+            `Unknown model '${draft.model}'. See GET /v1/models.`,
+            { parameter: 'model' },
+            'unknown_model',
+          );
         const kind = offerings[0]!.offering.kind;
         const inputImages = draft.inputImages ?? [];
-        const task = draft.task ?? (kind === 'image' ? (draft.mask ? 'inpaint' : inputImages.length ? 'image-to-image' : 'text-to-image') : inputImages.length ? 'image-to-video' : 'text-to-video');
-        const plan = router.plan({ ...draft, kind, task, inputImages, n: draft.n ?? 1, allowResubmit: false });
+        const task =
+          draft.task ??
+          (kind === 'image'
+            ? draft.mask
+              ? 'inpaint'
+              : inputImages.length
+                ? 'image-to-image'
+                : 'text-to-image'
+            : inputImages.length
+              ? 'image-to-video'
+              : 'text-to-video');
+        const plan = router.plan({
+          ...draft,
+          kind,
+          task,
+          inputImages,
+          n: draft.n ?? 1,
+          allowResubmit: false,
+        });
         return {
           object: 'estimate',
           model: draft.model,
           currency: 'USD',
-          providers: plan.candidates.map((candidate) => ({ provider: candidate.providerId, provider_model_id: candidate.offering.providerModelId, estimated_usd: candidate.estimatedCostUsd })),
-          unavailable: plan.rejected.map((rejected) => ({ provider: rejected.providerId, reason: rejected.reason, message: rejected.message })),
+          providers: plan.candidates.map((candidate) => ({
+            provider: candidate.providerId,
+            provider_model_id: candidate.offering.providerModelId,
+            estimated_usd: candidate.estimatedCostUsd,
+          })),
+          unavailable: plan.rejected.map((rejected) => ({
+            provider: rejected.providerId,
+            reason: rejected.reason,
+            message: rejected.message,
+          })),
         };
       },
     );

@@ -12,7 +12,10 @@ const OpenAiImageBodySchema = z
     prompt: z.string().min(1).max(32_000),
     model: z.string().min(1).max(200).optional(),
     n: z.number().int().min(1).max(10).optional(),
-    size: z.string().regex(/^(auto|\d{2,5}x\d{2,5})$/, 'must be "auto" or WIDTHxHEIGHT').optional(),
+    size: z
+      .string()
+      .regex(/^(auto|\d{2,5}x\d{2,5})$/, 'must be "auto" or WIDTHxHEIGHT')
+      .optional(),
     quality: z.enum(['auto', 'standard', 'hd', 'low', 'medium', 'high']).optional(),
     response_format: z.enum(['url', 'b64_json']).optional(),
     style: z.string().max(100).optional(),
@@ -21,10 +24,20 @@ const OpenAiImageBodySchema = z
   })
   .loose();
 
-const qualityTier = { low: 'fast', medium: 'standard', standard: 'standard', high: 'premium', hd: 'premium' } as const;
+const qualityTier = {
+  low: 'fast',
+  medium: 'standard',
+  standard: 'standard',
+  high: 'premium',
+  hd: 'premium',
+} as const;
 
 /** Resolves an OpenAI model name to a catalog key through the configured aliases. */
-export function resolveOpenAiModel(model: string | undefined, aliases: Record<string, string>, fallback: string): string {
+export function resolveOpenAiModel(
+  model: string | undefined,
+  aliases: Record<string, string>,
+  fallback: string,
+): string {
   if (!model) return fallback;
   return aliases[model] ?? model;
 }
@@ -42,24 +55,43 @@ export function openAiImageRoutes(dependencies: AppDependencies): FastifyPluginA
   return async (app) => {
     app.post(
       '/v1/images/generations',
-      { schema: { tags: ['openai'], summary: 'OpenAI-compatible image generation (synchronous)', body: OpenAiImageBodySchema } },
+      {
+        schema: {
+          tags: ['openai'],
+          summary: 'OpenAI-compatible image generation (synchronous)',
+          body: OpenAiImageBodySchema,
+        },
+      },
       async (request) => {
         const body = request.body;
-        const [width, height] = body.size && body.size !== 'auto' ? body.size.split('x').map(Number) : [undefined, undefined];
+        const [width, height] =
+          body.size && body.size !== 'auto'
+            ? body.size.split('x').map(Number)
+            : [undefined, undefined];
         const { job: created } = await jobs.create(
           {
-            model: resolveOpenAiModel(body.model, config.openai.modelAliases, config.openai.defaultImageModel),
+            model: resolveOpenAiModel(
+              body.model,
+              config.openai.modelAliases,
+              config.openai.defaultImageModel,
+            ),
             prompt: body.prompt,
             n: body.n,
             width,
             height,
-            quality: body.quality && body.quality !== 'auto' ? qualityTier[body.quality] : undefined,
+            quality:
+              body.quality && body.quality !== 'auto' ? qualityTier[body.quality] : undefined,
             style: body.style,
             user: body.user,
             seed: body.seed,
             kind: 'image',
           },
-          { idempotencyKey: typeof request.headers['idempotency-key'] === 'string' ? request.headers['idempotency-key'] : undefined },
+          {
+            idempotencyKey:
+              typeof request.headers['idempotency-key'] === 'string'
+                ? request.headers['idempotency-key']
+                : undefined,
+          },
         );
         const job = await jobs.wait(created.id, config.openai.imageWaitSeconds * 1000);
         if (job.status !== 'succeeded') throw unfinished(job);
@@ -67,16 +99,25 @@ export function openAiImageRoutes(dependencies: AppDependencies): FastifyPluginA
         const data = await Promise.all(
           job.outputs.map(async (output) =>
             body.response_format === 'b64_json'
-              ? { b64_json: (await assets.read(output.assetId)).data.toString('base64'), revised_prompt: null }
+              ? {
+                  b64_json: (await assets.read(output.assetId)).data.toString('base64'),
+                  revised_prompt: null,
+                }
               : { url: `${baseUrl}/v1/assets/${output.assetId}`, revised_prompt: null },
           ),
         );
         return {
           created: Math.floor((job.completedAt ?? job.createdAt).getTime() / 1000),
           data,
-          size: job.outputs[0]?.width ? `${job.outputs[0].width}x${job.outputs[0].height}` : undefined,
+          size: job.outputs[0]?.width
+            ? `${job.outputs[0].width}x${job.outputs[0].height}`
+            : undefined,
           // Not in OpenAI's schema; SDKs ignore it, and it tells callers which job and provider served them.
-          switchyard: { generation_id: job.id, provider: job.provider, cost_usd: job.cost.actualUsd },
+          switchyard: {
+            generation_id: job.id,
+            provider: job.provider,
+            cost_usd: job.cost.actualUsd,
+          },
         };
       },
     );
@@ -85,7 +126,12 @@ export function openAiImageRoutes(dependencies: AppDependencies): FastifyPluginA
 
 function unfinished(job: Job): GatewayError {
   if (job.error) return jobErrorToGatewayError(job.error, job.id);
-  if (job.status === 'canceled') return new GatewayError({ code: 'job_canceled', message: `Generation ${job.id} was canceled.`, httpStatus: 409 });
+  if (job.status === 'canceled')
+    return new GatewayError({
+      code: 'job_canceled',
+      message: `Generation ${job.id} was canceled.`,
+      httpStatus: 409,
+    });
   return new GatewayError({
     code: 'generation_pending',
     message: `Generation ${job.id} is still ${job.status}; fetch it with GET /v1/generations/${job.id}.`,

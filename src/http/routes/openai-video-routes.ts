@@ -14,7 +14,10 @@ const CreateVideoSchema = z
     prompt: z.string().min(1).max(32_000),
     model: z.string().min(1).max(200).optional(),
     seconds: z.union([z.string().regex(/^\d+(\.\d+)?$/), z.number().positive()]).optional(),
-    size: z.string().regex(/^\d{2,5}x\d{2,5}$/, 'must be WIDTHxHEIGHT').optional(),
+    size: z
+      .string()
+      .regex(/^\d{2,5}x\d{2,5}$/, 'must be WIDTHxHEIGHT')
+      .optional(),
     input_reference: z.string().optional(),
     user: z.string().max(256).optional(),
   })
@@ -47,12 +50,19 @@ export function toOpenAiVideo(job: Job) {
     completed_at: job.completedAt ? Math.floor(job.completedAt.getTime() / 1000) : null,
     expires_at: null,
     remixed_from_video_id: null,
-    error: job.error ? { code: job.error.code, message: job.error.message } : job.status === 'canceled' ? { code: 'canceled', message: 'The generation was canceled.' } : null,
+    error: job.error
+      ? { code: job.error.code, message: job.error.message }
+      : job.status === 'canceled'
+        ? { code: 'canceled', message: 'The generation was canceled.' }
+        : null,
   };
 }
 
 /** Reads the create body: multipart (what the OpenAI SDK sends) or JSON. */
-async function readCreateBody(request: FastifyRequest, dependencies: AppDependencies): Promise<{ fields: Record<string, unknown>; reference?: string }> {
+async function readCreateBody(
+  request: FastifyRequest,
+  dependencies: AppDependencies,
+): Promise<{ fields: Record<string, unknown>; reference?: string }> {
   if (!request.isMultipart()) return { fields: (request.body ?? {}) as Record<string, unknown> };
   const fields: Record<string, unknown> = {};
   let reference: string | undefined;
@@ -61,7 +71,11 @@ async function readCreateBody(request: FastifyRequest, dependencies: AppDependen
       const data = await part.toBuffer();
       if (part.fieldname !== 'input_reference') continue;
       if (sniffMedia(data)?.kind !== 'image') {
-        throw new GatewayError({ code: 'unsupported_media_type', message: 'input_reference must be a PNG, JPEG, WebP or GIF image.', httpStatus: 415 });
+        throw new GatewayError({
+          code: 'unsupported_media_type',
+          message: 'input_reference must be a PNG, JPEG, WebP or GIF image.',
+          httpStatus: 415,
+        });
       }
       reference = (await dependencies.assets.save({ data, purpose: 'upload' })).id;
     } else {
@@ -82,31 +96,63 @@ export function openAiVideoRoutes(dependencies: AppDependencies): FastifyPluginA
   const { jobs, config, assets } = dependencies;
   const IdParams = z.object({ id: z.string().min(1).max(100) });
   return async (app) => {
-    app.post('/v1/videos', { schema: { tags: ['openai'], summary: 'OpenAI-compatible video creation (multipart or JSON)' } }, async (request) => {
-      const { fields, reference } = await readCreateBody(request, dependencies);
-      const parsed = CreateVideoSchema.safeParse(fields);
-      if (!parsed.success) throw new ValidationError(`Invalid body:\n${formatIssues(parsed.error.issues)}`, { issues: parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })) });
-      const body = parsed.data;
-      const [width, height] = body.size ? body.size.split('x').map(Number) : [undefined, undefined];
-      const inputImages = reference ? [reference] : body.input_reference ? [body.input_reference] : [];
-      const { job } = await jobs.create(
-        {
-          model: resolveOpenAiModel(body.model, config.openai.modelAliases, config.openai.defaultVideoModel),
-          prompt: body.prompt,
-          duration: body.seconds === undefined ? undefined : Number(body.seconds),
-          width,
-          height,
-          inputImages,
-          user: body.user,
-          kind: 'video',
+    app.post(
+      '/v1/videos',
+      {
+        schema: {
+          tags: ['openai'],
+          summary: 'OpenAI-compatible video creation (multipart or JSON)',
         },
-        { idempotencyKey: typeof request.headers['idempotency-key'] === 'string' ? request.headers['idempotency-key'] : undefined },
-      );
-      return toOpenAiVideo(job);
-    });
+      },
+      async (request) => {
+        const { fields, reference } = await readCreateBody(request, dependencies);
+        const parsed = CreateVideoSchema.safeParse(fields);
+        if (!parsed.success)
+          throw new ValidationError(`Invalid body:\n${formatIssues(parsed.error.issues)}`, {
+            issues: parsed.error.issues.map((issue) => ({
+              field: issue.path.join('.'),
+              message: issue.message,
+            })),
+          });
+        const body = parsed.data;
+        const [width, height] = body.size
+          ? body.size.split('x').map(Number)
+          : [undefined, undefined];
+        const inputImages = reference
+          ? [reference]
+          : body.input_reference
+            ? [body.input_reference]
+            : [];
+        const { job } = await jobs.create(
+          {
+            model: resolveOpenAiModel(
+              body.model,
+              config.openai.modelAliases,
+              config.openai.defaultVideoModel,
+            ),
+            prompt: body.prompt,
+            duration: body.seconds === undefined ? undefined : Number(body.seconds),
+            width,
+            height,
+            inputImages,
+            user: body.user,
+            kind: 'video',
+          },
+          {
+            idempotencyKey:
+              typeof request.headers['idempotency-key'] === 'string'
+                ? request.headers['idempotency-key']
+                : undefined,
+          },
+        );
+        return toOpenAiVideo(job);
+      },
+    );
 
-    app.get('/v1/videos/:id', { schema: { tags: ['openai'], summary: 'OpenAI-compatible video status', params: IdParams } }, async (request) =>
-      toOpenAiVideo(await jobs.get(request.params.id)),
+    app.get(
+      '/v1/videos/:id',
+      { schema: { tags: ['openai'], summary: 'OpenAI-compatible video status', params: IdParams } },
+      async (request) => toOpenAiVideo(await jobs.get(request.params.id)),
     );
 
     app.get(
@@ -116,16 +162,26 @@ export function openAiVideoRoutes(dependencies: AppDependencies): FastifyPluginA
           tags: ['openai'],
           summary: 'Download the finished MP4 (supports Range)',
           params: IdParams,
-          querystring: z.object({ variant: z.enum(['video', 'thumbnail', 'spritesheet']).default('video') }),
+          querystring: z.object({
+            variant: z.enum(['video', 'thumbnail', 'spritesheet']).default('video'),
+          }),
         },
       },
       async (request, reply) => {
         const job = await jobs.get(request.params.id);
-        if (request.query.variant !== 'video') throw new NotFoundError('video_variant', request.query.variant);
+        if (request.query.variant !== 'video')
+          throw new NotFoundError('video_variant', request.query.variant);
         if (job.status !== 'succeeded') {
-          throw new GatewayError({ code: 'video_not_ready', message: `Video ${job.id} is ${statusMap[job.status]}; content is available once completed.`, httpStatus: 409, details: { status: statusMap[job.status] } });
+          throw new GatewayError({
+            code: 'video_not_ready',
+            message: `Video ${job.id} is ${statusMap[job.status]}; content is available once completed.`,
+            httpStatus: 409,
+            details: { status: statusMap[job.status] },
+          });
         }
-        const output = job.outputs.find((candidate) => candidate.mimeType.startsWith('video/')) ?? job.outputs[0];
+        const output =
+          job.outputs.find((candidate) => candidate.mimeType.startsWith('video/')) ??
+          job.outputs[0];
         if (!output) throw new NotFoundError('video_content', job.id);
         return sendAsset(request, reply, assets, output.assetId, `${job.id}.mp4`);
       },

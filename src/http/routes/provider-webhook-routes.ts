@@ -11,17 +11,33 @@ import type { AppDependencies } from '../app-dependencies.js';
 export function providerWebhookRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
   return async (app) => {
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 },
+      (_request, body, done) => done(null, body),
+    );
     app.post(
       '/v1/providers/:provider/webhook',
-      { schema: { tags: ['providers'], summary: 'Provider callback (verified per provider)', params: z.object({ provider: z.string().min(1).max(100) }) } },
+      {
+        schema: {
+          tags: ['providers'],
+          summary: 'Provider callback (verified per provider)',
+          params: z.object({ provider: z.string().min(1).max(100) }),
+        },
+      },
       async (request, reply) => {
         const headers: Record<string, string | undefined> = {};
-        for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+        for (const [name, value] of Object.entries(request.headers))
+          headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
         const query: Record<string, string | undefined> = {};
-        for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) query[name] = typeof value === 'string' ? value : undefined;
+        for (const [name, value] of Object.entries(request.query as Record<string, unknown>))
+          query[name] = typeof value === 'string' ? value : undefined;
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const { matched } = await dependencies.inboundWebhooks.handle(request.params.provider, { headers, rawBody, query });
+        const { matched } = await dependencies.inboundWebhooks.handle(request.params.provider, {
+          headers,
+          rawBody,
+          query,
+        });
         return reply.status(200).send({ received: true, matched });
       },
     );

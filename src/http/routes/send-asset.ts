@@ -3,7 +3,10 @@ import type { AssetStore } from '../../assets/asset-store.js';
 import { GatewayError } from '../../core/errors/index.js';
 
 /** Parses a single `bytes=` range; undefined for no/unsupported header, null for unsatisfiable. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | undefined {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | undefined {
   if (!header) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match) return undefined; // multi-range or garbage: serve the whole file, as RFC 9110 allows
@@ -25,7 +28,13 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 /** Streams an asset with its content type, ETag and HTTP Range support (206/416). */
-export async function sendAsset(request: FastifyRequest, reply: FastifyReply, assets: AssetStore, id: string, filename?: string): Promise<FastifyReply> {
+export async function sendAsset(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  assets: AssetStore,
+  id: string,
+  filename?: string,
+): Promise<FastifyReply> {
   const asset = await assets.require(id);
   const etag = `"${asset.sha256.slice(0, 32)}"`;
   reply.header('content-type', asset.mimeType);
@@ -38,7 +47,11 @@ export async function sendAsset(request: FastifyRequest, reply: FastifyReply, as
   const range = parseRange(request.headers.range, asset.bytes);
   if (range === null) {
     reply.header('content-range', `bytes */${asset.bytes}`);
-    throw new GatewayError({ code: 'range_not_satisfiable', message: `Range not satisfiable for a ${asset.bytes}-byte file.`, httpStatus: 416 });
+    throw new GatewayError({
+      code: 'range_not_satisfiable',
+      message: `Range not satisfiable for a ${asset.bytes}-byte file.`,
+      httpStatus: 416,
+    });
   }
   if (range) {
     reply.status(206);

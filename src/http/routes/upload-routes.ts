@@ -15,7 +15,11 @@ export function uploadRoutes(dependencies: AppDependencies): FastifyPluginAsyncZ
   const { assets, config } = dependencies;
   const maxBytes = config.uploads.maxBytes;
   return async (app) => {
-    app.addContentTypeParser(['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser(
+      ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: maxBytes },
+      (_request, body, done) => done(null, body),
+    );
 
     app.post(
       '/v1/uploads',
@@ -31,17 +35,31 @@ export function uploadRoutes(dependencies: AppDependencies): FastifyPluginAsyncZ
         let data: Buffer;
         if (request.isMultipart()) {
           const file = await request.file();
-          if (!file) throw new ValidationError('The multipart body has no file part (use the field name `file`).', { parameter: 'file' });
+          if (!file)
+            throw new ValidationError(
+              'The multipart body has no file part (use the field name `file`).',
+              { parameter: 'file' },
+            );
           data = await file.toBuffer();
         } else if (Buffer.isBuffer(request.body)) {
           data = request.body;
         } else {
-          throw new GatewayError({ code: 'unsupported_media_type', message: 'Send multipart/form-data with a `file` field, or a raw image body (image/png, image/jpeg, image/webp, image/gif).', httpStatus: 415 });
+          throw new GatewayError({
+            code: 'unsupported_media_type',
+            message:
+              'Send multipart/form-data with a `file` field, or a raw image body (image/png, image/jpeg, image/webp, image/gif).',
+            httpStatus: 415,
+          });
         }
-        if (data.length === 0) throw new ValidationError('The upload is empty.', { parameter: 'file' });
+        if (data.length === 0)
+          throw new ValidationError('The upload is empty.', { parameter: 'file' });
         const sniffed = sniffMedia(data);
         if (sniffed?.kind !== 'image') {
-          throw new GatewayError({ code: 'unsupported_media_type', message: 'The upload is not a PNG, JPEG, WebP or GIF image.', httpStatus: 415 });
+          throw new GatewayError({
+            code: 'unsupported_media_type',
+            message: 'The upload is not a PNG, JPEG, WebP or GIF image.',
+            httpStatus: 415,
+          });
         }
         const asset = await assets.save({ data, purpose: 'upload' });
         return reply.status(201).send({

@@ -12,7 +12,8 @@ export const ImageReferenceSchema = z
   .min(1)
   .max(4_000_000)
   .refine(
-    (value) => value.startsWith('asset_') || /^https?:\/\//i.test(value) || value.startsWith('data:image/'),
+    (value) =>
+      value.startsWith('asset_') || /^https?:\/\//i.test(value) || value.startsWith('data:image/'),
     { message: 'must be an http(s) URL, a data:image URI or an uploaded asset id (asset_…)' },
   );
 
@@ -43,7 +44,10 @@ export const CreateGenerationBodySchema = z
     /** Output height in pixels. */
     height: z.number().int().min(64).max(8192).optional(),
     /** Named resolution (`480p`, `720p`, `1080p`, …) when the model has presets. */
-    resolution: z.string().regex(/^\d{3,4}p$/, 'must look like 720p').optional(),
+    resolution: z
+      .string()
+      .regex(/^\d{3,4}p$/, 'must look like 720p')
+      .optional(),
     /** Aspect ratio such as `16:9`. */
     aspect_ratio: z.string().regex(aspectRatioPattern, 'must look like 16:9').optional(),
     /** Video duration in seconds. */
@@ -63,7 +67,10 @@ export const CreateGenerationBodySchema = z
     /** Pin the request to one provider instance id. */
     provider: z.string().min(1).max(100).optional(),
     /** Where to POST the finished job (signed per Standard Webhooks). */
-    webhook_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    webhook_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
     /** Give up after this many seconds (default from config). */
     timeout_seconds: z.number().int().min(5).max(86_400).optional(),
     /**
@@ -75,7 +82,6 @@ export const CreateGenerationBodySchema = z
   .strict();
 
 export type CreateGenerationBody = z.infer<typeof CreateGenerationBodySchema>;
-
 
 /** Maps the snake_case wire body to the engine's draft request. */
 export function toGenerationDraft(body: CreateGenerationBody): GenerationRequestDraft {

@@ -42,7 +42,9 @@ export function toJobResource(job: Job, baseUrl: string) {
       duration: output.durationSeconds ?? null,
     })),
     cost: { estimated_usd: job.cost.estimatedUsd, actual_usd: job.cost.actualUsd },
-    error: job.error ? { code: job.error.code, message: job.error.message, details: job.error.details } : null,
+    error: job.error
+      ? { code: job.error.code, message: job.error.message, details: job.error.details }
+      : null,
     warnings: job.warnings,
     attempts: job.attempts.map((attempt) => ({
       id: attempt.id,
@@ -52,7 +54,9 @@ export function toJobResource(job: Job, baseUrl: string) {
       status: attempt.status,
       started_at: attempt.startedAt.toISOString(),
       ended_at: attempt.endedAt?.toISOString() ?? null,
-      error: attempt.errorCode ? { code: attempt.errorCode, message: attempt.errorMessage ?? '' } : null,
+      error: attempt.errorCode
+        ? { code: attempt.errorCode, message: attempt.errorMessage ?? '' }
+        : null,
       cost_usd: attempt.costUsd,
     })),
     webhook: job.webhook

@@ -233,7 +233,10 @@ describe('renderMp4 pixel aspect', () => {
     const { sniffMedia } = await import('../../assets/sniff-media.js');
     // Several prompts so both lavfi patterns (testsrc2 and Game of Life) are exercised.
     for (const prompt of ['waves on a beach', 'a lighthouse', 'party balloons', 'city at night']) {
-      for (const [width, height] of [[1280, 720], [720, 1280]] as const) {
+      for (const [width, height] of [
+        [1280, 720],
+        [720, 1280],
+      ] as const) {
         const video = await renderMp4({ prompt, seed: 5, width, height, durationSeconds: 0.5 });
         expect(sniffMedia(video)).toMatchObject({ width, height });
       }

@@ -12,7 +12,9 @@ function seeded(seed: number): () => number {
 describe('sampleLatency', () => {
   it('should have the configured median and 95th percentile', () => {
     const random = seeded(42);
-    const samples = Array.from({ length: 20_000 }, () => sampleLatency(1000, 4000, random)).sort((a, b) => a - b);
+    const samples = Array.from({ length: 20_000 }, () => sampleLatency(1000, 4000, random)).sort(
+      (a, b) => a - b,
+    );
     const p50 = samples[Math.floor(samples.length * 0.5)]!;
     const p95 = samples[Math.floor(samples.length * 0.95)]!;
     expect(p50).toBeGreaterThan(930);

@@ -43,7 +43,11 @@ const SimulatorOperationSchema = z.object({
 type SimulatorOperation = z.infer<typeof SimulatorOperationSchema>;
 
 /** Draws from a log-normal distribution with the given median and 95th percentile. */
-export function sampleLatency(p50: number, p95: number, random: () => number = Math.random): number {
+export function sampleLatency(
+  p50: number,
+  p95: number,
+  random: () => number = Math.random,
+): number {
   if (p50 <= 0) return 0;
   const sigma = p95 > p50 ? Math.log(p95 / p50) / 1.6449 : 0;
   // Box–Muller; 1 - random() keeps the log argument away from zero.
@@ -54,13 +58,33 @@ export function sampleLatency(p50: number, p95: number, random: () => number = M
 function failure(providerId: string, kind: SimulatorFailureKind): ProviderError {
   switch (kind) {
     case 'rate_limited':
-      return new ProviderError({ providerId, code: 'provider_rate_limited', message: 'Simulated rate limit (429).', statusCode: 429, retryAfterMs: 1000 });
+      return new ProviderError({
+        providerId,
+        code: 'provider_rate_limited',
+        message: 'Simulated rate limit (429).',
+        statusCode: 429,
+        retryAfterMs: 1000,
+      });
     case 'insufficient_credits':
-      return new ProviderError({ providerId, code: 'provider_insufficient_credits', message: 'Simulated insufficient credits (402).', statusCode: 402 });
+      return new ProviderError({
+        providerId,
+        code: 'provider_insufficient_credits',
+        message: 'Simulated insufficient credits (402).',
+        statusCode: 402,
+      });
     case 'timeout':
-      return new ProviderError({ providerId, code: 'provider_timeout', message: 'Simulated provider timeout.' });
+      return new ProviderError({
+        providerId,
+        code: 'provider_timeout',
+        message: 'Simulated provider timeout.',
+      });
     case 'server_error':
-      return new ProviderError({ providerId, code: 'provider_unavailable', message: 'Simulated provider error (500).', statusCode: 500 });
+      return new ProviderError({
+        providerId,
+        code: 'provider_unavailable',
+        message: 'Simulated provider error (500).',
+        statusCode: 500,
+      });
   }
 }
 
@@ -160,7 +184,11 @@ export class SimulatorAdapter implements ProviderAdapter {
   async status(operation: JsonValue, _context: CallContext): Promise<StatusResult> {
     const parsed = SimulatorOperationSchema.safeParse(operation);
     if (!parsed.success) {
-      throw new ProviderError({ providerId: this.id, code: 'provider_bad_response', message: 'Unreadable simulator operation.' });
+      throw new ProviderError({
+        providerId: this.id,
+        code: 'provider_bad_response',
+        message: 'Unreadable simulator operation.',
+      });
     }
     const simulated = parsed.data;
     const elapsed = this.now() - simulated.submittedAt;
@@ -172,7 +200,11 @@ export class SimulatorAdapter implements ProviderAdapter {
         progress: Math.round(progress * 100) / 100,
       };
     }
-    return { status: 'completed', outputs: await this.render(simulated), usage: { costUsd: simulated.costUsd } };
+    return {
+      status: 'completed',
+      outputs: await this.render(simulated),
+      usage: { costUsd: simulated.costUsd },
+    };
   }
 
   async cancel(_operation: JsonValue, _context: CallContext): Promise<void> {
@@ -222,7 +254,13 @@ export class SimulatorAdapter implements ProviderAdapter {
         width: operation.width,
         height: operation.height,
       });
-      outputs.push({ type: 'bytes', data, mimeType: 'image/png', width: operation.width, height: operation.height });
+      outputs.push({
+        type: 'bytes',
+        data,
+        mimeType: 'image/png',
+        width: operation.width,
+        height: operation.height,
+      });
     }
     return outputs;
   }

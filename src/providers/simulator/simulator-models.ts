@@ -9,14 +9,22 @@ export const simulatorVideoResolutions = {
   '1080p': { width: 1920, height: 1088 },
 };
 
-export const simulatorStylePresets = ['photographic', 'illustration', 'watercolor', 'anime', 'party'];
+export const simulatorStylePresets = [
+  'photographic',
+  'illustration',
+  'watercolor',
+  'anime',
+  'party',
+];
 
 /** The model offerings of one simulator instance, priced from its profile. */
 export function simulatorModels(profile: SimulatorProfile): ModelOffering[] {
   return profile.models.map((model) => {
     const key = typeof model === 'string' ? model : model.key;
-    const kind = typeof model === 'string' ? (/video/i.test(model) ? 'video' : 'image') : model.kind;
-    const qualityScore = (typeof model === 'object' ? model.qualityScore : undefined) ?? profile.qualityScore;
+    const kind =
+      typeof model === 'string' ? (/video/i.test(model) ? 'video' : 'image') : model.kind;
+    const qualityScore =
+      (typeof model === 'object' ? model.qualityScore : undefined) ?? profile.qualityScore;
     if (kind === 'image') {
       return ModelOfferingSchema.parse({
         modelKey: key,

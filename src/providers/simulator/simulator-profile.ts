@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { ProviderIdSchema } from '../../config/config-schema.js';
 
 /** Failures the simulator can inject, each mapped to the gateway's typed provider errors. */
-export const SimulatorFailureKind = z.enum(['server_error', 'timeout', 'rate_limited', 'insufficient_credits']);
+export const SimulatorFailureKind = z.enum([
+  'server_error',
+  'timeout',
+  'rate_limited',
+  'insufficient_credits',
+]);
 export type SimulatorFailureKind = z.infer<typeof SimulatorFailureKind>;
 
 const SimulatorModelSchema = z.union([

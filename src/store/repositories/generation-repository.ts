@@ -94,7 +94,9 @@ export class GenerationRepository {
     return rowCount === 1;
   }
 
-  async findByIdempotencyKey(key: string): Promise<{ id: string; requestHash: string | null } | undefined> {
+  async findByIdempotencyKey(
+    key: string,
+  ): Promise<{ id: string; requestHash: string | null } | undefined> {
     const { rows } = await this.database.query<{ id: string; request_hash: string | null }>(
       'SELECT id, request_hash FROM generations WHERE idempotency_key = $1',
       [key],
@@ -122,7 +124,12 @@ export class GenerationRepository {
   }
 
   /** Records an attempt before the provider call, so a crash leaves a trace. */
-  async insertAttempt(attempt: { id: string; generationId: string; provider: string; providerModelId: string }): Promise<number> {
+  async insertAttempt(attempt: {
+    id: string;
+    generationId: string;
+    provider: string;
+    providerModelId: string;
+  }): Promise<number> {
     const { rows } = await this.database.query<{ seq: number }>(
       `INSERT INTO generation_attempts (id, generation_id, seq, provider, provider_model_id, status)
        VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM generation_attempts WHERE generation_id = $2),
@@ -142,11 +149,17 @@ export class GenerationRepository {
   }
 
   async attempt(attemptId: string): Promise<AttemptRecord | undefined> {
-    const { rows } = await this.database.query<AttemptRow>('SELECT * FROM generation_attempts WHERE id = $1', [attemptId]);
+    const { rows } = await this.database.query<AttemptRow>(
+      'SELECT * FROM generation_attempts WHERE id = $1',
+      [attemptId],
+    );
     return rows[0] ? toAttempt(rows[0]) : undefined;
   }
 
-  async attemptByProviderJob(provider: string, providerJobId: string): Promise<AttemptRecord | undefined> {
+  async attemptByProviderJob(
+    provider: string,
+    providerJobId: string,
+  ): Promise<AttemptRecord | undefined> {
     const { rows } = await this.database.query<AttemptRow>(
       'SELECT * FROM generation_attempts WHERE provider = $1 AND provider_job_id = $2 ORDER BY started_at DESC LIMIT 1',
       [provider, providerJobId],
@@ -157,7 +170,14 @@ export class GenerationRepository {
   /** The provider accepted the attempt: store its handle and move the job to `submitted`. */
   async markSubmitted(
     executor: Queryable,
-    input: { generationId: string; attemptId: string; provider: string; providerJobId: string; operation: JsonValue; warnings: Warning[] },
+    input: {
+      generationId: string;
+      attemptId: string;
+      provider: string;
+      providerJobId: string;
+      operation: JsonValue;
+      warnings: Warning[];
+    },
   ): Promise<boolean> {
     await executor.query(
       `UPDATE generation_attempts SET status = 'submitted', provider_job_id = $2, operation = $3
@@ -173,7 +193,12 @@ export class GenerationRepository {
     return rowCount === 1;
   }
 
-  async failAttempt(executor: Queryable, attemptId: string, error: JobError, costUsd: number | null = null): Promise<void> {
+  async failAttempt(
+    executor: Queryable,
+    attemptId: string,
+    error: JobError,
+    costUsd: number | null = null,
+  ): Promise<void> {
     await executor.query(
       `UPDATE generation_attempts SET status = 'failed', ended_at = now(), error_code = $2,
          error_message = $3, cost_usd = COALESCE($4, cost_usd)
@@ -197,13 +222,24 @@ export class GenerationRepository {
   /** Terminal success; returns false when the job was already terminal (a race lost). */
   async markSucceeded(
     executor: Queryable,
-    input: { generationId: string; attemptId: string; outputs: JobOutput[]; costUsd: number; warnings: Warning[] },
+    input: {
+      generationId: string;
+      attemptId: string;
+      outputs: JobOutput[];
+      costUsd: number;
+      warnings: Warning[];
+    },
   ): Promise<boolean> {
     const { rowCount } = await executor.query(
       `UPDATE generations SET status = 'succeeded', outputs = $2, progress = 1, completed_at = now(),
          actual_cost_usd = COALESCE(actual_cost_usd, 0) + $3, warnings = warnings || $4::jsonb, updated_at = now()
        WHERE id = $1 AND status IN ${activeStatuses}`,
-      [input.generationId, JSON.stringify(input.outputs), input.costUsd, JSON.stringify(input.warnings)],
+      [
+        input.generationId,
+        JSON.stringify(input.outputs),
+        input.costUsd,
+        JSON.stringify(input.warnings),
+      ],
     );
     if (rowCount !== 1) return false;
     await executor.query(
@@ -262,17 +298,35 @@ export class GenerationRepository {
     return rows.map((row) => row.id);
   }
 
-  async recordDelivery(delivery: { generationId: string; statusCode: number | null; error: string | null; ok: boolean; durationMs: number }): Promise<number> {
+  async recordDelivery(delivery: {
+    generationId: string;
+    statusCode: number | null;
+    error: string | null;
+    ok: boolean;
+    durationMs: number;
+  }): Promise<number> {
     const { rows } = await this.database.query<{ attempt: number }>(
       `INSERT INTO webhook_deliveries (generation_id, attempt, status_code, error, ok, duration_ms)
        VALUES ($1, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM webhook_deliveries WHERE generation_id = $1), $2, $3, $4, $5)
        RETURNING attempt`,
-      [delivery.generationId, delivery.statusCode, delivery.error, delivery.ok, Math.round(delivery.durationMs)],
+      [
+        delivery.generationId,
+        delivery.statusCode,
+        delivery.error,
+        delivery.ok,
+        Math.round(delivery.durationMs),
+      ],
     );
     return rows[0]?.attempt ?? 0;
   }
 
-  async setWebhookStatus(generationId: string, status: 'pending' | 'delivered' | 'failed'): Promise<void> {
-    await this.database.query('UPDATE generations SET webhook_status = $2 WHERE id = $1', [generationId, status]);
+  async setWebhookStatus(
+    generationId: string,
+    status: 'pending' | 'delivered' | 'failed',
+  ): Promise<void> {
+    await this.database.query('UPDATE generations SET webhook_status = $2 WHERE id = $1', [
+      generationId,
+      status,
+    ]);
   }
 }

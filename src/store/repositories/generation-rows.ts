@@ -36,7 +36,11 @@ const OutputSchema = z.object({
   durationSeconds: z.number().optional(),
 });
 
-const WarningSchema = z.object({ code: z.string(), parameter: z.string().optional(), message: z.string() });
+const WarningSchema = z.object({
+  code: z.string(),
+  parameter: z.string().optional(),
+  message: z.string(),
+});
 
 const JobErrorSchema = z.object({
   code: z.string(),
