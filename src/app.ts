@@ -18,6 +18,8 @@ import { openAiImageRoutes } from './http/routes/openai-image-routes.js';
 import { openAiVideoRoutes } from './http/routes/openai-video-routes.js';
 import { providerWebhookRoutes } from './http/routes/provider-webhook-routes.js';
 import { uploadRoutes } from './http/routes/upload-routes.js';
+import { operationsRoutes } from './http/routes/operations-routes.js';
+import { adminRoutingRoutes } from './http/routes/admin-routing-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
@@ -96,5 +98,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(openAiVideoRoutes(dependencies));
   await app.register(providerWebhookRoutes(dependencies));
   await app.register(adminProviderRoutes(dependencies));
+  await app.register(adminRoutingRoutes(dependencies));
+  await app.register(operationsRoutes(dependencies));
   return app;
 }

@@ -16,6 +16,13 @@ import { ProviderAdmin } from './providers/provider-admin.js';
 import type { ProviderInstances } from './providers/provider-instances.js';
 import { providerFactories } from './providers/registry.js';
 import { Router } from './routing/router.js';
+import { ProviderHealthService } from './routing/provider-health.js';
+import { ControlPlane } from './control-plane/control-plane.js';
+import { AnalyticsRecorder } from './analytics/analytics-recorder.js';
+import { AnalyticsObserver } from './analytics/analytics-observer.js';
+import { AlertSink } from './observability/alert-sink.js';
+import { GatewayMetrics } from './observability/gateway-metrics.js';
+import { createReadinessProbe } from './observability/readiness-probe.js';
 import { SsrfGuard } from './security/ssrf-guard.js';
 import { loadWebhookSecret } from './webhooks/load-webhook-secret.js';
 import type { Database } from './store/database.js';
@@ -51,10 +58,24 @@ export interface Gateway {
   instances: ProviderInstances;
   logger: Logger;
   context: JobEngineContext;
+  controlPlane: ControlPlane;
+  health: ProviderHealthService;
+  analytics: AnalyticsRecorder;
+  metrics: GatewayMetrics;
+  alerts: AlertSink;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /** Graceful stop: HTTP, workers (in-flight messages are released for retry), database. */
   close(): Promise<void>;
+}
+
+/** Memoises an async read for `ms` (scrape-time database counts). */
+function cachedFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+  let value: { at: number; result: Promise<T> } | undefined;
+  return () => {
+    if (!value || Date.now() - value.at > ms) value = { at: Date.now(), result: read() };
+    return value.result;
+  };
 }
 
 /** Builds and starts everything but the HTTP listener. */
@@ -117,9 +138,57 @@ export async function createGateway(
     const assets = new AssetStore(database, config.dataDir);
     const repository = new GenerationRepository(database);
     const events = new JobEvents(database);
-    const router = new Router(instances);
-    const observer = new CompositeJobObserver([], (error) =>
-      logger.error({ error }, 'job observer failed'),
+    const controlPlane = new ControlPlane({
+      database,
+      instances,
+      defaults: config.routing,
+      reloadIntervalMs: config.routing.reloadIntervalSeconds * 1000,
+      logger,
+    });
+    const alertGuard = new SsrfGuard({ allowPrivate: config.alerts.allowPrivateTargets });
+    let metrics: GatewayMetrics | undefined;
+    const alerts = new AlertSink({
+      database,
+      logger,
+      webhookUrl: config.alerts.webhookUrl,
+      guard: alertGuard,
+      secret: () => webhookSecret,
+      onAlert: (alert) => metrics?.alerts.inc({ type: alert.type }),
+    });
+    const health = new ProviderHealthService({ instances, database, config: config.health, alerts, logger, now });
+    const gatewayMetrics = new GatewayMetrics({
+      jobsByStatus: cachedFor(5000, async () => {
+        const { rows } = await database.query<{ status: string; count: number }>(
+          'SELECT status, count(*)::int AS count FROM generations GROUP BY status',
+        );
+        return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+      }),
+      providers: () =>
+        instances.list().map(({ adapter, enabled }) => ({
+          provider: adapter.id,
+          enabled,
+          inFlight: health.stats(adapter.id).inFlight,
+          circuit: health.circuit(adapter.id),
+          creditsExhausted: health.credits.isExhausted(adapter.id),
+        })),
+    });
+    metrics = gatewayMetrics;
+    controlPlane.onChange(() => gatewayMetrics.controlPlaneChanges.inc());
+    const router = new Router(instances, {
+      controlPlane,
+      health,
+      onDecision: (plan) =>
+        gatewayMetrics.routingDecisions.inc({ strategy: plan.strategy, provider: plan.candidates[0]?.providerId ?? 'none' }),
+    });
+    const analytics = new AnalyticsRecorder(database, {
+      flushIntervalMs: config.analytics.flushIntervalMs,
+      retentionDays: config.analytics.retentionDays,
+      logger,
+      now,
+    });
+    const observer = new CompositeJobObserver(
+      [health, gatewayMetrics, new AnalyticsObserver(analytics)],
+      (error) => logger.error({ error }, 'job observer failed'),
     );
     const images = new InputImageResolver(assets, fetchContext, () => publicUrl);
     const context: JobEngineContext = {
@@ -158,27 +227,22 @@ export async function createGateway(
       providerAdmin,
       inboundWebhooks: new InboundWebhookHandler(context, engine.completion),
       webhookSecret: () => webhookSecret,
-      readiness: {
-        async check() {
-          const checks: Record<string, { ok: boolean; error?: string }> = {};
-          try {
-            await database.query('SELECT 1');
-            checks.database = { ok: true };
-          } catch (error) {
-            checks.database = { ok: false, error: (error as Error).message };
-          }
-          checks.workers =
-            engine.running || options.runWorkers === false
-              ? { ok: true }
-              : { ok: false, error: 'workers not running' };
-          return { ok: Object.values(checks).every((check) => check.ok), checks };
-        },
-      },
+      readiness: createReadinessProbe(database, () => engine.running || options.runWorkers === false),
+      database,
+      controlPlane,
+      health,
+      metrics: gatewayMetrics,
+      alerts,
+      analytics,
+      knownProviderTypes: (options.factories ?? providerFactories).map((factory) => factory.type).filter((type) => type !== 'simulator'),
     });
 
     await queue.start();
     await events.start();
     await providerAdmin.start();
+    await controlPlane.start();
+    health.start();
+    analytics.start();
     if (options.runWorkers !== false) await engine.start();
 
     let closed = false;
@@ -192,6 +256,11 @@ export async function createGateway(
       instances,
       logger,
       context,
+      controlPlane,
+      health,
+      analytics,
+      metrics: gatewayMetrics,
+      alerts,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host });
         const port = new URL(address).port;
@@ -212,6 +281,9 @@ export async function createGateway(
         await app.close();
         clearTimeout(force);
         await queue.stop();
+        health.stop();
+        await analytics.stop();
+        await controlPlane.stop();
         await providerAdmin.stop();
         await events.stop();
         await database.close();

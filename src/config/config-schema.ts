@@ -99,6 +99,69 @@ export const OpenAiCompatConfigSchema = z
   })
   .strict();
 
+const strategyNames = ['weighted', 'primary_first', 'round_robin', 'least_loaded', 'cost_optimized', 'quality_focused', 'health_based'] as const;
+const RoutingScopeSchema = z
+  .object({
+    /** Strategy for this scope. */
+    strategy: z.enum(strategyNames).optional(),
+    /** Provider ids in preference order, primary first. */
+    chain: z.array(z.string().min(1)).min(1).optional(),
+    /** Relative weights per provider id (used by `weighted`). */
+    weights: z.record(z.string(), z.number().min(0)).optional(),
+  })
+  .strict();
+
+/**
+ * Routing defaults. Live changes go to the control plane (feature_flags), which overrides
+ * these on every instance.
+ */
+export const RoutingConfigSchema = RoutingScopeSchema.extend({
+  /** Primary provider (moved to the front of the chain). */
+  primary: z.string().min(1).optional(),
+  /** Per-model overrides keyed by catalog key. */
+  models: z.record(z.string(), RoutingScopeSchema).default({}),
+  /** Backstop reload of the control plane when a notification is missed. */
+  reloadIntervalSeconds: z.number().min(0.5).default(5),
+}).strict();
+
+export const HealthConfigSchema = z
+  .object({
+    /** Active (cheap, non-billable) provider checks; 0 disables them. */
+    checkIntervalSeconds: z.number().min(0).default(60),
+    /** Window of the passive success-rate and latency figures. */
+    windowSeconds: z.number().int().min(10).default(300),
+    /** Circuit breaker per provider. */
+    breaker: z
+      .object({
+        consecutiveFailures: z.number().int().min(1).default(5),
+        failureRatio: z.number().gt(0).max(1).default(0.5),
+        minimumRequests: z.number().int().min(1).default(10),
+        windowSeconds: z.number().min(1).default(60),
+        cooldownSeconds: z.number().min(0.1).default(30),
+      })
+      .strict()
+      .default({ consecutiveFailures: 5, failureRatio: 0.5, minimumRequests: 10, windowSeconds: 60, cooldownSeconds: 30 }),
+  })
+  .strict();
+
+export const AlertsConfigSchema = z
+  .object({
+    /** Operator URL that receives alerts (signed per Standard Webhooks). */
+    webhookUrl: z.url().optional(),
+    /** Allow an alert URL on a private network. */
+    allowPrivateTargets: z.boolean().default(false),
+  })
+  .strict();
+
+export const AnalyticsConfigSchema = z
+  .object({
+    /** Raw routing events are kept this long; per-minute rollups are kept. */
+    retentionDays: z.number().min(0.01).default(14),
+    /** How often buffered events and rollups are written. */
+    flushIntervalMs: z.number().int().min(50).default(1000),
+  })
+  .strict();
+
 /** The whole configuration, after env and file are merged. */
 export const ConfigSchema = z
   .object({
@@ -127,6 +190,10 @@ export const ConfigSchema = z
     uploads: UploadsConfigSchema.default(UploadsConfigSchema.parse({})),
     downloads: DownloadsConfigSchema.default(DownloadsConfigSchema.parse({})),
     openai: OpenAiCompatConfigSchema.default(OpenAiCompatConfigSchema.parse({})),
+    routing: RoutingConfigSchema.default(RoutingConfigSchema.parse({})),
+    health: HealthConfigSchema.default(HealthConfigSchema.parse({})),
+    alerts: AlertsConfigSchema.default(AlertsConfigSchema.parse({})),
+    analytics: AnalyticsConfigSchema.default(AnalyticsConfigSchema.parse({})),
   })
   .strict();
 

@@ -6,6 +6,12 @@ import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { Router } from '../routing/router.js';
 import type { InboundWebhookHandler } from '../webhooks/inbound-webhook-handler.js';
 import type { ProviderAdmin } from '../providers/provider-admin.js';
+import type { ControlPlane } from '../control-plane/control-plane.js';
+import type { ProviderHealthService } from '../routing/provider-health.js';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { AlertSink } from '../observability/alert-sink.js';
+import type { Database } from '../store/database.js';
+import type { AnalyticsRecorder } from '../analytics/analytics-recorder.js';
 
 /** Readiness: database reachable and workers running. */
 export interface ReadinessProbe {
@@ -23,6 +29,14 @@ export interface AppDependencies {
   inboundWebhooks: InboundWebhookHandler;
   providerAdmin: ProviderAdmin;
   readiness: ReadinessProbe;
+  database: Database;
+  controlPlane: ControlPlane;
+  health: ProviderHealthService;
+  metrics: GatewayMetrics;
+  alerts: AlertSink;
+  analytics: AnalyticsRecorder;
+  /** Provider types known to this build (for `configured: false` entries in /api/health). */
+  knownProviderTypes: readonly string[];
   /** The Standard Webhooks secret outbound webhooks are signed with (admin only). */
   webhookSecret: () => string;
 }

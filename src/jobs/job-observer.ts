@@ -16,6 +16,12 @@ export interface AttemptOutcome {
   latencyMs: number;
   /** USD, for results. */
   costUsd?: number;
+  /** End user, when known. */
+  user?: string;
+  /** Strategy that ordered the candidates (submit phase). */
+  strategy?: string;
+  /** Candidate providers in the order tried (submit phase). */
+  candidates?: string[];
 }
 
 /** A job reached a terminal state. */

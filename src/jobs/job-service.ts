@@ -295,7 +295,7 @@ export class JobService {
 
   /** Routes once at creation so that impossible requests fail with a 4xx before being stored. */
   private planOrThrow(request: GenerationRequest) {
-    const plan = this.context.router.plan(request);
+    const plan = this.context.router.plan(request, { dryRun: true });
     if (plan.candidates.length > 0) return plan;
     // Report why with the typed error of the first capable-looking provider.
     for (const { instance, offering } of this.context.instances.offeringsFor(request.model)) {

@@ -58,7 +58,7 @@ export class SubmitWorker {
         .filter((attempt) => attempt.providerJobId !== null)
         .map((attempt) => attempt.provider),
     );
-    const plan = context.router.plan(job.request, { exclude });
+    const plan = context.router.plan(job.request, { exclude, stickyKey: job.id });
     if (plan.candidates.length === 0) {
       await finishJob(context, job, 'failed', {
         code: 'no_capable_provider',
@@ -68,8 +68,9 @@ export class SubmitWorker {
       return;
     }
     const failures: CandidateFailure[] = [];
+    const decision = { strategy: plan.strategy, candidates: plan.candidates.map((candidate) => candidate.providerId) };
     for (const candidate of plan.candidates) {
-      const outcome = await this.trySubmit(job, candidate);
+      const outcome = await this.trySubmit(job, candidate, decision);
       if (outcome === 'accepted') return;
       failures.push(outcome);
       if (!allowsFallback(outcome.error)) {
@@ -99,6 +100,7 @@ export class SubmitWorker {
   private async trySubmit(
     job: Job,
     candidate: RoutingCandidate,
+    decision: { strategy: string; candidates: string[] },
   ): Promise<'accepted' | (CandidateFailure & { error: GatewayError })> {
     const { context } = this;
     const attemptId = createId('att');
@@ -128,6 +130,8 @@ export class SubmitWorker {
         ok: true,
         providerFault: false,
         latencyMs: context.now() - started,
+        user: job.request.user,
+        ...decision,
       });
       await this.accept(
         job,
@@ -156,6 +160,8 @@ export class SubmitWorker {
         errorCode: error.code,
         providerFault: allowsFallback(error),
         latencyMs: context.now() - started,
+        user: job.request.user,
+        ...decision,
       });
       context.logger.warn(
         {
@@ -230,7 +236,7 @@ export class SubmitWorker {
     const { context } = this;
     const adapter = context.instances.adapter(dangling.provider);
     const candidate = context.router
-      .plan({ ...job.request, provider: dangling.provider })
+      .plan({ ...job.request, provider: dangling.provider }, { dryRun: true })
       .candidates.find((entry) => entry.offering.providerModelId === dangling.providerModelId);
     if (adapter?.recover && candidate) {
       const found = await callWithTimeout(

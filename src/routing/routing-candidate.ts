@@ -14,6 +14,8 @@ export interface RoutingCandidate {
   parameters: ResolvedParameters;
   /** Estimated USD on this provider. */
   estimatedCostUsd: number;
+  /** The offering's quality score (for `quality_focused`). */
+  qualityScore: number;
 }
 
 /** A provider that was considered and left out, and why (shown in `all_providers_failed`). */

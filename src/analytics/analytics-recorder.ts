@@ -1,0 +1,178 @@
+import type { Logger } from '../observability/logger.js';
+import type { Database } from '../store/database.js';
+import { emptyHistogram, latencyBucket } from './latency-histogram.js';
+
+/** Event names as the seed runbook (S2) logs them. */
+export type AnalyticsEventType = 'gen_route' | 'gen_ok' | 'gen_fail' | 'voucher_issued' | 'gen_feedback';
+
+/** One analytics event. */
+export interface AnalyticsEvent {
+  type: AnalyticsEventType;
+  jobId?: string;
+  user?: string;
+  provider?: string;
+  model?: string;
+  strategy?: string;
+  latencyMs?: number;
+  costUsd?: number;
+  errorCode?: string;
+  details?: Record<string, unknown>;
+  /** ms since epoch; defaults to now. */
+  at?: number;
+}
+
+interface RollupDelta {
+  minute: number;
+  provider: string;
+  model: string;
+  routed: number;
+  successes: number;
+  failures: number;
+  outputs: number;
+  costUsd: number;
+  latencySum: number;
+  histogram: number[];
+  regenerations: number;
+}
+
+/**
+ * Buffers events and per-minute rollup deltas in memory and writes them in batches, so the
+ * request path never waits on analytics. Several instances add their deltas to the same rollup
+ * rows. A crash loses at most one flush interval of analytics, never a job.
+ */
+export class AnalyticsRecorder {
+  private events: AnalyticsEvent[] = [];
+  private deltas = new Map<string, RollupDelta>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private lastPurge = 0;
+
+  constructor(
+    private readonly database: Database,
+    private readonly options: { flushIntervalMs: number; retentionDays: number; logger: Logger; now?: () => number },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  record(event: AnalyticsEvent): void {
+    const at = event.at ?? this.now();
+    this.events.push({ ...event, at });
+    if (!event.provider || !event.model) return;
+    const delta = this.delta(at, event.provider, event.model);
+    switch (event.type) {
+      case 'gen_route':
+        delta.routed++;
+        if (event.errorCode) delta.failures++;
+        break;
+      case 'gen_ok':
+        delta.successes++;
+        delta.outputs += typeof event.details?.outputs === 'number' ? event.details.outputs : 1;
+        delta.costUsd += event.costUsd ?? 0;
+        if (event.latencyMs !== undefined) {
+          delta.latencySum += event.latencyMs;
+          delta.histogram[latencyBucket(event.latencyMs)]!++;
+        }
+        break;
+      case 'gen_fail':
+        delta.failures++;
+        delta.costUsd += event.costUsd ?? 0;
+        break;
+      case 'voucher_issued':
+        delta.regenerations++;
+        break;
+      case 'gen_feedback':
+        break;
+    }
+  }
+
+  /** Writes buffered events and rollups now (tests call it instead of waiting). */
+  flush(): Promise<void> {
+    this.flushing ??= this.write().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    const events = this.events;
+    const deltas = [...this.deltas.values()];
+    this.events = [];
+    this.deltas = new Map();
+    try {
+      if (events.length) await this.insertEvents(events);
+      for (const delta of deltas) await this.upsertRollup(delta);
+      if (this.now() - this.lastPurge > 3_600_000) await this.purge();
+    } catch (error) {
+      this.options.logger.error({ error: (error as Error).message, events: events.length }, 'writing analytics failed; this batch is dropped');
+    }
+  }
+
+  private async insertEvents(events: AnalyticsEvent[]): Promise<void> {
+    const column = <T>(pick: (event: AnalyticsEvent) => T) => events.map(pick);
+    await this.database.query(
+      `INSERT INTO analytics_events (event_type, occurred_at, job_id, user_id, provider, model, strategy, latency_ms, cost_usd, error_code, details)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                            $8::double precision[], $9::double precision[], $10::text[], $11::jsonb[])`,
+      [
+        column((event) => event.type),
+        column((event) => new Date(event.at ?? this.now()).toISOString()),
+        column((event) => event.jobId ?? null),
+        column((event) => event.user ?? null),
+        column((event) => event.provider ?? null),
+        column((event) => event.model ?? null),
+        column((event) => event.strategy ?? null),
+        column((event) => event.latencyMs ?? null),
+        column((event) => event.costUsd ?? null),
+        column((event) => event.errorCode ?? null),
+        column((event) => JSON.stringify(event.details ?? {})),
+      ],
+    );
+  }
+
+  private async upsertRollup(delta: RollupDelta): Promise<void> {
+    await this.database.query(
+      `INSERT INTO provider_minute_rollups AS r (minute, provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::integer[], $11)
+       ON CONFLICT (minute, provider, model) DO UPDATE SET
+         routed = r.routed + EXCLUDED.routed,
+         successes = r.successes + EXCLUDED.successes,
+         failures = r.failures + EXCLUDED.failures,
+         outputs = r.outputs + EXCLUDED.outputs,
+         cost_usd = r.cost_usd + EXCLUDED.cost_usd,
+         latency_ms_sum = r.latency_ms_sum + EXCLUDED.latency_ms_sum,
+         latency_histogram = ARRAY(SELECT a + b FROM unnest(r.latency_histogram, EXCLUDED.latency_histogram) AS pair(a, b)),
+         regenerations = r.regenerations + EXCLUDED.regenerations`,
+      [new Date(delta.minute), delta.provider, delta.model, delta.routed, delta.successes, delta.failures, delta.outputs, delta.costUsd, delta.latencySum, delta.histogram, delta.regenerations],
+    );
+  }
+
+  private async purge(): Promise<void> {
+    this.lastPurge = this.now();
+    const cutoff = new Date(this.now() - this.options.retentionDays * 86_400_000);
+    await this.database.query('DELETE FROM analytics_events WHERE occurred_at < $1', [cutoff]);
+  }
+
+  private delta(at: number, provider: string, model: string): RollupDelta {
+    const minute = Math.floor(at / 60_000) * 60_000;
+    const key = `${minute}|${provider}|${model}`;
+    let delta = this.deltas.get(key);
+    if (!delta) {
+      delta = { minute, provider, model, routed: 0, successes: 0, failures: 0, outputs: 0, costUsd: 0, latencySum: 0, histogram: emptyHistogram(), regenerations: 0 };
+      this.deltas.set(key, delta);
+    }
+    return delta;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+}
+

@@ -1,0 +1,173 @@
+import { ValidationError } from '../core/errors/index.js';
+import type { Logger } from '../observability/logger.js';
+import type { ProviderInstances } from '../providers/provider-instances.js';
+import type { StrategyName } from '../routing/strategies/routing-strategy.js';
+import type { Database } from '../store/database.js';
+import { ControlPlaneStore, type AuditEntry, type ChangeAuthor } from './control-plane-store.js';
+import { FlagKey, flagKeyFor, providerSwitchKey } from './flag-keys.js';
+import { resolveRoutingSettings, settingsForModel, WeightsSchema, type RoutingScope, type RoutingSettings } from './routing-settings.js';
+
+export interface ControlPlaneOptions {
+  database: Database;
+  instances: ProviderInstances;
+  /** Routing defaults from the config file and environment. */
+  defaults: RoutingScope & { primary?: string; models?: Record<string, RoutingScope> };
+  /** Backstop reload period, for a missed notification. */
+  reloadIntervalMs: number;
+  logger: Logger;
+}
+
+/** A settings change as observed by one instance. */
+export interface ControlPlaneChange {
+  previous: RoutingSettings;
+  current: RoutingSettings;
+  /** When this instance applied it (ms since epoch). */
+  appliedAt: number;
+}
+
+/**
+ * The live routing configuration: strategy, chain, weights, primary and provider switches,
+ * stored as `feature_flags` rows. Every instance LISTENs for the audit trigger's NOTIFY (in
+ * process on PGlite) and reloads at once, with a periodic reload as a backstop — so a change
+ * from the admin API, the CLI or plain SQL is obeyed everywhere within a second.
+ */
+export class ControlPlane {
+  readonly store: ControlPlaneStore;
+  private current: RoutingSettings;
+  private readonly baseEnabled = new Map<string, boolean>();
+  private readonly listeners = new Set<(change: ControlPlaneChange) => void>();
+  private unsubscribe: (() => Promise<void>) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private reloading: Promise<void> | undefined;
+  private reloadAgain = false;
+
+  constructor(private readonly options: ControlPlaneOptions) {
+    this.store = new ControlPlaneStore(options.database);
+    for (const instance of options.instances.list()) this.baseEnabled.set(instance.adapter.id, instance.enabled);
+    this.current = resolveRoutingSettings(options.defaults, [], this.providerIds());
+  }
+
+  async start(): Promise<void> {
+    await this.reload();
+    this.unsubscribe = await this.store.listen(() => void this.reload());
+    this.timer = setInterval(() => void this.reload(), this.options.reloadIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.unsubscribe?.();
+    await this.reloading;
+  }
+
+  /** The settings in force now. */
+  settings(): RoutingSettings {
+    return this.current;
+  }
+
+  /** Strategy, chain and weights for one model. */
+  settingsFor(model: string): ReturnType<typeof settingsForModel> {
+    return settingsForModel(this.current, model);
+  }
+
+  onChange(listener: (change: ControlPlaneChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Re-reads the flags; concurrent calls coalesce into one more read. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.reloadAgain = false;
+          await this.readOnce();
+        } while (this.reloadAgain);
+      } catch (error) {
+        this.options.logger.error({ error: (error as Error).message }, 'control plane reload failed; keeping the last settings');
+      } finally {
+        this.reloading = undefined;
+      }
+    })();
+    return this.reloading;
+  }
+
+  async setWeights(weights: Record<string, number>, scope: { model?: string }, author: ChangeAuthor): Promise<void> {
+    const parsed = WeightsSchema.safeParse(weights);
+    if (!parsed.success) throw new ValidationError(`Invalid weights: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`, { parameter: 'weights' });
+    this.requireProviders(Object.keys(parsed.data), 'weights');
+    await this.write(flagKeyFor(FlagKey.weights, scope.model), JSON.stringify(parsed.data), author, 'Provider traffic weights');
+  }
+
+  async setStrategy(strategy: StrategyName, scope: { model?: string }, author: ChangeAuthor): Promise<void> {
+    await this.write(flagKeyFor(FlagKey.strategy, scope.model), strategy, author, 'Routing strategy');
+  }
+
+  async setChain(chain: string[], scope: { model?: string }, author: ChangeAuthor): Promise<void> {
+    if (chain.length === 0) throw new ValidationError('The chain needs at least one provider.', { parameter: 'chain' });
+    this.requireProviders(chain, 'chain');
+    await this.write(flagKeyFor(FlagKey.chain, scope.model), JSON.stringify(chain), author, 'Provider fallback chain');
+  }
+
+  async setPrimary(provider: string, author: ChangeAuthor): Promise<void> {
+    this.requireProviders([provider], 'provider');
+    await this.write(FlagKey.primary, provider, author, 'Primary provider');
+  }
+
+  async setProviderEnabled(provider: string, enabled: boolean, author: ChangeAuthor): Promise<void> {
+    this.requireProviders([provider], 'provider');
+    await this.store.set(providerSwitchKey(provider), { flagValue: enabled, text: null, description: `Provider ${provider} switch` }, author);
+    await this.reload();
+  }
+
+  /** Removes an override so the config default applies again. */
+  async clear(key: string, author: ChangeAuthor): Promise<boolean> {
+    const removed = await this.store.delete(key, author);
+    await this.reload();
+    return removed;
+  }
+
+  audit(options: { limit: number; key?: string }): Promise<AuditEntry[]> {
+    return this.store.audit(options);
+  }
+
+  private async write(key: string, text: string, author: ChangeAuthor, description: string): Promise<void> {
+    await this.store.set(key, { flagValue: true, text, description }, author);
+    // This instance applies at once; the others follow on the NOTIFY.
+    await this.reload();
+  }
+
+  private requireProviders(ids: readonly string[], parameter: string): void {
+    const unknown = ids.filter((id) => !this.options.instances.get(id));
+    if (unknown.length) {
+      throw new ValidationError(`Unknown provider(s): ${unknown.join(', ')}.`, { parameter, known: this.providerIds() }, 'unknown_provider');
+    }
+  }
+
+  private providerIds(): string[] {
+    return this.options.instances.list().map((instance) => instance.adapter.id);
+  }
+
+  private async readOnce(): Promise<void> {
+    const rows = await this.store.readAll();
+    const next = resolveRoutingSettings(this.options.defaults, rows, this.providerIds());
+    for (const error of next.errors) {
+      if (!this.current.errors.some((known) => known.key === error.key && known.message === error.message)) {
+        this.options.logger.error(error, 'ignoring an unreadable control-plane flag');
+      }
+    }
+    for (const [id, base] of this.baseEnabled) this.options.instances.setEnabled(id, next.providerSwitches[id] ?? base);
+    const previous = this.current;
+    this.current = next;
+    if (JSON.stringify(previous) === JSON.stringify(next)) return;
+    const unknown = Object.keys(next.weights).filter((id) => !this.baseEnabled.has(id));
+    if (unknown.length) this.options.logger.warn({ unknown }, 'weights name providers that are not loaded; they get no traffic');
+    this.options.logger.info({ strategy: next.strategy, weights: next.weights, chain: next.chain, switches: next.providerSwitches }, 'routing settings changed');
+    const change = { previous, current: next, appliedAt: Date.now() };
+    for (const listener of this.listeners) listener(change);
+  }
+}

@@ -1,0 +1,75 @@
+import { createId } from '../core/create-id.js';
+import { safeFetch } from '../security/safe-fetch.js';
+import type { SsrfGuard } from '../security/ssrf-guard.js';
+import { webhookHeaders } from '../security/standard-webhooks.js';
+import type { Database } from '../store/database.js';
+import type { Logger } from './logger.js';
+
+/** Something an operator must know about. */
+export interface Alert {
+  /** `provider_out_of_credit`, `circuit_opened`, `rollout_rolled_back`, … */
+  type: string;
+  severity: 'info' | 'warning' | 'critical';
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AlertSinkOptions {
+  database: Database;
+  logger: Logger;
+  /** Operator URL; alerts are POSTed there signed per Standard Webhooks. */
+  webhookUrl?: string;
+  guard: SsrfGuard;
+  secret: () => string;
+  onAlert?: (alert: Alert) => void;
+}
+
+/**
+ * Raises alerts: a log line, a row in `alerts` (for the API and dashboard) and, when configured,
+ * a signed POST to the operator's URL (three tries; the row records the outcome).
+ */
+export class AlertSink {
+  constructor(private readonly options: AlertSinkOptions) {}
+
+  async raise(alert: Alert): Promise<string> {
+    const id = createId('alert');
+    const log = alert.severity === 'critical' ? 'error' : alert.severity === 'warning' ? 'warn' : 'info';
+    this.options.logger[log]({ alert: alert.type, ...alert.details }, `ALERT ${alert.message}`);
+    this.options.onAlert?.(alert);
+    await this.options.database.query(
+      `INSERT INTO alerts (id, alert_type, severity, message, details, delivery_status) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, alert.type, alert.severity, alert.message, JSON.stringify(alert.details ?? {}), this.options.webhookUrl ? 'pending' : null],
+    );
+    if (this.options.webhookUrl) void this.deliver(id, alert);
+    return id;
+  }
+
+  async recent(limit: number): Promise<unknown[]> {
+    const { rows } = await this.options.database.query('SELECT * FROM alerts ORDER BY created_at DESC LIMIT $1', [limit]);
+    return rows;
+  }
+
+  private async deliver(id: string, alert: Alert): Promise<void> {
+    const url = this.options.webhookUrl!;
+    const body = JSON.stringify({ type: `alert.${alert.type}`, timestamp: new Date().toISOString(), data: { id, ...alert } });
+    let status = 'failed';
+    for (let attempt = 1; attempt <= 3 && status !== 'delivered'; attempt++) {
+      try {
+        const response = await safeFetch(url, {
+          guard: this.options.guard,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...webhookHeaders({ secret: this.options.secret(), id, timestamp: new Date(), body }) },
+          body,
+          maxBytes: 64 * 1024,
+          timeoutMs: 10_000,
+          maxRedirects: 0,
+        });
+        if (response.status >= 200 && response.status < 300) status = 'delivered';
+      } catch (error) {
+        this.options.logger.warn({ alertId: id, error: (error as Error).message }, 'alert delivery failed');
+      }
+      if (status !== 'delivered' && attempt < 3) await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+    await this.options.database.query('UPDATE alerts SET delivery_status = $2 WHERE id = $1', [id, status]).catch(() => undefined);
+  }
+}
