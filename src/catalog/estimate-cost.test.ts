@@ -20,13 +20,13 @@ describe('estimateCost', () => {
     expect(estimateCost(rule, { n: 1, duration: 8, resolution: '1080p' })).toBeCloseTo(0.8);
   });
 
-  it('should round megapixels up per image', () => {
+  it('should price megapixels pro rata with 1024×1024 as one', () => {
     expect(
       estimateCost({ type: 'per_megapixel', usd: 0.025 }, { n: 1, width: 1024, height: 1024 }),
-    ).toBeCloseTo(0.05);
+    ).toBeCloseTo(0.025);
     expect(
       estimateCost({ type: 'per_megapixel', usd: 0.025 }, { n: 2, width: 512, height: 512 }),
-    ).toBeCloseTo(0.05);
+    ).toBeCloseTo(0.0125);
   });
 
   it('should prefer the provider figure for the actual cost', () => {

@@ -37,10 +37,9 @@ export function estimateCost(price: PriceRule, request: PricedRequest): number {
       return roundUsd(unit * request.n);
     }
     case 'per_megapixel': {
-      const megapixels = Math.ceil(
-        ((request.width ?? defaultSide) * (request.height ?? defaultSide)) / 1_000_000,
-      );
-      return roundUsd(price.usd * Math.max(1, megapixels) * request.n);
+      // Providers quote 1024×1024 as one megapixel (2^20 pixels), billed pro rata.
+      const megapixels = ((request.width ?? defaultSide) * (request.height ?? defaultSide)) / 1_048_576;
+      return roundUsd(price.usd * megapixels * request.n);
     }
     case 'per_second': {
       const unit = byResolution(price.byResolution, request.resolution) ?? price.usd;

@@ -5,7 +5,7 @@ import type { StrategyName } from '../routing/strategies/routing-strategy.js';
 import type { Database } from '../store/database.js';
 import { ControlPlaneStore, type AuditEntry, type ChangeAuthor } from './control-plane-store.js';
 import { FlagKey, flagKeyFor, providerSwitchKey } from './flag-keys.js';
-import { resolveRoutingSettings, settingsForModel, WeightsSchema, type RoutingScope, type RoutingSettings } from './routing-settings.js';
+import { resolveRoutingSettings, settingsForModel, WeightsSchema, type FlagRow, type RoutingScope, type RoutingSettings } from './routing-settings.js';
 
 export interface ControlPlaneOptions {
   database: Database;
@@ -40,6 +40,7 @@ export class ControlPlane {
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
+  private lastGoodRows = new Map<string, FlagRow>();
 
   constructor(private readonly options: ControlPlaneOptions) {
     this.store = new ControlPlaneStore(options.database);
@@ -154,7 +155,19 @@ export class ControlPlane {
 
   private async readOnce(): Promise<void> {
     const rows = await this.store.readAll();
-    const next = resolveRoutingSettings(this.options.defaults, rows, this.providerIds());
+    let next = resolveRoutingSettings(this.options.defaults, rows, this.providerIds());
+    const broken = new Set(next.errors.map((error) => error.key));
+    if (broken.size) {
+      // A typo in a flag must not flip routing back to defaults: its last good value stays.
+      const patched = rows.flatMap((row) => (broken.has(row.flag_key) ? (this.lastGoodRows.get(row.flag_key) ?? []) : [row]));
+      next = { ...resolveRoutingSettings(this.options.defaults, patched, this.providerIds()), errors: next.errors };
+    }
+    const good = new Map<string, FlagRow>();
+    for (const row of rows) {
+      const kept = broken.has(row.flag_key) ? this.lastGoodRows.get(row.flag_key) : row;
+      if (kept) good.set(row.flag_key, kept);
+    }
+    this.lastGoodRows = good;
     for (const error of next.errors) {
       if (!this.current.errors.some((known) => known.key === error.key && known.message === error.message)) {
         this.options.logger.error(error, 'ignoring an unreadable control-plane flag');

@@ -37,7 +37,7 @@ export const ModelCapabilitiesSchema = z.object({
   resolutions: z.record(z.string(), SizeSchema).optional(),
   /** Resolution used when the request names none. */
   defaultResolution: z.string().optional(),
-  /** Aspect ratios accepted (`16:9`, …); absent means derived from size only. */
+  /** Aspect ratios accepted (`16:9`, …); absent or empty: the model takes none (sizes only). */
   aspectRatios: z.array(z.string()).optional(),
   /** Video durations: either discrete values or an inclusive range (seconds). */
   durations: z

@@ -16,7 +16,7 @@ export const PriceRuleSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('per_megapixel'),
-    /** USD per output megapixel (rounded up per image). */
+    /** USD per output megapixel (2^20 pixels, pro rata: 1024×1024 is one). */
     usd: z.number().nonnegative(),
   }),
   z.object({

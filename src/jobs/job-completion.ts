@@ -55,7 +55,9 @@ export class JobCompletion {
     retryAfterMs?: number,
   ): Promise<void> {
     const adapter = this.context.instances.adapter(attempt.provider);
-    const webhooks = Boolean(this.context.publicUrl() && adapter?.parseWebhook);
+    const offering = adapter?.models.find((model) => model.providerModelId === attempt.providerModelId);
+    // Only a callback the provider was actually given makes polling a mere backstop.
+    const webhooks = Boolean(this.context.publicUrl() && adapter?.parseWebhook && offering?.capabilities.supportsWebhook);
     const { pollInitialMs, pollMaxMs } = this.context.jobsConfig;
     // With a callback on its way, polling is only a backstop.
     const delay = pollDelayMs(poll, {

@@ -87,7 +87,7 @@ export function adminRoutingRoutes(dependencies: AppDependencies): FastifyPlugin
     for (const action of ['enable', 'disable'] as const) {
       app.post(
         `/admin/providers/:id/${action}`,
-        { schema: { tags: ['admin'], summary: `${action === 'enable' ? 'Enable' : 'Disable'} a provider on every instance`, params: z.object({ id: z.string() }), body: z.object({ reason: Reason }).strict().optional() } },
+        { schema: { tags: ['admin'], summary: `${action === 'enable' ? 'Enable' : 'Disable'} a provider on every instance`, params: z.object({ id: z.string() }), body: z.object({ reason: Reason }).strict().nullish() } },
         async (request) => {
           await controlPlane.setProviderEnabled(request.params.id, action === 'enable', authorOf(request, request.body?.reason));
           return { id: request.params.id, enabled: instances.get(request.params.id)?.enabled ?? false };
