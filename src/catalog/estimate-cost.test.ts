@@ -20,13 +20,16 @@ describe('estimateCost', () => {
     expect(estimateCost(rule, { n: 1, duration: 8, resolution: '1080p' })).toBeCloseTo(0.8);
   });
 
-  it('should price megapixels pro rata with 1024×1024 as one', () => {
+  it('should count 1024×1024 as one megapixel and round up per image', () => {
     expect(
       estimateCost({ type: 'per_megapixel', usd: 0.025 }, { n: 1, width: 1024, height: 1024 }),
     ).toBeCloseTo(0.025);
     expect(
       estimateCost({ type: 'per_megapixel', usd: 0.025 }, { n: 2, width: 512, height: 512 }),
-    ).toBeCloseTo(0.0125);
+    ).toBeCloseTo(0.05);
+    expect(
+      estimateCost({ type: 'per_megapixel', usd: 0.025 }, { n: 1, width: 1536, height: 1024 }),
+    ).toBeCloseTo(0.05);
   });
 
   it('should prefer the provider figure for the actual cost', () => {

@@ -37,8 +37,8 @@ export function estimateCost(price: PriceRule, request: PricedRequest): number {
       return roundUsd(unit * request.n);
     }
     case 'per_megapixel': {
-      // Providers quote 1024×1024 as one megapixel (2^20 pixels), billed pro rata.
-      const megapixels = ((request.width ?? defaultSide) * (request.height ?? defaultSide)) / 1_048_576;
+      // fal-style billing: 1024×1024 (2^20 pixels) is one megapixel, rounded up per image.
+      const megapixels = Math.max(1, Math.ceil(((request.width ?? defaultSide) * (request.height ?? defaultSide)) / 1_048_576 - 1e-9));
       return roundUsd(price.usd * megapixels * request.n);
     }
     case 'per_second': {

@@ -16,7 +16,7 @@ export const PriceRuleSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('per_megapixel'),
-    /** USD per output megapixel (2^20 pixels, pro rata: 1024×1024 is one). */
+    /** USD per output megapixel (2^20 pixels: 1024×1024 is one), rounded up per image. */
     usd: z.number().nonnegative(),
   }),
   z.object({

@@ -1,0 +1,28 @@
+import { FalAdapter } from '../../src/providers/fal/fal-adapter.js';
+import { FalConfigSchema } from '../../src/providers/fal/fal-config.js';
+import { FalFake } from '../fakes/fal/fal-fake.js';
+import { runProviderContract } from './provider-adapter-contract.js';
+import { sampleRequest } from './sample-request.js';
+
+runProviderContract('fal', async () => {
+  const fake = await FalFake.start();
+  const adapter = new FalAdapter(
+    FalConfigSchema.parse({
+      id: 'fal',
+      type: 'fal',
+      apiKey: 'test-key',
+      baseUrl: fake.url,
+      jwksUrl: fake.jwksUrl,
+    }),
+  );
+  return {
+    adapter,
+    requests: adapter.models.map((offering) =>
+      sampleRequest(offering, { imageUrl: `${fake.url}/files/input.png` }),
+    ),
+    setScenario: (scenario) => fake.setScenario(scenario),
+    submissions: () => fake.submissions,
+    webhook: (providerJobId, options) => fake.webhook(providerJobId, options),
+    close: () => fake.close(),
+  };
+});

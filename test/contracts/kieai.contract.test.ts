@@ -1,0 +1,30 @@
+import { KieaiAdapter } from '../../src/providers/kieai/kieai-adapter.js';
+import { KieaiConfigSchema } from '../../src/providers/kieai/kieai-config.js';
+import { KieaiFake } from '../fakes/kieai/kieai-fake.js';
+import { runProviderContract } from './provider-adapter-contract.js';
+import { sampleRequest } from './sample-request.js';
+
+runProviderContract('kieai', async () => {
+  const webhookHmacKey = 'contract-hmac-key';
+  const fake = await KieaiFake.start({ webhookHmacKey });
+  const adapter = new KieaiAdapter(
+    KieaiConfigSchema.parse({
+      id: 'kieai',
+      type: 'kieai',
+      apiKey: 'test-key',
+      baseUrl: fake.url,
+      webhookHmacKey,
+    }),
+  );
+  const imageUrl = `${fake.url}/files/input.png`;
+  return {
+    adapter,
+    requests: adapter.models.flatMap((offering) =>
+      offering.capabilities.tasks.map((task) => sampleRequest(offering, { task, imageUrl })),
+    ),
+    setScenario: (scenario) => fake.setScenario(scenario),
+    submissions: () => fake.submissions,
+    webhook: (providerJobId, options) => fake.webhook(providerJobId, options),
+    close: () => fake.close(),
+  };
+});
