@@ -1,8 +1,18 @@
 import type { ProviderFactory } from './provider-factory.js';
+import { aimlapiFactory } from './aimlapi/aimlapi-factory.js';
+import { falFactory } from './fal/fal-factory.js';
+import { kieaiFactory } from './kieai/kieai-factory.js';
+import { runwareFactory } from './runware/runware-factory.js';
 import { simulatorFactory } from './simulator/simulator-factory.js';
 
 /**
  * Every provider type the gateway knows. Adding a provider is one line here (see
  * docs/adding-a-provider.md).
  */
-export const providerFactories: readonly ProviderFactory[] = [simulatorFactory];
+export const providerFactories: readonly ProviderFactory[] = [
+  simulatorFactory,
+  falFactory,
+  kieaiFactory,
+  runwareFactory,
+  aimlapiFactory,
+];
