@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
+import { createPostgresDatabase } from '../helpers/test-database.js';
+
+const adminKey = 'propagation-admin-key';
+const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+
+/** Polls an instance's routing view until `accept` holds; returns the elapsed ms. */
+async function timeUntil(url: string, started: number, accept: (routing: { weights: Record<string, number> }) => boolean): Promise<number> {
+  for (;;) {
+    const routing = (await (await fetch(`${url}/admin/routing`, { headers: admin })).json()) as { weights: Record<string, number> };
+    if (accept(routing)) return performance.now() - started;
+    if (performance.now() - started > 5000) throw new Error(`not propagated: ${JSON.stringify(routing.weights)}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('control plane across two gateway processes on PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  let dataDir: string;
+  let processes: GatewayProcess[] = [];
+  beforeAll(async () => {
+    database = await createPostgresDatabase();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-propagation-'));
+    // The backstop reload is slow on purpose: only NOTIFY can explain a sub-second change.
+    const config = {
+      providers: [
+        { id: 'fal', type: 'simulator', models: ['sim-image'] },
+        { id: 'runware', type: 'simulator', models: ['sim-image'] },
+      ],
+      routing: { reloadIntervalSeconds: 30 },
+      health: { checkIntervalSeconds: 0 },
+    };
+    processes = [
+      await startGatewayProcess({ databaseUrl: database.url, dataDir, config, env: { SWITCHYARD_ADMIN_KEY: adminKey } }),
+      await startGatewayProcess({ databaseUrl: database.url, dataDir, config, env: { SWITCHYARD_ADMIN_KEY: adminKey } }),
+    ];
+  });
+  afterAll(async () => {
+    for (const child of processes) await child.stop();
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('should apply a weight change made through one instance on the other within 1 s', async () => {
+    const [first, second] = processes as [GatewayProcess, GatewayProcess];
+    const started = performance.now();
+    const response = await fetch(`${first.url}/admin/routing/weights`, { method: 'PUT', headers: admin, body: JSON.stringify({ weights: { fal: 0.9, runware: 0.1 }, reason: 'D1' }) });
+    expect(response.status).toBe(200);
+    const elapsed = await timeUntil(second.url, started, (routing) => routing.weights.runware === 0.1);
+    expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('should apply the seed runbook SQL on every instance within 1 s, audited as sql', async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const started = performance.now();
+      await client.query(`UPDATE feature_flags SET flag_value_text = '{"fal":1.0,"runware":0.0}' WHERE flag_key = 'GEN_PROVIDER_WEIGHTS'`);
+      const elapsed = await Promise.all(processes.map((child) => timeUntil(child.url, started, (routing) => routing.weights.runware === 0)));
+      for (const value of elapsed) expect(value).toBeLessThan(1000);
+      const audit = await client.query<{ actor: string }>(`SELECT actor FROM control_plane_audit WHERE flag_key = 'GEN_PROVIDER_WEIGHTS' ORDER BY id`);
+      expect(audit.rows.map((row) => row.actor)).toEqual(['admin', 'sql']);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('should let the CLI read and set weights', async () => {
+    const [first, second] = processes as [GatewayProcess, GatewayProcess];
+    const { execFile } = await import('node:child_process');
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['bin/switchyard.js', '--url', first.url, ...args], { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, SWITCHYARD_ADMIN_KEY: adminKey } }, (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const set = await run(['weights', 'set', '{"fal":0.5,"runware":0.5}', '--reason', 'D2']);
+    expect(set).toMatchObject({ code: 0 });
+    expect(set.stdout).toContain('weights now {"fal":0.5,"runware":0.5}');
+    const got = await run(['weights', 'get']);
+    expect(JSON.parse(got.stdout)).toEqual({ fal: 0.5, runware: 0.5 });
+    await timeUntil(second.url, performance.now(), (routing) => routing.weights.fal === 0.5);
+    const providers = await run(['providers']);
+    expect(providers.stdout).toMatch(/fal\s+simulator\s+true/);
+    const health = await run(['health']);
+    expect(health.stdout).toContain('strategy weighted');
+    const audit = await run(['--json', 'audit', '--limit', '1']);
+    expect(JSON.parse(audit.stdout).data[0]).toMatchObject({ actor: expect.stringMatching(/^cli:/), reason: 'D2' });
+    const bad = await run(['weights', 'set', '{"nobody":1}']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('unknown_provider');
+  });
+});
