@@ -1,0 +1,69 @@
+import { ProviderError } from '../../core/errors/index.js';
+import {
+  providerErrorFromResponse,
+  type ProviderErrorResponse,
+} from '../http/provider-error-from-status.js';
+import { parseRetryAfter } from '../http/parse-retry-after.js';
+import { OpenAIErrorBodySchema } from './openai-api-schemas.js';
+
+/** Error `code`/`type` values that mean the account has no credit left. */
+const creditCodes = new Set(['insufficient_quota', 'billing_hard_limit_reached']);
+/** Error codes of a prompt or image refused by OpenAI's moderation. */
+const moderationCodes = new Set(['moderation_blocked', 'content_policy_violation']);
+
+/**
+ * Removes API keys from text OpenAI echoes back ("Incorrect API key provided: sk-pro…abcd"), so
+ * no part of a key reaches logs, job attempts or API output.
+ */
+export function redactOpenAISecrets(text: string, apiKey: string): string {
+  const withoutKey = apiKey.length >= 8 ? text.split(apiKey).join('[redacted]') : text;
+  return withoutKey.replace(/\bsk-[A-Za-z0-9_*.-]{3,}/g, 'sk-[redacted]');
+}
+
+/**
+ * Maps a non-2xx OpenAI answer to a typed error. Beyond the shared status mapping: 429 (and the
+ * Images API's 400 `billing_hard_limit_reached`) with `insufficient_quota` is exhausted credit;
+ * moderation refusals are `provider_content_rejected`; on submit a 404/410 (model unknown or
+ * retired for this key) may succeed elsewhere, so it is a retryable invalid request.
+ */
+export function openaiErrorFromResponse(
+  providerId: string,
+  apiKey: string,
+  response: ProviderErrorResponse,
+  phase: 'submit' | 'status',
+): ProviderError {
+  const safe: ProviderErrorResponse = {
+    ...response,
+    text: redactOpenAISecrets(response.text, apiKey),
+  };
+  const parsed = OpenAIErrorBodySchema.safeParse(response.json);
+  const body = parsed.success ? parsed.data.error : undefined;
+  const message = body?.message ? redactOpenAISecrets(body.message, apiKey) : undefined;
+  const reasons = [body?.code, body?.type].filter((value): value is string => Boolean(value));
+
+  if (reasons.some((reason) => creditCodes.has(reason))) {
+    return providerErrorFromResponse(providerId, safe, {
+      code: 'provider_insufficient_credits',
+      message,
+    });
+  }
+  if (response.status === 400 && reasons.some((reason) => moderationCodes.has(reason))) {
+    return providerErrorFromResponse(providerId, safe, {
+      code: 'provider_content_rejected',
+      message,
+    });
+  }
+  if ((response.status === 404 || response.status === 410) && phase === 'submit') {
+    return new ProviderError({
+      providerId,
+      code: 'provider_invalid_request',
+      message: `${providerId} answered ${response.status}: ${message ?? 'model not available for this key'}`,
+      statusCode: response.status,
+      retryAfterMs: parseRetryAfter(response.headers),
+      responseBody: safe.text,
+      // Another provider serving the same catalog model may take it.
+      isRetryable: true,
+    });
+  }
+  return providerErrorFromResponse(providerId, safe, { message });
+}
