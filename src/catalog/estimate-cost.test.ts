@@ -14,6 +14,19 @@ describe('estimateCost', () => {
     expect(estimateCost(rule, { n: 2, quality: 'premium' })).toBeCloseTo(0.24);
   });
 
+  it('should let a quality-and-size price win over either alone', () => {
+    const rule = {
+      type: 'per_image',
+      usd: 0.04,
+      bySize: { '1792x1024': 0.08 },
+      byQuality: { premium: 0.08 },
+      byQualityAndSize: { 'premium:1792x1024': 0.12 },
+    } as const;
+    expect(estimateCost(rule, { n: 1, width: 1792, height: 1024, quality: 'premium' })).toBeCloseTo(0.12);
+    expect(estimateCost(rule, { n: 1, width: 1024, height: 1024, quality: 'premium' })).toBeCloseTo(0.08);
+    expect(estimateCost(rule, { n: 1, width: 1792, height: 1024, quality: 'standard' })).toBeCloseTo(0.08);
+  });
+
   it('should price video per second of output and per resolution', () => {
     const rule = { type: 'per_second', usd: 0.05, byResolution: { '1080p': 0.1 } } as const;
     expect(estimateCost(rule, { n: 1, duration: 10 })).toBeCloseTo(0.5);

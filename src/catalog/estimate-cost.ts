@@ -33,7 +33,9 @@ export function estimateCost(price: PriceRule, request: PricedRequest): number {
       const bySize = size === undefined ? undefined : price.bySize?.[size];
       const byQuality =
         request.quality === undefined ? undefined : price.byQuality?.[request.quality];
-      const unit = bySize ?? byQuality ?? price.usd;
+      const byBoth =
+        size === undefined || request.quality === undefined ? undefined : price.byQualityAndSize?.[`${request.quality}:${size}`];
+      const unit = byBoth ?? bySize ?? byQuality ?? price.usd;
       return roundUsd(unit * request.n);
     }
     case 'per_megapixel': {

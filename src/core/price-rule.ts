@@ -13,6 +13,8 @@ export const PriceRuleSchema = z.discriminatedUnion('type', [
     bySize: z.record(z.string(), z.number().nonnegative()).optional(),
     /** Overrides by quality tier (`fast`, `standard`, `premium` or a provider quality name). */
     byQuality: z.record(z.string(), z.number().nonnegative()).optional(),
+    /** Overrides by quality and size together, keyed `premium:1792x1024`; wins over the others. */
+    byQualityAndSize: z.record(z.string(), z.number().nonnegative()).optional(),
   }),
   z.object({
     type: z.literal('per_megapixel'),

@@ -96,25 +96,31 @@ export class JobCompletion {
     source: StatusSource,
   ): Promise<void> {
     const { context } = this;
-    let saved: Asset[];
-    try {
-      saved = await this.storeOutputs(job, result.outputs);
-    } catch (error) {
-      const gatewayError = error instanceof GatewayError ? error : undefined;
-      context.logger.warn(
-        { jobId: job.id, error: (error as Error).message },
-        'storing provider outputs failed',
-      );
-      if (gatewayError && !gatewayError.isRetryable) {
-        return this.failed(
-          job,
-          attempt,
-          { code: gatewayError.code, message: gatewayError.message },
-          false,
-        );
+    let saved: Asset[] | undefined;
+    // A synchronous result exists only in this answer (no later poll can fetch it again), so
+    // it gets a few tries here; polled and called-back results are looked at again later.
+    const tries = source.type === 'immediate' ? 3 : 1;
+    let lastError: unknown;
+    for (let attemptNumber = 1; attemptNumber <= tries && !saved; attemptNumber++) {
+      try {
+        saved = await this.storeOutputs(job, result.outputs);
+      } catch (error) {
+        lastError = error;
+        context.logger.warn({ jobId: job.id, try: attemptNumber, error: (error as Error).message }, 'storing provider outputs failed');
+        if (error instanceof GatewayError && !error.isRetryable) break;
+        if (attemptNumber < tries) await new Promise((resolve) => setTimeout(resolve, 500 * attemptNumber));
       }
-      // Transient download trouble: look again later; the provider still has the result.
+    }
+    if (!saved) {
+      const gatewayError = lastError instanceof GatewayError ? lastError : undefined;
+      if (gatewayError && !gatewayError.isRetryable) {
+        return this.failed(job, attempt, { code: gatewayError.code, message: gatewayError.message }, false);
+      }
       if (source.type === 'poll') await this.schedulePoll(job, attempt, source.poll);
+      else if (source.type === 'immediate') {
+        const message = lastError instanceof Error ? lastError.message : 'unknown error';
+        return this.failed(job, attempt, { code: 'output_storage_failed', message: `The result could not be stored: ${message}` }, true);
+      }
       return;
     }
     if (saved.length === 0) {

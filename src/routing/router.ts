@@ -72,9 +72,15 @@ export class Router {
         rejected.push({ providerId, reason: error.code, message: error.message });
         continue;
       }
-      const hold = options.dryRun ? undefined : health?.hold(providerId);
+      // A deprecated offering still serves, but only when nothing current can (or when pinned).
+      const hold = offering.deprecated && !request.provider ? 'deprecated' : options.dryRun ? undefined : health?.hold(providerId);
       if (hold) {
-        rejected.push({ providerId, reason: hold, message: hold === 'circuit_open' ? 'Circuit open after recent failures; tried last.' : 'Out of credit; tried last.' });
+        const messages = {
+          circuit_open: 'Circuit open after recent failures; tried last.',
+          out_of_credit: 'Out of credit; tried last.',
+          deprecated: 'Deprecated model offering; tried last.',
+        };
+        rejected.push({ providerId, reason: hold, message: messages[hold] });
         heldBack.push(candidate);
       } else {
         available.push(candidate);

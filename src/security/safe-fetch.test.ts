@@ -221,7 +221,7 @@ describe('safeFetch: redirects', () => {
   });
 
   it('drops Authorization on a cross-origin redirect but keeps it on a same-origin one', async () => {
-    const second = await startServer((req, res) => res.end(String(req.headers.authorization)));
+    const second = await startServer((req, res) => res.end(`${String(req.headers.authorization)} ${String(req.headers['x-goog-api-key'])}`));
     const first = await startServer((req, res) => {
       if (req.url === '/same') {
         res.writeHead(307, { location: '/echo' });
@@ -234,10 +234,11 @@ describe('safeFetch: redirects', () => {
       }
     });
     const guard = new SsrfGuard({ allowedPrivateHosts: [first.hostPort, second.hostPort] });
-    const auth = { headers: { Authorization: 'Bearer key' } };
+    const auth = { headers: { Authorization: 'Bearer key', 'x-goog-api-key': 'google-key' } };
 
+    // Any caller header may be a credential (x-goog-api-key): none crosses origins.
     const cross = await safeFetch(`${first.url}/cross`, options(guard, auth));
-    expect(cross.body.toString()).toBe('undefined');
+    expect(cross.body.toString()).toBe('undefined undefined');
     expect(first.requests[0]?.headers.authorization).toBe('Bearer key');
 
     const same = await safeFetch(`${first.url}/same`, options(guard, auth));

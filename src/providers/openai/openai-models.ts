@@ -61,12 +61,20 @@ export const openaiModels: readonly ModelOffering[] = [
       supportsNegativePrompt: false,
       qualityTiers: ['fast', 'standard', 'premium'],
     },
-    // Per image at 1024×1024 by quality; the 1536 sizes cost 1.5× (a price rule cannot express
-    // quality × size, so estimates use the square price). Actual cost comes from token usage.
+    // Per image at 1024×1024 by quality; the 1536 sizes cost 1.5×. Actual cost comes from the
+    // token usage OpenAI reports.
     price: {
       type: 'per_image',
       usd: 0.042,
       byQuality: { fast: 0.011, standard: 0.042, premium: 0.167 },
+      byQualityAndSize: {
+        'fast:1536x1024': 0.016,
+        'fast:1024x1536': 0.016,
+        'standard:1536x1024': 0.063,
+        'standard:1024x1536': 0.063,
+        'premium:1536x1024': 0.25,
+        'premium:1024x1536': 0.25,
+      },
     },
   }),
   ModelOfferingSchema.parse({
@@ -89,13 +97,13 @@ export const openaiModels: readonly ModelOffering[] = [
       qualityTiers: ['standard', 'premium'],
       stylePresets: ['vivid', 'natural'],
     },
-    // standard: $0.04 square, $0.08 wide; hd: $0.08 square, $0.12 wide (the wide hd price is
-    // not expressible in one rule: bySize wins, so it is estimated and charged at $0.08).
+    // standard: $0.04 square, $0.08 wide; hd: $0.08 square, $0.12 wide.
     price: {
       type: 'per_image',
       usd: 0.04,
       bySize: { '1792x1024': 0.08, '1024x1792': 0.08 },
       byQuality: { standard: 0.04, premium: 0.08 },
+      byQualityAndSize: { 'premium:1792x1024': 0.12, 'premium:1024x1792': 0.12 },
     },
   }),
   ModelOfferingSchema.parse({
