@@ -20,7 +20,7 @@ export const providerFactories: readonly ProviderFactory[] = [
   falFactory,
   kieaiFactory,
   runwareFactory,
-  aimlapiFactory,
   replicateFactory,
   runwayFactory,
+  aimlapiFactory,
 ];

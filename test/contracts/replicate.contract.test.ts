@@ -1,0 +1,26 @@
+import { ReplicateAdapter } from '../../src/providers/replicate/replicate-adapter.js';
+import { ReplicateConfigSchema } from '../../src/providers/replicate/replicate-config.js';
+import { ReplicateFake } from '../fakes/replicate/replicate-fake.js';
+import { runProviderContract } from './provider-adapter-contract.js';
+import { sampleRequest } from './sample-request.js';
+
+runProviderContract('replicate', async () => {
+  const fake = await ReplicateFake.start();
+  // No webhookSecret configured: the adapter fetches it from the fake, as it would from Replicate.
+  const adapter = new ReplicateAdapter(
+    ReplicateConfigSchema.parse({
+      id: 'replicate',
+      type: 'replicate',
+      apiKey: fake.apiKey,
+      baseUrl: fake.baseUrl,
+    }),
+  );
+  return {
+    adapter,
+    requests: adapter.models.map((offering) => sampleRequest(offering)),
+    setScenario: (scenario) => fake.setScenario(scenario),
+    submissions: () => fake.submissions(),
+    webhook: (providerJobId, options) => fake.buildWebhook(providerJobId, options),
+    close: () => fake.close(),
+  };
+});

@@ -1,0 +1,28 @@
+import { RunwayAdapter } from '../../src/providers/runway/runway-adapter.js';
+import { RunwayConfigSchema } from '../../src/providers/runway/runway-config.js';
+import { RunwayFake } from '../fakes/runway/runway-fake.js';
+import { runProviderContract } from './provider-adapter-contract.js';
+import { sampleRequest } from './sample-request.js';
+
+runProviderContract('runway', async () => {
+  const fake = await RunwayFake.start();
+  const adapter = new RunwayAdapter(
+    RunwayConfigSchema.parse({
+      id: 'runway',
+      type: 'runway',
+      apiKey: fake.apiKey,
+      baseUrl: fake.url,
+    }),
+  );
+  const gen4Image = adapter.models.find((model) => model.modelKey === 'gen4_image')!;
+  return {
+    adapter,
+    requests: [
+      ...adapter.models.map((offering) => sampleRequest(offering)),
+      sampleRequest(gen4Image, { task: 'image-to-image' }),
+    ],
+    setScenario: (scenario) => fake.setScenario(scenario),
+    submissions: () => fake.submissions(),
+    close: () => fake.close(),
+  };
+});

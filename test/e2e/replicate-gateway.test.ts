@@ -1,0 +1,153 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakePng } from '../fakes/fake-media.js';
+import { ReplicateFake } from '../fakes/replicate/replicate-fake.js';
+import { getJson, postJson } from '../helpers/http-client.js';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+
+/** A port that was free a moment ago, so the gateway's public URL can be known before it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function download(url: string): Promise<{ contentType: string | null; bytes: Buffer }> {
+  const response = await fetch(url);
+  return {
+    contentType: response.headers.get('content-type'),
+    bytes: Buffer.from(await response.arrayBuffer()),
+  };
+}
+
+describe('replicate through a real gateway (polling)', () => {
+  let fake: ReplicateFake;
+  let test: TestGateway;
+  beforeAll(async () => {
+    fake = await ReplicateFake.start();
+    test = await startTestGateway('pglite', {
+      providers: [
+        { id: 'replicate', type: 'replicate', apiKey: 'test-key', baseUrl: fake.baseUrl },
+      ],
+      jobs: { maxSubmitRounds: 1 },
+    });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await fake?.close();
+  });
+
+  it('should generate flux-schnell images and copy them into the asset store', async () => {
+    const { status, body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'flux-schnell',
+      prompt: 'a paper lantern',
+      width: 1344,
+      height: 768,
+      n: 2,
+    });
+    expect(status).toBe(200);
+    expect(body.status).toBe('succeeded');
+    expect(body.provider).toBe('replicate');
+    expect(body.outputs).toHaveLength(2);
+    expect(body.attempts[0].provider_model_id).toBe('black-forest-labs/flux-schnell');
+    expect(body.cost.actual_usd).toBeCloseTo(0.006);
+    const image = await download(body.outputs[0].url.replace(/^http:\/\/[^/]+/, test.url));
+    expect(image.contentType).toBe('image/png');
+    expect(image.bytes.subarray(1, 4).toString()).toBe('PNG');
+    const create = fake.creates.at(-1) as { input: Record<string, unknown> };
+    expect(create.input).toMatchObject({
+      aspect_ratio: '16:9',
+      megapixels: '1',
+      num_outputs: 2,
+      output_format: 'png',
+    });
+  });
+
+  it('should send an uploaded input image inline to kling-v1.6-pro and store the MP4', async () => {
+    const dataUri = `data:image/png;base64,${(await fakePng()).toString('base64')}`;
+    const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'kling-v1.6-pro',
+      prompt: 'the lantern drifts upward',
+      input_images: [dataUri],
+      duration: 5,
+    });
+    expect(body.status).toBe('succeeded');
+    expect(body.cost.actual_usd).toBeCloseTo(0.49);
+    const video = await download(body.outputs[0].url.replace(/^http:\/\/[^/]+/, test.url));
+    expect(video.contentType).toBe('video/mp4');
+    expect(video.bytes.subarray(4, 8).toString()).toBe('ftyp');
+    const create = fake.creates.at(-1) as { input: Record<string, unknown> };
+    expect(String(create.input.start_image)).toMatch(/^data:image\/png;base64,/);
+  });
+
+  it('should fail the job with provider_insufficient_credits when Replicate answers 402', async () => {
+    fake.setScenario('insufficient_credits');
+    try {
+      const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+        model: 'veo-2',
+        prompt: 'a storm at sea',
+      });
+      expect(body.status).toBe('failed');
+      expect(body.attempts).toHaveLength(1);
+      expect(body.attempts[0].error.code).toBe('provider_insufficient_credits');
+      expect(body.attempts[0].error.message).toMatch(/insufficient credit/i);
+    } finally {
+      fake.setScenario('ok');
+    }
+  });
+});
+
+describe('replicate through a real gateway (webhooks)', () => {
+  let fake: ReplicateFake;
+  let test: TestGateway;
+  beforeAll(async () => {
+    fake = await ReplicateFake.start();
+    const port = await freePort();
+    test = await startTestGateway('pglite', {
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
+      providers: [
+        { id: 'replicate', type: 'replicate', apiKey: 'test-key', baseUrl: fake.baseUrl },
+      ],
+      // Polls would only start after 10 s: completion within that time proves the webhook path.
+      jobs: { pollInitialMs: 2000, pollMaxMs: 10_000 },
+    });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await fake?.close();
+  });
+
+  it("should complete a job from Replicate's signed completion webhook", async () => {
+    const started = Date.now();
+    const { body } = await postJson(`${test.url}/v1/generations?wait=8`, {
+      model: 'haiper-v2',
+      prompt: 'fog over a harbour',
+    });
+    expect(body.status).toBe('succeeded');
+    expect(Date.now() - started).toBeLessThan(8000);
+    const create = fake.creates.at(-1) as { webhook: string; webhook_events_filter: string[] };
+    expect(create.webhook).toBe(`${test.url}/v1/providers/replicate/webhook`);
+    expect(create.webhook_events_filter).toEqual(['completed']);
+    expect(fake.deliveries.at(-1)).toMatchObject({
+      status: 200,
+      predictionId: body.attempts[0].provider_job_id,
+    });
+    const { body: job } = await getJson(`${test.url}/v1/generations/${body.id}`);
+    expect(job.outputs[0].mime_type).toBe('video/mp4');
+    expect(job.cost.actual_usd).toBeCloseTo(0.2);
+  });
+
+  it('should reject a forged webhook with 401', async () => {
+    const prediction = [...fake.predictions.keys()].at(-1)!;
+    const forged = await fake.buildWebhook(prediction, { forge: true });
+    const response = await fetch(`${test.url}/v1/providers/replicate/webhook`, {
+      method: 'POST',
+      headers: forged.headers as Record<string, string>,
+      body: forged.rawBody,
+    });
+    expect(response.status).toBe(401);
+  });
+});
