@@ -146,16 +146,23 @@ export async function createGateway(
       logger,
     });
     const alertGuard = new SsrfGuard({ allowPrivate: config.alerts.allowPrivateTargets });
-    let metrics: GatewayMetrics | undefined;
     const alerts = new AlertSink({
       database,
       logger,
       webhookUrl: config.alerts.webhookUrl,
       guard: alertGuard,
       secret: () => webhookSecret,
-      onAlert: (alert) => metrics?.alerts.inc({ type: alert.type }),
+      // Alerts are raised only once everything below exists.
+      onAlert: (alert) => gatewayMetrics.alerts.inc({ type: alert.type }),
     });
-    const health = new ProviderHealthService({ instances, database, config: config.health, alerts, logger, now });
+    const health = new ProviderHealthService({
+      instances,
+      database,
+      config: config.health,
+      alerts,
+      logger,
+      now,
+    });
     const gatewayMetrics = new GatewayMetrics({
       jobsByStatus: cachedFor(5000, async () => {
         const { rows } = await database.query<{ status: string; count: number }>(
@@ -172,13 +179,15 @@ export async function createGateway(
           creditsExhausted: health.credits.isExhausted(adapter.id),
         })),
     });
-    metrics = gatewayMetrics;
     controlPlane.onChange(() => gatewayMetrics.controlPlaneChanges.inc());
     const router = new Router(instances, {
       controlPlane,
       health,
       onDecision: (plan) =>
-        gatewayMetrics.routingDecisions.inc({ strategy: plan.strategy, provider: plan.candidates[0]?.providerId ?? 'none' }),
+        gatewayMetrics.routingDecisions.inc({
+          strategy: plan.strategy,
+          provider: plan.candidates[0]?.providerId ?? 'none',
+        }),
     });
     const analytics = new AnalyticsRecorder(database, {
       flushIntervalMs: config.analytics.flushIntervalMs,
@@ -227,14 +236,19 @@ export async function createGateway(
       providerAdmin,
       inboundWebhooks: new InboundWebhookHandler(context, engine.completion),
       webhookSecret: () => webhookSecret,
-      readiness: createReadinessProbe(database, () => engine.running || options.runWorkers === false),
+      readiness: createReadinessProbe(
+        database,
+        () => engine.running || options.runWorkers === false,
+      ),
       database,
       controlPlane,
       health,
       metrics: gatewayMetrics,
       alerts,
       analytics,
-      knownProviderTypes: (options.factories ?? providerFactories).map((factory) => factory.type).filter((type) => type !== 'simulator'),
+      knownProviderTypes: (options.factories ?? providerFactories)
+        .map((factory) => factory.type)
+        .filter((type) => type !== 'simulator'),
     });
 
     await queue.start();

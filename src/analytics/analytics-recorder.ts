@@ -3,7 +3,8 @@ import type { Database } from '../store/database.js';
 import { emptyHistogram, latencyBucket } from './latency-histogram.js';
 
 /** Event names as the seed runbook (S2) logs them. */
-export type AnalyticsEventType = 'gen_route' | 'gen_ok' | 'gen_fail' | 'voucher_issued' | 'gen_feedback';
+export type AnalyticsEventType =
+  'gen_route' | 'gen_ok' | 'gen_fail' | 'voucher_issued' | 'gen_feedback';
 
 /** One analytics event. */
 export interface AnalyticsEvent {
@@ -49,7 +50,12 @@ export class AnalyticsRecorder {
 
   constructor(
     private readonly database: Database,
-    private readonly options: { flushIntervalMs: number; retentionDays: number; logger: Logger; now?: () => number },
+    private readonly options: {
+      flushIntervalMs: number;
+      retentionDays: number;
+      logger: Logger;
+      now?: () => number;
+    },
   ) {}
 
   start(): void {
@@ -111,7 +117,10 @@ export class AnalyticsRecorder {
       for (const delta of deltas) await this.upsertRollup(delta);
       if (this.now() - this.lastPurge > 3_600_000) await this.purge();
     } catch (error) {
-      this.options.logger.error({ error: (error as Error).message, events: events.length }, 'writing analytics failed; this batch is dropped');
+      this.options.logger.error(
+        { error: (error as Error).message, events: events.length },
+        'writing analytics failed; this batch is dropped',
+      );
     }
   }
 
@@ -150,7 +159,19 @@ export class AnalyticsRecorder {
          latency_ms_sum = r.latency_ms_sum + EXCLUDED.latency_ms_sum,
          latency_histogram = ARRAY(SELECT a + b FROM unnest(r.latency_histogram, EXCLUDED.latency_histogram) AS pair(a, b)),
          regenerations = r.regenerations + EXCLUDED.regenerations`,
-      [new Date(delta.minute), delta.provider, delta.model, delta.routed, delta.successes, delta.failures, delta.outputs, delta.costUsd, delta.latencySum, delta.histogram, delta.regenerations],
+      [
+        new Date(delta.minute),
+        delta.provider,
+        delta.model,
+        delta.routed,
+        delta.successes,
+        delta.failures,
+        delta.outputs,
+        delta.costUsd,
+        delta.latencySum,
+        delta.histogram,
+        delta.regenerations,
+      ],
     );
   }
 
@@ -165,7 +186,19 @@ export class AnalyticsRecorder {
     const key = `${minute}|${provider}|${model}`;
     let delta = this.deltas.get(key);
     if (!delta) {
-      delta = { minute, provider, model, routed: 0, successes: 0, failures: 0, outputs: 0, costUsd: 0, latencySum: 0, histogram: emptyHistogram(), regenerations: 0 };
+      delta = {
+        minute,
+        provider,
+        model,
+        routed: 0,
+        successes: 0,
+        failures: 0,
+        outputs: 0,
+        costUsd: 0,
+        latencySum: 0,
+        histogram: emptyHistogram(),
+        regenerations: 0,
+      };
       this.deltas.set(key, delta);
     }
     return delta;
@@ -175,4 +208,3 @@ export class AnalyticsRecorder {
     return this.options.now?.() ?? Date.now();
   }
 }
-

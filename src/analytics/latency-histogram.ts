@@ -46,6 +46,7 @@ export function histogramPercentile(counts: readonly number[], p: number): numbe
 
 /** Adds `right` into `left` (same length). */
 export function addHistograms(left: number[], right: readonly number[]): number[] {
-  for (let index = 0; index < left.length; index++) left[index] = (left[index] ?? 0) + (right[index] ?? 0);
+  for (let index = 0; index < left.length; index++)
+    left[index] = (left[index] ?? 0) + (right[index] ?? 0);
   return left;
 }

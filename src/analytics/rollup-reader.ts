@@ -37,23 +37,39 @@ export interface WindowTotals {
  * Reads per-minute rollups over a window. The work is proportional to minutes × providers ×
  * models in the window, not to the number of requests — 10 or 10,000 per second cost the same.
  */
-export async function readWindowTotals(database: Database, options: { since: Date; until?: Date; providers?: readonly string[]; model?: string }): Promise<Map<string, WindowTotals>> {
+export async function readWindowTotals(
+  database: Database,
+  options: { since: Date; until?: Date; providers?: readonly string[]; model?: string },
+): Promise<Map<string, WindowTotals>> {
   const params: unknown[] = [options.since];
-  let where = 'minute >= date_trunc(\'minute\', $1::timestamptz)';
+  let where = "minute >= date_trunc('minute', $1::timestamptz)";
   if (options.until) where += ` AND minute <= $${params.push(options.until)}`;
-  if (options.providers) where += ` AND provider = ANY($${params.push([...options.providers])}::text[])`;
+  if (options.providers)
+    where += ` AND provider = ANY($${params.push([...options.providers])}::text[])`;
   if (options.model) where += ` AND model = $${params.push(options.model)}`;
   const { rows } = await database.query(
     `SELECT provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations
      FROM provider_minute_rollups WHERE ${where}`,
     params,
   );
-  const totals = new Map<string, { base: Omit<WindowTotals, 'failureRate' | 'p50LatencyMs' | 'p95LatencyMs' | 'costPerOutputUsd' | 'regenerateRate'>; histogram: number[] }>();
+  const totals = new Map<
+    string,
+    {
+      base: Omit<
+        WindowTotals,
+        'failureRate' | 'p50LatencyMs' | 'p95LatencyMs' | 'costPerOutputUsd' | 'regenerateRate'
+      >;
+      histogram: number[];
+    }
+  >();
   for (const raw of rows) {
     const row = RollupRowSchema.parse(raw);
     let entry = totals.get(row.provider);
     if (!entry) {
-      entry = { base: { routed: 0, successes: 0, failures: 0, outputs: 0, costUsd: 0, regenerations: 0 }, histogram: emptyHistogram() };
+      entry = {
+        base: { routed: 0, successes: 0, failures: 0, outputs: 0, costUsd: 0, regenerations: 0 },
+        histogram: emptyHistogram(),
+      };
       totals.set(row.provider, entry);
     }
     entry.base.routed += row.routed;

@@ -22,9 +22,15 @@ describe('estimateCost', () => {
       byQuality: { premium: 0.08 },
       byQualityAndSize: { 'premium:1792x1024': 0.12 },
     } as const;
-    expect(estimateCost(rule, { n: 1, width: 1792, height: 1024, quality: 'premium' })).toBeCloseTo(0.12);
-    expect(estimateCost(rule, { n: 1, width: 1024, height: 1024, quality: 'premium' })).toBeCloseTo(0.08);
-    expect(estimateCost(rule, { n: 1, width: 1792, height: 1024, quality: 'standard' })).toBeCloseTo(0.08);
+    expect(estimateCost(rule, { n: 1, width: 1792, height: 1024, quality: 'premium' })).toBeCloseTo(
+      0.12,
+    );
+    expect(estimateCost(rule, { n: 1, width: 1024, height: 1024, quality: 'premium' })).toBeCloseTo(
+      0.08,
+    );
+    expect(
+      estimateCost(rule, { n: 1, width: 1792, height: 1024, quality: 'standard' }),
+    ).toBeCloseTo(0.08);
   });
 
   it('should price video per second of output and per resolution', () => {

@@ -34,13 +34,20 @@ export function estimateCost(price: PriceRule, request: PricedRequest): number {
       const byQuality =
         request.quality === undefined ? undefined : price.byQuality?.[request.quality];
       const byBoth =
-        size === undefined || request.quality === undefined ? undefined : price.byQualityAndSize?.[`${request.quality}:${size}`];
+        size === undefined || request.quality === undefined
+          ? undefined
+          : price.byQualityAndSize?.[`${request.quality}:${size}`];
       const unit = byBoth ?? bySize ?? byQuality ?? price.usd;
       return roundUsd(unit * request.n);
     }
     case 'per_megapixel': {
       // fal-style billing: 1024×1024 (2^20 pixels) is one megapixel, rounded up per image.
-      const megapixels = Math.max(1, Math.ceil(((request.width ?? defaultSide) * (request.height ?? defaultSide)) / 1_048_576 - 1e-9));
+      const megapixels = Math.max(
+        1,
+        Math.ceil(
+          ((request.width ?? defaultSide) * (request.height ?? defaultSide)) / 1_048_576 - 1e-9,
+        ),
+      );
       return roundUsd(price.usd * megapixels * request.n);
     }
     case 'per_second': {

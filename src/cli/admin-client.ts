@@ -40,9 +40,17 @@ export class AdminClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.options.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(new URL(path, this.options.url), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (error) {
-      throw new AdminRequestError(0, 'unreachable', `Cannot reach the gateway at ${this.options.url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+      throw new AdminRequestError(
+        0,
+        'unreachable',
+        `Cannot reach the gateway at ${this.options.url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+      );
     }
     const text = await response.text();
     let parsed: unknown = undefined;
@@ -53,7 +61,11 @@ export class AdminClient {
     }
     if (!response.ok) {
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new AdminRequestError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`);
+      throw new AdminRequestError(
+        response.status,
+        error?.code ?? 'http_error',
+        error?.message ?? `HTTP ${response.status}`,
+      );
     }
     return parsed as T;
   }

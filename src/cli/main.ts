@@ -11,18 +11,29 @@ import { registerRolloutCommands } from './rollout-commands.js';
  * @example
  * SWITCHYARD_ADMIN_KEY=… switchyard weights set '{"fal":0.9,"runware":0.1}' --reason "canary D1"
  */
-export function buildProgram(output: (text: string) => void = (text) => process.stdout.write(`${text}\n`)): Command {
+export function buildProgram(
+  output: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
+): Command {
   const program = new Command('switchyard')
     .description('Operate a Switchyard gateway: weights, strategy, providers, health, rollouts.')
-    .option('--url <url>', 'gateway base URL', process.env.SWITCHYARD_URL ?? 'http://localhost:8787')
+    .option(
+      '--url <url>',
+      'gateway base URL',
+      process.env.SWITCHYARD_URL ?? 'http://localhost:8787',
+    )
     .option('--admin-key <key>', 'admin key (default: $SWITCHYARD_ADMIN_KEY)')
     .option('--json', 'print raw JSON')
     .showHelpAfterError();
   const client = () => {
     const options = program.opts<{ url: string; adminKey?: string }>();
-    return new AdminClient({ url: options.url, adminKey: options.adminKey ?? process.env.SWITCHYARD_ADMIN_KEY, actor: `cli:${os.userInfo().username}` });
+    return new AdminClient({
+      url: options.url,
+      adminKey: options.adminKey ?? process.env.SWITCHYARD_ADMIN_KEY,
+      actor: `cli:${os.userInfo().username}`,
+    });
   };
-  const print = (value: unknown, human: () => string) => output(program.opts<{ json?: boolean }>().json ? JSON.stringify(value, null, 2) : human());
+  const print = (value: unknown, human: () => string) =>
+    output(program.opts<{ json?: boolean }>().json ? JSON.stringify(value, null, 2) : human());
   registerRoutingCommands(program, client, print);
   registerProviderCommands(program, client, print);
   registerRolloutCommands(program, client, print);
@@ -35,7 +46,9 @@ export async function runCli(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     if (error instanceof AdminRequestError) {
-      process.stderr.write(`switchyard: ${error.message}${error.code !== 'http_error' ? ` (${error.code})` : ''}\n`);
+      process.stderr.write(
+        `switchyard: ${error.message}${error.code !== 'http_error' ? ` (${error.code})` : ''}\n`,
+      );
       process.exit(1);
     }
     throw error;

@@ -4,4 +4,8 @@ import type { AdminClient } from './admin-client.js';
 type Print = (value: unknown, human: () => string) => void;
 
 /** `rollout start|status|pause|resume|promote|rollback` — filled in with canary rollouts. */
-export function registerRolloutCommands(_program: Command, _client: () => AdminClient, _print: Print): void {}
+export function registerRolloutCommands(
+  _program: Command,
+  _client: () => AdminClient,
+  _print: Print,
+): void {}

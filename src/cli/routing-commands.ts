@@ -21,7 +21,11 @@ function parseJsonArgument(text: string, what: string): unknown {
 }
 
 /** `weights`, `strategy`, `chain`, `primary`, `audit`. */
-export function registerRoutingCommands(program: Command, client: () => AdminClient, print: Print): void {
+export function registerRoutingCommands(
+  program: Command,
+  client: () => AdminClient,
+  print: Print,
+): void {
   const weights = program.command('weights').description('provider traffic weights');
   weights
     .command('get')
@@ -29,7 +33,9 @@ export function registerRoutingCommands(program: Command, client: () => AdminCli
     .option('--model <key>', 'weights for one model')
     .action(async (options: { model?: string }) => {
       const routing = await client().get<RoutingView>('/admin/routing');
-      const value = options.model ? (routing.models[options.model]?.weights ?? routing.weights) : routing.weights;
+      const value = options.model
+        ? (routing.models[options.model]?.weights ?? routing.weights)
+        : routing.weights;
       print(value, () => JSON.stringify(value));
     });
   weights
@@ -38,7 +44,11 @@ export function registerRoutingCommands(program: Command, client: () => AdminCli
     .option('--model <key>', 'only for one model')
     .option('--reason <text>', 'recorded in the audit log')
     .action(async (json: string, options: { model?: string; reason?: string }) => {
-      const body = { weights: parseJsonArgument(json, 'weights'), model: options.model, reason: options.reason };
+      const body = {
+        weights: parseJsonArgument(json, 'weights'),
+        model: options.model,
+        reason: options.reason,
+      };
       const routing = await client().put<RoutingView>('/admin/routing/weights', body);
       const value = options.model ? routing.models[options.model]?.weights : routing.weights;
       print(routing, () => `weights now ${JSON.stringify(value)}`);
@@ -51,23 +61,44 @@ export function registerRoutingCommands(program: Command, client: () => AdminCli
   });
   strategy
     .command('set <name>')
-    .description('weighted | primary_first | round_robin | least_loaded | cost_optimized | quality_focused | health_based')
+    .description(
+      'weighted | primary_first | round_robin | least_loaded | cost_optimized | quality_focused | health_based',
+    )
     .option('--model <key>', 'only for one model')
     .option('--reason <text>', 'recorded in the audit log')
     .action(async (name: string, options: { model?: string; reason?: string }) => {
-      const routing = await client().put<RoutingView>('/admin/routing/strategy', { strategy: name, ...options });
-      print(routing, () => `strategy now ${options.model ? (routing.models[options.model]?.strategy ?? routing.strategy) : routing.strategy}`);
+      const routing = await client().put<RoutingView>('/admin/routing/strategy', {
+        strategy: name,
+        ...options,
+      });
+      print(
+        routing,
+        () =>
+          `strategy now ${options.model ? (routing.models[options.model]?.strategy ?? routing.strategy) : routing.strategy}`,
+      );
     });
 
   program
     .command('chain <providers>')
-    .description('set the fallback chain, primary first: switchyard chain replicate,runware,aimlapi')
+    .description(
+      'set the fallback chain, primary first: switchyard chain replicate,runware,aimlapi',
+    )
     .option('--model <key>', 'only for one model')
     .option('--reason <text>', 'recorded in the audit log')
     .action(async (providers: string, options: { model?: string; reason?: string }) => {
-      const chain = providers.split(',').map((entry) => entry.trim()).filter(Boolean);
-      const routing = await client().put<RoutingView>('/admin/routing/chain', { chain, ...options });
-      print(routing, () => `chain now ${(options.model ? routing.models[options.model]?.chain : routing.chain)?.join(' → ')}`);
+      const chain = providers
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      const routing = await client().put<RoutingView>('/admin/routing/chain', {
+        chain,
+        ...options,
+      });
+      print(
+        routing,
+        () =>
+          `chain now ${(options.model ? routing.models[options.model]?.chain : routing.chain)?.join(' → ')}`,
+      );
     });
 
   program
@@ -75,7 +106,10 @@ export function registerRoutingCommands(program: Command, client: () => AdminCli
     .description('set the primary provider')
     .option('--reason <text>', 'recorded in the audit log')
     .action(async (provider: string, options: { reason?: string }) => {
-      const routing = await client().put<RoutingView>('/admin/routing/primary', { provider, reason: options.reason });
+      const routing = await client().put<RoutingView>('/admin/routing/primary', {
+        provider,
+        reason: options.reason,
+      });
       print(routing, () => `primary now ${routing.primary}; chain ${routing.chain.join(' → ')}`);
     });
 
@@ -84,7 +118,16 @@ export function registerRoutingCommands(program: Command, client: () => AdminCli
     .description('show strategy, chain, weights and per-model overrides')
     .action(async () => {
       const routing = await client().get<RoutingView>('/admin/routing');
-      print(routing, () => [`strategy  ${routing.strategy}`, `chain     ${routing.chain.join(' → ')}`, `weights   ${JSON.stringify(routing.weights)}`, ...Object.entries(routing.models).map(([model, scope]) => `model ${model}: ${JSON.stringify(scope)}`)].join('\n'));
+      print(routing, () =>
+        [
+          `strategy  ${routing.strategy}`,
+          `chain     ${routing.chain.join(' → ')}`,
+          `weights   ${JSON.stringify(routing.weights)}`,
+          ...Object.entries(routing.models).map(
+            ([model, scope]) => `model ${model}: ${JSON.stringify(scope)}`,
+          ),
+        ].join('\n'),
+      );
     });
 
   program
@@ -92,11 +135,26 @@ export function registerRoutingCommands(program: Command, client: () => AdminCli
     .description('recent control-plane changes')
     .option('--limit <n>', 'how many', '20')
     .action(async (options: { limit: string }) => {
-      const audit = await client().get<{ data: { changed_at: string; flag_key: string; actor: string; reason: string | null; old_value: unknown; new_value: unknown }[] }>(`/admin/audit?limit=${Number(options.limit)}`);
+      const audit = await client().get<{
+        data: {
+          changed_at: string;
+          flag_key: string;
+          actor: string;
+          reason: string | null;
+          old_value: unknown;
+          new_value: unknown;
+        }[];
+      }>(`/admin/audit?limit=${Number(options.limit)}`);
       print(audit, () =>
         formatTable(
           ['when', 'flag', 'by', 'old → new', 'reason'],
-          audit.data.map((entry) => [entry.changed_at, entry.flag_key, entry.actor, `${JSON.stringify(entry.old_value)} → ${JSON.stringify(entry.new_value)}`, entry.reason]),
+          audit.data.map((entry) => [
+            entry.changed_at,
+            entry.flag_key,
+            entry.actor,
+            `${JSON.stringify(entry.old_value)} → ${JSON.stringify(entry.new_value)}`,
+            entry.reason,
+          ]),
         ),
       );
     });

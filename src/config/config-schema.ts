@@ -99,7 +99,15 @@ export const OpenAiCompatConfigSchema = z
   })
   .strict();
 
-const strategyNames = ['weighted', 'primary_first', 'round_robin', 'least_loaded', 'cost_optimized', 'quality_focused', 'health_based'] as const;
+const strategyNames = [
+  'weighted',
+  'primary_first',
+  'round_robin',
+  'least_loaded',
+  'cost_optimized',
+  'quality_focused',
+  'health_based',
+] as const;
 const RoutingScopeSchema = z
   .object({
     /** Strategy for this scope. */
@@ -140,7 +148,13 @@ export const HealthConfigSchema = z
         cooldownSeconds: z.number().min(0.1).default(30),
       })
       .strict()
-      .default({ consecutiveFailures: 5, failureRatio: 0.5, minimumRequests: 10, windowSeconds: 60, cooldownSeconds: 30 }),
+      .default({
+        consecutiveFailures: 5,
+        failureRatio: 0.5,
+        minimumRequests: 10,
+        windowSeconds: 60,
+        cooldownSeconds: 30,
+      }),
   })
   .strict();
 

@@ -75,15 +75,29 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   if (env.SERVICE_ROUTING_STRATEGY) routing.strategy = env.SERVICE_ROUTING_STRATEGY;
   if (env.PRIMARY_IMAGE_PROVIDER) routing.primary = env.PRIMARY_IMAGE_PROVIDER;
   if (env.FALLBACK_IMAGE_PROVIDERS) {
-    const fallbacks = env.FALLBACK_IMAGE_PROVIDERS.split(',').map((entry) => entry.trim()).filter(Boolean);
-    routing.chain = [...(env.PRIMARY_IMAGE_PROVIDER ? [env.PRIMARY_IMAGE_PROVIDER] : []), ...fallbacks];
+    const fallbacks = env.FALLBACK_IMAGE_PROVIDERS.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    routing.chain = [
+      ...(env.PRIMARY_IMAGE_PROVIDER ? [env.PRIMARY_IMAGE_PROVIDER] : []),
+      ...fallbacks,
+    ];
   }
   if (Object.keys(routing).length) merged.routing = routing;
   if (env.SERVICE_HEALTH_CHECK_INTERVAL) {
-    merged.health = { ...(merged.health as object | undefined), checkIntervalSeconds: numberFromEnv(env.SERVICE_HEALTH_CHECK_INTERVAL, 'SERVICE_HEALTH_CHECK_INTERVAL') };
+    merged.health = {
+      ...(merged.health as object | undefined),
+      checkIntervalSeconds: numberFromEnv(
+        env.SERVICE_HEALTH_CHECK_INTERVAL,
+        'SERVICE_HEALTH_CHECK_INTERVAL',
+      ),
+    };
   }
   if (env.SWITCHYARD_ALERT_WEBHOOK_URL) {
-    merged.alerts = { ...(merged.alerts as object | undefined), webhookUrl: env.SWITCHYARD_ALERT_WEBHOOK_URL };
+    merged.alerts = {
+      ...(merged.alerts as object | undefined),
+      webhookUrl: env.SWITCHYARD_ALERT_WEBHOOK_URL,
+    };
   }
   if (env.SWITCHYARD_WEBHOOK_SECRET) {
     merged.webhooks = {

@@ -28,14 +28,23 @@ export class ControlPlaneStore {
   constructor(private readonly database: Database) {}
 
   async readAll(): Promise<FlagRow[]> {
-    const { rows } = await this.database.query<FlagRow>('SELECT flag_key, flag_value, flag_value_text FROM feature_flags ORDER BY flag_key');
+    const { rows } = await this.database.query<FlagRow>(
+      'SELECT flag_key, flag_value, flag_value_text FROM feature_flags ORDER BY flag_key',
+    );
     return rows;
   }
 
   /** Upserts a flag in one transaction tagged with its author. */
-  async set(key: string, value: { flagValue?: boolean; text?: string | null; description?: string }, author: ChangeAuthor): Promise<void> {
+  async set(
+    key: string,
+    value: { flagValue?: boolean; text?: string | null; description?: string },
+    author: ChangeAuthor,
+  ): Promise<void> {
     await this.database.transaction(async (transaction) => {
-      await transaction.query(`SELECT set_config('switchyard.actor', $1, true), set_config('switchyard.reason', $2, true)`, [author.actor, author.reason ?? '']);
+      await transaction.query(
+        `SELECT set_config('switchyard.actor', $1, true), set_config('switchyard.reason', $2, true)`,
+        [author.actor, author.reason ?? ''],
+      );
       await transaction.query(
         `INSERT INTO feature_flags (flag_key, flag_value, flag_value_text, description)
          VALUES ($1, $2, $3, $4)
@@ -49,16 +58,27 @@ export class ControlPlaneStore {
 
   async delete(key: string, author: ChangeAuthor): Promise<boolean> {
     return this.database.transaction(async (transaction) => {
-      await transaction.query(`SELECT set_config('switchyard.actor', $1, true), set_config('switchyard.reason', $2, true)`, [author.actor, author.reason ?? '']);
-      const { rowCount } = await transaction.query('DELETE FROM feature_flags WHERE flag_key = $1', [key]);
+      await transaction.query(
+        `SELECT set_config('switchyard.actor', $1, true), set_config('switchyard.reason', $2, true)`,
+        [author.actor, author.reason ?? ''],
+      );
+      const { rowCount } = await transaction.query(
+        'DELETE FROM feature_flags WHERE flag_key = $1',
+        [key],
+      );
       return rowCount > 0;
     });
   }
 
   async audit(options: { limit: number; key?: string }): Promise<AuditEntry[]> {
     const { rows } = options.key
-      ? await this.database.query('SELECT * FROM control_plane_audit WHERE flag_key = $1 ORDER BY id DESC LIMIT $2', [options.key, options.limit])
-      : await this.database.query('SELECT * FROM control_plane_audit ORDER BY id DESC LIMIT $1', [options.limit]);
+      ? await this.database.query(
+          'SELECT * FROM control_plane_audit WHERE flag_key = $1 ORDER BY id DESC LIMIT $2',
+          [options.key, options.limit],
+        )
+      : await this.database.query('SELECT * FROM control_plane_audit ORDER BY id DESC LIMIT $1', [
+          options.limit,
+        ]);
     return rows.map((row) => AuditRowSchema.parse(row));
   }
 

@@ -5,7 +5,14 @@ import type { StrategyName } from '../routing/strategies/routing-strategy.js';
 import type { Database } from '../store/database.js';
 import { ControlPlaneStore, type AuditEntry, type ChangeAuthor } from './control-plane-store.js';
 import { FlagKey, flagKeyFor, providerSwitchKey } from './flag-keys.js';
-import { resolveRoutingSettings, settingsForModel, WeightsSchema, type FlagRow, type RoutingScope, type RoutingSettings } from './routing-settings.js';
+import {
+  resolveRoutingSettings,
+  settingsForModel,
+  WeightsSchema,
+  type FlagRow,
+  type RoutingScope,
+  type RoutingSettings,
+} from './routing-settings.js';
 
 export interface ControlPlaneOptions {
   database: Database;
@@ -44,7 +51,8 @@ export class ControlPlane {
 
   constructor(private readonly options: ControlPlaneOptions) {
     this.store = new ControlPlaneStore(options.database);
-    for (const instance of options.instances.list()) this.baseEnabled.set(instance.adapter.id, instance.enabled);
+    for (const instance of options.instances.list())
+      this.baseEnabled.set(instance.adapter.id, instance.enabled);
     this.current = resolveRoutingSettings(options.defaults, [], this.providerIds());
   }
 
@@ -89,7 +97,10 @@ export class ControlPlane {
           await this.readOnce();
         } while (this.reloadAgain);
       } catch (error) {
-        this.options.logger.error({ error: (error as Error).message }, 'control plane reload failed; keeping the last settings');
+        this.options.logger.error(
+          { error: (error as Error).message },
+          'control plane reload failed; keeping the last settings',
+        );
       } finally {
         this.reloading = undefined;
       }
@@ -97,21 +108,49 @@ export class ControlPlane {
     return this.reloading;
   }
 
-  async setWeights(weights: Record<string, number>, scope: { model?: string }, author: ChangeAuthor): Promise<void> {
+  async setWeights(
+    weights: Record<string, number>,
+    scope: { model?: string },
+    author: ChangeAuthor,
+  ): Promise<void> {
     const parsed = WeightsSchema.safeParse(weights);
-    if (!parsed.success) throw new ValidationError(`Invalid weights: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`, { parameter: 'weights' });
+    if (!parsed.success)
+      throw new ValidationError(
+        `Invalid weights: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
+        { parameter: 'weights' },
+      );
     this.requireProviders(Object.keys(parsed.data), 'weights');
-    await this.write(flagKeyFor(FlagKey.weights, scope.model), JSON.stringify(parsed.data), author, 'Provider traffic weights');
+    await this.write(
+      flagKeyFor(FlagKey.weights, scope.model),
+      JSON.stringify(parsed.data),
+      author,
+      'Provider traffic weights',
+    );
   }
 
-  async setStrategy(strategy: StrategyName, scope: { model?: string }, author: ChangeAuthor): Promise<void> {
-    await this.write(flagKeyFor(FlagKey.strategy, scope.model), strategy, author, 'Routing strategy');
+  async setStrategy(
+    strategy: StrategyName,
+    scope: { model?: string },
+    author: ChangeAuthor,
+  ): Promise<void> {
+    await this.write(
+      flagKeyFor(FlagKey.strategy, scope.model),
+      strategy,
+      author,
+      'Routing strategy',
+    );
   }
 
   async setChain(chain: string[], scope: { model?: string }, author: ChangeAuthor): Promise<void> {
-    if (chain.length === 0) throw new ValidationError('The chain needs at least one provider.', { parameter: 'chain' });
+    if (chain.length === 0)
+      throw new ValidationError('The chain needs at least one provider.', { parameter: 'chain' });
     this.requireProviders(chain, 'chain');
-    await this.write(flagKeyFor(FlagKey.chain, scope.model), JSON.stringify(chain), author, 'Provider fallback chain');
+    await this.write(
+      flagKeyFor(FlagKey.chain, scope.model),
+      JSON.stringify(chain),
+      author,
+      'Provider fallback chain',
+    );
   }
 
   async setPrimary(provider: string, author: ChangeAuthor): Promise<void> {
@@ -119,9 +158,17 @@ export class ControlPlane {
     await this.write(FlagKey.primary, provider, author, 'Primary provider');
   }
 
-  async setProviderEnabled(provider: string, enabled: boolean, author: ChangeAuthor): Promise<void> {
+  async setProviderEnabled(
+    provider: string,
+    enabled: boolean,
+    author: ChangeAuthor,
+  ): Promise<void> {
     this.requireProviders([provider], 'provider');
-    await this.store.set(providerSwitchKey(provider), { flagValue: enabled, text: null, description: `Provider ${provider} switch` }, author);
+    await this.store.set(
+      providerSwitchKey(provider),
+      { flagValue: enabled, text: null, description: `Provider ${provider} switch` },
+      author,
+    );
     await this.reload();
   }
 
@@ -136,7 +183,12 @@ export class ControlPlane {
     return this.store.audit(options);
   }
 
-  private async write(key: string, text: string, author: ChangeAuthor, description: string): Promise<void> {
+  private async write(
+    key: string,
+    text: string,
+    author: ChangeAuthor,
+    description: string,
+  ): Promise<void> {
     await this.store.set(key, { flagValue: true, text, description }, author);
     // This instance applies at once; the others follow on the NOTIFY.
     await this.reload();
@@ -145,7 +197,11 @@ export class ControlPlane {
   private requireProviders(ids: readonly string[], parameter: string): void {
     const unknown = ids.filter((id) => !this.options.instances.get(id));
     if (unknown.length) {
-      throw new ValidationError(`Unknown provider(s): ${unknown.join(', ')}.`, { parameter, known: this.providerIds() }, 'unknown_provider');
+      throw new ValidationError(
+        `Unknown provider(s): ${unknown.join(', ')}.`,
+        { parameter, known: this.providerIds() },
+        'unknown_provider',
+      );
     }
   }
 
@@ -159,8 +215,13 @@ export class ControlPlane {
     const broken = new Set(next.errors.map((error) => error.key));
     if (broken.size) {
       // A typo in a flag must not flip routing back to defaults: its last good value stays.
-      const patched = rows.flatMap((row) => (broken.has(row.flag_key) ? (this.lastGoodRows.get(row.flag_key) ?? []) : [row]));
-      next = { ...resolveRoutingSettings(this.options.defaults, patched, this.providerIds()), errors: next.errors };
+      const patched = rows.flatMap((row) =>
+        broken.has(row.flag_key) ? (this.lastGoodRows.get(row.flag_key) ?? []) : [row],
+      );
+      next = {
+        ...resolveRoutingSettings(this.options.defaults, patched, this.providerIds()),
+        errors: next.errors,
+      };
     }
     const good = new Map<string, FlagRow>();
     for (const row of rows) {
@@ -169,17 +230,34 @@ export class ControlPlane {
     }
     this.lastGoodRows = good;
     for (const error of next.errors) {
-      if (!this.current.errors.some((known) => known.key === error.key && known.message === error.message)) {
+      if (
+        !this.current.errors.some(
+          (known) => known.key === error.key && known.message === error.message,
+        )
+      ) {
         this.options.logger.error(error, 'ignoring an unreadable control-plane flag');
       }
     }
-    for (const [id, base] of this.baseEnabled) this.options.instances.setEnabled(id, next.providerSwitches[id] ?? base);
+    for (const [id, base] of this.baseEnabled)
+      this.options.instances.setEnabled(id, next.providerSwitches[id] ?? base);
     const previous = this.current;
     this.current = next;
     if (JSON.stringify(previous) === JSON.stringify(next)) return;
     const unknown = Object.keys(next.weights).filter((id) => !this.baseEnabled.has(id));
-    if (unknown.length) this.options.logger.warn({ unknown }, 'weights name providers that are not loaded; they get no traffic');
-    this.options.logger.info({ strategy: next.strategy, weights: next.weights, chain: next.chain, switches: next.providerSwitches }, 'routing settings changed');
+    if (unknown.length)
+      this.options.logger.warn(
+        { unknown },
+        'weights name providers that are not loaded; they get no traffic',
+      );
+    this.options.logger.info(
+      {
+        strategy: next.strategy,
+        weights: next.weights,
+        chain: next.chain,
+        switches: next.providerSwitches,
+      },
+      'routing settings changed',
+    );
     const change = { previous, current: next, appliedAt: Date.now() };
     for (const listener of this.listeners) listener(change);
   }

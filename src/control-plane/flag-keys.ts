@@ -25,7 +25,9 @@ export function providerSwitchKey(providerId: string): string {
 /** Splits `GEN_PROVIDER_WEIGHTS:flux-dev` into its base key and model. */
 export function parseFlagKey(key: string): { base: string; model?: string } {
   const separator = key.indexOf(':');
-  return separator === -1 ? { base: key } : { base: key.slice(0, separator), model: key.slice(separator + 1) };
+  return separator === -1
+    ? { base: key }
+    : { base: key.slice(0, separator), model: key.slice(separator + 1) };
 }
 
 /** The key for a setting, global or for one model. */

@@ -39,12 +39,19 @@ export interface FlagRow {
 export const WeightsSchema = z
   .record(z.string().min(1), z.number().min(0).finite())
   .refine((weights) => Object.keys(weights).length > 0, 'at least one provider')
-  .refine((weights) => Object.values(weights).some((weight) => weight > 0), 'at least one weight must be above 0');
+  .refine(
+    (weights) => Object.values(weights).some((weight) => weight > 0),
+    'at least one weight must be above 0',
+  );
 
 function parseChain(text: string): string[] {
   const trimmed = text.trim();
   const list: unknown = trimmed.startsWith('[') ? JSON.parse(trimmed) : trimmed.split(',');
-  const parsed = z.array(z.string()).parse(list).map((entry) => entry.trim()).filter(Boolean);
+  const parsed = z
+    .array(z.string())
+    .parse(list)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (parsed.length === 0) throw new Error('the chain is empty');
   return parsed;
 }
@@ -58,9 +65,17 @@ function withPrimary(chain: string[], primary: string | null | undefined): strin
  * Builds the effective settings from config defaults and feature-flag rows (flags win). Pure:
  * a flag that cannot be read is reported in `errors` and ignored, never thrown.
  */
-export function resolveRoutingSettings(defaults: RoutingScope & { primary?: string; models?: Record<string, RoutingScope> }, rows: readonly FlagRow[], providerIds: readonly string[]): RoutingSettings {
+export function resolveRoutingSettings(
+  defaults: RoutingScope & { primary?: string; models?: Record<string, RoutingScope> },
+  rows: readonly FlagRow[],
+  providerIds: readonly string[],
+): RoutingSettings {
   const errors: RoutingSettings['errors'] = [];
-  const global: RoutingScope = { strategy: defaults.strategy, chain: defaults.chain, weights: defaults.weights };
+  const global: RoutingScope = {
+    strategy: defaults.strategy,
+    chain: defaults.chain,
+    weights: defaults.weights,
+  };
   let primary = defaults.primary ?? null;
   const models: Record<string, RoutingScope> = structuredClone(defaults.models ?? {});
   const providerSwitches: Record<string, boolean> = {};
@@ -70,7 +85,8 @@ export function resolveRoutingSettings(defaults: RoutingScope & { primary?: stri
     const switched = switchKeys.get(row.flag_key);
     if (switched) {
       const text = row.flag_value_text?.trim().toLowerCase();
-      providerSwitches[switched] = text === 'false' || text === '0' || text === 'off' ? false : row.flag_value;
+      providerSwitches[switched] =
+        text === 'false' || text === '0' || text === 'off' ? false : row.flag_value;
       continue;
     }
     const { base, model } = parseFlagKey(row.flag_key);
@@ -93,12 +109,19 @@ export function resolveRoutingSettings(defaults: RoutingScope & { primary?: stri
           scope.chain = parseChain(row.flag_value_text);
           break;
         case FlagKey.primary:
-          if (model) throw new Error('the primary provider is global; use a per-model chain instead');
+          if (model)
+            throw new Error('the primary provider is global; use a per-model chain instead');
           primary = row.flag_value_text.trim() || null;
           break;
       }
     } catch (error) {
-      errors.push({ key: row.flag_key, message: error instanceof z.ZodError ? error.issues.map((issue) => issue.message).join('; ') : (error as Error).message });
+      errors.push({
+        key: row.flag_key,
+        message:
+          error instanceof z.ZodError
+            ? error.issues.map((issue) => issue.message).join('; ')
+            : (error as Error).message,
+      });
     }
   }
   const chain = withPrimary(global.chain ?? [...providerIds], primary);
@@ -120,6 +143,7 @@ export function resolveRoutingSettings(defaults: RoutingScope & { primary?: stri
 export function settingsForModel(settings: RoutingSettings, model: string): Required<RoutingScope> {
   const own = settings.models[model] ?? {};
   const weights = own.weights ?? settings.weights;
-  const strategy = own.strategy ?? (own.weights && !settings.strategyExplicit ? 'weighted' : settings.strategy);
+  const strategy =
+    own.strategy ?? (own.weights && !settings.strategyExplicit ? 'weighted' : settings.strategy);
   return { strategy, chain: own.chain ?? settings.chain, weights };
 }

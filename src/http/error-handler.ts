@@ -115,14 +115,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: {
-          code: 'route_not_found',
-          message: `No route ${request.method} ${request.url.split('?')[0]}.`,
-          type: 'not_found_error',
-        },
-      } satisfies ErrorBody),
+    reply.status(404).send({
+      error: {
+        code: 'route_not_found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}.`,
+        type: 'not_found_error',
+      },
+    } satisfies ErrorBody),
   );
 }

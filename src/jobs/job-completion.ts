@@ -55,9 +55,13 @@ export class JobCompletion {
     retryAfterMs?: number,
   ): Promise<void> {
     const adapter = this.context.instances.adapter(attempt.provider);
-    const offering = adapter?.models.find((model) => model.providerModelId === attempt.providerModelId);
+    const offering = adapter?.models.find(
+      (model) => model.providerModelId === attempt.providerModelId,
+    );
     // Only a callback the provider was actually given makes polling a mere backstop.
-    const webhooks = Boolean(this.context.publicUrl() && adapter?.parseWebhook && offering?.capabilities.supportsWebhook);
+    const webhooks = Boolean(
+      this.context.publicUrl() && adapter?.parseWebhook && offering?.capabilities.supportsWebhook,
+    );
     const { pollInitialMs, pollMaxMs } = this.context.jobsConfig;
     // With a callback on its way, polling is only a backstop.
     const delay = pollDelayMs(poll, {
@@ -106,20 +110,34 @@ export class JobCompletion {
         saved = await this.storeOutputs(job, result.outputs);
       } catch (error) {
         lastError = error;
-        context.logger.warn({ jobId: job.id, try: attemptNumber, error: (error as Error).message }, 'storing provider outputs failed');
+        context.logger.warn(
+          { jobId: job.id, try: attemptNumber, error: (error as Error).message },
+          'storing provider outputs failed',
+        );
         if (error instanceof GatewayError && !error.isRetryable) break;
-        if (attemptNumber < tries) await new Promise((resolve) => setTimeout(resolve, 500 * attemptNumber));
+        if (attemptNumber < tries)
+          await new Promise((resolve) => setTimeout(resolve, 500 * attemptNumber));
       }
     }
     if (!saved) {
       const gatewayError = lastError instanceof GatewayError ? lastError : undefined;
       if (gatewayError && !gatewayError.isRetryable) {
-        return this.failed(job, attempt, { code: gatewayError.code, message: gatewayError.message }, false);
+        return this.failed(
+          job,
+          attempt,
+          { code: gatewayError.code, message: gatewayError.message },
+          false,
+        );
       }
       if (source.type === 'poll') await this.schedulePoll(job, attempt, source.poll);
       else if (source.type === 'immediate') {
         const message = lastError instanceof Error ? lastError.message : 'unknown error';
-        return this.failed(job, attempt, { code: 'output_storage_failed', message: `The result could not be stored: ${message}` }, true);
+        return this.failed(
+          job,
+          attempt,
+          { code: 'output_storage_failed', message: `The result could not be stored: ${message}` },
+          true,
+        );
       }
       return;
     }

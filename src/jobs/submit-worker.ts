@@ -68,7 +68,10 @@ export class SubmitWorker {
       return;
     }
     const failures: CandidateFailure[] = [];
-    const decision = { strategy: plan.strategy, candidates: plan.candidates.map((candidate) => candidate.providerId) };
+    const decision = {
+      strategy: plan.strategy,
+      candidates: plan.candidates.map((candidate) => candidate.providerId),
+    };
     for (const candidate of plan.candidates) {
       const outcome = await this.trySubmit(job, candidate, decision);
       if (outcome === 'accepted') return;

@@ -33,32 +33,50 @@ export class AlertSink {
 
   async raise(alert: Alert): Promise<string> {
     const id = createId('alert');
-    const log = alert.severity === 'critical' ? 'error' : alert.severity === 'warning' ? 'warn' : 'info';
+    const log =
+      alert.severity === 'critical' ? 'error' : alert.severity === 'warning' ? 'warn' : 'info';
     this.options.logger[log]({ alert: alert.type, ...alert.details }, `ALERT ${alert.message}`);
     this.options.onAlert?.(alert);
     await this.options.database.query(
       `INSERT INTO alerts (id, alert_type, severity, message, details, delivery_status) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, alert.type, alert.severity, alert.message, JSON.stringify(alert.details ?? {}), this.options.webhookUrl ? 'pending' : null],
+      [
+        id,
+        alert.type,
+        alert.severity,
+        alert.message,
+        JSON.stringify(alert.details ?? {}),
+        this.options.webhookUrl ? 'pending' : null,
+      ],
     );
     if (this.options.webhookUrl) void this.deliver(id, alert);
     return id;
   }
 
   async recent(limit: number): Promise<unknown[]> {
-    const { rows } = await this.options.database.query('SELECT * FROM alerts ORDER BY created_at DESC LIMIT $1', [limit]);
+    const { rows } = await this.options.database.query(
+      'SELECT * FROM alerts ORDER BY created_at DESC LIMIT $1',
+      [limit],
+    );
     return rows;
   }
 
   private async deliver(id: string, alert: Alert): Promise<void> {
     const url = this.options.webhookUrl!;
-    const body = JSON.stringify({ type: `alert.${alert.type}`, timestamp: new Date().toISOString(), data: { id, ...alert } });
+    const body = JSON.stringify({
+      type: `alert.${alert.type}`,
+      timestamp: new Date().toISOString(),
+      data: { id, ...alert },
+    });
     let status = 'failed';
     for (let attempt = 1; attempt <= 3 && status !== 'delivered'; attempt++) {
       try {
         const response = await safeFetch(url, {
           guard: this.options.guard,
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...webhookHeaders({ secret: this.options.secret(), id, timestamp: new Date(), body }) },
+          headers: {
+            'content-type': 'application/json',
+            ...webhookHeaders({ secret: this.options.secret(), id, timestamp: new Date(), body }),
+          },
           body,
           maxBytes: 64 * 1024,
           timeoutMs: 10_000,
@@ -66,10 +84,16 @@ export class AlertSink {
         });
         if (response.status >= 200 && response.status < 300) status = 'delivered';
       } catch (error) {
-        this.options.logger.warn({ alertId: id, error: (error as Error).message }, 'alert delivery failed');
+        this.options.logger.warn(
+          { alertId: id, error: (error as Error).message },
+          'alert delivery failed',
+        );
       }
-      if (status !== 'delivered' && attempt < 3) await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      if (status !== 'delivered' && attempt < 3)
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
     }
-    await this.options.database.query('UPDATE alerts SET delivery_status = $2 WHERE id = $1', [id, status]).catch(() => undefined);
+    await this.options.database
+      .query('UPDATE alerts SET delivery_status = $2 WHERE id = $1', [id, status])
+      .catch(() => undefined);
   }
 }

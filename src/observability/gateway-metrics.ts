@@ -8,7 +8,13 @@ export interface MetricsSources {
   /** Jobs per status (from the database, cached briefly). */
   jobsByStatus(): Promise<Record<string, number>>;
   /** Per provider: in flight, circuit state, credits. */
-  providers(): { provider: string; inFlight: number; circuit: 'closed' | 'half_open' | 'open'; creditsExhausted: boolean; enabled: boolean }[];
+  providers(): {
+    provider: string;
+    inFlight: number;
+    circuit: 'closed' | 'half_open' | 'open';
+    creditsExhausted: boolean;
+    enabled: boolean;
+  }[];
 }
 
 const circuitValue = { closed: 0, half_open: 1, open: 2 } as const;
@@ -33,15 +39,61 @@ export class GatewayMetrics implements JobObserver {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_process_' });
-    this.attempts = new Counter({ name: 'switchyard_provider_requests_total', help: 'Provider calls by phase (submit, result) and outcome', labelNames: ['provider', 'model', 'phase', 'outcome'], registers });
-    this.failures = new Counter({ name: 'switchyard_provider_failures_total', help: 'Provider failures by error code', labelNames: ['provider', 'model', 'code'], registers });
-    this.providerLatency = new Histogram({ name: 'switchyard_provider_latency_seconds', help: 'From provider acceptance to result', labelNames: ['provider', 'model'], buckets: latencyBuckets, registers });
-    this.jobs = new Counter({ name: 'switchyard_jobs_finished_total', help: 'Jobs reaching a terminal state', labelNames: ['model', 'status'], registers });
-    this.jobLatency = new Histogram({ name: 'switchyard_job_latency_seconds', help: 'From job creation to terminal state', labelNames: ['model', 'status'], buckets: latencyBuckets, registers });
-    this.cost = new Counter({ name: 'switchyard_cost_usd_total', help: 'Recorded cost in USD', labelNames: ['provider', 'model'], registers });
-    this.routingDecisions = new Counter({ name: 'switchyard_routing_decisions_total', help: 'Routing decisions by strategy and first choice', labelNames: ['strategy', 'provider'], registers });
-    this.alerts = new Counter({ name: 'switchyard_alerts_total', help: 'Alerts raised', labelNames: ['type'], registers });
-    this.controlPlaneChanges = new Counter({ name: 'switchyard_control_plane_changes_total', help: 'Routing settings changes applied by this instance', registers });
+    this.attempts = new Counter({
+      name: 'switchyard_provider_requests_total',
+      help: 'Provider calls by phase (submit, result) and outcome',
+      labelNames: ['provider', 'model', 'phase', 'outcome'],
+      registers,
+    });
+    this.failures = new Counter({
+      name: 'switchyard_provider_failures_total',
+      help: 'Provider failures by error code',
+      labelNames: ['provider', 'model', 'code'],
+      registers,
+    });
+    this.providerLatency = new Histogram({
+      name: 'switchyard_provider_latency_seconds',
+      help: 'From provider acceptance to result',
+      labelNames: ['provider', 'model'],
+      buckets: latencyBuckets,
+      registers,
+    });
+    this.jobs = new Counter({
+      name: 'switchyard_jobs_finished_total',
+      help: 'Jobs reaching a terminal state',
+      labelNames: ['model', 'status'],
+      registers,
+    });
+    this.jobLatency = new Histogram({
+      name: 'switchyard_job_latency_seconds',
+      help: 'From job creation to terminal state',
+      labelNames: ['model', 'status'],
+      buckets: latencyBuckets,
+      registers,
+    });
+    this.cost = new Counter({
+      name: 'switchyard_cost_usd_total',
+      help: 'Recorded cost in USD',
+      labelNames: ['provider', 'model'],
+      registers,
+    });
+    this.routingDecisions = new Counter({
+      name: 'switchyard_routing_decisions_total',
+      help: 'Routing decisions by strategy and first choice',
+      labelNames: ['strategy', 'provider'],
+      registers,
+    });
+    this.alerts = new Counter({
+      name: 'switchyard_alerts_total',
+      help: 'Alerts raised',
+      labelNames: ['type'],
+      registers,
+    });
+    this.controlPlaneChanges = new Counter({
+      name: 'switchyard_control_plane_changes_total',
+      help: 'Routing settings changes applied by this instance',
+      registers,
+    });
     new Gauge({
       name: 'switchyard_jobs',
       help: 'Jobs by status (whole database)',
@@ -49,7 +101,8 @@ export class GatewayMetrics implements JobObserver {
       registers,
       async collect() {
         const counts = await sources.jobsByStatus();
-        for (const status of ['queued', 'submitted', 'running', 'succeeded', 'failed', 'canceled']) this.set({ status }, counts[status] ?? 0);
+        for (const status of ['queued', 'submitted', 'running', 'succeeded', 'failed', 'canceled'])
+          this.set({ status }, counts[status] ?? 0);
       },
     });
     new Gauge({
@@ -58,7 +111,8 @@ export class GatewayMetrics implements JobObserver {
       labelNames: ['provider'],
       registers,
       collect() {
-        for (const provider of sources.providers()) this.set({ provider: provider.provider }, provider.inFlight);
+        for (const provider of sources.providers())
+          this.set({ provider: provider.provider }, provider.inFlight);
       },
     });
     new Gauge({
@@ -67,7 +121,8 @@ export class GatewayMetrics implements JobObserver {
       labelNames: ['provider'],
       registers,
       collect() {
-        for (const provider of sources.providers()) this.set({ provider: provider.provider }, circuitValue[provider.circuit]);
+        for (const provider of sources.providers())
+          this.set({ provider: provider.provider }, circuitValue[provider.circuit]);
       },
     });
     new Gauge({
@@ -76,7 +131,8 @@ export class GatewayMetrics implements JobObserver {
       labelNames: ['provider'],
       registers,
       collect() {
-        for (const provider of sources.providers()) this.set({ provider: provider.provider }, provider.creditsExhausted ? 1 : 0);
+        for (const provider of sources.providers())
+          this.set({ provider: provider.provider }, provider.creditsExhausted ? 1 : 0);
       },
     });
     new Gauge({
@@ -85,20 +141,39 @@ export class GatewayMetrics implements JobObserver {
       labelNames: ['provider'],
       registers,
       collect() {
-        for (const provider of sources.providers()) this.set({ provider: provider.provider }, provider.enabled ? 1 : 0);
+        for (const provider of sources.providers())
+          this.set({ provider: provider.provider }, provider.enabled ? 1 : 0);
       },
     });
   }
 
   attemptFinished(outcome: AttemptOutcome): void {
-    this.attempts.inc({ provider: outcome.provider, model: outcome.model, phase: outcome.phase, outcome: outcome.ok ? 'ok' : 'error' });
-    if (!outcome.ok) this.failures.inc({ provider: outcome.provider, model: outcome.model, code: outcome.errorCode ?? 'unknown' });
-    if (outcome.phase === 'result' && outcome.ok) this.providerLatency.observe({ provider: outcome.provider, model: outcome.model }, outcome.latencyMs / 1000);
-    if (outcome.costUsd) this.cost.inc({ provider: outcome.provider, model: outcome.model }, outcome.costUsd);
+    this.attempts.inc({
+      provider: outcome.provider,
+      model: outcome.model,
+      phase: outcome.phase,
+      outcome: outcome.ok ? 'ok' : 'error',
+    });
+    if (!outcome.ok)
+      this.failures.inc({
+        provider: outcome.provider,
+        model: outcome.model,
+        code: outcome.errorCode ?? 'unknown',
+      });
+    if (outcome.phase === 'result' && outcome.ok)
+      this.providerLatency.observe(
+        { provider: outcome.provider, model: outcome.model },
+        outcome.latencyMs / 1000,
+      );
+    if (outcome.costUsd)
+      this.cost.inc({ provider: outcome.provider, model: outcome.model }, outcome.costUsd);
   }
 
   jobFinished(outcome: JobOutcome): void {
     this.jobs.inc({ model: outcome.model, status: outcome.status });
-    this.jobLatency.observe({ model: outcome.model, status: outcome.status }, outcome.latencyMs / 1000);
+    this.jobLatency.observe(
+      { model: outcome.model, status: outcome.status },
+      outcome.latencyMs / 1000,
+    );
   }
 }

@@ -2,7 +2,10 @@ import type { ReadinessProbe } from '../http/app-dependencies.js';
 import type { Database } from '../store/database.js';
 
 /** `/readyz`: the database answers and the queue workers run. */
-export function createReadinessProbe(database: Database, workersRunning: () => boolean): ReadinessProbe {
+export function createReadinessProbe(
+  database: Database,
+  workersRunning: () => boolean,
+): ReadinessProbe {
   return {
     async check() {
       const checks: Record<string, { ok: boolean; error?: string }> = {};
@@ -12,7 +15,9 @@ export function createReadinessProbe(database: Database, workersRunning: () => b
       } catch (error) {
         checks.database = { ok: false, error: (error as Error).message };
       }
-      checks.workers = workersRunning() ? { ok: true } : { ok: false, error: 'workers not running' };
+      checks.workers = workersRunning()
+        ? { ok: true }
+        : { ok: false, error: 'workers not running' };
       return { ok: Object.values(checks).every((check) => check.ok), checks };
     },
   };

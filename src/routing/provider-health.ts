@@ -81,7 +81,13 @@ export class ProviderHealthService implements JobObserver {
     const now = this.now();
     // A client's mistake says nothing about the provider's health.
     if (!outcome.ok && !outcome.providerFault) return;
-    this.tracker.recordOutcome({ provider: outcome.provider, model: outcome.model, ok: outcome.ok, latencyMs: outcome.latencyMs, now });
+    this.tracker.recordOutcome({
+      provider: outcome.provider,
+      model: outcome.model,
+      ok: outcome.ok,
+      latencyMs: outcome.latencyMs,
+      now,
+    });
     const breaker = this.breaker(outcome.provider);
     const before = breaker.state(now);
     if (outcome.ok) breaker.recordSuccess(now);
@@ -97,8 +103,10 @@ export class ProviderHealthService implements JobObserver {
     } else if (after === 'closed' && before !== 'closed') {
       this.options.logger.info({ provider: outcome.provider }, 'circuit closed');
     }
-    if (outcome.errorCode === 'provider_insufficient_credits') this.markOutOfCredit(outcome.provider, 'a request was refused for insufficient credits');
-    else if (outcome.ok && this.credits.isExhausted(outcome.provider)) this.markCreditRestored(outcome.provider, 'a request succeeded');
+    if (outcome.errorCode === 'provider_insufficient_credits')
+      this.markOutOfCredit(outcome.provider, 'a request was refused for insufficient credits');
+    else if (outcome.ok && this.credits.isExhausted(outcome.provider))
+      this.markCreditRestored(outcome.provider, 'a request succeeded');
   }
 
   /** Whether health holds a provider back now; consumes the half-open probe when it lets one through. */
@@ -110,7 +118,9 @@ export class ProviderHealthService implements JobObserver {
 
   stats(provider: string, model?: string): CandidateStats {
     const now = this.now();
-    const stats = model ? this.tracker.stats(provider, model, now) : this.tracker.stats(provider, now);
+    const stats = model
+      ? this.tracker.stats(provider, model, now)
+      : this.tracker.stats(provider, now);
     return { ...stats, inFlight: this.inFlight[provider] ?? 0 };
   }
 
@@ -131,13 +141,27 @@ export class ProviderHealthService implements JobObserver {
         const started = this.now();
         let result: HealthCheckResult;
         try {
-          result = await callWithTimeout(adapter.id, 10_000, AbortSignal.timeout(15_000), (signal) => adapter.healthCheck({ signal }));
+          result = await callWithTimeout(
+            adapter.id,
+            10_000,
+            AbortSignal.timeout(15_000),
+            (signal) => adapter.healthCheck({ signal }),
+          );
         } catch (error) {
-          result = { ok: false, latencyMs: this.now() - started, error: error instanceof Error ? error.message : String(error) };
+          result = {
+            ok: false,
+            latencyMs: this.now() - started,
+            error: error instanceof Error ? error.message : String(error),
+          };
         }
         this.lastChecks.set(adapter.id, { ...result, at: this.now() });
-        if (result.credits?.exhausted) this.markOutOfCredit(adapter.id, result.error ?? 'the health check reports an exhausted balance');
-        else if (result.ok && this.credits.isExhausted(adapter.id)) this.markCreditRestored(adapter.id, 'the health check passed');
+        if (result.credits?.exhausted)
+          this.markOutOfCredit(
+            adapter.id,
+            result.error ?? 'the health check reports an exhausted balance',
+          );
+        else if (result.ok && this.credits.isExhausted(adapter.id))
+          this.markCreditRestored(adapter.id, 'the health check passed');
         return { provider: adapter.id, result };
       }),
     );
@@ -189,7 +213,12 @@ export class ProviderHealthService implements JobObserver {
 
   private markCreditRestored(provider: string, reason: string): void {
     this.credits.markAvailable(provider, this.now());
-    void this.options.alerts.raise({ type: 'provider_credit_restored', severity: 'info', message: `Provider ${provider} has credit again (${reason}).`, details: { provider } });
+    void this.options.alerts.raise({
+      type: 'provider_credit_restored',
+      severity: 'info',
+      message: `Provider ${provider} has credit again (${reason}).`,
+      details: { provider },
+    });
   }
 
   private breaker(provider: string): CircuitBreaker {

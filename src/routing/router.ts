@@ -49,11 +49,19 @@ export class Router {
       const providerId = instance.adapter.id;
       if (request.provider && request.provider !== providerId) continue;
       if (options.exclude?.has(providerId)) {
-        rejected.push({ providerId, reason: 'already_tried', message: 'Already tried for this job.' });
+        rejected.push({
+          providerId,
+          reason: 'already_tried',
+          message: 'Already tried for this job.',
+        });
         continue;
       }
       if (!instance.enabled) {
-        rejected.push({ providerId, reason: 'provider_disabled', message: `Provider '${providerId}' is disabled.` });
+        rejected.push({
+          providerId,
+          reason: 'provider_disabled',
+          message: `Provider '${providerId}' is disabled.`,
+        });
         continue;
       }
       let candidate: RoutingCandidate;
@@ -73,7 +81,12 @@ export class Router {
         continue;
       }
       // A deprecated offering still serves, but only when nothing current can (or when pinned).
-      const hold = offering.deprecated && !request.provider ? 'deprecated' : options.dryRun ? undefined : health?.hold(providerId);
+      const hold =
+        offering.deprecated && !request.provider
+          ? 'deprecated'
+          : options.dryRun
+            ? undefined
+            : health?.hold(providerId);
       if (hold) {
         const messages = {
           circuit_open: 'Circuit open after recent failures; tried last.',
@@ -96,11 +109,23 @@ export class Router {
       stickyKey: request.user ?? options.stickyKey ?? request.prompt,
       weights: settings.weights,
       chain: settings.chain,
-      stats: (providerId: string) => health?.stats(providerId, request.model) ?? { inFlight: 0, successRate: null, p95LatencyMs: null, samples: 0 },
+      stats: (providerId: string) =>
+        health?.stats(providerId, request.model) ?? {
+          inFlight: 0,
+          successRate: null,
+          p95LatencyMs: null,
+          samples: 0,
+        },
       sequence: options.dryRun ? this.sequence : this.sequence++,
     };
-    const ordered = request.provider ? available : getStrategy(settings.strategy).order(available, context);
-    const plan: RoutingPlan = { candidates: [...ordered, ...orderByChain(heldBack, settings.chain)], rejected, strategy: strategyName };
+    const ordered = request.provider
+      ? available
+      : getStrategy(settings.strategy).order(available, context);
+    const plan: RoutingPlan = {
+      candidates: [...ordered, ...orderByChain(heldBack, settings.chain)],
+      rejected,
+      strategy: strategyName,
+    };
     if (!options.dryRun) this.dependencies.onDecision?.(plan);
     return plan;
   }

@@ -221,7 +221,9 @@ describe('safeFetch: redirects', () => {
   });
 
   it('drops Authorization on a cross-origin redirect but keeps it on a same-origin one', async () => {
-    const second = await startServer((req, res) => res.end(`${String(req.headers.authorization)} ${String(req.headers['x-goog-api-key'])}`));
+    const second = await startServer((req, res) =>
+      res.end(`${String(req.headers.authorization)} ${String(req.headers['x-goog-api-key'])}`),
+    );
     const first = await startServer((req, res) => {
       if (req.url === '/same') {
         res.writeHead(307, { location: '/echo' });

@@ -35,7 +35,13 @@ export interface SafeFetchResponse {
 const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 // On a redirect to another origin only these caller headers survive: any other one may be a
 // credential for the first origin (Authorization, Cookie, but also x-goog-api-key, x-api-key…).
-const portableHeaders: ReadonlySet<string> = new Set(['accept', 'accept-encoding', 'user-agent', 'content-type', 'content-length']);
+const portableHeaders: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-encoding',
+  'user-agent',
+  'content-type',
+  'content-length',
+]);
 
 /**
  * The single way the gateway fetches a URL on someone's behalf (provider result downloads,
@@ -109,7 +115,8 @@ export async function safeFetch(
       }
       next = guard.checkUrl(next);
       if (next.origin !== current.origin) {
-        for (const name of Object.keys(headers)) if (!portableHeaders.has(name.toLowerCase())) delete headers[name];
+        for (const name of Object.keys(headers))
+          if (!portableHeaders.has(name.toLowerCase())) delete headers[name];
       }
       // Same method rewriting as browsers (Fetch spec, HTTP-redirect fetch step 12).
       if ((hop.status === 303 && method !== 'HEAD') || (hop.status <= 302 && method === 'POST')) {

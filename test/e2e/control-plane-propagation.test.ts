@@ -10,11 +10,18 @@ const adminKey = 'propagation-admin-key';
 const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
 
 /** Polls an instance's routing view until `accept` holds; returns the elapsed ms. */
-async function timeUntil(url: string, started: number, accept: (routing: { weights: Record<string, number> }) => boolean): Promise<number> {
+async function timeUntil(
+  url: string,
+  started: number,
+  accept: (routing: { weights: Record<string, number> }) => boolean,
+): Promise<number> {
   for (;;) {
-    const routing = (await (await fetch(`${url}/admin/routing`, { headers: admin })).json()) as { weights: Record<string, number> };
+    const routing = (await (await fetch(`${url}/admin/routing`, { headers: admin })).json()) as {
+      weights: Record<string, number>;
+    };
     if (accept(routing)) return performance.now() - started;
-    if (performance.now() - started > 5000) throw new Error(`not propagated: ${JSON.stringify(routing.weights)}`);
+    if (performance.now() - started > 5000)
+      throw new Error(`not propagated: ${JSON.stringify(routing.weights)}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -36,8 +43,18 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
       health: { checkIntervalSeconds: 0 },
     };
     processes = [
-      await startGatewayProcess({ databaseUrl: database.url, dataDir, config, env: { SWITCHYARD_ADMIN_KEY: adminKey } }),
-      await startGatewayProcess({ databaseUrl: database.url, dataDir, config, env: { SWITCHYARD_ADMIN_KEY: adminKey } }),
+      await startGatewayProcess({
+        databaseUrl: database.url,
+        dataDir,
+        config,
+        env: { SWITCHYARD_ADMIN_KEY: adminKey },
+      }),
+      await startGatewayProcess({
+        databaseUrl: database.url,
+        dataDir,
+        config,
+        env: { SWITCHYARD_ADMIN_KEY: adminKey },
+      }),
     ];
   });
   afterAll(async () => {
@@ -49,9 +66,17 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
   it('should apply a weight change made through one instance on the other within 1 s', async () => {
     const [first, second] = processes as [GatewayProcess, GatewayProcess];
     const started = performance.now();
-    const response = await fetch(`${first.url}/admin/routing/weights`, { method: 'PUT', headers: admin, body: JSON.stringify({ weights: { fal: 0.9, runware: 0.1 }, reason: 'D1' }) });
+    const response = await fetch(`${first.url}/admin/routing/weights`, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({ weights: { fal: 0.9, runware: 0.1 }, reason: 'D1' }),
+    });
     expect(response.status).toBe(200);
-    const elapsed = await timeUntil(second.url, started, (routing) => routing.weights.runware === 0.1);
+    const elapsed = await timeUntil(
+      second.url,
+      started,
+      (routing) => routing.weights.runware === 0.1,
+    );
     expect(elapsed).toBeLessThan(1000);
   });
 
@@ -60,10 +85,18 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
     await client.connect();
     try {
       const started = performance.now();
-      await client.query(`UPDATE feature_flags SET flag_value_text = '{"fal":1.0,"runware":0.0}' WHERE flag_key = 'GEN_PROVIDER_WEIGHTS'`);
-      const elapsed = await Promise.all(processes.map((child) => timeUntil(child.url, started, (routing) => routing.weights.runware === 0)));
+      await client.query(
+        `UPDATE feature_flags SET flag_value_text = '{"fal":1.0,"runware":0.0}' WHERE flag_key = 'GEN_PROVIDER_WEIGHTS'`,
+      );
+      const elapsed = await Promise.all(
+        processes.map((child) =>
+          timeUntil(child.url, started, (routing) => routing.weights.runware === 0),
+        ),
+      );
       for (const value of elapsed) expect(value).toBeLessThan(1000);
-      const audit = await client.query<{ actor: string }>(`SELECT actor FROM control_plane_audit WHERE flag_key = 'GEN_PROVIDER_WEIGHTS' ORDER BY id`);
+      const audit = await client.query<{ actor: string }>(
+        `SELECT actor FROM control_plane_audit WHERE flag_key = 'GEN_PROVIDER_WEIGHTS' ORDER BY id`,
+      );
       expect(audit.rows.map((row) => row.actor)).toEqual(['admin', 'sql']);
     } finally {
       await client.end();
@@ -75,8 +108,15 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
     const { execFile } = await import('node:child_process');
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, ['bin/switchyard.js', '--url', first.url, ...args], { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, SWITCHYARD_ADMIN_KEY: adminKey } }, (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          ['bin/switchyard.js', '--url', first.url, ...args],
+          {
+            cwd: path.resolve(import.meta.dirname, '../..'),
+            env: { ...process.env, SWITCHYARD_ADMIN_KEY: adminKey },
+          },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
       });
     const set = await run(['weights', 'set', '{"fal":0.5,"runware":0.5}', '--reason', 'D2']);
@@ -90,7 +130,10 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
     const health = await run(['health']);
     expect(health.stdout).toContain('strategy weighted');
     const audit = await run(['--json', 'audit', '--limit', '1']);
-    expect(JSON.parse(audit.stdout).data[0]).toMatchObject({ actor: expect.stringMatching(/^cli:/), reason: 'D2' });
+    expect(JSON.parse(audit.stdout).data[0]).toMatchObject({
+      actor: expect.stringMatching(/^cli:/),
+      reason: 'D2',
+    });
     const bad = await run(['weights', 'set', '{"nobody":1}']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('unknown_provider');

@@ -7,7 +7,11 @@ const adminKey = 'test-admin-key-123';
 const admin = { authorization: `Bearer ${adminKey}` };
 
 async function put(url: string, body: unknown, headers: Record<string, string> = admin) {
-  const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -17,10 +21,33 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     test = await startTestGateway(backend, {
       adminKey,
       providers: [
-        { id: 'sim-a', type: 'simulator', latencyMs: { p50: 50, p95: 100 }, models: ['sim-image'], costPerImage: 0.004, qualityScore: 60 },
-        { id: 'sim-b', type: 'simulator', latencyMs: { p50: 50, p95: 100 }, models: ['sim-image'], costPerImage: 0.001, qualityScore: 90 },
+        {
+          id: 'sim-a',
+          type: 'simulator',
+          latencyMs: { p50: 50, p95: 100 },
+          models: ['sim-image'],
+          costPerImage: 0.004,
+          qualityScore: 60,
+        },
+        {
+          id: 'sim-b',
+          type: 'simulator',
+          latencyMs: { p50: 50, p95: 100 },
+          models: ['sim-image'],
+          costPerImage: 0.001,
+          qualityScore: 90,
+        },
       ],
-      health: { checkIntervalSeconds: 0, breaker: { consecutiveFailures: 3, failureRatio: 0.5, minimumRequests: 10, windowSeconds: 60, cooldownSeconds: 600 } },
+      health: {
+        checkIntervalSeconds: 0,
+        breaker: {
+          consecutiveFailures: 3,
+          failureRatio: 0.5,
+          minimumRequests: 10,
+          windowSeconds: 60,
+          cooldownSeconds: 600,
+        },
+      },
       routing: { reloadIntervalSeconds: 1 },
     });
   });
@@ -28,20 +55,40 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     await test?.close();
   });
 
-  const submit = (user: string) => postJson(`${test.url}/v1/generations`, { model: 'sim-image', prompt: 'routing', user, width: 64, height: 64 });
+  const submit = (user: string) =>
+    postJson(`${test.url}/v1/generations`, {
+      model: 'sim-image',
+      prompt: 'routing',
+      user,
+      width: 64,
+      height: 64,
+    });
 
   it('should split traffic by weight, sticky per user', async () => {
-    const set = await put(`${test.url}/admin/routing/weights`, { weights: { 'sim-a': 0.9, 'sim-b': 0.1 }, reason: 'D1' });
+    const set = await put(`${test.url}/admin/routing/weights`, {
+      weights: { 'sim-a': 0.9, 'sim-b': 0.1 },
+      reason: 'D1',
+    });
     expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ strategy: 'weighted', weights: { 'sim-a': 0.9, 'sim-b': 0.1 } });
+    expect(set.body).toMatchObject({
+      strategy: 'weighted',
+      weights: { 'sim-a': 0.9, 'sim-b': 0.1 },
+    });
     const ids: string[] = [];
     for (let index = 0; index < 200; index++) ids.push((await submit(`user-${index}`)).body.id);
-    const providers = await Promise.all(ids.map(async (id) => (await waitForJob(test.url, id)).provider as string));
+    const providers = await Promise.all(
+      ids.map(async (id) => (await waitForJob(test.url, id)).provider as string),
+    );
     const share = providers.filter((provider) => provider === 'sim-b').length / providers.length;
     // 200 draws at 10 %: a binomial standard deviation of ~2.1 points; allow 3.5 sigma.
     expect(share).toBeGreaterThan(0.1 - 0.075);
     expect(share).toBeLessThan(0.1 + 0.075);
-    const again = await Promise.all([3, 7, 11].map(async (index) => (await waitForJob(test.url, (await submit(`user-${index}`)).body.id)).provider));
+    const again = await Promise.all(
+      [3, 7, 11].map(
+        async (index) =>
+          (await waitForJob(test.url, (await submit(`user-${index}`)).body.id)).provider,
+      ),
+    );
     expect(again).toEqual([providers[3], providers[7], providers[11]]);
   });
 
@@ -54,15 +101,24 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     );
     const deadline = Date.now() + 1000;
     let routing = (await getJson(`${test.url}/admin/routing`, admin)).body;
-    while (routing.weights['sim-a'] !== 0 && Date.now() < deadline) routing = (await getJson(`${test.url}/admin/routing`, admin)).body;
+    while (routing.weights['sim-a'] !== 0 && Date.now() < deadline)
+      routing = (await getJson(`${test.url}/admin/routing`, admin)).body;
     expect(routing.weights).toEqual({ 'sim-a': 0, 'sim-b': 1 });
     const job = await waitForJob(test.url, (await submit('runbook-user')).body.id);
     expect(job.provider).toBe('sim-b');
-    await database.query(`UPDATE feature_flags SET flag_value_text = '{"sim-a":1.0,"sim-b":0.0}' WHERE flag_key = 'GEN_PROVIDER_WEIGHTS'`);
+    await database.query(
+      `UPDATE feature_flags SET flag_value_text = '{"sim-a":1.0,"sim-b":0.0}' WHERE flag_key = 'GEN_PROVIDER_WEIGHTS'`,
+    );
     await test.gateway.controlPlane.reload();
-    expect((await waitForJob(test.url, (await submit('runbook-user')).body.id)).provider).toBe('sim-a');
-    const audit = (await getJson(`${test.url}/admin/audit?key=GEN_PROVIDER_WEIGHTS`, admin)).body.data as { actor: string; reason: string | null; new_value: { flag_value_text: string } }[];
-    expect(audit[0]).toMatchObject({ actor: 'sql', new_value: { flag_value_text: '{"sim-a":1.0,"sim-b":0.0}' } });
+    expect((await waitForJob(test.url, (await submit('runbook-user')).body.id)).provider).toBe(
+      'sim-a',
+    );
+    const audit = (await getJson(`${test.url}/admin/audit?key=GEN_PROVIDER_WEIGHTS`, admin)).body
+      .data as { actor: string; reason: string | null; new_value: { flag_value_text: string } }[];
+    expect(audit[0]).toMatchObject({
+      actor: 'sql',
+      new_value: { flag_value_text: '{"sim-a":1.0,"sim-b":0.0}' },
+    });
     expect(audit.some((entry) => entry.actor === 'admin' && entry.reason === 'D1')).toBe(true);
   });
 
@@ -74,26 +130,50 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     expect((await waitForJob(test.url, (await submit('primary')).body.id)).provider).toBe('sim-a');
     await put(`${test.url}/admin/routing/chain`, { chain: ['sim-b', 'sim-a'], model: 'sim-image' });
     expect((await waitForJob(test.url, (await submit('chain')).body.id)).provider).toBe('sim-b');
-    await put(`${test.url}/admin/routing/strategy`, { strategy: 'quality_focused', model: 'sim-image' });
+    await put(`${test.url}/admin/routing/strategy`, {
+      strategy: 'quality_focused',
+      model: 'sim-image',
+    });
     expect((await waitForJob(test.url, (await submit('quality')).body.id)).provider).toBe('sim-b');
-    const cleared = await fetch(`${test.url}/admin/routing/overrides/GEN_PROVIDER_CHAIN:sim-image`, { method: 'DELETE', headers: admin });
+    const cleared = await fetch(
+      `${test.url}/admin/routing/overrides/GEN_PROVIDER_CHAIN:sim-image`,
+      { method: 'DELETE', headers: admin },
+    );
     expect(cleared.status).toBe(200);
-    await fetch(`${test.url}/admin/routing/overrides/GEN_ROUTING_STRATEGY:sim-image`, { method: 'DELETE', headers: admin });
-    expect((await waitForJob(test.url, (await submit('primary-again')).body.id)).provider).toBe('sim-a');
+    await fetch(`${test.url}/admin/routing/overrides/GEN_ROUTING_STRATEGY:sim-image`, {
+      method: 'DELETE',
+      headers: admin,
+    });
+    expect((await waitForJob(test.url, (await submit('primary-again')).body.id)).provider).toBe(
+      'sim-a',
+    );
   });
 
   it('should reject bad control-plane input with clear errors', async () => {
-    expect((await put(`${test.url}/admin/routing/weights`, { weights: { 'sim-a': -1 } })).status).toBe(400);
-    expect((await put(`${test.url}/admin/routing/weights`, { weights: { 'sim-a': 0, 'sim-b': 0 } })).status).toBe(400);
+    expect(
+      (await put(`${test.url}/admin/routing/weights`, { weights: { 'sim-a': -1 } })).status,
+    ).toBe(400);
+    expect(
+      (await put(`${test.url}/admin/routing/weights`, { weights: { 'sim-a': 0, 'sim-b': 0 } }))
+        .status,
+    ).toBe(400);
     const unknown = await put(`${test.url}/admin/routing/weights`, { weights: { nobody: 1 } });
     expect(unknown).toMatchObject({ status: 400, body: { error: { code: 'unknown_provider' } } });
-    expect((await put(`${test.url}/admin/routing/strategy`, { strategy: 'fastest' })).status).toBe(400);
-    expect((await put(`${test.url}/admin/routing/weights`, { weights: { 'sim-a': 1 } }, {})).status).toBe(401);
+    expect((await put(`${test.url}/admin/routing/strategy`, { strategy: 'fastest' })).status).toBe(
+      400,
+    );
+    expect(
+      (await put(`${test.url}/admin/routing/weights`, { weights: { 'sim-a': 1 } }, {})).status,
+    ).toBe(401);
     const before = (await getJson(`${test.url}/admin/routing`, admin)).body.strategy;
-    await test.gateway.database.query(`UPDATE feature_flags SET flag_value_text = 'not-a-strategy' WHERE flag_key = 'GEN_ROUTING_STRATEGY'`);
+    await test.gateway.database.query(
+      `UPDATE feature_flags SET flag_value_text = 'not-a-strategy' WHERE flag_key = 'GEN_ROUTING_STRATEGY'`,
+    );
     await test.gateway.controlPlane.reload();
     const routing = (await getJson(`${test.url}/admin/routing`, admin)).body;
-    expect(routing.errors).toEqual([{ key: 'GEN_ROUTING_STRATEGY', message: "unknown strategy 'not-a-strategy'" }]);
+    expect(routing.errors).toEqual([
+      { key: 'GEN_ROUTING_STRATEGY', message: "unknown strategy 'not-a-strategy'" },
+    ]);
     // The last good value stays in force until the row is fixed.
     expect(routing.strategy).toBe(before);
     await put(`${test.url}/admin/routing/strategy`, { strategy: before });
@@ -101,14 +181,26 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
   });
 
   it('should switch a provider off everywhere and refuse pinned requests with 403', async () => {
-    const disabled = await fetch(`${test.url}/admin/providers/sim-a/disable`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'maintenance' }) });
+    const disabled = await fetch(`${test.url}/admin/providers/sim-a/disable`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'maintenance' }),
+    });
     expect(await disabled.json()).toEqual({ id: 'sim-a', enabled: false });
-    const pinned = await postJson(`${test.url}/v1/generations`, { model: 'sim-image', prompt: 'x', provider: 'sim-a' });
+    const pinned = await postJson(`${test.url}/v1/generations`, {
+      model: 'sim-image',
+      prompt: 'x',
+      provider: 'sim-a',
+    });
     expect(pinned.status).toBe(403);
-    expect((await waitForJob(test.url, (await submit('after-disable')).body.id)).provider).toBe('sim-b');
+    expect((await waitForJob(test.url, (await submit('after-disable')).body.id)).provider).toBe(
+      'sim-b',
+    );
     const health = (await getJson(`${test.url}/api/health`)).body;
     expect(health.providers['sim-a']).toMatchObject({ ok: false, enabled: false });
-    const flag = await test.gateway.database.query<{ flag_value: boolean }>(`SELECT flag_value FROM feature_flags WHERE flag_key = 'SIM_A_ENABLED'`);
+    const flag = await test.gateway.database.query<{ flag_value: boolean }>(
+      `SELECT flag_value FROM feature_flags WHERE flag_key = 'SIM_A_ENABLED'`,
+    );
     expect(flag.rows[0]?.flag_value).toBe(false);
     await fetch(`${test.url}/admin/providers/sim-a/enable`, { method: 'POST', headers: admin });
     expect(test.gateway.instances.get('sim-a')?.enabled).toBe(true);
@@ -117,34 +209,62 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
   it('should open the breaker of a provider that starts failing, move traffic, and show no client an error', async () => {
     await put(`${test.url}/admin/routing/strategy`, { strategy: 'primary_first' });
     await put(`${test.url}/admin/routing/primary`, { provider: 'sim-a' });
-    const patched = await fetch(`${test.url}/admin/providers/sim-a`, { method: 'PATCH', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ failureRate: 1, failureKinds: ['server_error'] }) });
+    const patched = await fetch(`${test.url}/admin/providers/sim-a`, {
+      method: 'PATCH',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ failureRate: 1, failureKinds: ['server_error'] }),
+    });
     expect(patched.status).toBe(200);
     const ids: string[] = [];
     for (let index = 0; index < 20; index++) ids.push((await submit(`storm-${index}`)).body.id);
     const jobs = await Promise.all(ids.map((id) => waitForJob(test.url, id)));
     expect(jobs.map((job) => job.status)).toEqual(ids.map(() => 'succeeded'));
     expect(jobs.every((job) => job.provider === 'sim-b')).toBe(true);
-    const triedOnA = jobs.filter((job) => job.attempts.some((attempt: { provider: string }) => attempt.provider === 'sim-a')).length;
+    const triedOnA = jobs.filter((job) =>
+      job.attempts.some((attempt: { provider: string }) => attempt.provider === 'sim-a'),
+    ).length;
     // Three consecutive failures open the breaker; after that sim-a is only a last resort.
     expect(triedOnA).toBeLessThanOrEqual(3 + 1);
     const health = (await getJson(`${test.url}/api/health`)).body;
     expect(health.providers['sim-a'].circuit).toBe('open');
     expect(health.providers['sim-b']).toMatchObject({ ok: true, circuit: 'closed' });
-    const alerts = (await getJson(`${test.url}/admin/alerts`, admin)).body.data as { alert_type: string }[];
+    const alerts = (await getJson(`${test.url}/admin/alerts`, admin)).body.data as {
+      alert_type: string;
+    }[];
     expect(alerts.some((alert) => alert.alert_type === 'circuit_opened')).toBe(true);
-    await fetch(`${test.url}/admin/providers/sim-a`, { method: 'PATCH', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ failureRate: 0 }) });
+    await fetch(`${test.url}/admin/providers/sim-a`, {
+      method: 'PATCH',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ failureRate: 0 }),
+    });
   });
 
   it('should expose /api/health with the seed contract and Prometheus /metrics', async () => {
     const health = (await getJson(`${test.url}/api/health`)).body;
     for (const id of ['sim-a', 'sim-b']) {
-      expect(Object.keys(health.providers[id])).toEqual(expect.arrayContaining(['ok', 'latency_ms', 'error', 'configured', 'deprecated', 'circuit', 'credits']));
+      expect(Object.keys(health.providers[id])).toEqual(
+        expect.arrayContaining([
+          'ok',
+          'latency_ms',
+          'error',
+          'configured',
+          'deprecated',
+          'circuit',
+          'credits',
+        ]),
+      );
     }
-    expect(Object.keys(health.config)).toEqual(expect.arrayContaining(['primary', 'strategy', 'weights']));
+    expect(Object.keys(health.config)).toEqual(
+      expect.arrayContaining(['primary', 'strategy', 'weights']),
+    );
     expect(health.providers.runware).toMatchObject({ configured: false });
     const metrics = await (await fetch(`${test.url}/metrics`)).text();
-    expect(metrics).toMatch(/switchyard_provider_requests_total\{provider="sim-b",model="sim-image",phase="submit",outcome="ok"\} \d+/);
-    expect(metrics).toMatch(/switchyard_provider_failures_total\{provider="sim-a",model="sim-image",code="provider_unavailable"\} \d+/);
+    expect(metrics).toMatch(
+      /switchyard_provider_requests_total\{provider="sim-b",model="sim-image",phase="submit",outcome="ok"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /switchyard_provider_failures_total\{provider="sim-a",model="sim-image",code="provider_unavailable"\} \d+/,
+    );
     expect(metrics).toMatch(/switchyard_provider_circuit_state\{provider="sim-a"\} 2/);
     expect(metrics).toMatch(/switchyard_jobs\{status="succeeded"\} \d+/);
     expect(metrics).toContain('switchyard_provider_latency_seconds_bucket');
@@ -153,13 +273,19 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
 
   it('should record routing events and the observed split', async () => {
     await test.gateway.analytics.flush();
-    const events = await test.gateway.database.query<{ event_type: string; count: number }>(`SELECT event_type, count(*)::int AS count FROM analytics_events GROUP BY event_type`);
+    const events = await test.gateway.database.query<{ event_type: string; count: number }>(
+      `SELECT event_type, count(*)::int AS count FROM analytics_events GROUP BY event_type`,
+    );
     const counts = Object.fromEntries(events.rows.map((row) => [row.event_type, row.count]));
     expect(counts.gen_route).toBeGreaterThan(200);
     expect(counts.gen_ok).toBeGreaterThan(200);
-    const route = await test.gateway.database.query<{ details: { candidates: string[] }; strategy: string }>(`SELECT details, strategy FROM analytics_events WHERE event_type = 'gen_route' LIMIT 1`);
+    const route = await test.gateway.database.query<{
+      details: { candidates: string[] };
+      strategy: string;
+    }>(`SELECT details, strategy FROM analytics_events WHERE event_type = 'gen_route' LIMIT 1`);
     expect(route.rows[0]?.details.candidates.length).toBeGreaterThan(0);
-    const metrics = (await getJson(`${test.url}/admin/routing/metrics?window_seconds=600`, admin)).body;
+    const metrics = (await getJson(`${test.url}/admin/routing/metrics?window_seconds=600`, admin))
+      .body;
     const shares = metrics.providers.map((entry: { share: number }) => entry.share);
     expect(shares.reduce((sum: number, share: number) => sum + share, 0)).toBeCloseTo(1);
   });

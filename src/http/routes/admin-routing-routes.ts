@@ -7,7 +7,15 @@ import type { RoutingSettings } from '../../control-plane/routing-settings.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { adminAuth } from '../admin-auth.js';
 
-const strategyNames = ['weighted', 'primary_first', 'round_robin', 'least_loaded', 'cost_optimized', 'quality_focused', 'health_based'] as const;
+const strategyNames = [
+  'weighted',
+  'primary_first',
+  'round_robin',
+  'least_loaded',
+  'cost_optimized',
+  'quality_focused',
+  'health_based',
+] as const;
 const Reason = z.string().max(500).optional();
 const Model = z.string().min(1).max(200).optional();
 
@@ -43,64 +51,164 @@ export function adminRoutingRoutes(dependencies: AppDependencies): FastifyPlugin
   const { controlPlane, health, instances, config, database, analytics } = dependencies;
   return async (app) => {
     app.addHook('preHandler', adminAuth(config.adminKey));
-    app.get('/admin/routing', { schema: { tags: ['admin'], summary: 'Strategy, chain, weights, primary and per-model overrides in force' } }, async () => view(controlPlane.settings()));
+    app.get(
+      '/admin/routing',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Strategy, chain, weights, primary and per-model overrides in force',
+        },
+      },
+      async () => view(controlPlane.settings()),
+    );
     app.put(
       '/admin/routing/weights',
-      { schema: { tags: ['admin'], summary: 'Set provider weights (globally or per model)', body: z.object({ weights: z.record(z.string(), z.number()), model: Model, reason: Reason }).strict() } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Set provider weights (globally or per model)',
+          body: z
+            .object({ weights: z.record(z.string(), z.number()), model: Model, reason: Reason })
+            .strict(),
+        },
+      },
       async (request) => {
-        await controlPlane.setWeights(request.body.weights, { model: request.body.model }, authorOf(request, request.body.reason));
+        await controlPlane.setWeights(
+          request.body.weights,
+          { model: request.body.model },
+          authorOf(request, request.body.reason),
+        );
         return view(controlPlane.settings());
       },
     );
     app.put(
       '/admin/routing/strategy',
-      { schema: { tags: ['admin'], summary: 'Set the routing strategy (globally or per model)', body: z.object({ strategy: z.enum(strategyNames), model: Model, reason: Reason }).strict() } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Set the routing strategy (globally or per model)',
+          body: z
+            .object({ strategy: z.enum(strategyNames), model: Model, reason: Reason })
+            .strict(),
+        },
+      },
       async (request) => {
-        await controlPlane.setStrategy(request.body.strategy, { model: request.body.model }, authorOf(request, request.body.reason));
+        await controlPlane.setStrategy(
+          request.body.strategy,
+          { model: request.body.model },
+          authorOf(request, request.body.reason),
+        );
         return view(controlPlane.settings());
       },
     );
     app.put(
       '/admin/routing/chain',
-      { schema: { tags: ['admin'], summary: 'Set the fallback chain, primary first (globally or per model)', body: z.object({ chain: z.array(z.string().min(1)).min(1), model: Model, reason: Reason }).strict() } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Set the fallback chain, primary first (globally or per model)',
+          body: z
+            .object({ chain: z.array(z.string().min(1)).min(1), model: Model, reason: Reason })
+            .strict(),
+        },
+      },
       async (request) => {
-        await controlPlane.setChain(request.body.chain, { model: request.body.model }, authorOf(request, request.body.reason));
+        await controlPlane.setChain(
+          request.body.chain,
+          { model: request.body.model },
+          authorOf(request, request.body.reason),
+        );
         return view(controlPlane.settings());
       },
     );
     app.put(
       '/admin/routing/primary',
-      { schema: { tags: ['admin'], summary: 'Set the primary provider', body: z.object({ provider: z.string().min(1), reason: Reason }).strict() } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Set the primary provider',
+          body: z.object({ provider: z.string().min(1), reason: Reason }).strict(),
+        },
+      },
       async (request) => {
-        await controlPlane.setPrimary(request.body.provider, authorOf(request, request.body.reason));
+        await controlPlane.setPrimary(
+          request.body.provider,
+          authorOf(request, request.body.reason),
+        );
         return view(controlPlane.settings());
       },
     );
     app.delete(
       '/admin/routing/overrides/:key',
-      { schema: { tags: ['admin'], summary: 'Remove a control-plane override (config defaults apply again)', params: z.object({ key: z.string().min(1).max(300) }), querystring: z.object({ reason: Reason }) } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Remove a control-plane override (config defaults apply again)',
+          params: z.object({ key: z.string().min(1).max(300) }),
+          querystring: z.object({ reason: Reason }),
+        },
+      },
       async (request) => {
-        const removed = await controlPlane.clear(request.params.key, authorOf(request, request.query.reason));
+        const removed = await controlPlane.clear(
+          request.params.key,
+          authorOf(request, request.query.reason),
+        );
         return { removed, ...view(controlPlane.settings()) };
       },
     );
     for (const action of ['enable', 'disable'] as const) {
       app.post(
         `/admin/providers/:id/${action}`,
-        { schema: { tags: ['admin'], summary: `${action === 'enable' ? 'Enable' : 'Disable'} a provider on every instance`, params: z.object({ id: z.string() }), body: z.object({ reason: Reason }).strict().nullish() } },
+        {
+          schema: {
+            tags: ['admin'],
+            summary: `${action === 'enable' ? 'Enable' : 'Disable'} a provider on every instance`,
+            params: z.object({ id: z.string() }),
+            body: z.object({ reason: Reason }).strict().nullish(),
+          },
+        },
         async (request) => {
-          await controlPlane.setProviderEnabled(request.params.id, action === 'enable', authorOf(request, request.body?.reason));
-          return { id: request.params.id, enabled: instances.get(request.params.id)?.enabled ?? false };
+          await controlPlane.setProviderEnabled(
+            request.params.id,
+            action === 'enable',
+            authorOf(request, request.body?.reason),
+          );
+          return {
+            id: request.params.id,
+            enabled: instances.get(request.params.id)?.enabled ?? false,
+          };
         },
       );
     }
-    app.post('/admin/health-check', { schema: { tags: ['admin'], summary: 'Run every provider health check now' } }, async () => {
-      const results = await health.runChecks();
-      return { object: 'list', data: results.map(({ provider, result }) => ({ provider, ok: result.ok, latency_ms: result.latencyMs, error: result.error, credits: result.credits })) };
-    });
+    app.post(
+      '/admin/health-check',
+      { schema: { tags: ['admin'], summary: 'Run every provider health check now' } },
+      async () => {
+        const results = await health.runChecks();
+        return {
+          object: 'list',
+          data: results.map(({ provider, result }) => ({
+            provider,
+            ok: result.ok,
+            latency_ms: result.latencyMs,
+            error: result.error,
+            credits: result.credits,
+          })),
+        };
+      },
+    );
     app.get(
       '/admin/routing/metrics',
-      { schema: { tags: ['admin'], summary: 'Routing metrics per provider: live health and the observed split over a window', querystring: z.object({ window_seconds: z.coerce.number().int().min(60).max(86_400).default(600), model: Model }) } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Routing metrics per provider: live health and the observed split over a window',
+          querystring: z.object({
+            window_seconds: z.coerce.number().int().min(60).max(86_400).default(600),
+            model: Model,
+          }),
+        },
+      },
       async (request) => {
         await analytics.flush();
         const since = new Date(Date.now() - request.query.window_seconds * 1000);
@@ -131,13 +239,34 @@ export function adminRoutingRoutes(dependencies: AppDependencies): FastifyPlugin
     );
     app.get(
       '/admin/audit',
-      { schema: { tags: ['admin'], summary: 'Control-plane changes: when, by whom, old → new, why', querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50), key: z.string().optional() }) } },
-      async (request) => ({ object: 'list', data: await controlPlane.audit({ limit: request.query.limit, key: request.query.key }) }),
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Control-plane changes: when, by whom, old → new, why',
+          querystring: z.object({
+            limit: z.coerce.number().int().min(1).max(1000).default(50),
+            key: z.string().optional(),
+          }),
+        },
+      },
+      async (request) => ({
+        object: 'list',
+        data: await controlPlane.audit({ limit: request.query.limit, key: request.query.key }),
+      }),
     );
     app.get(
       '/admin/alerts',
-      { schema: { tags: ['admin'], summary: 'Recent alerts', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
-      async (request) => ({ object: 'list', data: await dependencies.alerts.recent(request.query.limit) }),
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Recent alerts',
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        },
+      },
+      async (request) => ({
+        object: 'list',
+        data: await dependencies.alerts.recent(request.query.limit),
+      }),
     );
   };
 }
