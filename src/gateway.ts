@@ -192,6 +192,7 @@ export async function createGateway(
     const analytics = new AnalyticsRecorder(database, {
       flushIntervalMs: config.analytics.flushIntervalMs,
       retentionDays: config.analytics.retentionDays,
+      rollupBucketSeconds: config.analytics.rollupBucketSeconds,
       logger,
       now,
     });

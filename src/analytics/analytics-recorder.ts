@@ -23,7 +23,7 @@ export interface AnalyticsEvent {
 }
 
 interface RollupDelta {
-  minute: number;
+  bucketStart: number;
   provider: string;
   model: string;
   routed: number;
@@ -37,7 +37,7 @@ interface RollupDelta {
 }
 
 /**
- * Buffers events and per-minute rollup deltas in memory and writes them in batches, so the
+ * Buffers events and per-bucket rollup deltas in memory and writes them in batches, so the
  * request path never waits on analytics. Several instances add their deltas to the same rollup
  * rows. A crash loses at most one flush interval of analytics, never a job.
  */
@@ -53,6 +53,8 @@ export class AnalyticsRecorder {
     private readonly options: {
       flushIntervalMs: number;
       retentionDays: number;
+      /** Rollup bucket size in seconds. */
+      rollupBucketSeconds: number;
       logger: Logger;
       now?: () => number;
     },
@@ -148,9 +150,9 @@ export class AnalyticsRecorder {
 
   private async upsertRollup(delta: RollupDelta): Promise<void> {
     await this.database.query(
-      `INSERT INTO provider_minute_rollups AS r (minute, provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations)
+      `INSERT INTO provider_rollups AS r (bucket_start, provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::integer[], $11)
-       ON CONFLICT (minute, provider, model) DO UPDATE SET
+       ON CONFLICT (bucket_start, provider, model) DO UPDATE SET
          routed = r.routed + EXCLUDED.routed,
          successes = r.successes + EXCLUDED.successes,
          failures = r.failures + EXCLUDED.failures,
@@ -160,7 +162,7 @@ export class AnalyticsRecorder {
          latency_histogram = ARRAY(SELECT a + b FROM unnest(r.latency_histogram, EXCLUDED.latency_histogram) AS pair(a, b)),
          regenerations = r.regenerations + EXCLUDED.regenerations`,
       [
-        new Date(delta.minute),
+        new Date(delta.bucketStart),
         delta.provider,
         delta.model,
         delta.routed,
@@ -182,12 +184,13 @@ export class AnalyticsRecorder {
   }
 
   private delta(at: number, provider: string, model: string): RollupDelta {
-    const minute = Math.floor(at / 60_000) * 60_000;
-    const key = `${minute}|${provider}|${model}`;
+    const bucketMs = this.options.rollupBucketSeconds * 1000;
+    const bucketStart = Math.floor(at / bucketMs) * bucketMs;
+    const key = `${bucketStart}|${provider}|${model}`;
     let delta = this.deltas.get(key);
     if (!delta) {
       delta = {
-        minute,
+        bucketStart,
         provider,
         model,
         routed: 0,

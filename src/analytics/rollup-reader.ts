@@ -34,22 +34,23 @@ export interface WindowTotals {
 }
 
 /**
- * Reads per-minute rollups over a window. The work is proportional to minutes × providers ×
- * models in the window, not to the number of requests — 10 or 10,000 per second cost the same.
+ * Reads rollups over a window: the buckets that started at or after `since`. The work is
+ * proportional to buckets × providers × models in the window, not to the number of requests —
+ * 10 or 10,000 per second cost the same.
  */
 export async function readWindowTotals(
   database: Database,
   options: { since: Date; until?: Date; providers?: readonly string[]; model?: string },
 ): Promise<Map<string, WindowTotals>> {
   const params: unknown[] = [options.since];
-  let where = "minute >= date_trunc('minute', $1::timestamptz)";
-  if (options.until) where += ` AND minute <= $${params.push(options.until)}`;
+  let where = 'bucket_start >= $1::timestamptz';
+  if (options.until) where += ` AND bucket_start <= $${params.push(options.until)}`;
   if (options.providers)
     where += ` AND provider = ANY($${params.push([...options.providers])}::text[])`;
   if (options.model) where += ` AND model = $${params.push(options.model)}`;
   const { rows } = await database.query(
     `SELECT provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations
-     FROM provider_minute_rollups WHERE ${where}`,
+     FROM provider_rollups WHERE ${where}`,
     params,
   );
   const totals = new Map<

@@ -173,6 +173,11 @@ export const AnalyticsConfigSchema = z
     retentionDays: z.number().min(0.01).default(14),
     /** How often buffered events and rollups are written. */
     flushIntervalMs: z.number().int().min(50).default(1000),
+    /**
+     * Rollup bucket size. Guardrail windows are measured in whole buckets, so a bucket should be
+     * well below the shortest window (tests compress time with 1 s buckets).
+     */
+    rollupBucketSeconds: z.number().int().min(1).max(3600).default(60),
   })
   .strict();
 

@@ -1,6 +1,6 @@
--- Routing analytics: raw events (kept for a retention period) and per-minute rollups per
--- provider and model, so guardrails and dashboards read a few rows per minute whatever the
--- traffic. Alerts raised by the gateway (out of credit, circuit opened, rollback…).
+-- Routing analytics: raw events (kept for a retention period) and rollups per time bucket
+-- (one minute by default), provider and model, so guardrails and dashboards read a few rows
+-- per bucket whatever the traffic. Alerts raised by the gateway (out of credit, circuit opened, rollback…).
 CREATE TABLE analytics_events (
   id bigserial PRIMARY KEY,
   event_type text NOT NULL,
@@ -18,8 +18,8 @@ CREATE TABLE analytics_events (
 CREATE INDEX analytics_events_occurred_at ON analytics_events (occurred_at);
 CREATE INDEX analytics_events_job ON analytics_events (job_id) WHERE job_id IS NOT NULL;
 
-CREATE TABLE provider_minute_rollups (
-  minute timestamptz NOT NULL,
+CREATE TABLE provider_rollups (
+  bucket_start timestamptz NOT NULL,
   provider text NOT NULL,
   model text NOT NULL,
   routed integer NOT NULL DEFAULT 0,
@@ -30,9 +30,9 @@ CREATE TABLE provider_minute_rollups (
   latency_ms_sum double precision NOT NULL DEFAULT 0,
   latency_histogram integer[] NOT NULL,
   regenerations integer NOT NULL DEFAULT 0,
-  PRIMARY KEY (minute, provider, model)
+  PRIMARY KEY (bucket_start, provider, model)
 );
-CREATE INDEX provider_minute_rollups_provider ON provider_minute_rollups (provider, minute);
+CREATE INDEX provider_rollups_provider ON provider_rollups (provider, bucket_start);
 
 CREATE TABLE alerts (
   id text PRIMARY KEY,
