@@ -20,6 +20,8 @@ import { providerWebhookRoutes } from './http/routes/provider-webhook-routes.js'
 import { uploadRoutes } from './http/routes/upload-routes.js';
 import { operationsRoutes } from './http/routes/operations-routes.js';
 import { adminRoutingRoutes } from './http/routes/admin-routing-routes.js';
+import { adminRolloutRoutes } from './http/routes/admin-rollout-routes.js';
+import { feedbackRoutes } from './http/routes/feedback-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
@@ -99,6 +101,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(providerWebhookRoutes(dependencies));
   await app.register(adminProviderRoutes(dependencies));
   await app.register(adminRoutingRoutes(dependencies));
+  await app.register(adminRolloutRoutes(dependencies));
+  await app.register(feedbackRoutes(dependencies));
   await app.register(operationsRoutes(dependencies));
   return app;
 }

@@ -23,6 +23,9 @@ import { AnalyticsObserver } from './analytics/analytics-observer.js';
 import { AlertSink } from './observability/alert-sink.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { createReadinessProbe } from './observability/readiness-probe.js';
+import { RolloutService } from './rollout/rollout-service.js';
+import { RolloutStore } from './rollout/rollout-store.js';
+import { RolloutController } from './rollout/rollout-controller.js';
 import { SsrfGuard } from './security/ssrf-guard.js';
 import { loadWebhookSecret } from './webhooks/load-webhook-secret.js';
 import type { Database } from './store/database.js';
@@ -63,6 +66,8 @@ export interface Gateway {
   analytics: AnalyticsRecorder;
   metrics: GatewayMetrics;
   alerts: AlertSink;
+  rollouts: RolloutService;
+  rolloutController: RolloutController;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /** Graceful stop: HTTP, workers (in-flight messages are released for retry), database. */
@@ -226,6 +231,23 @@ export async function createGateway(
     });
     const engine = new JobEngine(context, webhooks);
     const jobs = new JobService(context, webhookGuard);
+    const rollouts = new RolloutService({
+      store: new RolloutStore(database),
+      controlPlane,
+      instances,
+      alerts,
+      logger,
+      defaults: config.rollouts.defaults,
+    });
+    const rolloutController = new RolloutController({
+      database,
+      service: rollouts,
+      analytics,
+      logger,
+      tickMs: config.rollouts.tickSeconds * 1000,
+      leaseMs: config.rollouts.leaseSeconds * 1000,
+      now,
+    });
     const providerAdmin = new ProviderAdmin(database, instances, logger);
     const app = await buildApp({
       config,
@@ -247,6 +269,7 @@ export async function createGateway(
       metrics: gatewayMetrics,
       alerts,
       analytics,
+      rollouts,
       knownProviderTypes: (options.factories ?? providerFactories)
         .map((factory) => factory.type)
         .filter((type) => type !== 'simulator'),
@@ -259,6 +282,7 @@ export async function createGateway(
     health.start();
     analytics.start();
     if (options.runWorkers !== false) await engine.start();
+    if (config.rollouts.enabled) rolloutController.start();
 
     let closed = false;
     return {
@@ -276,6 +300,8 @@ export async function createGateway(
       analytics,
       metrics: gatewayMetrics,
       alerts,
+      rollouts,
+      rolloutController,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host });
         const port = new URL(address).port;
@@ -286,6 +312,7 @@ export async function createGateway(
         if (closed) return;
         closed = true;
         shutdown.abort();
+        await rolloutController.stop();
         await engine.stop();
         // Held requests were answered by the abort above; give others a grace period, then cut
         // keep-alive sockets that Node does not consider idle (seen after streamed responses).

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RolloutDefaultsSchema } from '../rollout/rollout-plan.js';
 
 /** Identifier of a provider instance: lower case, digits, `-` and `_`. */
 export const ProviderIdSchema = z
@@ -181,6 +182,19 @@ export const AnalyticsConfigSchema = z
   })
   .strict();
 
+export const RolloutsConfigSchema = z
+  .object({
+    /** Run the rollout controller in this instance (one instance holds the lease at a time). */
+    enabled: z.boolean().default(true),
+    /** How often the controller wakes up; each rollout is evaluated at its own interval. */
+    tickSeconds: z.number().min(0.05).default(5),
+    /** Lease time-to-live: another instance takes over this long after the holder dies. */
+    leaseSeconds: z.number().min(0.5).default(30),
+    /** Defaults for new rollouts (stages, guardrails, interval). */
+    defaults: RolloutDefaultsSchema.default(RolloutDefaultsSchema.parse({})),
+  })
+  .strict();
+
 /** The whole configuration, after env and file are merged. */
 export const ConfigSchema = z
   .object({
@@ -213,6 +227,7 @@ export const ConfigSchema = z
     health: HealthConfigSchema.default(HealthConfigSchema.parse({})),
     alerts: AlertsConfigSchema.default(AlertsConfigSchema.parse({})),
     analytics: AnalyticsConfigSchema.default(AnalyticsConfigSchema.parse({})),
+    rollouts: RolloutsConfigSchema.default(RolloutsConfigSchema.parse({})),
   })
   .strict();
 

@@ -12,6 +12,7 @@ import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { AlertSink } from '../observability/alert-sink.js';
 import type { Database } from '../store/database.js';
 import type { AnalyticsRecorder } from '../analytics/analytics-recorder.js';
+import type { RolloutService } from '../rollout/rollout-service.js';
 
 /** Readiness: database reachable and workers running. */
 export interface ReadinessProbe {
@@ -35,6 +36,7 @@ export interface AppDependencies {
   metrics: GatewayMetrics;
   alerts: AlertSink;
   analytics: AnalyticsRecorder;
+  rollouts: RolloutService;
   /** Provider types known to this build (for `configured: false` entries in /api/health). */
   knownProviderTypes: readonly string[];
   /** The Standard Webhooks secret outbound webhooks are signed with (admin only). */

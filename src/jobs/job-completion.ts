@@ -70,10 +70,16 @@ export class JobCompletion {
       retryAfterMs,
     });
     const remaining = job.deadlineAt.getTime() - this.context.now();
+    const startAfterMs = Math.max(0, Math.min(delay, remaining + 1000));
     await this.context.queue.sendPoll(
       { jobId: job.id, attemptId: attempt.id, poll: poll + 1 },
-      { startAfterMs: Math.max(0, Math.min(delay, remaining + 1000)) },
+      { startAfterMs },
     );
+    // Idle workers look for due messages only every polling interval (≥ 0.5 s); wake this
+    // process's poll workers when the message becomes due so short provider latencies are not
+    // rounded up. The durable message alone is still enough if this process dies.
+    if (startAfterMs < 10_000)
+      setTimeout(() => this.context.queue.notify('generation-poll'), startAfterMs + 5).unref();
   }
 
   private async pending(

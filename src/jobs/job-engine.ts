@@ -62,10 +62,12 @@ export class JobEngine {
     const { queue, jobsConfig, logger } = this.context;
     const concurrency = jobsConfig.workerConcurrency;
     // Throwing from a batch handler would fail every message in it, so a message whose work
-    // failed is failed on its own (and retried by the queue) while the rest complete.
+    // failed is failed on its own (and retried by the queue) while the rest complete. A pg-boss
+    // worker fetches its next batch only when the whole batch is done, so several small-batch
+    // workers per queue keep one slow provider call from holding up everything else.
     await queue.work<SubmitMessage>(
       QueueName.submit,
-      { batchSize: concurrency, workers: 1 },
+      { batchSize: Math.max(1, Math.ceil(concurrency / 4)), workers: 4 },
       async (messages) => {
         const failures = await runAll(messages, concurrency, (message) =>
           this.submitWorker.process(message.data.jobId, message.data.round ?? 0),
@@ -75,7 +77,7 @@ export class JobEngine {
     );
     await queue.work<PollMessage>(
       QueueName.poll,
-      { batchSize: concurrency * 2, workers: 1 },
+      { batchSize: Math.max(1, Math.ceil(concurrency / 2)), workers: 4 },
       async (messages) => {
         const failures = await runAll(messages, concurrency * 2, (message) =>
           this.pollWorker.process(message.data),
@@ -85,7 +87,7 @@ export class JobEngine {
     );
     await queue.work<WebhookMessage>(
       QueueName.webhook,
-      { batchSize: 8, workers: 1 },
+      { batchSize: 4, workers: 2 },
       async (messages) => {
         const failures = await runAll(messages, 8, (message) =>
           this.webhooks.deliver(message.data.jobId, message.retryCount, message.retryLimit),

@@ -1,0 +1,159 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { readWindowTotals } from '../../analytics/rollup-reader.js';
+import { StartRolloutSchema } from '../../rollout/rollout-plan.js';
+import type { Rollout } from '../../rollout/rollout-store.js';
+import type { AppDependencies } from '../app-dependencies.js';
+import { adminAuth } from '../admin-auth.js';
+import { authorOf } from './admin-routing-routes.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+const ReasonBody = z
+  .object({ reason: z.string().max(500).optional() })
+  .strict()
+  .nullish();
+
+/**
+ * Admin: canary rollouts.
+ *
+ * @example
+ * curl -X POST localhost:8787/admin/rollouts -H "authorization: Bearer $KEY" -H 'content-type: application/json' \
+ *   -d '{"baseline":"fal","canary":"runware","reason":"move to Runware"}'
+ */
+export function adminRolloutRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+  const { rollouts, controlPlane, database, analytics, config } = dependencies;
+
+  async function describe(rollout: Rollout) {
+    const settings = rollout.model
+      ? controlPlane.settingsFor(rollout.model)
+      : controlPlane.settings();
+    await analytics.flush();
+    const window = await readWindowTotals(database, {
+      since: new Date(Date.now() - 600_000),
+      providers: [rollout.baseline, rollout.canary],
+      model: rollout.model ?? undefined,
+    });
+    const baselineRouted = window.get(rollout.baseline)?.routed ?? 0;
+    const canaryRouted = window.get(rollout.canary)?.routed ?? 0;
+    const total = baselineRouted + canaryRouted;
+    const stage = rollout.plan.stages[rollout.currentStage]!;
+    return {
+      id: rollout.id,
+      object: 'rollout',
+      status: rollout.status,
+      baseline: rollout.baseline,
+      canary: rollout.canary,
+      model: rollout.model,
+      stage: {
+        index: rollout.currentStage,
+        number: rollout.currentStage + 1,
+        of: rollout.plan.stages.length,
+        canary_weight: stage.weight,
+        min_duration_seconds: stage.minDurationSeconds,
+        started_at: rollout.stageStartedAt.toISOString(),
+      },
+      weights: {
+        [rollout.baseline]: settings.weights[rollout.baseline] ?? 0,
+        [rollout.canary]: settings.weights[rollout.canary] ?? 0,
+      },
+      observed_split_10m: {
+        requests: total,
+        [rollout.baseline]: total ? baselineRouted / total : null,
+        [rollout.canary]: total ? canaryRouted / total : null,
+      },
+      guardrails: (rollout.lastEvaluation as { guardrails?: unknown } | null)?.guardrails ?? null,
+      last_evaluation: rollout.lastEvaluation,
+      last_evaluated_at: rollout.lastEvaluatedAt?.toISOString() ?? null,
+      plan: rollout.plan,
+      reason: rollout.reason,
+      created_by: rollout.createdBy,
+      created_at: rollout.createdAt.toISOString(),
+      finished_at: rollout.finishedAt?.toISOString() ?? null,
+      decisions: await rollouts.store.decisions(rollout.id, {
+        limit: 100,
+        includeEvaluations: false,
+      }),
+    };
+  }
+
+  return async (app) => {
+    app.addHook('preHandler', adminAuth(config.adminKey));
+    app.post(
+      '/admin/rollouts',
+      { schema: { tags: ['admin'], summary: 'Start a canary rollout', body: StartRolloutSchema } },
+      async (request, reply) => {
+        const rollout = await rollouts.start(request.body, authorOf(request, request.body.reason));
+        return reply.status(201).send(await describe(rollout));
+      },
+    );
+    app.get(
+      '/admin/rollouts',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Rollouts, newest first',
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }),
+        },
+      },
+      async (request) => ({
+        object: 'list',
+        data: await Promise.all((await rollouts.store.list(request.query.limit)).map(describe)),
+      }),
+    );
+    app.get(
+      '/admin/rollouts/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Stage, weights, observed split, guardrails vs limits, decisions',
+          params: IdParams,
+        },
+      },
+      async (request) => describe(await rollouts.require(request.params.id)),
+    );
+    app.get(
+      '/admin/rollouts/:id/decisions',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Full decision history including every evaluation',
+          params: IdParams,
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(500) }),
+        },
+      },
+      async (request) => ({
+        object: 'list',
+        data: await rollouts.store.decisions((await rollouts.require(request.params.id)).id, {
+          limit: request.query.limit,
+          includeEvaluations: true,
+        }),
+      }),
+    );
+    const manual = {
+      pause: (rollout: Rollout, actor: string) => rollouts.pause(rollout, actor),
+      resume: (rollout: Rollout, actor: string) => rollouts.resume(rollout, actor),
+      promote: (rollout: Rollout, actor: string) =>
+        rollouts.promote(rollout, actor, { manual: true }),
+      rollback: (rollout: Rollout, actor: string, reason?: string) =>
+        rollouts.rollback(rollout, actor, reason ? `manual: ${reason}` : 'manual rollback'),
+    };
+    for (const [action, run] of Object.entries(manual)) {
+      app.post(
+        `/admin/rollouts/:id/${action}`,
+        {
+          schema: {
+            tags: ['admin'],
+            summary: `${action[0]!.toUpperCase()}${action.slice(1)} a rollout`,
+            params: IdParams,
+            body: ReasonBody,
+          },
+        },
+        async (request) => {
+          const rollout = await rollouts.require(request.params.id);
+          const author = authorOf(request, request.body?.reason);
+          return describe(await run(rollout, author.actor, request.body?.reason));
+        },
+      );
+    }
+  };
+}

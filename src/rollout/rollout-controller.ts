@@ -1,0 +1,201 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { AnalyticsRecorder } from '../analytics/analytics-recorder.js';
+import { readWindowTotals, type WindowTotals } from '../analytics/rollup-reader.js';
+import { GatewayError } from '../core/errors/index.js';
+import type { Logger } from '../observability/logger.js';
+import type { Database } from '../store/database.js';
+import { ControllerLease } from './controller-lease.js';
+import {
+  describeBreach,
+  evaluateGuardrails,
+  type ArmTotals,
+  type GuardrailResult,
+} from './evaluate-guardrails.js';
+import { GuardrailName } from './rollout-plan.js';
+import type { RolloutService } from './rollout-service.js';
+import type { Rollout } from './rollout-store.js';
+
+export interface RolloutControllerOptions {
+  database: Database;
+  service: RolloutService;
+  analytics: AnalyticsRecorder;
+  logger: Logger;
+  /** How often the controller wakes up (each rollout is evaluated at its own interval). */
+  tickMs: number;
+  /** Lease time-to-live; another instance takes over this long after a holder dies. */
+  leaseMs: number;
+  now?: () => number;
+}
+
+/** What one evaluation found, stored on the rollout and in its decision history. */
+export interface RolloutEvaluation {
+  at: string;
+  stage: number;
+  guardrails: GuardrailResult[];
+  decision: 'hold' | 'promote' | 'complete' | 'rollback';
+  reason?: string;
+}
+
+/**
+ * Exactly one instance runs this at a time (a lease in the database). Every interval it reads the
+ * per-bucket rollups of both arms, evaluates the guardrails, and rolls back (a breach confirmed
+ * by consecutive evaluations), promotes (every check passing at the end of a stage), or holds.
+ * State lives in the database, so a restarted gateway continues where it was.
+ */
+export class RolloutController {
+  readonly lease: ControllerLease;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private holding = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RolloutControllerOptions) {
+    this.now = options.now ?? Date.now;
+    this.lease = new ControllerLease(
+      options.database,
+      'rollout-controller',
+      `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    );
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.options.tickMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+    if (this.holding) await this.lease.release().catch(() => undefined);
+  }
+
+  /** Whether this instance held the lease at its last tick. */
+  get isLeader(): boolean {
+    return this.holding;
+  }
+
+  /** One pass: take or renew the lease, then evaluate the rollouts that are due. */
+  tick(): Promise<void> {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Evaluates one rollout now and applies the decision; used by ticks and tests. */
+  async evaluate(rollout: Rollout): Promise<RolloutEvaluation> {
+    const { service } = this.options;
+    await this.options.analytics.flush();
+    const now = this.now();
+    const totals = await this.readTotals(rollout, now);
+    const costTotals = totals.cost_per_output.baseline;
+    const state = { ...rollout.state, breachStreaks: { ...rollout.state.breachStreaks } };
+    if (
+      costTotals?.costPerOutputUsd !== null &&
+      costTotals?.costPerOutputUsd !== undefined &&
+      costTotals.outputs >= rollout.plan.guardrails.cost_per_output.minSamples
+    ) {
+      state.baselineCostReference = costTotals.costPerOutputUsd;
+    }
+    const guardrails = evaluateGuardrails(rollout.plan, totals, state.baselineCostReference);
+    for (const result of guardrails)
+      state.breachStreaks[result.name] =
+        result.status === 'breach' ? (state.breachStreaks[result.name] ?? 0) + 1 : 0;
+    const confirmed = guardrails.filter(
+      (result) =>
+        result.status === 'breach' &&
+        (state.breachStreaks[result.name] ?? 0) >= rollout.plan.breachConfirmations,
+    );
+    const stage = rollout.plan.stages[rollout.currentStage]!;
+    const stageDone = now - rollout.stageStartedAt.getTime() >= stage.minDurationSeconds * 1000;
+    const allPassing = guardrails.every(
+      (result) => result.status === 'pass' || result.status === 'disabled',
+    );
+    const decision: RolloutEvaluation['decision'] = confirmed.length
+      ? 'rollback'
+      : rollout.status === 'active' && stageDone && allPassing
+        ? rollout.currentStage + 1 >= rollout.plan.stages.length
+          ? 'complete'
+          : 'promote'
+        : 'hold';
+    const reason = confirmed.length ? confirmed.map(describeBreach).join('; ') : undefined;
+    const evaluation: RolloutEvaluation = {
+      at: new Date(now).toISOString(),
+      stage: rollout.currentStage,
+      guardrails,
+      decision,
+      reason,
+    };
+    const stored = await service.store.transition(rollout.id, ['active', 'paused'], {
+      state,
+      lastEvaluation: evaluation,
+    });
+    if (!stored) return evaluation;
+    const actor = `controller:${this.lease.holder}`;
+    await service.store.addDecision({
+      rolloutId: rollout.id,
+      decision: 'evaluated',
+      stage: rollout.currentStage,
+      details: { guardrails, decision },
+      actor,
+    });
+    const current = { ...rollout, state };
+    try {
+      if (decision === 'rollback') {
+        this.options.logger.error(
+          { rolloutId: rollout.id, reason },
+          'guardrail breached; rolling back',
+        );
+        await service.rollback(current, actor, reason!, { guardrails: confirmed });
+      } else if (decision === 'promote') {
+        await service.promote(current, actor, { guardrails });
+      } else if (decision === 'complete') {
+        await service.complete(current, actor, { guardrails });
+      }
+    } catch (error) {
+      // A manual command changed the rollout between our read and our write; it wins.
+      if (!(error instanceof GatewayError && error.code === 'rollout_not_live')) throw error;
+    }
+    return evaluation;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      this.holding = await this.lease.acquire(this.options.leaseMs);
+      if (!this.holding) return;
+      for (const rollout of await this.options.service.store.live()) {
+        const due =
+          !rollout.lastEvaluatedAt ||
+          this.now() - rollout.lastEvaluatedAt.getTime() >=
+            rollout.plan.intervalSeconds * 1000 - this.options.tickMs / 2;
+        if (due) await this.evaluate(rollout);
+      }
+    } catch (error) {
+      this.options.logger.error(
+        { error: (error as Error).message },
+        'rollout controller tick failed',
+      );
+    }
+  }
+
+  /** Totals per arm for each guardrail's own window (one read per distinct window). */
+  private async readTotals(rollout: Rollout, now: number): Promise<ArmTotals> {
+    const byWindow = new Map<number, Map<string, WindowTotals>>();
+    const totals = {} as ArmTotals;
+    for (const name of Object.values(GuardrailName)) {
+      const windowSeconds = rollout.plan.guardrails[name].windowSeconds;
+      let window = byWindow.get(windowSeconds);
+      if (!window) {
+        window = await readWindowTotals(this.options.database, {
+          since: new Date(now - windowSeconds * 1000),
+          providers: [rollout.baseline, rollout.canary],
+          model: rollout.model ?? undefined,
+        });
+        byWindow.set(windowSeconds, window);
+      }
+      totals[name] = { canary: window.get(rollout.canary), baseline: window.get(rollout.baseline) };
+    }
+    return totals;
+  }
+}

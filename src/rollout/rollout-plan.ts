@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/** The four guardrails of the seed runbook (S2). */
+export const GuardrailName = {
+  p95Latency: 'p95_latency',
+  failureRate: 'failure_rate',
+  costPerOutput: 'cost_per_output',
+  regenerateRate: 'regenerate_rate',
+} as const;
+export type GuardrailName = (typeof GuardrailName)[keyof typeof GuardrailName];
+
+const GuardrailSchema = z
+  .object({
+    /** Switch one guardrail off. */
+    enabled: z.boolean().default(true),
+    /** Limit (ms for latency; ratio for failures and regenerations; multiple of baseline for cost). */
+    limit: z.number().positive(),
+    /** Sliding window the value is computed over. */
+    windowSeconds: z.number().positive(),
+    /** Below this many samples in the window the check is inconclusive, never passed. */
+    minSamples: z.number().int().min(1),
+  })
+  .strict();
+export type Guardrail = z.infer<typeof GuardrailSchema>;
+
+/** Defaults from the runbook: p95 < 8 s, failures ≤ 2 %, cost ≤ baseline × 1.2, redo ≤ 5 %. */
+export const defaultGuardrails = {
+  p95_latency: { enabled: true, limit: 8000, windowSeconds: 300, minSamples: 20 },
+  failure_rate: { enabled: true, limit: 0.02, windowSeconds: 300, minSamples: 50 },
+  cost_per_output: { enabled: true, limit: 1.2, windowSeconds: 600, minSamples: 20 },
+  regenerate_rate: { enabled: true, limit: 0.05, windowSeconds: 600, minSamples: 50 },
+} satisfies Record<GuardrailName, Guardrail>;
+
+const GuardrailsSchema = z
+  .object({
+    p95_latency: GuardrailSchema.partial().optional(),
+    failure_rate: GuardrailSchema.partial().optional(),
+    cost_per_output: GuardrailSchema.partial().optional(),
+    regenerate_rate: GuardrailSchema.partial().optional(),
+  })
+  .strict();
+
+const StageSchema = z
+  .object({
+    /** Share of traffic for the canary in this stage (0 < weight ≤ 1). */
+    weight: z.number().gt(0).max(1),
+    /** How long the stage must pass its checks before promotion. */
+    minDurationSeconds: z.number().min(0),
+  })
+  .strict();
+export type RolloutStage = z.infer<typeof StageSchema>;
+
+/** The runbook's stages: 10 % for 1 h → 50 % for 3 h → 100 %. */
+export const defaultStages: RolloutStage[] = [
+  { weight: 0.1, minDurationSeconds: 3600 },
+  { weight: 0.5, minDurationSeconds: 10_800 },
+  { weight: 1, minDurationSeconds: 0 },
+];
+
+/** The body of `POST /admin/rollouts`. */
+export const StartRolloutSchema = z
+  .object({
+    /** Provider serving the traffic today. */
+    baseline: z.string().min(1),
+    /** Provider being rolled out. */
+    canary: z.string().min(1),
+    /** Limit the rollout to one model (catalog key); all models when absent. */
+    model: z.string().min(1).optional(),
+    /** Stages in order; the last one should be weight 1. */
+    stages: z
+      .array(StageSchema)
+      .min(1)
+      .refine(
+        (stages) =>
+          stages.every((stage, index) => index === 0 || stage.weight >= stages[index - 1]!.weight),
+        'stage weights must not decrease',
+      )
+      .optional(),
+    /** Guardrail overrides (merged over the defaults). */
+    guardrails: GuardrailsSchema.optional(),
+    /** How often the controller evaluates this rollout. */
+    intervalSeconds: z.number().min(0.2).max(3600).optional(),
+    /** Consecutive breached evaluations that trigger a rollback (1 = the first). */
+    breachConfirmations: z.number().int().min(1).max(10).optional(),
+    /** Why (kept in the audit log). */
+    reason: z.string().max(500).optional(),
+  })
+  .strict()
+  .refine((body) => body.baseline !== body.canary, {
+    message: 'baseline and canary must differ',
+    path: ['canary'],
+  });
+export type StartRollout = z.infer<typeof StartRolloutSchema>;
+
+/** A rollout's plan with every default filled in, as stored. */
+export const RolloutPlanSchema = z.object({
+  stages: z.array(StageSchema).min(1),
+  guardrails: z.object({
+    p95_latency: GuardrailSchema,
+    failure_rate: GuardrailSchema,
+    cost_per_output: GuardrailSchema,
+    regenerate_rate: GuardrailSchema,
+  }),
+  intervalSeconds: z.number().positive(),
+  breachConfirmations: z.number().int().min(1),
+});
+export type RolloutPlan = z.infer<typeof RolloutPlanSchema>;
+
+/** Operator defaults for new rollouts (config `rollouts.defaults`). */
+export const RolloutDefaultsSchema = z
+  .object({
+    stages: z.array(StageSchema).min(1).default(defaultStages),
+    guardrails: GuardrailsSchema.default({}),
+    intervalSeconds: z.number().min(0.2).default(30),
+    breachConfirmations: z.number().int().min(1).default(1),
+  })
+  .strict();
+export type RolloutDefaults = z.infer<typeof RolloutDefaultsSchema>;
+
+/** Fills a request's plan from the operator defaults and the runbook defaults. */
+export function resolvePlan(request: StartRollout, defaults: RolloutDefaults): RolloutPlan {
+  const guardrails = {} as RolloutPlan['guardrails'];
+  for (const name of Object.values(GuardrailName)) {
+    guardrails[name] = {
+      ...defaultGuardrails[name],
+      ...defaults.guardrails[name],
+      ...request.guardrails?.[name],
+    };
+  }
+  return RolloutPlanSchema.parse({
+    stages: request.stages ?? defaults.stages,
+    guardrails,
+    intervalSeconds: request.intervalSeconds ?? defaults.intervalSeconds,
+    breachConfirmations: request.breachConfirmations ?? defaults.breachConfirmations,
+  });
+}

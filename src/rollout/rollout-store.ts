@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import type { Database, Queryable } from '../store/database.js';
+import { RolloutPlanSchema } from './rollout-plan.js';
+
+export const RolloutStatus = {
+  active: 'active',
+  paused: 'paused',
+  rolledBack: 'rolled_back',
+  completed: 'completed',
+} as const;
+export type RolloutStatus = (typeof RolloutStatus)[keyof typeof RolloutStatus];
+
+const RolloutStateSchema = z.object({
+  /** Consecutive breached evaluations per guardrail. */
+  breachStreaks: z.record(z.string(), z.number()).default({}),
+  /** Last known baseline cost per output (used when the baseline gets no traffic). */
+  baselineCostReference: z.number().nullable().default(null),
+});
+export type RolloutState = z.infer<typeof RolloutStateSchema>;
+
+const RolloutRowSchema = z.object({
+  id: z.string(),
+  status: z.enum(['active', 'paused', 'rolled_back', 'completed']),
+  baseline_provider: z.string(),
+  canary_provider: z.string(),
+  model: z.string().nullable(),
+  plan: RolloutPlanSchema,
+  current_stage: z.number(),
+  stage_started_at: z.coerce.date(),
+  state: RolloutStateSchema,
+  last_evaluation: z.unknown().nullable(),
+  last_evaluated_at: z.coerce.date().nullable(),
+  previous_routing: z.unknown().nullable(),
+  reason: z.string().nullable(),
+  created_by: z.string(),
+  created_at: z.coerce.date(),
+  updated_at: z.coerce.date(),
+  finished_at: z.coerce.date().nullable(),
+});
+
+/** A rollout as stored. */
+export interface Rollout {
+  id: string;
+  status: RolloutStatus;
+  baseline: string;
+  canary: string;
+  /** Catalog key, or null for every model. */
+  model: string | null;
+  plan: z.infer<typeof RolloutPlanSchema>;
+  currentStage: number;
+  stageStartedAt: Date;
+  state: RolloutState;
+  lastEvaluation: unknown;
+  lastEvaluatedAt: Date | null;
+  previousRouting: unknown;
+  /** Why it was rolled back (with the offending values) or completed. */
+  reason: string | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+const DecisionRowSchema = z.object({
+  id: z.coerce.number(),
+  at: z.coerce.date(),
+  decision: z.string(),
+  stage: z.number(),
+  weights: z.record(z.string(), z.number()).nullable(),
+  details: z.record(z.string(), z.unknown()),
+  actor: z.string(),
+});
+export type RolloutDecision = z.infer<typeof DecisionRowSchema>;
+
+function toRollout(input: unknown): Rollout {
+  const row = RolloutRowSchema.parse(input);
+  return {
+    id: row.id,
+    status: row.status,
+    baseline: row.baseline_provider,
+    canary: row.canary_provider,
+    model: row.model,
+    plan: row.plan,
+    currentStage: row.current_stage,
+    stageStartedAt: row.stage_started_at,
+    state: row.state,
+    lastEvaluation: row.last_evaluation,
+    lastEvaluatedAt: row.last_evaluated_at,
+    previousRouting: row.previous_routing,
+    reason: row.reason,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** Rollouts and their decision history in the database: state survives restarts. */
+export class RolloutStore {
+  constructor(private readonly database: Database) {}
+
+  async insert(
+    rollout: {
+      id: string;
+      baseline: string;
+      canary: string;
+      model: string | null;
+      plan: unknown;
+      previousRouting: unknown;
+      createdBy: string;
+    },
+    executor: Queryable = this.database,
+  ): Promise<void> {
+    await executor.query(
+      `INSERT INTO rollouts (id, status, baseline_provider, canary_provider, model, plan, previous_routing, created_by)
+       VALUES ($1, 'active', $2, $3, $4, $5, $6, $7)`,
+      [
+        rollout.id,
+        rollout.baseline,
+        rollout.canary,
+        rollout.model,
+        JSON.stringify(rollout.plan),
+        JSON.stringify(rollout.previousRouting),
+        rollout.createdBy,
+      ],
+    );
+  }
+
+  async get(id: string): Promise<Rollout | undefined> {
+    const { rows } = await this.database.query('SELECT * FROM rollouts WHERE id = $1', [id]);
+    return rows[0] ? toRollout(rows[0]) : undefined;
+  }
+
+  async list(limit: number): Promise<Rollout[]> {
+    const { rows } = await this.database.query(
+      'SELECT * FROM rollouts ORDER BY created_at DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map(toRollout);
+  }
+
+  async live(): Promise<Rollout[]> {
+    const { rows } = await this.database.query(
+      `SELECT * FROM rollouts WHERE status IN ('active', 'paused') ORDER BY created_at`,
+    );
+    return rows.map(toRollout);
+  }
+
+  async liveInScope(model: string | null): Promise<Rollout | undefined> {
+    const { rows } = await this.database.query(
+      `SELECT * FROM rollouts WHERE status IN ('active', 'paused') AND COALESCE(model, '*') = COALESCE($1, '*')`,
+      [model],
+    );
+    return rows[0] ? toRollout(rows[0]) : undefined;
+  }
+
+  /**
+   * Changes a rollout only if it is still in one of `from`; false when another actor (a manual
+   * command, or a controller that lost its lease) changed it first.
+   */
+  async transition(
+    id: string,
+    from: readonly RolloutStatus[],
+    change: {
+      status?: RolloutStatus;
+      currentStage?: number;
+      stageStarted?: boolean;
+      state?: RolloutState;
+      lastEvaluation?: unknown;
+      reason?: string | null;
+      finished?: boolean;
+    },
+  ): Promise<boolean> {
+    const { rowCount } = await this.database.query(
+      `UPDATE rollouts SET
+         status = COALESCE($3, status),
+         current_stage = COALESCE($4, current_stage),
+         stage_started_at = CASE WHEN $5::boolean THEN now() ELSE stage_started_at END,
+         state = COALESCE($6::jsonb, state),
+         last_evaluation = COALESCE($7::jsonb, last_evaluation),
+         last_evaluated_at = CASE WHEN $7::jsonb IS NULL THEN last_evaluated_at ELSE now() END,
+         reason = CASE WHEN $8::boolean THEN $9 ELSE reason END,
+         finished_at = CASE WHEN $10::boolean THEN now() ELSE finished_at END,
+         updated_at = now()
+       WHERE id = $1 AND status = ANY($2::text[])`,
+      [
+        id,
+        [...from],
+        change.status ?? null,
+        change.currentStage ?? null,
+        change.stageStarted ?? false,
+        change.state ? JSON.stringify(change.state) : null,
+        change.lastEvaluation === undefined ? null : JSON.stringify(change.lastEvaluation),
+        change.reason !== undefined,
+        change.reason ?? null,
+        change.finished ?? false,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  async addDecision(decision: {
+    rolloutId: string;
+    decision: string;
+    stage: number;
+    weights?: Record<string, number> | null;
+    details?: Record<string, unknown>;
+    actor: string;
+  }): Promise<void> {
+    await this.database.query(
+      `INSERT INTO rollout_decisions (rollout_id, decision, stage, weights, details, actor) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        decision.rolloutId,
+        decision.decision,
+        decision.stage,
+        decision.weights ? JSON.stringify(decision.weights) : null,
+        JSON.stringify(decision.details ?? {}),
+        decision.actor,
+      ],
+    );
+  }
+
+  /** Decisions newest first; routine evaluations can be left out. */
+  async decisions(
+    rolloutId: string,
+    options: { limit: number; includeEvaluations: boolean },
+  ): Promise<RolloutDecision[]> {
+    const { rows } = await this.database.query(
+      `SELECT id, at, decision, stage, weights, details, actor FROM rollout_decisions
+       WHERE rollout_id = $1 AND ($2::boolean OR decision <> 'evaluated') ORDER BY id DESC LIMIT $3`,
+      [rolloutId, options.includeEvaluations, options.limit],
+    );
+    return rows.map((row) => DecisionRowSchema.parse(row));
+  }
+}
