@@ -103,7 +103,7 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
     }
   });
 
-  it('should let the CLI read and set weights', async () => {
+  it('should let the CLI read and set weights and drive a rollout', async () => {
     const [first, second] = processes as [GatewayProcess, GatewayProcess];
     const { execFile } = await import('node:child_process');
     const run = (args: string[]) =>
@@ -137,5 +137,44 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
     const bad = await run(['weights', 'set', '{"nobody":1}']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('unknown_provider');
+
+    const started = await run([
+      '--json',
+      'rollout',
+      'start',
+      '--baseline',
+      'fal',
+      '--canary',
+      'runware',
+      '--stages',
+      '10%:1h,50%:3h,100%',
+      '--interval',
+      '30s',
+      '--reason',
+      'move to runware',
+    ]);
+    expect(started.code).toBe(0);
+    const rollout = JSON.parse(started.stdout) as {
+      id: string;
+      weights: Record<string, number>;
+      plan: { stages: unknown[]; intervalSeconds: number };
+    };
+    expect(rollout.weights).toEqual({ fal: 0.9, runware: 0.1 });
+    expect(rollout.plan).toMatchObject({
+      stages: [
+        { weight: 0.1, minDurationSeconds: 3600 },
+        { weight: 0.5, minDurationSeconds: 10_800 },
+        { weight: 1, minDurationSeconds: 0 },
+      ],
+      intervalSeconds: 30,
+    });
+    const status = await run(['rollout', 'status', rollout.id]);
+    expect(status.stdout).toContain('stage 1/3 at 10%');
+    expect((await run(['rollout', 'pause', rollout.id])).stdout).toContain('paused');
+    expect((await run(['rollout', 'resume', rollout.id])).stdout).toContain('active');
+    expect((await run(['rollout', 'promote', rollout.id])).stdout).toContain('stage 2/3 at 50%');
+    const rolledBack = await run(['rollout', 'rollback', rollout.id, '--reason', 'artifacts']);
+    expect(rolledBack.stdout).toContain('reason: manual: artifacts');
+    await timeUntil(second.url, performance.now(), (routing) => routing.weights.fal === 1);
   });
 });
