@@ -8,6 +8,7 @@ import { JobEvents } from './jobs/job-events.js';
 import { CompositeJobObserver } from './jobs/job-observer.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { JobService } from './jobs/job-service.js';
+import { BatchedJobWriter } from './jobs/batched-job-writer.js';
 import { InputImageResolver } from './jobs/input-image-resolver.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { loadProviders } from './providers/load-providers.js';
@@ -210,6 +211,7 @@ export async function createGateway(
       database,
       repository,
       queue,
+      writer: new BatchedJobWriter(database, repository, queue),
       events,
       instances,
       router,

@@ -10,12 +10,15 @@ import type { InputImageResolver } from './input-image-resolver.js';
 import type { JobEvents } from './job-events.js';
 import type { CompositeJobObserver } from './job-observer.js';
 import type { JobQueue } from './job-queue.js';
+import type { BatchedJobWriter } from './batched-job-writer.js';
 
 /** Everything the job engine's roles share. Built once in `createGateway`. */
 export interface JobEngineContext {
   database: Database;
   repository: GenerationRepository;
   queue: JobQueue;
+  /** Stores new jobs with their submit messages, batching concurrent creations. */
+  writer: BatchedJobWriter;
   events: JobEvents;
   instances: ProviderInstances;
   router: Router;

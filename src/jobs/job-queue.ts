@@ -55,6 +55,7 @@ type Handler<Message> = (
 export class JobQueue {
   private readonly boss: PgBoss;
   private readonly workerIds = new Map<string, string[]>();
+  private readonly pendingNotifications = new Set<QueueName>();
 
   constructor(private readonly options: JobQueueOptions) {
     const { database } = options;
@@ -108,6 +109,17 @@ export class JobQueue {
     options: { executor?: Queryable; startAfterMs?: number } = {},
   ): Promise<void> {
     await this.send(QueueName.submit, message, options.executor, options.startAfterMs);
+  }
+
+  /** Enqueues submissions for many jobs in one statement (batched job creation). */
+  async sendSubmits(jobIds: readonly string[], executor: Queryable): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.boss.insert(
+      jobIds.map((jobId) => ({ name: QueueName.submit, data: { jobId } })),
+      {
+        db: { executeSql: (text: string, values: unknown[]) => executor.query(text, values) },
+      } as PgBoss.InsertOptions,
+    );
   }
 
   async sendPoll(
@@ -167,7 +179,14 @@ export class JobQueue {
 
   /** Wakes this process's idle workers for a queue (work was just added here). */
   notify(name: QueueName): void {
-    for (const id of this.workerIds.get(name) ?? []) this.boss.notifyWorker(id);
+    // Coalesced: a burst of new work wakes the workers once per event-loop turn, not once per
+    // message (each wake-up is a fetch query per worker).
+    if (this.pendingNotifications.has(name)) return;
+    this.pendingNotifications.add(name);
+    setImmediate(() => {
+      this.pendingNotifications.delete(name);
+      for (const id of this.workerIds.get(name) ?? []) this.boss.notifyWorker(id);
+    });
   }
 
   /** Runs pg-boss maintenance now (expired leases → retry); tests call it instead of sleeping. */

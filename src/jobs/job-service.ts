@@ -82,22 +82,17 @@ export class JobService {
     const deadlineAt = new Date(
       now + (request.timeoutSeconds ?? context.jobsConfig.defaultTimeoutSeconds) * 1000,
     );
-    const inserted = await context.database.transaction(async (transaction) => {
-      const stored = await context.repository.insert(
-        {
-          id,
-          request,
-          estimatedCostUsd: plan.candidates[0]?.estimatedCostUsd ?? null,
-          idempotencyKey: options.idempotencyKey ?? null,
-          requestHash,
-          deadlineAt,
-          regeneratedFrom: options.regeneratedFrom ?? null,
-        },
-        transaction,
-      );
-      if (stored) await context.queue.sendSubmit({ jobId: id }, { executor: transaction });
-      return stored;
-    });
+    const generation = {
+      id,
+      request,
+      estimatedCostUsd: plan.candidates[0]?.estimatedCostUsd ?? null,
+      idempotencyKey: options.idempotencyKey ?? null,
+      requestHash,
+      deadlineAt,
+      regeneratedFrom: options.regeneratedFrom ?? null,
+      createdAt: new Date(now),
+    };
+    const inserted = await context.writer.insert(generation);
     if (!inserted && options.idempotencyKey) {
       // Lost a race with a concurrent request carrying the same key.
       const replay = await this.replay(options.idempotencyKey, requestHash);
@@ -105,7 +100,30 @@ export class JobService {
     }
     context.queue.notify('generation-submit');
     context.observer.jobCreated({ jobId: id, model: request.model, user: request.user });
-    const job = await this.get(id);
+    // The job as just stored; reading it back would cost a round trip per request.
+    const job: Job = {
+      id,
+      status: 'queued',
+      request,
+      provider: null,
+      attempts: [],
+      outputs: [],
+      cost: { estimatedUsd: generation.estimatedCostUsd, actualUsd: null },
+      error: null,
+      warnings: [],
+      progress: null,
+      createdAt: generation.createdAt,
+      updatedAt: generation.createdAt,
+      submittedAt: null,
+      startedAt: null,
+      completedAt: null,
+      deadlineAt,
+      idempotencyKey: generation.idempotencyKey,
+      webhook: request.webhookUrl
+        ? { url: request.webhookUrl, status: 'pending', deliveries: [] }
+        : null,
+      regeneratedFrom: generation.regeneratedFrom,
+    };
     return { job, created: true };
   }
 

@@ -92,15 +92,13 @@ export function feedbackRoutes(dependencies: AppDependencies): FastifyPluginAsyn
           model: job.request.model,
           details: { rating: request.body.rating },
         });
-        return reply
-          .status(201)
-          .send({
-            id,
-            object: 'feedback',
-            generation_id: job.id,
-            rating: request.body.rating,
-            comment: request.body.comment ?? null,
-          });
+        return reply.status(201).send({
+          id,
+          object: 'feedback',
+          generation_id: job.id,
+          rating: request.body.rating,
+          comment: request.body.comment ?? null,
+        });
       },
     );
   };

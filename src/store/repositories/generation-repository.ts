@@ -67,31 +67,45 @@ function toAttempt(row: AttemptRow): AttemptRecord {
 export class GenerationRepository {
   constructor(private readonly database: Database) {}
 
-  /** Inserts a job; returns false when the idempotency key already exists. */
-  async insert(generation: NewGeneration, executor: Queryable = this.database): Promise<boolean> {
-    const { request } = generation;
-    const { rowCount } = await executor.query(
+  /**
+   * Inserts many jobs in one statement; returns the ids stored (a row whose idempotency key
+   * already exists is skipped, not an error).
+   */
+  async insertMany(
+    generations: readonly (NewGeneration & { createdAt: Date })[],
+    executor: Queryable,
+  ): Promise<Set<string>> {
+    const column = <T>(pick: (generation: NewGeneration & { createdAt: Date }) => T) =>
+      generations.map(pick);
+    const { rows } = await executor.query<{ id: string }>(
       `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
-         idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from)
-       VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+         idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, updated_at)
+       SELECT id, 'queued', kind, task, model, user_id, request, estimated_cost_usd, idempotency_key,
+              request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, created_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::double precision[],
+                   $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[])
+         AS input(id, kind, task, model, user_id, request, estimated_cost_usd, idempotency_key, request_hash,
+                  webhook_url, webhook_status, deadline_at, regenerated_from, created_at)
+       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING id`,
       [
-        generation.id,
-        request.kind,
-        request.task,
-        request.model,
-        request.user ?? null,
-        JSON.stringify(request),
-        generation.estimatedCostUsd,
-        generation.idempotencyKey,
-        generation.requestHash,
-        request.webhookUrl ?? null,
-        request.webhookUrl ? 'pending' : null,
-        generation.deadlineAt,
-        generation.regeneratedFrom ?? null,
+        column((generation) => generation.id),
+        column((generation) => generation.request.kind),
+        column((generation) => generation.request.task),
+        column((generation) => generation.request.model),
+        column((generation) => generation.request.user ?? null),
+        column((generation) => JSON.stringify(generation.request)),
+        column((generation) => generation.estimatedCostUsd),
+        column((generation) => generation.idempotencyKey),
+        column((generation) => generation.requestHash),
+        column((generation) => generation.request.webhookUrl ?? null),
+        column((generation) => (generation.request.webhookUrl ? 'pending' : null)),
+        column((generation) => generation.deadlineAt.toISOString()),
+        column((generation) => generation.regeneratedFrom ?? null),
+        column((generation) => generation.createdAt.toISOString()),
       ],
     );
-    return rowCount === 1;
+    return new Set(rows.map((row) => row.id));
   }
 
   async findByIdempotencyKey(
