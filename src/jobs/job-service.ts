@@ -224,7 +224,11 @@ export class JobService {
     return this.get(existing.id);
   }
 
-  private normalize(draft: GenerationRequestDraft): GenerationRequest {
+  private normalize(input: GenerationRequestDraft): GenerationRequest {
+    const draft = {
+      ...input,
+      model: this.context.instances.resolveModelKey(input.model) ?? input.model,
+    };
     const offerings = this.context.instances.offeringsFor(draft.model);
     if (offerings.length === 0) {
       const available = [

@@ -57,6 +57,21 @@ export class ProviderInstances {
     return result;
   }
 
+  /**
+   * The catalog key for a name a client sent: the key itself, or a provider's own model id
+   * (`haiper/haiper-video-2` → `haiper-v2`). Undefined when nothing matches.
+   */
+  resolveModelKey(name: string): string | undefined {
+    let byProviderId: string | undefined;
+    for (const instance of this.instances.values()) {
+      for (const offering of instance.adapter.models) {
+        if (offering.modelKey === name) return name;
+        if (offering.providerModelId === name) byProviderId ??= offering.modelKey;
+      }
+    }
+    return byProviderId;
+  }
+
   /** Subscribes to changes (enable/disable, profile updates); returns an unsubscribe. */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);

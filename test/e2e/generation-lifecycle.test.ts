@@ -36,4 +36,27 @@ describe.each(backends)('generation lifecycle on %s', (backend) => {
     expect(bytes.readUInt32BE(16)).toBe(256);
     expect(bytes.readUInt32BE(20)).toBe(128);
   });
+
+  it("should accept a provider's own model id for a catalog model and estimate costs", async () => {
+    const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'simulator/sim-image',
+      prompt: 'by provider id',
+      width: 64,
+      height: 64,
+    });
+    expect(body).toMatchObject({ status: 'succeeded', model: 'sim-image' });
+    const estimate = await postJson(`${test.url}/v1/estimate`, {
+      model: 'sim-video',
+      prompt: 'x',
+      duration: 10,
+    });
+    expect(estimate.body.providers).toEqual([
+      { provider: 'simulator', provider_model_id: 'simulator/sim-video', estimated_usd: 0.1 },
+    ]);
+    const models = (await (await fetch(`${test.url}/v1/models`)).json()) as {
+      data: { id: string; providers: { price: unknown }[] }[];
+    };
+    expect(models.data.map((model) => model.id)).toEqual(['sim-image', 'sim-video']);
+    expect(models.data[1]!.providers[0]!.price).toEqual({ type: 'per_second', usd: 0.01 });
+  });
 });

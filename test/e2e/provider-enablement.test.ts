@@ -31,7 +31,12 @@ describe('providers enabled by environment variables', () => {
       { adminKey, providers: undefined },
       {
         logger: logs.logger,
-        env: { RUNWARE_API_KEY: secretKey, RUNWARE_BASE_URL: fake.endpoint, RUNWARE_ENABLED: 'false', FAL_KEY: '' },
+        env: {
+          RUNWARE_API_KEY: secretKey,
+          RUNWARE_BASE_URL: fake.endpoint,
+          RUNWARE_ENABLED: 'false',
+          FAL_KEY: '',
+        },
       },
     );
   });
@@ -41,10 +46,18 @@ describe('providers enabled by environment variables', () => {
   });
 
   it('should load a provider from its key alone, log it and the chain, and honour <NAME>_ENABLED=false', async () => {
-    expect(test.gateway.instances.list().map((instance) => [instance.adapter.id, instance.enabled])).toEqual([['runware', false]]);
-    expect(logs.lines.some((line) => line.includes('provider runware (runware) [disabled]'))).toBe(true);
+    expect(
+      test.gateway.instances.list().map((instance) => [instance.adapter.id, instance.enabled]),
+    ).toEqual([['runware', false]]);
+    expect(logs.lines.some((line) => line.includes('provider runware (runware) [disabled]'))).toBe(
+      true,
+    );
     expect(logs.lines.some((line) => line.includes('provider chain:'))).toBe(true);
-    const pinned = await postJson(`${test.url}/v1/generations`, { model: 'flux-schnell', prompt: 'x', provider: 'runware' });
+    const pinned = await postJson(`${test.url}/v1/generations`, {
+      model: 'flux-schnell',
+      prompt: 'x',
+      provider: 'runware',
+    });
     expect(pinned.status).toBe(403);
     expect(pinned.body.error.code).toBe('provider_disabled');
     const health = (await getJson(`${test.url}/api/health`)).body;
@@ -53,14 +66,33 @@ describe('providers enabled by environment variables', () => {
   });
 
   it('should serve once switched on, and never show the key in logs or API output', async () => {
-    const enabled = await fetch(`${test.url}/admin/providers/runware/enable`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } });
+    const enabled = await fetch(`${test.url}/admin/providers/runware/enable`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
     expect(enabled.status).toBe(200);
-    const job = await postJson(`${test.url}/v1/generations?wait=30`, { model: 'flux-schnell', prompt: 'a kite', width: 512, height: 512 });
+    const job = await postJson(`${test.url}/v1/generations?wait=30`, {
+      model: 'flux-schnell',
+      prompt: 'a kite',
+      width: 512,
+      height: 512,
+    });
     expect(job.body.status).toBe('succeeded');
     expect(job.body.provider).toBe('runware');
     const outputs = await Promise.all(
-      ['/admin/providers', '/admin/providers/runware', '/api/health', '/v1/models', `/v1/generations/${job.body.id}`, '/admin/routing', '/metrics', '/openapi.json'].map(async (path) =>
-        (await fetch(`${test.url}${path}`, { headers: { authorization: `Bearer ${adminKey}` } })).text(),
+      [
+        '/admin/providers',
+        '/admin/providers/runware',
+        '/api/health',
+        '/v1/models',
+        `/v1/generations/${job.body.id}`,
+        '/admin/routing',
+        '/metrics',
+        '/openapi.json',
+      ].map(async (path) =>
+        (
+          await fetch(`${test.url}${path}`, { headers: { authorization: `Bearer ${adminKey}` } })
+        ).text(),
       ),
     );
     for (const output of outputs) expect(output).not.toContain(secretKey);

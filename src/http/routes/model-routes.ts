@@ -75,6 +75,7 @@ export function modelRoutes(dependencies: AppDependencies): FastifyPluginAsyncZo
       },
       async (request) => {
         const draft = toGenerationDraft(request.body);
+        draft.model = instances.resolveModelKey(draft.model) ?? draft.model;
         const offerings = instances.offeringsFor(draft.model);
         if (offerings.length === 0)
           throw new ValidationError(
