@@ -13,7 +13,17 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const gateway = await createGateway(config);
+  let gateway;
+  try {
+    gateway = await createGateway(config);
+  } catch (error) {
+    // Provider entries are validated when the providers load (after the config file itself).
+    if (error instanceof ConfigError) {
+      process.stderr.write(`switchyard: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   const url = await gateway.listen();
   gateway.logger.info(
     `Switchyard listening on ${url} (${gateway.database.kind}${config.databaseUrl ? '' : `, data in ${config.dataDir}`}) — docs at ${url}/docs`,

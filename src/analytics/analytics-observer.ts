@@ -19,7 +19,11 @@ export class AnalyticsObserver implements JobObserver {
       strategy: outcome.strategy,
       latencyMs: outcome.latencyMs,
       errorCode: outcome.ok ? undefined : outcome.errorCode,
-      details: { candidates: outcome.candidates ?? [], accepted: outcome.ok },
+      details: {
+        candidates: outcome.candidates ?? [],
+        accepted: outcome.ok,
+        providerFault: outcome.providerFault,
+      },
     });
   }
 

@@ -78,7 +78,8 @@ export class AnalyticsRecorder {
     switch (event.type) {
       case 'gen_route':
         delta.routed++;
-        if (event.errorCode) delta.failures++;
+        // A refusal for the client's own mistake (invalid input) is not the provider's failure.
+        if (event.errorCode && event.details?.providerFault !== false) delta.failures++;
         break;
       case 'gen_ok':
         delta.successes++;

@@ -78,11 +78,14 @@ export function resolveRequestForOffering(
       capabilities.stylePresets ?? [],
     );
   }
-  if (
-    request.aspectRatio &&
-    capabilities.aspectRatios &&
-    !capabilities.aspectRatios.includes(request.aspectRatio)
-  ) {
+  if (request.aspectRatio && !capabilities.aspectRatios?.length) {
+    throw new UnsupportedParameterError(
+      'aspect_ratio',
+      `Model '${model}' takes no aspect ratio; give width and height instead.`,
+      [],
+    );
+  }
+  if (request.aspectRatio && !capabilities.aspectRatios!.includes(request.aspectRatio)) {
     throw new UnsupportedParameterError(
       'aspect_ratio',
       `Model '${model}' does not support aspect ratio ${request.aspectRatio}.`,

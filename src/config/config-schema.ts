@@ -138,7 +138,12 @@ export const HealthConfigSchema = z
     /** Active (cheap, non-billable) provider checks; 0 disables them. */
     checkIntervalSeconds: z.number().min(0).default(60),
     /** Window of the passive success-rate and latency figures. */
-    windowSeconds: z.number().int().min(10).default(300),
+    windowSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .multipleOf(10, 'must be a multiple of 10 (10 s buckets)')
+      .default(300),
     /** Circuit breaker per provider. */
     breaker: z
       .object({

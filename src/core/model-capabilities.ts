@@ -13,60 +13,63 @@ export type Size = z.infer<typeof SizeSchema>;
  * What one model can do on one provider. The gateway validates requests against it before
  * routing, so adapters never have to clamp or drop a parameter.
  */
-export const ModelCapabilitiesSchema = z.object({
-  /** Tasks the model serves. */
-  tasks: z
-    .array(
-      z.enum(['text-to-image', 'image-to-image', 'inpaint', 'text-to-video', 'image-to-video']),
-    )
-    .min(1),
-  /**
-   * Exact output sizes accepted. When absent, any size within `sizeRange` is accepted; when both
-   * are absent the model picks the size and width/height are rejected.
-   */
-  sizes: z.array(SizeSchema).optional(),
-  /** Free-form size limits (inclusive) with an optional multiple, e.g. 64. */
-  sizeRange: z
-    .object({
-      min: z.number().int().positive(),
-      max: z.number().int().positive(),
-      multipleOf: z.number().int().positive().optional(),
-    })
-    .optional(),
-  /** Named resolution presets and the pixel size each produces (landscape). */
-  resolutions: z.record(z.string(), SizeSchema).optional(),
-  /** Resolution used when the request names none. */
-  defaultResolution: z.string().optional(),
-  /** Aspect ratios accepted (`16:9`, …); absent or empty: the model takes none (sizes only). */
-  aspectRatios: z.array(z.string()).optional(),
-  /** Video durations: either discrete values or an inclusive range (seconds). */
-  durations: z
-    .union([
-      z.array(z.number().positive()).min(1),
-      z.object({
-        min: z.number().positive(),
-        max: z.number().positive(),
-        step: z.number().positive().optional(),
-      }),
-    ])
-    .optional(),
-  /** Duration used when the request names none (seconds). */
-  defaultDuration: z.number().positive().optional(),
-  /** Most outputs one call can return. */
-  maxOutputs: z.number().int().positive().default(1),
-  /** Whether a seed is honoured. */
-  supportsSeed: z.boolean().default(true),
-  /** Whether a negative prompt is honoured. */
-  supportsNegativePrompt: z.boolean().default(false),
-  /** Whether the provider calls back when done (saves polling). */
-  supportsWebhook: z.boolean().default(false),
-  /** Whether a running job can be cancelled at the provider. */
-  supportsCancel: z.boolean().default(false),
-  /** Quality tiers honoured (absent: all accepted and passed as a hint). */
-  qualityTiers: z.array(z.enum(['fast', 'standard', 'premium'])).optional(),
-  /** Style presets honoured (absent: none; a style is then rejected). */
-  stylePresets: z.array(z.string()).optional(),
-});
+export const ModelCapabilitiesSchema = z
+  .object({
+    /** Tasks the model serves. */
+    tasks: z
+      .array(
+        z.enum(['text-to-image', 'image-to-image', 'inpaint', 'text-to-video', 'image-to-video']),
+      )
+      .min(1),
+    /**
+     * Exact output sizes accepted. When absent, any size within `sizeRange` is accepted; when both
+     * are absent the model picks the size and width/height are rejected.
+     */
+    sizes: z.array(SizeSchema).optional(),
+    /** Free-form size limits (inclusive) with an optional multiple, e.g. 64. */
+    sizeRange: z
+      .object({
+        min: z.number().int().positive(),
+        max: z.number().int().positive(),
+        multipleOf: z.number().int().positive().optional(),
+      })
+      .optional(),
+    /** Named resolution presets and the pixel size each produces (landscape). */
+    resolutions: z.record(z.string(), SizeSchema).optional(),
+    /** Resolution used when the request names none. */
+    defaultResolution: z.string().optional(),
+    /** Aspect ratios accepted (`16:9`, …); absent or empty: the model takes none (sizes only). */
+    aspectRatios: z.array(z.string()).optional(),
+    /** Video durations: either discrete values or an inclusive range (seconds). */
+    durations: z
+      .union([
+        z.array(z.number().positive()).min(1),
+        z.object({
+          min: z.number().positive(),
+          max: z.number().positive(),
+          step: z.number().positive().optional(),
+        }),
+      ])
+      .optional(),
+    /** Duration used when the request names none (seconds). */
+    defaultDuration: z.number().positive().optional(),
+    /** Most outputs one call can return. */
+    maxOutputs: z.number().int().positive().default(1),
+    /** Whether a seed is honoured. */
+    supportsSeed: z.boolean().default(true),
+    /** Whether a negative prompt is honoured. */
+    supportsNegativePrompt: z.boolean().default(false),
+    /** Whether the provider calls back when done (saves polling). */
+    supportsWebhook: z.boolean().default(false),
+    /** Whether a running job can be cancelled at the provider. */
+    supportsCancel: z.boolean().default(false),
+    /** Quality tiers honoured (absent: all accepted and passed as a hint). */
+    qualityTiers: z.array(z.enum(['fast', 'standard', 'premium'])).optional(),
+    /** Style presets honoured (absent: none; a style is then rejected). */
+    stylePresets: z.array(z.string()).optional(),
+  })
+  // Strict: a typo in an operator's model override must fail start-up, not vanish.
+  .strict();
 export type ModelCapabilities = z.infer<typeof ModelCapabilitiesSchema>;
 export type ModelCapabilitiesInput = z.input<typeof ModelCapabilitiesSchema>;
 
@@ -74,23 +77,25 @@ export type ModelCapabilitiesInput = z.input<typeof ModelCapabilitiesSchema>;
  * One model as one provider serves it: the logical catalog key, the provider's own id, what it
  * can do and what it costs.
  */
-export const ModelOfferingSchema = z.object({
-  /** Catalog key clients send (`flux-dev`, `sim-video`, `kling-v2-5-standard`). */
-  modelKey: z.string().min(1),
-  /** The provider's own model id (`runware:101@1`, `fal-ai/flux/dev`). */
-  providerModelId: z.string().min(1),
-  /** `image` or `video`. */
-  kind: z.enum(['image', 'video']),
-  /** Display name for listings. */
-  displayName: z.string().optional(),
-  /** Capabilities. */
-  capabilities: ModelCapabilitiesSchema,
-  /** Price rule. */
-  price: PriceRuleSchema,
-  /** Relative quality score 0–100 used by the `quality_focused` strategy. */
-  qualityScore: z.number().min(0).max(100).default(50),
-  /** Marked deprecated by the operator or provider (still served, shown in health). */
-  deprecated: z.boolean().default(false),
-});
+export const ModelOfferingSchema = z
+  .object({
+    /** Catalog key clients send (`flux-dev`, `sim-video`, `kling-v2-5-standard`). */
+    modelKey: z.string().min(1),
+    /** The provider's own model id (`runware:101@1`, `fal-ai/flux/dev`). */
+    providerModelId: z.string().min(1),
+    /** `image` or `video`. */
+    kind: z.enum(['image', 'video']),
+    /** Display name for listings. */
+    displayName: z.string().optional(),
+    /** Capabilities. */
+    capabilities: ModelCapabilitiesSchema,
+    /** Price rule. */
+    price: PriceRuleSchema,
+    /** Relative quality score 0–100 used by the `quality_focused` strategy. */
+    qualityScore: z.number().min(0).max(100).default(50),
+    /** Marked deprecated by the operator or provider (still served, shown in health). */
+    deprecated: z.boolean().default(false),
+  })
+  .strict();
 export type ModelOffering = z.infer<typeof ModelOfferingSchema>;
 export type ModelOfferingInput = z.input<typeof ModelOfferingSchema>;

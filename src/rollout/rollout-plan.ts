@@ -31,12 +31,23 @@ export const defaultGuardrails = {
   regenerate_rate: { enabled: true, limit: 0.05, windowSeconds: 600, minSamples: 50 },
 } satisfies Record<GuardrailName, Guardrail>;
 
+// Overrides carry no defaults of their own: `{ "limit": 0.05 }` must not switch back on a
+// guardrail that the operator defaults disabled.
+const GuardrailOverrideSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    limit: z.number().positive().optional(),
+    windowSeconds: z.number().positive().optional(),
+    minSamples: z.number().int().min(1).optional(),
+  })
+  .strict();
+
 const GuardrailsSchema = z
   .object({
-    p95_latency: GuardrailSchema.partial().optional(),
-    failure_rate: GuardrailSchema.partial().optional(),
-    cost_per_output: GuardrailSchema.partial().optional(),
-    regenerate_rate: GuardrailSchema.partial().optional(),
+    p95_latency: GuardrailOverrideSchema.optional(),
+    failure_rate: GuardrailOverrideSchema.optional(),
+    cost_per_output: GuardrailOverrideSchema.optional(),
+    regenerate_rate: GuardrailOverrideSchema.optional(),
   })
   .strict();
 

@@ -253,25 +253,27 @@ export class RolloutService {
     return this.require(rollout.id);
   }
 
-  async pause(rollout: Rollout, actor: string): Promise<Rollout> {
+  async pause(rollout: Rollout, actor: string, reason?: string): Promise<Rollout> {
     if (!(await this.options.store.transition(rollout.id, ['active'], { status: 'paused' })))
       throw this.notLive(rollout, 'active');
     await this.options.store.addDecision({
       rolloutId: rollout.id,
       decision: 'paused',
       stage: rollout.currentStage,
+      details: reason ? { reason } : {},
       actor,
     });
     return this.require(rollout.id);
   }
 
-  async resume(rollout: Rollout, actor: string): Promise<Rollout> {
+  async resume(rollout: Rollout, actor: string, reason?: string): Promise<Rollout> {
     if (!(await this.options.store.transition(rollout.id, ['paused'], { status: 'active' })))
       throw this.notLive(rollout, 'paused');
     await this.options.store.addDecision({
       rolloutId: rollout.id,
       decision: 'resumed',
       stage: rollout.currentStage,
+      details: reason ? { reason } : {},
       actor,
     });
     return this.require(rollout.id);

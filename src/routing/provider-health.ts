@@ -206,7 +206,7 @@ export class ProviderHealthService implements JobObserver {
     void this.options.alerts.raise({
       type: 'provider_out_of_credit',
       severity: 'critical',
-      message: `Provider ${provider} is out of credit (${reason}); it gets no traffic until a check passes. Top up its balance.`,
+      message: `Provider ${provider} is out of credit (${reason}); it is tried only after every other provider until a check passes. Top up its balance.`,
       details: { provider, reason },
     });
   }

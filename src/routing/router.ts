@@ -1,6 +1,5 @@
 import type { GenerationRequest } from '../core/generation-request.js';
 import { GatewayError } from '../core/errors/index.js';
-import { estimateCost } from '../catalog/estimate-cost.js';
 import { resolveRequestForOffering } from '../catalog/resolve-request-for-offering.js';
 import type { ControlPlane } from '../control-plane/control-plane.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
@@ -72,7 +71,19 @@ export class Router {
           adapter: instance.adapter,
           offering,
           parameters,
-          estimatedCostUsd: estimateCost(offering.price, { ...request, ...parameters }),
+          // The adapter prices it: some know more than the rule (OpenAI's quality × size).
+          estimatedCostUsd: instance.adapter.estimateCost({
+            kind: request.kind,
+            task: request.task,
+            offering,
+            prompt: request.prompt,
+            inputImages: [],
+            n: request.n,
+            seed: request.seed,
+            quality: request.quality,
+            style: request.style,
+            ...parameters,
+          }),
           qualityScore: offering.qualityScore,
         };
       } catch (error) {

@@ -23,6 +23,16 @@ export function adminProviderRoutes(dependencies: AppDependencies): FastifyPlugi
       type: adapter.type,
       enabled: instance.enabled,
       models: adapter.models.map((model) => model.modelKey),
+      circuit: dependencies.health.circuit(adapter.id),
+      credits: dependencies.health.credits.isExhausted(adapter.id) ? 'exhausted' : 'ok',
+      capabilities: adapter.models.map((model) => ({
+        model: model.modelKey,
+        provider_model_id: model.providerModelId,
+        kind: model.kind,
+        deprecated: model.deprecated,
+        price: model.price,
+        ...model.capabilities,
+      })),
       profile: adapter instanceof SimulatorAdapter ? adapter.profile : undefined,
     };
   };
@@ -49,6 +59,27 @@ export function adminProviderRoutes(dependencies: AppDependencies): FastifyPlugi
         object: 'list',
         data: instances.list().map((instance) => describe(instance.adapter.id)),
       }),
+    );
+    app.post(
+      '/admin/providers/:id/circuit',
+      {
+        schema: {
+          tags: ['admin'],
+          summary:
+            "Force a provider's circuit open (tried only after every other provider) or closed (counters reset)",
+          params: z.object({ id: z.string() }),
+          body: z.object({ state: z.enum(['open', 'closed']) }).strict(),
+        },
+      },
+      async (request) => {
+        describe(request.params.id);
+        dependencies.health.forceCircuit(request.params.id, request.body.state);
+        request.log.warn(
+          { provider: request.params.id, state: request.body.state },
+          'circuit forced by an operator',
+        );
+        return describe(request.params.id);
+      },
     );
     app.get(
       '/admin/providers/:id',

@@ -130,10 +130,12 @@ export function adminRolloutRoutes(dependencies: AppDependencies): FastifyPlugin
       }),
     );
     const manual = {
-      pause: (rollout: Rollout, actor: string) => rollouts.pause(rollout, actor),
-      resume: (rollout: Rollout, actor: string) => rollouts.resume(rollout, actor),
-      promote: (rollout: Rollout, actor: string) =>
-        rollouts.promote(rollout, actor, { manual: true }),
+      pause: (rollout: Rollout, actor: string, reason?: string) =>
+        rollouts.pause(rollout, actor, reason),
+      resume: (rollout: Rollout, actor: string, reason?: string) =>
+        rollouts.resume(rollout, actor, reason),
+      promote: (rollout: Rollout, actor: string, reason?: string) =>
+        rollouts.promote(rollout, actor, { manual: true, ...(reason ? { reason } : {}) }),
       rollback: (rollout: Rollout, actor: string, reason?: string) =>
         rollouts.rollback(rollout, actor, reason ? `manual: ${reason}` : 'manual rollback'),
     };

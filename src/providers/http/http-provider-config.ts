@@ -12,7 +12,9 @@ export const HttpProviderConfigSchema = z.object({
   /** Starts enabled unless false (`<NAME>_ENABLED=false`). */
   enabled: z.boolean().default(true),
   /** API key/token; from config or `<NAME>_API_KEY`. Never logged or returned. */
-  apiKey: z.string().min(1, 'an API key is required'),
+  apiKey: z
+    .string({ error: "an API key is required (apiKey, or the provider's <NAME>_API_KEY variable)" })
+    .min(1, 'an API key is required'),
   /** API base URL override (fakes, proxies); `<NAME>_BASE_URL`. */
   baseUrl: z.url().optional(),
   /** Extra models, or overrides of built-in ones by `modelKey` (prices, capabilities). */
