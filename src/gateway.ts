@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { AssetStore } from './assets/asset-store.js';
@@ -127,6 +128,8 @@ export async function createGateway(
     let localUrl = `http://localhost:${config.port}`;
     const webhookSecret = await loadWebhookSecret(database, config.webhooks.secret, logger);
     const shutdown = new AbortController();
+    // Every held request and provider call listens for shutdown; thousands at once are normal.
+    setMaxListeners(0, shutdown.signal);
     const queue = new JobQueue({
       database,
       pollingIntervalSeconds: config.jobs.queuePollingIntervalSeconds,

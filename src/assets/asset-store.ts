@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { createId } from '../core/create-id.js';
 import { GatewayError, NotFoundError } from '../core/errors/index.js';
-import type { Database } from '../store/database.js';
+import type { Database, Queryable } from '../store/database.js';
 import { sniffMedia } from './sniff-media.js';
 
 /** A stored file: an upload or a job output. */
@@ -37,6 +37,20 @@ const AssetRowSchema = z.object({
   created_at: z.coerce.date(),
 });
 
+/** A file written to disk whose database row is not stored yet. */
+export interface PreparedAsset {
+  id: string;
+  purpose: 'upload' | 'output';
+  mimeType: string;
+  bytes: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  durationSeconds: number | null;
+  storageKey: string;
+  generationId: string | null;
+}
+
 export interface SaveAssetInput {
   data: Buffer;
   purpose: 'upload' | 'output';
@@ -54,6 +68,7 @@ export interface SaveAssetInput {
  */
 export class AssetStore {
   private readonly root: string;
+  private readonly directories = new Set<string>();
 
   constructor(
     private readonly database: Database,
@@ -63,6 +78,20 @@ export class AssetStore {
   }
 
   async save(input: SaveAssetInput): Promise<Asset> {
+    const prepared = await this.writeFile(input);
+    try {
+      return await this.insertRow(prepared);
+    } catch (error) {
+      await this.discard([prepared]);
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the file (atomically) without its row; `insertRow` completes it, possibly inside a
+   * larger transaction (job outputs are stored with the job's success, one commit for both).
+   */
+  async writeFile(input: SaveAssetInput): Promise<PreparedAsset> {
     const sniffed = sniffMedia(input.data);
     const mimeType = sniffed?.mimeType ?? input.claimedMimeType;
     if (!mimeType) {
@@ -75,35 +104,53 @@ export class AssetStore {
     const id = createId('asset');
     const storageKey = `${id.slice(-2)}/${id}`;
     const file = path.join(this.root, storageKey);
-    await mkdir(path.dirname(file), { recursive: true });
+    // 1,024 shard directories at most: create each once per process, not once per file.
+    const directory = path.dirname(file);
+    if (!this.directories.has(directory)) {
+      await mkdir(directory, { recursive: true });
+      this.directories.add(directory);
+    }
     const temporary = `${file}.${process.pid}.tmp`;
     await writeFile(temporary, input.data);
     await rename(temporary, file);
-    const sha256 = createHash('sha256').update(input.data).digest('hex');
-    const width = sniffed?.width ?? input.width ?? null;
-    const height = sniffed?.height ?? input.height ?? null;
-    try {
-      const { rows } = await this.database.query(
-        `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
-        [
-          id,
-          input.purpose,
-          mimeType,
-          input.data.length,
-          sha256,
-          width,
-          height,
-          input.durationSeconds ?? null,
-          storageKey,
-          input.generationId ?? null,
-        ],
-      );
-      return this.toAsset(rows[0]);
-    } catch (error) {
-      await rm(file, { force: true });
-      throw error;
-    }
+    return {
+      id,
+      purpose: input.purpose,
+      mimeType,
+      bytes: input.data.length,
+      sha256: createHash('sha256').update(input.data).digest('hex'),
+      width: sniffed?.width ?? input.width ?? null,
+      height: sniffed?.height ?? input.height ?? null,
+      durationSeconds: input.durationSeconds ?? null,
+      storageKey,
+      generationId: input.generationId ?? null,
+    };
+  }
+
+  /** Records a written file. */
+  async insertRow(prepared: PreparedAsset, executor: Queryable = this.database): Promise<Asset> {
+    const { rows } = await executor.query(
+      `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      [
+        prepared.id,
+        prepared.purpose,
+        prepared.mimeType,
+        prepared.bytes,
+        prepared.sha256,
+        prepared.width,
+        prepared.height,
+        prepared.durationSeconds,
+        prepared.storageKey,
+        prepared.generationId,
+      ],
+    );
+    return this.toAsset(rows[0]);
+  }
+
+  /** Removes written files whose rows were never stored (or rolled back). */
+  async discard(prepared: readonly PreparedAsset[]): Promise<void> {
+    for (const asset of prepared) await rm(path.join(this.root, asset.storageKey), { force: true });
   }
 
   async get(id: string): Promise<Asset | undefined> {

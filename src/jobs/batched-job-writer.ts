@@ -7,6 +7,8 @@ import type { JobQueue } from './job-queue.js';
 
 interface PendingInsert {
   generation: NewGeneration & { createdAt: Date };
+  /** Delay of the submit message (a backstop when the work starts inline). */
+  submitDelayMs: number;
   resolve: (stored: boolean) => void;
   reject: (error: unknown) => void;
 }
@@ -29,9 +31,9 @@ export class BatchedJobWriter {
   ) {}
 
   /** Resolves true once stored, false when the idempotency key already existed. */
-  insert(generation: NewGeneration & { createdAt: Date }): Promise<boolean> {
+  insert(generation: NewGeneration & { createdAt: Date }, submitDelayMs = 0): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.pending.push({ generation, resolve, reject });
+      this.pending.push({ generation, submitDelayMs, resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -42,7 +44,7 @@ export class BatchedJobWriter {
       while (this.pending.length) {
         const batch = this.pending.splice(0, this.maxBatch);
         try {
-          const stored = await this.write(batch.map((entry) => entry.generation));
+          const stored = await this.write(batch);
           for (const entry of batch) entry.resolve(stored.has(entry.generation.id));
         } catch (error) {
           if (batch.length === 1) {
@@ -52,7 +54,7 @@ export class BatchedJobWriter {
           // One bad row must not fail its neighbours: retry them one by one.
           for (const entry of batch) {
             try {
-              entry.resolve((await this.write([entry.generation])).has(entry.generation.id));
+              entry.resolve((await this.write([entry])).has(entry.generation.id));
             } catch (single) {
               entry.reject(single);
             }
@@ -64,10 +66,16 @@ export class BatchedJobWriter {
     }
   }
 
-  private write(generations: (NewGeneration & { createdAt: Date })[]): Promise<Set<string>> {
+  private write(entries: readonly PendingInsert[]): Promise<Set<string>> {
     return this.database.transaction(async (transaction) => {
-      const stored = await this.repository.insertMany(generations, transaction);
-      await this.queue.sendSubmits([...stored], transaction);
+      const stored = await this.repository.insertMany(
+        entries.map((entry) => entry.generation),
+        transaction,
+      );
+      const messages = entries
+        .filter((entry) => stored.has(entry.generation.id))
+        .map((entry) => ({ jobId: entry.generation.id, startAfterMs: entry.submitDelayMs }));
+      await this.queue.sendSubmits(messages, transaction);
       return stored;
     });
   }

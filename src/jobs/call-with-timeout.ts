@@ -11,7 +11,12 @@ export async function callWithTimeout<T>(
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
-  const signal = AbortSignal.any([controller.signal, shutdown]);
+  // Not AbortSignal.any(): on Node 20 every combined signal stays registered on the long-lived
+  // shutdown signal, so thousands of calls pile up listeners. One listener, removed after.
+  const onShutdown = () => controller.abort(shutdown.reason);
+  if (shutdown.aborted) controller.abort(shutdown.reason);
+  else shutdown.addEventListener('abort', onShutdown, { once: true });
+  const signal = controller.signal;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -29,5 +34,6 @@ export async function callWithTimeout<T>(
     return await Promise.race([call(signal), timeout]);
   } finally {
     clearTimeout(timer);
+    shutdown.removeEventListener('abort', onShutdown);
   }
 }

@@ -1,17 +1,27 @@
-import type { Asset } from '../assets/asset-store.js';
+import type { PreparedAsset } from '../assets/asset-store.js';
 import { actualCost } from '../catalog/estimate-cost.js';
 import { GatewayError } from '../core/errors/index.js';
 import type { Job, JobOutput } from '../core/job.js';
 import type { ProviderOutput, StatusResult } from '../core/provider-adapter.js';
 import { downloadToBuffer } from '../security/safe-fetch.js';
 import type { AttemptRecord } from '../store/repositories/generation-repository.js';
+import type { Queryable } from '../store/database.js';
 import { finishJob } from './finish-job.js';
 import type { JobEngineContext } from './job-engine-context.js';
 import { pollDelayMs } from './poll-backoff.js';
 
 /** Where a status result came from; only polls schedule the next poll. */
 export type StatusSource =
-  { type: 'poll'; poll: number } | { type: 'webhook' } | { type: 'immediate' };
+  | { type: 'poll'; poll: number }
+  | { type: 'webhook' }
+  | {
+      type: 'immediate';
+      /**
+       * Runs first in the completion's transaction (marking the job submitted), so a synchronous
+       * provider's answer costs one commit; false when the job changed meanwhile (canceled).
+       */
+      prelude?: (transaction: Queryable) => Promise<boolean>;
+    };
 
 /**
  * Applies a provider status to a job — the one path shared by polling, provider webhooks and
@@ -106,7 +116,7 @@ export class JobCompletion {
     source: StatusSource,
   ): Promise<void> {
     const { context } = this;
-    let saved: Asset[] | undefined;
+    let saved: PreparedAsset[] | undefined;
     // A synchronous result exists only in this answer (no later poll can fetch it again), so
     // it gets a few tries here; polled and called-back results are looked at again later.
     const tries = source.type === 'immediate' ? 3 : 1;
@@ -181,6 +191,8 @@ export class JobCompletion {
         )
       : (result.usage?.costUsd ?? job.cost.estimatedUsd ?? 0);
     const won = await context.database.transaction(async (transaction) => {
+      if (source.type === 'immediate' && source.prelude && !(await source.prelude(transaction)))
+        return false;
       const updated = await context.repository.markSucceeded(transaction, {
         generationId: job.id,
         attemptId: attempt.id,
@@ -189,12 +201,14 @@ export class JobCompletion {
         warnings: result.warnings ?? [],
       });
       if (!updated) return false;
+      // The files are on disk already; their rows commit with the job's success.
+      for (const asset of saved) await context.assets.insertRow(asset, transaction);
       if (job.webhook) await context.queue.sendWebhook({ jobId: job.id }, transaction);
       await context.events.publish({ jobId: job.id, status: 'succeeded' }, transaction);
       return true;
     });
     if (!won) {
-      await context.assets.delete(saved.map((asset) => asset.id));
+      await context.assets.discard(saved);
       return;
     }
     context.events.emitLocal({ jobId: job.id, status: 'succeeded' });
@@ -265,8 +279,12 @@ export class JobCompletion {
     );
   }
 
-  private async storeOutputs(job: Job, outputs: readonly ProviderOutput[]): Promise<Asset[]> {
-    const saved: Asset[] = [];
+  /** Downloads or decodes each output and writes its file; rows are stored with the success. */
+  private async storeOutputs(
+    job: Job,
+    outputs: readonly ProviderOutput[],
+  ): Promise<PreparedAsset[]> {
+    const saved: PreparedAsset[] = [];
     try {
       for (const output of outputs) {
         const data =
@@ -282,7 +300,7 @@ export class JobCompletion {
                 })
               ).data;
         saved.push(
-          await this.context.assets.save({
+          await this.context.assets.writeFile({
             data,
             purpose: 'output',
             generationId: job.id,
@@ -294,7 +312,7 @@ export class JobCompletion {
         );
       }
     } catch (error) {
-      await this.context.assets.delete(saved.map((asset) => asset.id));
+      await this.context.assets.discard(saved);
       throw error;
     }
     return saved;

@@ -1,3 +1,4 @@
+import type { Job } from '../core/job.js';
 import type { AssetStore } from '../assets/asset-store.js';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../observability/logger.js';
@@ -28,6 +29,11 @@ export interface JobEngineContext {
   jobsConfig: Config['jobs'];
   logger: Logger;
   observer: CompositeJobObserver;
+  /**
+   * Starts submitting a just-created job in this process at once (set while workers run). The
+   * job's queue message is then only a delayed backstop.
+   */
+  inlineSubmit?: (job: Job) => void;
   /** Aborted at shutdown: in-flight provider calls stop waiting. */
   shutdown: AbortSignal;
   /** Public base URL for provider callbacks (inbound webhooks), when configured. */

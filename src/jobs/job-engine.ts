@@ -61,28 +61,33 @@ export class JobEngine {
   async start(): Promise<void> {
     const { queue, jobsConfig, logger } = this.context;
     const concurrency = jobsConfig.workerConcurrency;
+    const submitBatch = Math.max(1, Math.ceil(concurrency / 4));
+    const pollBatch = Math.max(1, Math.ceil(concurrency / 2));
     // Throwing from a batch handler would fail every message in it, so a message whose work
     // failed is failed on its own (and retried by the queue) while the rest complete. A pg-boss
     // worker fetches its next batch only when the whole batch is done, so several small-batch
     // workers per queue keep one slow provider call from holding up everything else.
     await queue.work<SubmitMessage>(
       QueueName.submit,
-      { batchSize: Math.max(1, Math.ceil(concurrency / 4)), workers: 4 },
+      { batchSize: submitBatch, workers: 4 },
       async (messages) => {
         const failures = await runAll(messages, concurrency, (message) =>
           this.submitWorker.process(message.data.jobId, message.data.round ?? 0),
         );
         await this.retryLater(QueueName.submit, failures);
+        // A full batch means more may be waiting: fetch again at once instead of sleeping.
+        if (messages.length >= submitBatch) queue.notify(QueueName.submit);
       },
     );
     await queue.work<PollMessage>(
       QueueName.poll,
-      { batchSize: Math.max(1, Math.ceil(concurrency / 2)), workers: 4 },
+      { batchSize: pollBatch, workers: 4 },
       async (messages) => {
         const failures = await runAll(messages, concurrency * 2, (message) =>
           this.pollWorker.process(message.data),
         );
         await this.retryLater(QueueName.poll, failures);
+        if (messages.length >= pollBatch) queue.notify(QueueName.poll);
       },
     );
     await queue.work<WebhookMessage>(
@@ -96,12 +101,23 @@ export class JobEngine {
       },
     );
     this.supervisor.start(jobsConfig.maintenanceIntervalSeconds);
+    this.context.inlineSubmit = (job) => {
+      const jobId = job.id;
+      this.submitWorker.processJob(job).catch((error: unknown) => {
+        // The delayed queue message will take the job over.
+        logger.error(
+          { jobId, error: error instanceof Error ? error.message : String(error) },
+          'inline submission failed; the queue will retry',
+        );
+      });
+    };
     this.started = true;
     logger.debug('job engine started');
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    this.context.inlineSubmit = undefined;
     this.supervisor.stop();
   }
 

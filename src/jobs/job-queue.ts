@@ -56,6 +56,7 @@ export class JobQueue {
   private readonly boss: PgBoss;
   private readonly workerIds = new Map<string, string[]>();
   private readonly pendingNotifications = new Set<QueueName>();
+  private readonly notifyTurns = new Map<QueueName, number>();
 
   constructor(private readonly options: JobQueueOptions) {
     const { database } = options;
@@ -111,11 +112,24 @@ export class JobQueue {
     await this.send(QueueName.submit, message, options.executor, options.startAfterMs);
   }
 
-  /** Enqueues submissions for many jobs in one statement (batched job creation). */
-  async sendSubmits(jobIds: readonly string[], executor: Queryable): Promise<void> {
-    if (jobIds.length === 0) return;
+  /**
+   * Enqueues submissions for many jobs in one statement (batched job creation). A delay makes
+   * the message a backstop for work this process starts inline.
+   */
+  async sendSubmits(
+    messages: readonly { jobId: string; startAfterMs?: number }[],
+    executor: Queryable,
+  ): Promise<void> {
+    if (messages.length === 0) return;
+    const now = Date.now();
     await this.boss.insert(
-      jobIds.map((jobId) => ({ name: QueueName.submit, data: { jobId } })),
+      messages.map((message) => ({
+        name: QueueName.submit,
+        data: { jobId: message.jobId },
+        ...(message.startAfterMs
+          ? { startAfter: new Date(now + message.startAfterMs).toISOString() }
+          : {}),
+      })),
       {
         db: { executeSql: (text: string, values: unknown[]) => executor.query(text, values) },
       } as PgBoss.InsertOptions,
@@ -185,7 +199,13 @@ export class JobQueue {
     this.pendingNotifications.add(name);
     setImmediate(() => {
       this.pendingNotifications.delete(name);
-      for (const id of this.workerIds.get(name) ?? []) this.boss.notifyWorker(id);
+      // One worker per wake-up, in turn: each woken worker runs a fetch query, and one fetch
+      // takes a whole batch.
+      const ids = this.workerIds.get(name) ?? [];
+      if (ids.length === 0) return;
+      const turn = (this.notifyTurns.get(name) ?? 0) % ids.length;
+      this.notifyTurns.set(name, turn + 1);
+      this.boss.notifyWorker(ids[turn]!);
     });
   }
 

@@ -25,6 +25,11 @@ export type GenerationRequestDraft = Omit<
 export interface CreateOptions {
   idempotencyKey?: string;
   regeneratedFrom?: string;
+  /**
+   * The caller will wait for the result: submit in this process right away instead of through
+   * the queue (which keeps a delayed message as a backstop should this process die).
+   */
+  inline?: boolean;
 }
 
 /** A page of jobs, newest first. */
@@ -92,13 +97,16 @@ export class JobService {
       regeneratedFrom: options.regeneratedFrom ?? null,
       createdAt: new Date(now),
     };
-    const inserted = await context.writer.insert(generation);
+    const inline = Boolean(options.inline && context.inlineSubmit);
+    // The backstop fires only after an inline submission could have finished (provider timeout).
+    const backstopMs = inline ? context.jobsConfig.providerCallTimeoutMs + 30_000 : 0;
+    const inserted = await context.writer.insert(generation, backstopMs);
     if (!inserted && options.idempotencyKey) {
       // Lost a race with a concurrent request carrying the same key.
       const replay = await this.replay(options.idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };
     }
-    context.queue.notify('generation-submit');
+    if (!inline) context.queue.notify('generation-submit');
     context.observer.jobCreated({ jobId: id, model: request.model, user: request.user });
     // The job as just stored; reading it back would cost a round trip per request.
     const job: Job = {
@@ -124,6 +132,7 @@ export class JobService {
         : null,
       regeneratedFrom: generation.regeneratedFrom,
     };
+    if (inline) context.inlineSubmit!(job);
     return { job, created: true };
   }
 
@@ -177,36 +186,59 @@ export class JobService {
 
   /** Resolves when the job is terminal or `timeoutMs` passed, with the job as it is then. */
   async wait(id: string, timeoutMs: number): Promise<Job> {
-    const job = await this.get(id);
-    if (isTerminal(job.status) || timeoutMs <= 0) return job;
+    if (timeoutMs <= 0) return this.get(id);
     return new Promise<Job>((resolve, reject) => {
       let settled = false;
-      const finish = () => {
-        if (settled) return;
-        settled = true;
+      const cleanUp = () => {
         unsubscribe();
-        this.context.shutdown.removeEventListener('abort', finish);
+        this.context.shutdown.removeEventListener('abort', onTimeout);
         clearTimeout(deadline);
         clearInterval(backstop);
-        this.get(id).then(resolve, reject);
       };
+      /** Ends the wait with `job`, or with a fresh read when none is at hand. */
+      const settle = (job?: Job) => {
+        if (settled) return;
+        settled = true;
+        cleanUp();
+        if (job) resolve(job);
+        else this.get(id).then(resolve, reject);
+      };
+      const onTimeout = () => settle();
+      const settleIfTerminal = (status: JobStatus | undefined) => {
+        if (status === undefined) {
+          settled = true;
+          cleanUp();
+          reject(new NotFoundError('generation', id));
+        } else if (isTerminal(status)) settle();
+      };
+      // Subscribe before the first read, so a change in between cannot be missed.
       const unsubscribe = this.context.events.subscribe(id, (change) => {
-        if (isTerminal(change.status)) finish();
+        if (isTerminal(change.status)) settle();
       });
-      const deadline = setTimeout(finish, timeoutMs);
+      const deadline = setTimeout(onTimeout, timeoutMs);
       // Shutdown answers held requests with the job as it is, so the server can close.
-      this.context.shutdown.addEventListener('abort', finish, { once: true });
+      this.context.shutdown.addEventListener('abort', onTimeout, { once: true });
       // A missed notification (connection blip) must not hold a request until its deadline.
       const backstop = setInterval(() => {
-        this.context.repository.get(id).then(
-          (current) => current && isTerminal(current.status) && finish(),
+        this.context.repository.status(id).then(
+          (status) => status && isTerminal(status) && settle(),
           () => undefined,
         );
       }, 2000);
-      // The job may have finished between the first read and the subscription.
-      this.context.repository.get(id).then(
-        (current) => current && isTerminal(current.status) && finish(),
-        () => undefined,
+      // A status-only read: the whole job is read once, when the wait ends.
+      const checkNow = /^gen_[0-9a-z]{26}$/.test(id)
+        ? this.context.repository.status(id)
+        : Promise.resolve(undefined);
+      checkNow.then(
+        (status) => {
+          if (!settled) settleIfTerminal(status);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          cleanUp();
+          reject(error);
+        },
       );
     });
   }

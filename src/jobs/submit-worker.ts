@@ -4,6 +4,7 @@ import { isTerminal, type Job } from '../core/job.js';
 import type { SubmitContext, SubmitResult } from '../core/provider-adapter.js';
 import type { RoutingCandidate } from '../routing/routing-candidate.js';
 import type { AttemptRecord } from '../store/repositories/generation-repository.js';
+import type { Queryable } from '../store/database.js';
 import { buildProviderRequest } from './build-provider-request.js';
 import { callWithTimeout } from './call-with-timeout.js';
 import { finishJob } from './finish-job.js';
@@ -32,10 +33,17 @@ export class SubmitWorker {
   ) {}
 
   async process(jobId: string, round = 0): Promise<void> {
+    const job = await this.context.repository.get(jobId);
+    if (job) await this.processJob(job, round);
+  }
+
+  /** Submits a job already in hand (inline submission passes the job it just stored). */
+  async processJob(job: Job, round = 0): Promise<void> {
     const { context } = this;
-    const job = await context.repository.get(jobId);
-    if (!job || isTerminal(job.status)) return;
-    const attempts = await context.repository.attempts(jobId);
+    const jobId = job.id;
+    if (isTerminal(job.status)) return;
+    // A fresh job has no attempts: skip the read (the job row says so).
+    const attempts = job.attempts.length ? await context.repository.attempts(jobId) : [];
     if (job.status === 'submitted' || job.status === 'running') {
       // The previous run was accepted by the provider but died before finishing this message.
       const accepted = attempts.findLast((attempt) => attempt.status === 'submitted');
@@ -194,8 +202,8 @@ export class SubmitWorker {
     result: SubmitResult,
   ): Promise<void> {
     const { context } = this;
-    const stillQueued = await context.database.transaction(async (transaction) => {
-      const updated = await context.repository.markSubmitted(transaction, {
+    const markSubmitted = (transaction: Queryable) =>
+      context.repository.markSubmitted(transaction, {
         generationId: job.id,
         attemptId,
         provider,
@@ -203,10 +211,6 @@ export class SubmitWorker {
         operation: result.operation,
         warnings: result.warnings ?? [],
       });
-      if (updated)
-        await context.events.publish({ jobId: job.id, status: 'submitted' }, transaction);
-      return updated;
-    });
     const attempt: AttemptRecord = {
       id: attemptId,
       generationId: job.id,
@@ -217,18 +221,32 @@ export class SubmitWorker {
       operation: result.operation,
       status: 'submitted',
     };
-    if (!stillQueued) {
-      // Canceled while we were submitting: tell the provider, best effort.
-      await this.cancelAtProvider(provider, result);
-      return;
-    }
-    context.events.emitLocal({ jobId: job.id, status: 'submitted' });
     const accepted = {
       ...job,
       status: 'submitted' as const,
       provider,
       submittedAt: new Date(context.now()),
     };
+    if (result.immediate?.status === 'completed') {
+      // A synchronous answer: submitted and succeeded in one transaction.
+      await this.completion.apply(accepted, attempt, result.immediate, {
+        type: 'immediate',
+        prelude: markSubmitted,
+      });
+      return;
+    }
+    const stillQueued = await context.database.transaction(async (transaction) => {
+      const updated = await markSubmitted(transaction);
+      if (updated)
+        await context.events.publish({ jobId: job.id, status: 'submitted' }, transaction);
+      return updated;
+    });
+    if (!stillQueued) {
+      // Canceled while we were submitting: tell the provider, best effort.
+      await this.cancelAtProvider(provider, result);
+      return;
+    }
+    context.events.emitLocal({ jobId: job.id, status: 'submitted' });
     if (result.immediate)
       await this.completion.apply(accepted, attempt, result.immediate, { type: 'immediate' });
     else await this.completion.schedulePoll(accepted, attempt, 0);

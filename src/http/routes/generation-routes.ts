@@ -57,9 +57,8 @@ export function generationRoutes(dependencies: AppDependencies): FastifyPluginAs
         const wait = request.query.wait ?? preferWait(request.headers.prefer) ?? 0;
         const { job: created, created: isNew } = await jobs.create(
           toGenerationDraft(request.body),
-          {
-            idempotencyKey: request.headers['idempotency-key'],
-          },
+          // A client that waits is served inline (the queue keeps a backstop message).
+          { idempotencyKey: request.headers['idempotency-key'], inline: wait > 0 },
         );
         const job = wait > 0 ? await jobs.wait(created.id, wait * 1000) : created;
         reply.header('location', `/v1/generations/${job.id}`);

@@ -91,6 +91,8 @@ export function openAiImageRoutes(dependencies: AppDependencies): FastifyPluginA
               typeof request.headers['idempotency-key'] === 'string'
                 ? request.headers['idempotency-key']
                 : undefined,
+            // Synchronous by contract: submit inline (the queue keeps a backstop message).
+            inline: true,
           },
         );
         const job = await jobs.wait(created.id, config.openai.imageWaitSeconds * 1000);

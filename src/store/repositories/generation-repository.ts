@@ -108,6 +108,15 @@ export class GenerationRepository {
     return new Set(rows.map((row) => row.id));
   }
 
+  /** Just the status (cheap checks while waiting). */
+  async status(id: string): Promise<JobStatus | undefined> {
+    const { rows } = await this.database.query<{ status: JobStatus }>(
+      'SELECT status FROM generations WHERE id = $1',
+      [id],
+    );
+    return rows[0]?.status;
+  }
+
   async findByIdempotencyKey(
     key: string,
   ): Promise<{ id: string; requestHash: string | null } | undefined> {
