@@ -98,12 +98,15 @@ export class JobCompletion {
     result: Extract<StatusResult, { status: 'pending' }>,
     source: StatusSource,
   ): Promise<void> {
-    if (result.phase === 'running' || result.progress !== undefined) {
-      const changed = await this.context.repository.markRunning(job.id, result.progress ?? null);
-      if (changed && job.status !== 'running') {
-        await this.context.events.publish({ jobId: job.id, status: 'running' });
+    // Progress is stored in 10 % steps: each stored change is a write, and a poll that only
+    // moved progress by a hair is not worth one.
+    const progress = result.progress === undefined ? null : Math.floor(result.progress * 10) / 10;
+    const becomesRunning =
+      job.status !== 'running' && (result.phase === 'running' || progress !== null);
+    if (becomesRunning || (progress !== null && progress !== job.progress)) {
+      const changed = await this.context.repository.markRunning(job.id, progress);
+      if (changed && becomesRunning)
         this.context.events.emitLocal({ jobId: job.id, status: 'running' });
-      }
     }
     if (source.type === 'poll')
       await this.schedulePoll(job, attempt, source.poll, result.retryAfterMs);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { JobStatus } from '../core/job.js';
+import { isTerminal, type JobStatus } from '../core/job.js';
 import type { Database, Queryable } from '../store/database.js';
 
 const channel = 'switchyard_job_changed';
@@ -41,7 +41,9 @@ export class JobEvents {
    * commit; the local emit should happen after commit (call `emitLocal`).
    */
   async publish(change: JobChange, executor: Queryable = this.database): Promise<void> {
-    if (this.database.kind === 'postgres') {
+    // Only terminal states wake waiters in other instances; a NOTIFY serialises its commit, so
+    // intermediate states are announced in this process only.
+    if (this.database.kind === 'postgres' && isTerminal(change.status)) {
       await executor.query('SELECT pg_notify($1, $2)', [
         channel,
         `${change.jobId}:${change.status}`,

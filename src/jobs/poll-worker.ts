@@ -20,10 +20,10 @@ export class PollWorker {
 
   async process(message: PollMessage): Promise<void> {
     const { context } = this;
-    const job = await context.repository.get(message.jobId);
-    if (!job || isTerminal(job.status)) return;
-    const attempt = await context.repository.attempt(message.attemptId);
-    if (!attempt || attempt.status !== 'submitted' || attempt.operation === null) return;
+    const found = await context.repository.jobWithAttempt(message.jobId, message.attemptId);
+    if (!found || isTerminal(found.job.status)) return;
+    const { job, attempt } = found;
+    if (attempt.status !== 'submitted' || attempt.operation === null) return;
     const adapter = context.instances.adapter(attempt.provider);
     if (context.now() > job.deadlineAt.getTime()) {
       await this.timeOut(job, attempt);

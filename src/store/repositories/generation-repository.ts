@@ -3,7 +3,7 @@ import type { GenerationRequest } from '../../core/generation-request.js';
 import type { JsonValue } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
 import type { Database, Queryable } from '../database.js';
-import { rowToJob, selectJobSql } from './generation-rows.js';
+import { rowToJob, selectJobSql, selectJobWithAttemptSql } from './generation-rows.js';
 
 const activeStatuses = `('queued', 'submitted', 'running')`;
 
@@ -169,6 +169,21 @@ export class GenerationRepository {
       [generationId],
     );
     return rows.map(toAttempt);
+  }
+
+  /**
+   * A job (without its attempt history) and one of its attempts, in one read. The job's
+   * `attempts` list is empty here.
+   */
+  async jobWithAttempt(
+    generationId: string,
+    attemptId: string,
+  ): Promise<{ job: Job; attempt: AttemptRecord } | undefined> {
+    const { rows } = await this.database.query<
+      Record<string, unknown> & { attempt_row: AttemptRow }
+    >(`${selectJobWithAttemptSql} WHERE g.id = $1 AND a.id = $2`, [generationId, attemptId]);
+    const row = rows[0];
+    return row ? { job: rowToJob(row), attempt: toAttempt(row.attempt_row) } : undefined;
   }
 
   async attempt(attemptId: string): Promise<AttemptRecord | undefined> {

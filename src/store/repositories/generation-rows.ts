@@ -75,11 +75,21 @@ export const GenerationRowSchema = z.object({
 });
 
 /** Columns plus aggregated attempts and deliveries: one round trip per job or page. */
-export const selectJobSql = `
-  SELECT g.id, g.status, g.provider, g.request, g.outputs, g.warnings, g.error, g.progress,
+const jobColumnsSql = `g.id, g.status, g.provider, g.request, g.outputs, g.warnings, g.error, g.progress,
          g.estimated_cost_usd, g.actual_cost_usd, g.idempotency_key, g.webhook_url,
          g.webhook_status, g.regenerated_from, g.created_at, g.updated_at, g.submitted_at,
-         g.started_at, g.completed_at, g.deadline_at,
+         g.started_at, g.completed_at, g.deadline_at`;
+
+/**
+ * A job without its attempt and delivery history, joined with one attempt row — what a poll
+ * needs, in one cheap read.
+ */
+export const selectJobWithAttemptSql = `
+  SELECT ${jobColumnsSql}, '[]'::json AS attempts, '[]'::json AS deliveries, row_to_json(a.*) AS attempt_row
+  FROM generations g JOIN generation_attempts a ON a.generation_id = g.id`;
+
+export const selectJobSql = `
+  SELECT ${jobColumnsSql},
          COALESCE((SELECT json_agg(json_build_object(
              'id', a.id, 'provider', a.provider, 'provider_model_id', a.provider_model_id,
              'provider_job_id', a.provider_job_id, 'status', a.status, 'started_at', a.started_at,
