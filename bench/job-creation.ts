@@ -1,9 +1,19 @@
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { createBenchDatabase, type BenchDatabase } from './support/bench-database.js';
 import { parseBenchArgs, sleep } from './support/cli.js';
 import { coresUsed, cpuSnapshot } from './support/cpu.js';
 import { startGatewayChild } from './support/gateway-child.js';
 import { loadHeaders, loadRow, runLoad, type LoadResult } from './support/load.js';
+import {
+  activityPerUnit,
+  activitySnapshot,
+  backendPids,
+  type ActivityPerUnit,
+} from './support/pg-activity.js';
 import { note, printTable, printTargets, writeResult, type TargetCheck } from './support/report.js';
+import { queriesPerUnit, readQueryWindows, type QueriesPerUnit } from './support/query-report.js';
 import { round } from './support/stats.js';
 
 /**
@@ -16,14 +26,17 @@ import { round } from './support/stats.js';
  * client and server would be. Two variants in the same run:
  *
  * - `workers on`: `src/main.ts` as `npm start` runs it. The simulator answers after 10 minutes,
- *   so each job is submitted once and then only polled (rarely, with backoff): the submit
- *   workers still compete with job creation, which is the realistic single-node case.
+ *   so each job is submitted once and then polled with backoff (1 s, 1.5 s, 2.25 s …: about two
+ *   polls per job within the run). The workers compete with job creation for the CPU and the
+ *   database, which is the realistic single-node case.
  * - `api only`: the same gateway without queue workers (a split deployment's API node), to
  *   show what accepting a job costs on its own.
  */
 
 const body = JSON.stringify({ model: 'sim-image', prompt: 'bench', width: 64, height: 64 });
 const connections = 16;
+/** PostgreSQL 15 publishes an idle backend's counters after at most this long (10 s + margin). */
+const statisticsFlushMs = 11_000;
 
 interface Verification {
   /** Job rows created during the measured run. */
@@ -104,6 +117,20 @@ interface VariantResult {
   verification: Verification;
   /** Average cores busy during the measured run. */
   cores: Record<string, number>;
+  /** PostgreSQL work per job created in the measured run (workers' work included). */
+  databasePerJob: ActivityPerUnit;
+  /** `generation-poll` messages sent during the run, per job created. */
+  pollsPerJob: number;
+  /** The gateway's SQL statements during the run, per job created (client-side count). */
+  queriesPerJob: QueriesPerUnit | null;
+}
+
+async function countPollMessages(database: BenchDatabase): Promise<number> {
+  const [row] = await database.rows<{ count: number }>(
+    `SELECT ((SELECT count(*) FROM pgboss.job WHERE name = 'generation-poll')
+           + (SELECT count(*) FROM pgboss.archive WHERE name = 'generation-poll'))::int AS count`,
+  );
+  return row?.count ?? 0;
 }
 
 async function runVariant(
@@ -111,8 +138,13 @@ async function runVariant(
   seconds: { warmUp: number; measure: number },
 ): Promise<VariantResult> {
   const database = await createBenchDatabase();
+  const queryStatsFile = path.join(
+    os.tmpdir(),
+    `switchyard-bench-queries-${process.pid}-${variant.replace(' ', '-')}.jsonl`,
+  );
   const gateway = await startGatewayChild({
     databaseUrl: database.url,
+    queryStatsFile,
     entry: variant === 'api only' ? 'api-only' : 'main',
     config: {
       providers: [
@@ -135,24 +167,39 @@ async function runVariant(
       connections,
     };
     const warmUp = await runLoad({ ...request, durationSeconds: seconds.warmUp });
-    // Let the submit workers drain the warm-up's jobs so the measured run starts level.
-    await sleep(2000);
+    // PostgreSQL publishes an idle backend's statistics only every 10 s: wait that out so the
+    // warm-up's counts are all in before the first snapshot (it also lets workers catch up).
+    await sleep(statisticsFlushMs);
     const jobsBefore = await countJobs(database);
-    const before = await cpuSnapshot({ gateway: gateway.pid, bench: process.pid });
+    const pollsBefore = await countPollMessages(database);
+    const activityBefore = await activitySnapshot(database);
+    const pids = { gateway: gateway.pid, bench: process.pid };
+    const before = await cpuSnapshot(pids, await backendPids(database));
+    gateway.toggleWindow();
     const load = await runLoad({ ...request, durationSeconds: seconds.measure });
-    const after = await cpuSnapshot({ gateway: gateway.pid, bench: process.pid });
-    // Requests cut off when the load stopped may still be committing.
-    await sleep(1000);
-    const verification = await verify(
-      database,
-      jobsBefore,
-      load.ok2xx,
-      warmUp.ok2xx + load.ok2xx,
-    );
-    return { variant, load, verification, cores: coresUsed(before, after) };
+    gateway.toggleWindow();
+    const after = await cpuSnapshot(pids, await backendPids(database));
+    const pollsAfter = await countPollMessages(database);
+    // A backend flushes its statistics when it exits: stopping the gateway (which lets the
+    // requests cut off at the end commit) makes the closing snapshot complete at once, without
+    // ten more seconds of background polling in it.
+    await gateway.stop();
+    const activityAfter = await activitySnapshot(database);
+    const verification = await verify(database, jobsBefore, load.ok2xx, warmUp.ok2xx + load.ok2xx);
+    const [queries] = await readQueryWindows(queryStatsFile);
+    return {
+      variant,
+      load,
+      verification,
+      cores: coresUsed(before, after),
+      databasePerJob: activityPerUnit(activityBefore, activityAfter, verification.jobsCreated),
+      pollsPerJob: round((pollsAfter - pollsBefore) / Math.max(1, verification.jobsCreated)),
+      queriesPerJob: queries ? queriesPerUnit(queries, verification.jobsCreated) : null,
+    };
   } finally {
     await gateway.stop();
     await database.drop();
+    await rm(queryStatsFile, { force: true });
   }
 }
 
@@ -178,7 +225,8 @@ async function main(): Promise<void> {
       '202s',
       'jobs created',
       'jobs − 202s',
-      'submit msgs',
+      'jobs (all)',
+      'submit msgs (all)',
       'jobs ≠ 1 msg',
       'orphan msgs',
       'msg states',
@@ -188,6 +236,7 @@ async function main(): Promise<void> {
       v.accepted,
       v.jobsCreated,
       v.jobsTotal - v.acceptedTotal,
+      v.jobsTotal,
       v.submitMessages,
       v.jobsWithoutExactlyOneMessage,
       v.orphanMessages,
@@ -198,20 +247,79 @@ async function main(): Promise<void> {
   );
   printTable(
     'CPU during the measured run (cores busy, 2 available)',
-    ['variant', 'machine', 'gateway', 'postgres', 'bench (autocannon)'],
+    [
+      'variant',
+      'machine',
+      'gateway',
+      'postgres (this db)',
+      'postgres (all)',
+      'bench (autocannon)',
+      'other',
+    ],
     results.map(({ variant, cores }) => [
       variant,
       cores.machine,
       cores.gateway,
+      cores.postgresOurs,
       cores.postgres,
       cores.bench,
+      cores.other,
     ]),
+  );
+  printTable(
+    'PostgreSQL work per job created (pg_stat_database / pg_stat_user_tables deltas)',
+    [
+      'variant',
+      'SQL stmts',
+      'stmt ms',
+      'pool wait ms',
+      'rows ins',
+      'rows upd',
+      'rows del',
+      'rows scanned',
+      'polls sent',
+      'busiest tables (ins/upd/del)',
+    ],
+    results.map(({ variant, databasePerJob: db, pollsPerJob, queriesPerJob: q }) => [
+      variant,
+      q?.statementsPerUnit,
+      q?.statementMsPerUnit,
+      q?.poolWaitMsPerUnit,
+      db.rowsInserted,
+      db.rowsUpdated,
+      db.rowsDeleted,
+      db.rowsScanned,
+      pollsPerJob,
+      db.tables
+        .slice(0, 4)
+        .map((table) => `${table.table} ${table.inserted}/${table.updated}/${table.deleted}`)
+        .join(', '),
+    ]),
+  );
+  note(
+    'SQL stmts / stmt ms: statements the gateway sent (BEGIN/COMMIT included) and their client-observed time, counted by a preload; rows: pg_stat_user_tables.',
+  );
+  for (const { variant, queriesPerJob } of results) {
+    if (!queriesPerJob) continue;
+    printTable(
+      `Costliest statements per job created (${variant})`,
+      ['calls/job', 'mean ms', 'total ms', 'statement'],
+      queriesPerJob.top.map((stats) => [
+        stats.callsPerUnit,
+        stats.meanMs,
+        round(stats.totalMs),
+        stats.statement.slice(0, 90),
+      ]),
+    );
+  }
+  note(
+    "'other' is CPU used by processes outside this benchmark (the machine is shared); when it is high, absolute figures are depressed.",
   );
   note(
     'jobs − 202s counts requests the gateway committed after autocannon stopped waiting (at most one per connection per run).',
   );
   note(
-    'jobs ≠ 1 msg and orphan msgs must be 0: every stored job has exactly one submit message and vice versa.',
+    'jobs ≠ 1 msg and orphan msgs must be 0: every stored job has exactly one submit message and vice versa; (all) includes the warm-up.',
   );
 
   const workersOn = results.find((result) => result.variant === 'workers on');

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   }
   let gateway;
   try {
-    gateway = await createGateway(config);
+    gateway = await createGateway(config, { runWorkers: config.workers });
   } catch (error) {
     // Provider entries are validated when the providers load (after the config file itself).
     if (error instanceof ConfigError) {

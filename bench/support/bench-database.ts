@@ -11,8 +11,8 @@ export interface BenchDatabase {
   url: string;
   /** A small pool for the benchmark's own verification queries. */
   pool: pg.Pool;
-  /** Runs one query and returns its rows. */
-  rows<Row extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<Row[]>;
+  /** Runs one query and returns its rows (typed by the caller, as the gateway's own queries are). */
+  rows<Row>(text: string, values?: unknown[]): Promise<Row[]>;
   /** Closes the pool and drops the database (forcing out any connection still open). */
   drop(): Promise<void>;
 }
@@ -40,8 +40,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     name,
     url: url.toString(),
     pool,
-    async rows<Row extends pg.QueryResultRow>(text: string, values?: unknown[]) {
-      return (await pool.query<Row>(text, values)).rows;
+    async rows<Row>(text: string, values?: unknown[]) {
+      return (await pool.query(text, values)).rows as Row[];
     },
     async drop() {
       if (dropped) return;

@@ -11,8 +11,10 @@ export interface CpuSnapshot {
   machineBusy: number;
   /** User + system CPU seconds per labelled process. */
   processes: Record<string, number>;
-  /** All `postgres` processes together (server and every backend). */
+  /** All `postgres` processes together (server and every backend, every database). */
   postgres: number;
+  /** CPU seconds per backend pid serving the benchmark's own database. */
+  backends: Record<number, number>;
 }
 
 async function processSeconds(pid: number): Promise<number> {
@@ -42,8 +44,15 @@ async function postgresSeconds(): Promise<number> {
   return total;
 }
 
-/** Reads CPU counters; `pids` labels the processes to report separately. */
-export async function cpuSnapshot(pids: Record<string, number>): Promise<CpuSnapshot> {
+/**
+ * Reads CPU counters; `pids` labels the processes to report separately, `backends` are the
+ * PostgreSQL backends of the benchmark's database (other databases on the shared server are
+ * other people's work).
+ */
+export async function cpuSnapshot(
+  pids: Record<string, number>,
+  backends: readonly number[] = [],
+): Promise<CpuSnapshot> {
   const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
   const values = line.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
@@ -51,11 +60,14 @@ export async function cpuSnapshot(pids: Record<string, number>): Promise<CpuSnap
   const idle = (values[3] ?? 0) + (values[4] ?? 0);
   const processes: Record<string, number> = {};
   for (const [label, pid] of Object.entries(pids)) processes[label] = await processSeconds(pid);
+  const backendSeconds: Record<number, number> = {};
+  for (const pid of backends) backendSeconds[pid] = await processSeconds(pid);
   return {
     at: performance.now(),
     machineBusy: (total - idle) / ticksPerSecond,
     processes,
     postgres: await postgresSeconds(),
+    backends: backendSeconds,
   };
 }
 
@@ -67,7 +79,22 @@ export function coresUsed(before: CpuSnapshot, after: CpuSnapshot): Record<strin
     machine: rate(before.machineBusy, after.machineBusy),
     postgres: rate(before.postgres, after.postgres),
   };
-  for (const label of Object.keys(after.processes))
-    result[label] = rate(before.processes[label] ?? 0, after.processes[label] ?? 0);
+  if (Object.keys(after.backends).length) {
+    // A backend that appeared in between started at 0; one that exited in between is lost.
+    let ownBackends = 0;
+    for (const [pid, seconds] of Object.entries(after.backends))
+      ownBackends += seconds - (before.backends[Number(pid)] ?? 0);
+    result.postgresOurs = rate(0, ownBackends);
+  }
+  // Ours: the labelled processes and our database's backends (all of PostgreSQL when unknown).
+  let ours = result.postgresOurs ?? result.postgres ?? 0;
+  for (const label of Object.keys(after.processes)) {
+    const used = rate(before.processes[label] ?? 0, after.processes[label] ?? 0);
+    result[label] = used;
+    ours += used;
+  }
+  // Whatever else ran on the machine meanwhile (it is shared, other databases on the same
+  // server included): a high figure means contention.
+  result.other = Math.max(0, Math.round(((result.machine ?? 0) - ours) * 100) / 100);
   return result;
 }

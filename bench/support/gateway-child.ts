@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -100,6 +100,15 @@ export async function waitForOk(url: string, handle: ChildHandle, timeoutMs = 90
   }
 }
 
+let built = false;
+
+/** Compiles the gateway once per benchmark process (`npm run build`). */
+function ensureBuilt(): void {
+  if (built) return;
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: repositoryRoot, stdio: 'inherit' });
+  built = true;
+}
+
 export interface GatewayChildOptions {
   /** Configuration file contents (merged with env: PORT, HOST, DATABASE_URL…). */
   config: Record<string, unknown>;
@@ -108,12 +117,14 @@ export interface GatewayChildOptions {
   /** Data directory (assets, PGlite); a temp directory when absent, removed on stop. */
   dataDir?: string;
   /**
-   * `main`: `src/main.ts`, exactly what `npm start` runs. `api-only`: the bench entry point that
-   * builds the same gateway without queue workers (a split API/worker deployment's API node).
+   * `main`: the gateway as `npm start` runs it. `api-only`: the same with `SWITCHYARD_WORKERS=false`
+   * (a split API/worker deployment's API node).
    */
   entry?: 'main' | 'api-only';
   /** When set, the event-loop monitor preload writes its samples to this file. */
   loopStatsFile?: string;
+  /** When set, the SQL statement counter preload writes its windows to this file. */
+  queryStatsFile?: string;
   env?: Record<string, string>;
 }
 
@@ -122,6 +133,12 @@ export interface GatewayChild extends ChildHandle {
   /** `http://127.0.0.1:PORT` */
   url: string;
   dataDir: string;
+  /**
+   * Opens (first call) or closes (second call) the measurement window of the preloads
+   * (SIGUSR2). Only valid with `loopStatsFile` or `queryStatsFile`: without a handler, SIGUSR2
+   * would terminate the process.
+   */
+  toggleWindow(): void;
 }
 
 /**
@@ -136,10 +153,16 @@ export async function startGatewayChild(options: GatewayChildOptions): Promise<G
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'switchyard-bench-')));
   const configFile = path.join(dataDir, `bench-config-${port}.json`);
   await writeFile(configFile, JSON.stringify(options.config));
-  const entry =
-    options.entry === 'api-only' ? 'bench/support/gateway-entry.ts' : 'src/main.ts';
-  const args = ['--import', 'tsx'];
+  ensureBuilt();
+  // The compiled gateway, exactly what `npm start` runs; tsx only for the TypeScript preloads.
+  const entry = 'dist/main.js';
+  const args: string[] = options.loopStatsFile || options.queryStatsFile ? ['--import', 'tsx'] : [];
+  // Opt-in V8 CPU profile of the gateway (written when it exits), to see where its time goes:
+  // BENCH_CPU_PROFILE_DIR=/tmp/profiles npx tsx bench/openai-proxy.ts
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   if (options.loopStatsFile) args.push('--import', './bench/support/loop-monitor.ts');
+  if (options.queryStatsFile) args.push('--import', './bench/support/query-counter.ts');
   args.push(entry);
   const handle = startNodeChild(args, {
     PORT: String(port),
@@ -151,15 +174,21 @@ export async function startGatewayChild(options: GatewayChildOptions): Promise<G
     // inherited by a gateway meant to run on PGlite (the config loader treats '' as unset).
     DATABASE_URL: options.databaseUrl ?? '',
     ...(options.loopStatsFile ? { BENCH_LOOP_STATS_FILE: options.loopStatsFile } : {}),
-    ...(options.entry === 'api-only' ? { BENCH_RUN_WORKERS: 'false' } : {}),
+    ...(options.queryStatsFile ? { BENCH_QUERY_STATS_FILE: options.queryStatsFile } : {}),
+    ...(options.entry === 'api-only' ? { SWITCHYARD_WORKERS: 'false' } : {}),
     ...options.env,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForOk(`${url}/readyz`, handle);
+  const probed = Boolean(options.loopStatsFile || options.queryStatsFile);
   return {
     ...handle,
     url,
     dataDir,
+    toggleWindow() {
+      if (!probed) throw new Error('no preload handles SIGUSR2 in this gateway');
+      handle.child.kill('SIGUSR2');
+    },
     async stop(graceMs?: number) {
       await handle.stop(graceMs);
       if (ownDataDir) await rm(dataDir, { recursive: true, force: true });

@@ -217,6 +217,11 @@ export const ConfigSchema = z
     databasePoolSize: z.number().int().min(2).max(200).default(20),
     /** Admin API key (`SWITCHYARD_ADMIN_KEY`); absent disables `/admin`. */
     adminKey: z.string().min(8).optional(),
+    /**
+     * Run queue workers in this process (`SWITCHYARD_WORKERS`); false makes an API-only node of a
+     * split deployment (other instances do the work).
+     */
+    workers: z.boolean().default(true),
     /** pino level (`LOG_LEVEL`). */
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -67,6 +67,9 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     databaseUrl: env.DATABASE_URL || undefined,
     adminKey: env.SWITCHYARD_ADMIN_KEY || undefined,
     logLevel: env.LOG_LEVEL || undefined,
+    workers: env.SWITCHYARD_WORKERS
+      ? !['false', '0', 'no', 'off'].includes(env.SWITCHYARD_WORKERS.toLowerCase())
+      : undefined,
   };
   for (const [key, value] of Object.entries(overrides))
     if (value !== undefined) merged[key] = value;
