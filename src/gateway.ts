@@ -95,8 +95,18 @@ export async function createGateway(
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    maxConnections: config.databasePoolSize,
+    maxConnections: config.databaseWorkerPoolSize,
   });
+  // On PostgreSQL the API gets its own pool, so that busy workers (submits, polls) can never make
+  // a client wait for a connection; PGlite has a single connection anyway.
+  const apiDatabase =
+    database.kind === 'postgres'
+      ? await openDatabase({
+          databaseUrl: config.databaseUrl,
+          dataDir: config.dataDir,
+          maxConnections: config.databasePoolSize,
+        })
+      : database;
   try {
     const applied = await runMigrations(database);
     if (applied.length) logger.info({ applied }, 'database migrated');
@@ -235,7 +245,16 @@ export async function createGateway(
       baseUrl: () => publicUrl ?? localUrl,
     });
     const engine = new JobEngine(context, webhooks);
-    const jobs = new JobService(context, webhookGuard);
+    const apiRepository =
+      apiDatabase === database ? repository : new GenerationRepository(apiDatabase);
+    // The API's view of the engine context: its own pool; everything else (inline submission
+    // included, which the engine sets later) read through from the engine's context.
+    const apiContext: JobEngineContext = Object.assign(Object.create(context) as JobEngineContext, {
+      database: apiDatabase,
+      repository: apiRepository,
+      writer: new BatchedJobWriter(apiDatabase, apiRepository, queue),
+    });
+    const jobs = new JobService(apiContext, webhookGuard);
     const rollouts = new RolloutService({
       store: new RolloutStore(database),
       controlPlane,
@@ -333,11 +352,13 @@ export async function createGateway(
         await controlPlane.stop();
         await providerAdmin.stop();
         await events.stop();
+        if (apiDatabase !== database) await apiDatabase.close();
         await database.close();
         publicUrl = undefined;
       },
     };
   } catch (error) {
+    if (apiDatabase !== database) await apiDatabase.close();
     await database.close();
     throw error;
   }

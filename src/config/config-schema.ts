@@ -213,8 +213,10 @@ export const ConfigSchema = z
     dataDir: z.string().default('./data'),
     /** PostgreSQL URL (`DATABASE_URL`); absent means embedded PGlite. */
     databaseUrl: z.string().optional(),
-    /** PostgreSQL pool size. */
+    /** PostgreSQL pool size of the API (requests). */
     databasePoolSize: z.number().int().min(2).max(200).default(20),
+    /** PostgreSQL pool size of the job engine (queue, workers, controllers). */
+    databaseWorkerPoolSize: z.number().int().min(2).max(200).default(10),
     /** Admin API key (`SWITCHYARD_ADMIN_KEY`); absent disables `/admin`. */
     adminKey: z.string().min(8).optional(),
     /**

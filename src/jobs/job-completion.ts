@@ -63,6 +63,7 @@ export class JobCompletion {
     attempt: AttemptRecord,
     poll: number,
     retryAfterMs?: number,
+    executor?: Queryable,
   ): Promise<void> {
     const adapter = this.context.instances.adapter(attempt.provider);
     const offering = adapter?.models.find(
@@ -83,7 +84,7 @@ export class JobCompletion {
     const startAfterMs = Math.max(0, Math.min(delay, remaining + 1000));
     await this.context.queue.sendPoll(
       { jobId: job.id, attemptId: attempt.id, poll: poll + 1 },
-      { startAfterMs },
+      { startAfterMs, executor },
     );
     // Idle workers look for due messages only every polling interval (≥ 0.5 s); wake this
     // process's poll workers when the message becomes due so short provider latencies are not

@@ -237,8 +237,9 @@ export class SubmitWorker {
     }
     const stillQueued = await context.database.transaction(async (transaction) => {
       const updated = await markSubmitted(transaction);
-      if (updated)
-        await context.events.publish({ jobId: job.id, status: 'submitted' }, transaction);
+      // The first poll commits with the acceptance: one commit, and never one without the other.
+      if (updated && !result.immediate)
+        await this.completion.schedulePoll(accepted, attempt, 0, undefined, transaction);
       return updated;
     });
     if (!stillQueued) {
@@ -249,7 +250,6 @@ export class SubmitWorker {
     context.events.emitLocal({ jobId: job.id, status: 'submitted' });
     if (result.immediate)
       await this.completion.apply(accepted, attempt, result.immediate, { type: 'immediate' });
-    else await this.completion.schedulePoll(accepted, attempt, 0);
   }
 
   /** Returns true when the dangling attempt was found at the provider or the job was ended. */
