@@ -106,6 +106,12 @@ let built = false;
 function ensureBuilt(): void {
   if (built) return;
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: repositoryRoot, stdio: 'inherit' });
+  // The measuring preloads are compiled too: loading them through tsx would add tsx's own
+  // memory to the gateway's RSS.
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.bench-preloads.json'], {
+    cwd: repositoryRoot,
+    stdio: 'inherit',
+  });
   built = true;
 }
 
@@ -156,13 +162,13 @@ export async function startGatewayChild(options: GatewayChildOptions): Promise<G
   ensureBuilt();
   // The compiled gateway, exactly what `npm start` runs; tsx only for the TypeScript preloads.
   const entry = 'dist/main.js';
-  const args: string[] = options.loopStatsFile || options.queryStatsFile ? ['--import', 'tsx'] : [];
+  const args: string[] = [];
   // Opt-in V8 CPU profile of the gateway (written when it exits), to see where its time goes:
   // BENCH_CPU_PROFILE_DIR=/tmp/profiles npx tsx bench/openai-proxy.ts
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
-  if (options.loopStatsFile) args.push('--import', './bench/support/loop-monitor.ts');
-  if (options.queryStatsFile) args.push('--import', './bench/support/query-counter.ts');
+  if (options.loopStatsFile) args.push('--import', './dist/bench-preloads/loop-monitor.js');
+  if (options.queryStatsFile) args.push('--import', './dist/bench-preloads/query-counter.js');
   args.push(entry);
   const handle = startNodeChild(args, {
     PORT: String(port),

@@ -50,8 +50,11 @@ export const WebhooksConfigSchema = z
     allowPrivateTargets: z.boolean().default(false),
     /** Per-delivery timeout. */
     timeoutMs: z.number().int().min(100).default(10_000),
-    /** Delivery retries (exponential backoff; 13 covers more than 24 hours). */
-    retryLimit: z.number().int().min(0).max(30).default(13),
+    /**
+     * Delivery retries. pg-boss waits between retryDelay·2^n/2 and retryDelay·2^n before retry n
+     * (jitter), so with the 10 s delay 14 retries span at least 45 hours (13 could end at 22.7).
+     */
+    retryLimit: z.number().int().min(0).max(30).default(14),
     /** Base retry delay in seconds (doubles each retry, with jitter). */
     retryDelaySeconds: z.number().int().min(1).default(10),
   })

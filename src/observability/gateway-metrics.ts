@@ -105,46 +105,43 @@ export class GatewayMetrics implements JobObserver {
           this.set({ status }, counts[status] ?? 0);
       },
     });
-    new Gauge({
-      name: 'switchyard_provider_in_flight',
-      help: 'Jobs accepted by the provider and not finished',
-      labelNames: ['provider'],
-      registers,
-      collect() {
-        for (const provider of sources.providers())
-          this.set({ provider: provider.provider }, provider.inFlight);
-      },
-    });
-    new Gauge({
-      name: 'switchyard_provider_circuit_state',
-      help: 'Circuit breaker state: 0 closed, 1 half open, 2 open',
-      labelNames: ['provider'],
-      registers,
-      collect() {
-        for (const provider of sources.providers())
-          this.set({ provider: provider.provider }, circuitValue[provider.circuit]);
-      },
-    });
-    new Gauge({
-      name: 'switchyard_provider_credits_exhausted',
-      help: '1 when the provider is out of credit',
-      labelNames: ['provider'],
-      registers,
-      collect() {
-        for (const provider of sources.providers())
-          this.set({ provider: provider.provider }, provider.creditsExhausted ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'switchyard_provider_enabled',
-      help: '1 when the provider is switched on',
-      labelNames: ['provider'],
-      registers,
-      collect() {
-        for (const provider of sources.providers())
-          this.set({ provider: provider.provider }, provider.enabled ? 1 : 0);
-      },
-    });
+    type ProviderState = ReturnType<MetricsSources['providers']>[number];
+    // One gauge per provider figure, read from the live sources at scrape time.
+    const providerGauge = (
+      name: string,
+      help: string,
+      value: (provider: ProviderState) => number,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['provider'],
+        registers,
+        collect() {
+          for (const provider of sources.providers())
+            this.set({ provider: provider.provider }, value(provider));
+        },
+      });
+    providerGauge(
+      'switchyard_provider_in_flight',
+      'Jobs accepted by the provider and not finished',
+      (provider) => provider.inFlight,
+    );
+    providerGauge(
+      'switchyard_provider_circuit_state',
+      'Circuit breaker state: 0 closed, 1 half open, 2 open',
+      (provider) => circuitValue[provider.circuit],
+    );
+    providerGauge(
+      'switchyard_provider_credits_exhausted',
+      '1 when the provider is out of credit',
+      (provider) => (provider.creditsExhausted ? 1 : 0),
+    );
+    providerGauge(
+      'switchyard_provider_enabled',
+      '1 when the provider is switched on',
+      (provider) => (provider.enabled ? 1 : 0),
+    );
   }
 
   attemptFinished(outcome: AttemptOutcome): void {

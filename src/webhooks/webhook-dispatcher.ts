@@ -19,7 +19,7 @@ export class WebhookDeliveryFailed extends Error {}
 /**
  * POSTs finished jobs to their `webhook_url`, signed per Standard Webhooks. Each try is
  * recorded on the job; a failed try throws so the queue retries it with exponential backoff
- * (13 retries ≈ 24–45 h); the last failure marks the webhook `failed`.
+ * (14 retries: 45–90 h by default); the last failure marks the webhook `failed`.
  */
 export class WebhookDispatcher {
   constructor(

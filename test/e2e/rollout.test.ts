@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../src/security/standard-webhooks.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 import { getJson, postJson, type JsonResponse } from '../helpers/http-client.js';
 
@@ -105,13 +108,45 @@ function rolloutBody(
   };
 }
 
+/** The operator's alert endpoint: records what it receives. */
+async function startAlertReceiver() {
+  const received: { headers: Record<string, string | undefined>; body: string }[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(request.headers))
+        headers[name] = Array.isArray(value) ? value[0] : value;
+      received.push({ headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/alerts`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const alertSecret = 'whsec_' + Buffer.from('rollout-alert-secret-0123456789ab').toString('base64');
+
 describe('canary rollouts', { timeout: 90_000 }, () => {
   let test: TestGateway;
+  let alertReceiver: Awaited<ReturnType<typeof startAlertReceiver>>;
   beforeAll(async () => {
-    test = await startTestGateway('pglite', gatewayConfig());
+    alertReceiver = await startAlertReceiver();
+    test = await startTestGateway('pglite', {
+      ...gatewayConfig(),
+      alerts: { webhookUrl: alertReceiver.url, allowPrivateTargets: true },
+      webhooks: { secret: alertSecret },
+    });
   });
   afterAll(async () => {
     await test?.close();
+    await alertReceiver?.close();
   });
 
   it('should promote a healthy canary through every stage to 100 % without failing a request', async () => {
@@ -284,6 +319,19 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
             alert.alert_type === 'rollout_rolled_back' && alert.message.includes(startedId),
         ),
       ).toBe(true);
+      // The operator's URL got the same alert, signed per Standard Webhooks.
+      const deadline = Date.now() + 5000;
+      let delivery: { headers: Record<string, string | undefined>; body: string } | undefined;
+      while (!delivery && Date.now() < deadline) {
+        delivery = alertReceiver.received.find((entry) => entry.body.includes(startedId));
+        if (!delivery) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(delivery).toBeDefined();
+      verifyWebhook({ secret: alertSecret, headers: delivery!.headers, body: delivery!.body });
+      expect(JSON.parse(delivery!.body)).toMatchObject({
+        type: 'alert.rollout_rolled_back',
+        data: { severity: 'critical', details: { rollout_id: startedId } },
+      });
     },
   );
 

@@ -1,3 +1,4 @@
+import { parseOperation } from '../http/parse-operation.js';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError } from '../../core/errors/index.js';
@@ -79,15 +80,8 @@ export class AimlapiAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
-    const parsed = AimlapiOperationSchema.safeParse(operation);
-    if (!parsed.success) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_bad_response',
-        message: `Unreadable ${this.id} operation.`,
-      });
-    }
-    const stored = parsed.data;
+    const operationData = parseOperation(this.id, AimlapiOperationSchema, operation);
+    const stored = operationData;
     if (stored.kind === 'image') return this.storedImageResult(stored);
     const url = `${this.host}/v2/video/generations?generation_id=${encodeURIComponent(stored.generationId)}`;
     let response: ProviderResponse;

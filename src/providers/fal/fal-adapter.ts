@@ -1,3 +1,4 @@
+import { parseOperation } from '../http/parse-operation.js';
 import { z } from 'zod';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
@@ -253,15 +254,8 @@ export class FalAdapter implements ProviderAdapter {
   }
 
   private parseOperation(operation: JsonValue): FalOperation {
-    const parsed = FalOperationSchema.safeParse(operation);
-    if (!parsed.success) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_bad_response',
-        message: 'Unreadable fal operation.',
-      });
-    }
-    return parsed.data;
+    const operationData = parseOperation(this.id, FalOperationSchema, operation);
+    return operationData;
   }
 }
 

@@ -1,3 +1,4 @@
+import { parseOperation } from '../http/parse-operation.js';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError } from '../../core/errors/index.js';
@@ -69,15 +70,8 @@ export class GoogleAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
-    const parsed = GoogleOperationSchema.safeParse(operation);
-    if (!parsed.success) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_bad_response',
-        message: 'Unreadable Google operation.',
-      });
-    }
-    const stored = parsed.data;
+    const operationData = parseOperation(this.id, GoogleOperationSchema, operation);
+    const stored = operationData;
     if (stored.kind === 'image') {
       // generateContent answers synchronously; the bytes went with the submit and cannot be
       // fetched again (only reached when the gateway stopped before storing them).

@@ -1,3 +1,4 @@
+import { parseOperation } from '../http/parse-operation.js';
 import { z } from 'zod';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
@@ -132,15 +133,8 @@ export class KieaiAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
-    const parsed = KieaiOperationSchema.safeParse(operation);
-    if (!parsed.success) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_bad_response',
-        message: 'Unreadable Kie.ai operation.',
-      });
-    }
-    return this.record(parsed.data, context.signal);
+    const operationData = parseOperation(this.id, KieaiOperationSchema, operation);
+    return this.record(operationData, context.signal);
   }
 
   async healthCheck(context: CallContext): Promise<HealthCheckResult> {

@@ -1,3 +1,4 @@
+import { parseOperation } from '../http/parse-operation.js';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError } from '../../core/errors/index.js';
@@ -69,15 +70,8 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
-    const parsed = OpenAIOperationSchema.safeParse(operation);
-    if (!parsed.success) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_bad_response',
-        message: 'Unreadable OpenAI operation.',
-      });
-    }
-    const stored = parsed.data;
+    const operationData = parseOperation(this.id, OpenAIOperationSchema, operation);
+    const stored = operationData;
     if (stored.kind === 'image') {
       // Images are answered synchronously; their bytes went with the submit and cannot be
       // fetched again (this only happens when the gateway stopped before storing them).

@@ -1,3 +1,4 @@
+import { parseOperation } from '../http/parse-operation.js';
 import { z } from 'zod';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
@@ -200,15 +201,8 @@ export class ReplicateAdapter implements ProviderAdapter {
   }
 
   private operation(operation: JsonValue): z.infer<typeof ReplicateOperationSchema> {
-    const parsed = ReplicateOperationSchema.safeParse(operation);
-    if (!parsed.success) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_bad_response',
-        message: 'Unreadable Replicate operation.',
-      });
-    }
-    return parsed.data;
+    const operationData = parseOperation(this.id, ReplicateOperationSchema, operation);
+    return operationData;
   }
 
   private call(

@@ -1,3 +1,4 @@
+import { parseOperation } from '../http/parse-operation.js';
 import { randomUUID } from 'node:crypto';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
@@ -91,20 +92,13 @@ export class RunwareAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
-    const parsed = RunwareOperationSchema.safeParse(operation);
-    if (!parsed.success) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_bad_response',
-        message: `Unreadable ${this.id} operation.`,
-      });
-    }
-    const poll = [{ taskType: 'getResponse', taskUUID: parsed.data.taskUUID }];
+    const operationData = parseOperation(this.id, RunwareOperationSchema, operation);
+    const poll = [{ taskType: 'getResponse', taskUUID: operationData.taskUUID }];
     try {
       const { envelope } = await this.post(poll, context.signal, (response) =>
         this.lostTaskError(response),
       );
-      return runwareStatusFromEnvelope(this.id, envelope, parsed.data);
+      return runwareStatusFromEnvelope(this.id, envelope, operationData);
     } catch (error) {
       if (error instanceof ProviderError && error.code === 'provider_generation_failed') {
         return { status: 'failed', code: error.code, message: error.message, isRetryable: true };

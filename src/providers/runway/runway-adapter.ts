@@ -1,3 +1,4 @@
+import { parseOperation } from '../http/parse-operation.js';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { estimateCost } from '../../catalog/estimate-cost.js';
@@ -159,15 +160,8 @@ export class RunwayAdapter implements ProviderAdapter {
   }
 
   private operation(operation: JsonValue): RunwayOperation {
-    const parsed = RunwayOperationSchema.safeParse(operation);
-    if (!parsed.success) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_bad_response',
-        message: 'Unreadable Runway operation.',
-      });
-    }
-    return parsed.data;
+    const operationData = parseOperation(this.id, RunwayOperationSchema, operation);
+    return operationData;
   }
 
   private call(

@@ -1,3 +1,4 @@
+import { parseOperation } from '../http/parse-operation.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ProviderError } from '../../core/errors/index.js';
@@ -182,15 +183,8 @@ export class SimulatorAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, _context: CallContext): Promise<StatusResult> {
-    const parsed = SimulatorOperationSchema.safeParse(operation);
-    if (!parsed.success) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_bad_response',
-        message: 'Unreadable simulator operation.',
-      });
-    }
-    const simulated = parsed.data;
+    const operationData = parseOperation(this.id, SimulatorOperationSchema, operation);
+    const simulated = operationData;
     const elapsed = this.now() - simulated.submittedAt;
     if (elapsed < simulated.latencyMs) {
       const progress = simulated.latencyMs > 0 ? elapsed / simulated.latencyMs : 0;
