@@ -80,8 +80,7 @@ export class AimlapiAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
-    const operationData = parseOperation(this.id, AimlapiOperationSchema, operation);
-    const stored = operationData;
+    const stored = parseOperation(this.id, AimlapiOperationSchema, operation);
     if (stored.kind === 'image') return this.storedImageResult(stored);
     const url = `${this.host}/v2/video/generations?generation_id=${encodeURIComponent(stored.generationId)}`;
     let response: ProviderResponse;

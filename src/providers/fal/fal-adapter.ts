@@ -254,8 +254,7 @@ export class FalAdapter implements ProviderAdapter {
   }
 
   private parseOperation(operation: JsonValue): FalOperation {
-    const operationData = parseOperation(this.id, FalOperationSchema, operation);
-    return operationData;
+    return parseOperation(this.id, FalOperationSchema, operation);
   }
 }
 

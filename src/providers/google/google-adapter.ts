@@ -70,8 +70,7 @@ export class GoogleAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
-    const operationData = parseOperation(this.id, GoogleOperationSchema, operation);
-    const stored = operationData;
+    const stored = parseOperation(this.id, GoogleOperationSchema, operation);
     if (stored.kind === 'image') {
       // generateContent answers synchronously; the bytes went with the submit and cannot be
       // fetched again (only reached when the gateway stopped before storing them).

@@ -133,8 +133,7 @@ export class KieaiAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
-    const operationData = parseOperation(this.id, KieaiOperationSchema, operation);
-    return this.record(operationData, context.signal);
+    return this.record(parseOperation(this.id, KieaiOperationSchema, operation), context.signal);
   }
 
   async healthCheck(context: CallContext): Promise<HealthCheckResult> {

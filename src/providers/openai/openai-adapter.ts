@@ -70,8 +70,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
-    const operationData = parseOperation(this.id, OpenAIOperationSchema, operation);
-    const stored = operationData;
+    const stored = parseOperation(this.id, OpenAIOperationSchema, operation);
     if (stored.kind === 'image') {
       // Images are answered synchronously; their bytes went with the submit and cannot be
       // fetched again (this only happens when the gateway stopped before storing them).

@@ -201,8 +201,7 @@ export class ReplicateAdapter implements ProviderAdapter {
   }
 
   private operation(operation: JsonValue): z.infer<typeof ReplicateOperationSchema> {
-    const operationData = parseOperation(this.id, ReplicateOperationSchema, operation);
-    return operationData;
+    return parseOperation(this.id, ReplicateOperationSchema, operation);
   }
 
   private call(

@@ -160,8 +160,7 @@ export class RunwayAdapter implements ProviderAdapter {
   }
 
   private operation(operation: JsonValue): RunwayOperation {
-    const operationData = parseOperation(this.id, RunwayOperationSchema, operation);
-    return operationData;
+    return parseOperation(this.id, RunwayOperationSchema, operation);
   }
 
   private call(

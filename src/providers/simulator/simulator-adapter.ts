@@ -183,8 +183,7 @@ export class SimulatorAdapter implements ProviderAdapter {
   }
 
   async status(operation: JsonValue, _context: CallContext): Promise<StatusResult> {
-    const operationData = parseOperation(this.id, SimulatorOperationSchema, operation);
-    const simulated = operationData;
+    const simulated = parseOperation(this.id, SimulatorOperationSchema, operation);
     const elapsed = this.now() - simulated.submittedAt;
     if (elapsed < simulated.latencyMs) {
       const progress = simulated.latencyMs > 0 ? elapsed / simulated.latencyMs : 0;
