@@ -15,6 +15,7 @@ import { openDatabase } from '../src/store/open-database.js';
 import { runMigrations } from '../src/store/run-migrations.js';
 import { startTestGateway } from '../test/helpers/test-gateway.js';
 import { postJson, getJson } from '../test/helpers/http-client.js';
+import { RolloutBody } from '../test/helpers/api-schemas.js';
 import { startTraffic } from '../test/helpers/traffic.js';
 import { createBenchDatabase } from './support/bench-database.js';
 import { parseBenchArgs, sleep } from './support/cli.js';
@@ -193,15 +194,18 @@ async function reactionTime(
       headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify(profile),
     });
+    const { id } = RolloutBody.parse(started.body);
     for (;;) {
-      const { body } = await getJson(`${test.url}/admin/rollouts/${started.body.id}`, admin);
-      if (body.status !== 'active')
+      const rollout = RolloutBody.parse(
+        (await getJson(`${test.url}/admin/rollouts/${id}`, admin)).body,
+      );
+      if (rollout.status !== 'active')
         return {
           degradation,
           windowSeconds,
           intervalSeconds,
-          reactionSeconds: (Date.parse(body.finished_at) - onset) / 1000,
-          reason: body.reason as string,
+          reactionSeconds: (Date.parse(rollout.finished_at!) - onset) / 1000,
+          reason: rollout.reason,
         };
       if (Date.now() - onset > 10 * windowSeconds * 1000) throw new Error('no rollback');
       await sleep(50);

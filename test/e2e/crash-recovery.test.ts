@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { createPostgresDatabase } from '../helpers/test-database.js';
 import { getJson, postJson } from '../helpers/http-client.js';
+import { JobBody } from '../helpers/api-schemas.js';
 
 const config = {
   providers: [{ id: 'simulator', type: 'simulator', latencyMs: { p50: 1500, p95: 3000 } }],
@@ -16,15 +17,14 @@ async function terminal(
   baseUrl: string,
   ids: string[],
   timeoutMs: number,
-): Promise<Record<string, { status: string; attempts: unknown[] }>> {
+): Promise<Record<string, JobBody>> {
   const deadline = Date.now() + timeoutMs;
-  const done: Record<string, { status: string; attempts: unknown[] }> = {};
+  const done: Record<string, JobBody> = {};
   while (Object.keys(done).length < ids.length) {
     for (const id of ids) {
       if (done[id]) continue;
-      const { body } = await getJson(`${baseUrl}/v1/generations/${id}`);
-      if (['succeeded', 'failed', 'canceled'].includes(body.status))
-        done[id] = body as { status: string; attempts: unknown[] };
+      const job = JobBody.parse((await getJson(`${baseUrl}/v1/generations/${id}`)).body);
+      if (['succeeded', 'failed', 'canceled'].includes(job.status)) done[id] = job;
     }
     if (Date.now() > deadline)
       throw new Error(`${ids.length - Object.keys(done).length} jobs never finished`);
@@ -58,7 +58,7 @@ describe('crash recovery on PostgreSQL', () => {
           : { model: 'sim-image', prompt: `image ${index}`, width: 128, height: 128 };
       const response = await postJson(`${first.url}/v1/generations`, body);
       expect(response.status).toBe(202);
-      ids.push(response.body.id);
+      ids.push(JobBody.parse(response.body).id);
     }
     // Let some jobs reach the provider, some finish, and some still wait in the queue.
     await new Promise((resolve) => setTimeout(resolve, 800));

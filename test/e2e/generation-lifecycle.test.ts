@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/test-database.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+import { z } from 'zod';
 import { postJson } from '../helpers/http-client.js';
+import { JobBody } from '../helpers/api-schemas.js';
+
+/** The answer of `POST /v1/estimate`. */
+const EstimateBody = z.looseObject({
+  providers: z.array(
+    z.looseObject({
+      provider: z.string(),
+      provider_model_id: z.string(),
+      estimated_usd: z.number().nullable(),
+    }),
+  ),
+});
 
 describe.each(backends)('generation lifecycle on %s', (backend) => {
   let test: TestGateway;
@@ -15,21 +28,22 @@ describe.each(backends)('generation lifecycle on %s', (backend) => {
   });
 
   it('should generate a PNG image through the simulator and serve it', async () => {
-    const { status, body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+    const response = await postJson(`${test.url}/v1/generations?wait=20`, {
       model: 'sim-image',
       prompt: 'a red balloon',
       width: 256,
       height: 128,
       seed: 7,
     });
-    expect(status).toBe(200);
+    expect(response.status).toBe(200);
+    const body = JobBody.parse(response.body);
     expect(body.status).toBe('succeeded');
     expect(body.provider).toBe('simulator');
     expect(body.outputs).toHaveLength(1);
     expect(body.attempts).toHaveLength(1);
-    expect(body.attempts[0].status).toBe('succeeded');
+    expect(body.attempts[0]!.status).toBe('succeeded');
     expect(body.cost.actual_usd).toBeCloseTo(0.002);
-    const image = await fetch(body.outputs[0].url.replace(/^http:\/\/[^/]+/, test.url));
+    const image = await fetch(body.outputs[0]!.url.replace(/^http:\/\/[^/]+/, test.url));
     expect(image.headers.get('content-type')).toBe('image/png');
     const bytes = Buffer.from(await image.arrayBuffer());
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
@@ -50,7 +64,7 @@ describe.each(backends)('generation lifecycle on %s', (backend) => {
       prompt: 'x',
       duration: 10,
     });
-    expect(estimate.body.providers).toEqual([
+    expect(EstimateBody.parse(estimate.body).providers).toEqual([
       { provider: 'simulator', provider_model_id: 'simulator/sim-video', estimated_usd: 0.1 },
     ]);
     const models = (await (await fetch(`${test.url}/v1/models`)).json()) as {

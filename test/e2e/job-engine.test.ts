@@ -5,7 +5,17 @@ import { verifyWebhook } from '../../src/security/standard-webhooks.js';
 import { fakePng } from '../fakes/fake-media.js';
 import { backends } from '../helpers/test-database.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
-import { getJson, postJson, waitForJob } from '../helpers/http-client.js';
+import { z } from 'zod';
+import { getJson, postJson } from '../helpers/http-client.js';
+import { ErrorBody, JobBody, JobListBody, waitForJob } from '../helpers/api-schemas.js';
+
+/** `error.details` of a job that failed with `all_providers_failed`. */
+const AllProvidersFailedDetails = z.looseObject({
+  attempts: z.array(z.looseObject({ provider: z.string(), code: z.string() })),
+});
+
+/** The part of a job's stored `request` these tests read back. */
+const StoredInputs = z.looseObject({ input_images: z.array(z.string()) });
 
 const webhookSecret =
   'whsec_' + Buffer.from('switchyard-test-webhook-secret-32b').toString('base64');
@@ -89,13 +99,14 @@ describe.each(backends)('job engine on %s', (backend) => {
   });
 
   it('should produce a real MP4 for a video job and serve byte ranges of it', async () => {
-    const { status, body } = await postJson(`${test.url}/v1/generations?wait=30`, {
+    const response = await postJson(`${test.url}/v1/generations?wait=30`, {
       model: 'sim-video',
       prompt: 'waves',
       duration: 1.2,
       resolution: '480p',
     });
-    expect(status).toBe(200);
+    expect(response.status).toBe(200);
+    const body = JobBody.parse(response.body);
     expect(body.status).toBe('succeeded');
     expect(body.outputs[0]).toMatchObject({
       mime_type: 'video/mp4',
@@ -103,16 +114,16 @@ describe.each(backends)('job engine on %s', (backend) => {
       height: 480,
       duration: 1.2,
     });
-    const full = await fetch(`${test.url}/v1/assets/${body.outputs[0].asset_id}`);
+    const full = await fetch(`${test.url}/v1/assets/${body.outputs[0]!.asset_id}`);
     const bytes = Buffer.from(await full.arrayBuffer());
     expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
-    const partial = await fetch(`${test.url}/v1/assets/${body.outputs[0].asset_id}`, {
+    const partial = await fetch(`${test.url}/v1/assets/${body.outputs[0]!.asset_id}`, {
       headers: { range: 'bytes=4-11' },
     });
     expect(partial.status).toBe(206);
     expect(partial.headers.get('content-range')).toBe(`bytes 4-11/${bytes.length}`);
     expect(Buffer.from(await partial.arrayBuffer())).toEqual(bytes.subarray(4, 12));
-    const outside = await fetch(`${test.url}/v1/assets/${body.outputs[0].asset_id}`, {
+    const outside = await fetch(`${test.url}/v1/assets/${body.outputs[0]!.asset_id}`, {
       headers: { range: `bytes=${bytes.length}-` },
     });
     expect(outside.status).toBe(416);
@@ -127,18 +138,21 @@ describe.each(backends)('job engine on %s', (backend) => {
       height: 64,
     });
     expect(created.status).toBe(202);
-    expect(created.body.status).toBe('queued');
-    expect(created.headers.get('location')).toBe(`/v1/generations/${created.body.id}`);
-    const finished = await getJson(`${test.url}/v1/generations/${created.body.id}?wait=20`);
-    expect(finished.body.status).toBe('succeeded');
-    expect(finished.body.outputs).toHaveLength(2);
+    const createdJob = JobBody.parse(created.body);
+    expect(createdJob.status).toBe('queued');
+    expect(created.headers.get('location')).toBe(`/v1/generations/${createdJob.id}`);
+    const finished = JobBody.parse(
+      (await getJson(`${test.url}/v1/generations/${createdJob.id}?wait=20`)).body,
+    );
+    expect(finished.status).toBe('succeeded');
+    expect(finished.outputs).toHaveLength(2);
     const preferred = await postJson(
       `${test.url}/v1/generations`,
       { model: 'sim-image', prompt: 'a kite', width: 64, height: 64 },
       { prefer: 'wait=20' },
     );
     expect(preferred.status).toBe(200);
-    expect(preferred.body.status).toBe('succeeded');
+    expect(JobBody.parse(preferred.body).status).toBe('succeeded');
   });
 
   it('should return the same job for a repeated Idempotency-Key and 409 for a different body', async () => {
@@ -146,7 +160,8 @@ describe.each(backends)('job engine on %s', (backend) => {
     const key = `key-${backend}-${Date.now()}`;
     const first = await postJson(`${test.url}/v1/generations`, body, { 'idempotency-key': key });
     const second = await postJson(`${test.url}/v1/generations`, body, { 'idempotency-key': key });
-    expect(second.body.id).toBe(first.body.id);
+    const firstJob = JobBody.parse(first.body);
+    expect(JobBody.parse(second.body).id).toBe(firstJob.id);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     const conflict = await postJson(
       `${test.url}/v1/generations`,
@@ -154,82 +169,94 @@ describe.each(backends)('job engine on %s', (backend) => {
       { 'idempotency-key': key },
     );
     expect(conflict.status).toBe(409);
-    expect(conflict.body.error.code).toBe('idempotency_key_reused');
+    expect(ErrorBody.parse(conflict.body).error.code).toBe('idempotency_key_reused');
     const concurrent = await Promise.all(
       Array.from({ length: 8 }, () =>
         postJson(`${test.url}/v1/generations`, body, { 'idempotency-key': `${key}-race` }),
       ),
     );
-    expect(new Set(concurrent.map((response) => response.body.id)).size).toBe(1);
-    const done = await waitForJob(test.url, first.body.id);
+    expect(new Set(concurrent.map((response) => JobBody.parse(response.body).id)).size).toBe(1);
+    const done = await waitForJob(test.url, firstJob.id);
     expect(done.attempts).toHaveLength(1);
   });
 
   it('should cancel a running job and refuse to cancel it twice', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations`, {
-      model: 'slow-image',
-      prompt: 'slow',
-      width: 64,
-      height: 64,
-    });
+    const body = JobBody.parse(
+      (
+        await postJson(`${test.url}/v1/generations`, {
+          model: 'slow-image',
+          prompt: 'slow',
+          width: 64,
+          height: 64,
+        })
+      ).body,
+    );
     const submitted = await waitForStatus(test.url, body.id, ['submitted', 'running']);
     expect(submitted.provider).toBe('sim-slow');
     const canceled = await postJson(`${test.url}/v1/generations/${body.id}/cancel`, {});
     expect(canceled.status).toBe(200);
-    expect(canceled.body.status).toBe('canceled');
-    expect(canceled.body.attempts[0].status).toBe('canceled');
+    const canceledJob = JobBody.parse(canceled.body);
+    expect(canceledJob.status).toBe('canceled');
+    expect(canceledJob.attempts[0]!.status).toBe('canceled');
     const again = await postJson(`${test.url}/v1/generations/${body.id}/cancel`, {});
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('job_not_cancelable');
+    expect(ErrorBody.parse(again.body).error.code).toBe('job_not_cancelable');
   });
 
   it('should fail a job that outlives its timeout with job_timeout', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations`, {
-      model: 'slow-image',
-      prompt: 'slow',
-      width: 64,
-      height: 64,
-      timeout_seconds: 5,
-    });
+    const body = JobBody.parse(
+      (
+        await postJson(`${test.url}/v1/generations`, {
+          model: 'slow-image',
+          prompt: 'slow',
+          width: 64,
+          height: 64,
+          timeout_seconds: 5,
+        })
+      ).body,
+    );
     const done = await waitForJob(test.url, body.id, 20_000);
     expect(done.status).toBe('failed');
-    expect(done.error.code).toBe('job_timeout');
-    expect(done.attempts[0].status).toBe('failed');
+    expect(done.error?.code).toBe('job_timeout');
+    expect(done.attempts[0]!.status).toBe('failed');
   });
 
   it('should fall back to the next provider when one fails before accepting', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
-      model: 'fallback-image',
-      prompt: 'fallback',
-      width: 64,
-      height: 64,
-    });
+    const body = JobBody.parse(
+      (
+        await postJson(`${test.url}/v1/generations?wait=20`, {
+          model: 'fallback-image',
+          prompt: 'fallback',
+          width: 64,
+          height: 64,
+        })
+      ).body,
+    );
     expect(body.status).toBe('succeeded');
     expect(body.provider).toBe('sim-backup');
-    expect(
-      body.attempts.map((attempt: { provider: string; status: string }) => [
-        attempt.provider,
-        attempt.status,
-      ]),
-    ).toEqual([
+    expect(body.attempts.map((attempt) => [attempt.provider, attempt.status])).toEqual([
       ['sim-broken', 'failed'],
       ['sim-backup', 'succeeded'],
     ]);
-    expect(body.attempts[0].error.code).toBe('provider_unavailable');
+    expect(body.attempts[0]!.error?.code).toBe('provider_unavailable');
   });
 
   it('should fail with all_providers_failed and each provider reason when every candidate fails', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations`, {
-      model: 'doomed-image',
-      prompt: 'doomed',
-      width: 64,
-      height: 64,
-    });
+    const body = JobBody.parse(
+      (
+        await postJson(`${test.url}/v1/generations`, {
+          model: 'doomed-image',
+          prompt: 'doomed',
+          width: 64,
+          height: 64,
+        })
+      ).body,
+    );
     const done = await waitForJob(test.url, body.id, 20_000);
     expect(done.status).toBe('failed');
-    expect(done.error.code).toBe('all_providers_failed');
-    const reasons = done.error.details.attempts.map(
-      (reason: { provider: string; code: string }) => `${reason.provider}:${reason.code}`,
+    expect(done.error?.code).toBe('all_providers_failed');
+    const reasons = AllProvidersFailedDetails.parse(done.error?.details).attempts.map(
+      (reason) => `${reason.provider}:${reason.code}`,
     );
     // Out of credit after the first round, sim-broke is tried last in the second.
     expect(reasons.sort()).toEqual([
@@ -247,7 +274,7 @@ describe.each(backends)('job engine on %s', (backend) => {
       provider: 'sim-off',
     });
     expect(status).toBe(403);
-    expect(body.error.code).toBe('provider_disabled');
+    expect(ErrorBody.parse(body).error.code).toBe('provider_disabled');
   });
 
   it('should take uploaded images and data URIs as inputs', async () => {
@@ -278,7 +305,9 @@ describe.each(backends)('job engine on %s', (backend) => {
       height: 64,
     });
     expect(inline.body).toMatchObject({ status: 'succeeded', task: 'inpaint' });
-    expect(inline.body.request.input_images[0]).toMatch(/^asset_/);
+    expect(StoredInputs.parse(JobBody.parse(inline.body).request).input_images[0]).toMatch(
+      /^asset_/,
+    );
   });
 
   it('should list jobs newest first with user and status filters and a cursor', async () => {
@@ -286,57 +315,65 @@ describe.each(backends)('job engine on %s', (backend) => {
     const ids: string[] = [];
     for (let index = 0; index < 5; index++) {
       ids.push(
-        (
-          await postJson(`${test.url}/v1/generations`, {
-            model: 'sim-image',
-            prompt: `p${index}`,
-            user,
-            width: 64,
-            height: 64,
-          })
-        ).body.id,
+        JobBody.parse(
+          (
+            await postJson(`${test.url}/v1/generations`, {
+              model: 'sim-image',
+              prompt: `p${index}`,
+              user,
+              width: 64,
+              height: 64,
+            })
+          ).body,
+        ).id,
       );
     }
-    const first = await getJson(`${test.url}/v1/generations?user=${user}&limit=2`);
-    expect(first.body.data.map((job: { id: string }) => job.id)).toEqual([ids[4], ids[3]]);
-    expect(first.body.has_more).toBe(true);
-    const second = await getJson(
-      `${test.url}/v1/generations?user=${user}&limit=2&cursor=${first.body.next_cursor}`,
+    const first = JobListBody.parse(
+      (await getJson(`${test.url}/v1/generations?user=${user}&limit=2`)).body,
     );
-    expect(second.body.data.map((job: { id: string }) => job.id)).toEqual([ids[2], ids[1]]);
-    const last = await getJson(
-      `${test.url}/v1/generations?user=${user}&limit=2&cursor=${second.body.next_cursor}`,
+    expect(first.data.map((job) => job.id)).toEqual([ids[4], ids[3]]);
+    expect(first.has_more).toBe(true);
+    const second = JobListBody.parse(
+      (await getJson(`${test.url}/v1/generations?user=${user}&limit=2&cursor=${first.next_cursor}`))
+        .body,
     );
-    expect(last.body.data.map((job: { id: string }) => job.id)).toEqual([ids[0]]);
-    expect(last.body.next_cursor).toBeNull();
+    expect(second.data.map((job) => job.id)).toEqual([ids[2], ids[1]]);
+    const last = JobListBody.parse(
+      (
+        await getJson(
+          `${test.url}/v1/generations?user=${user}&limit=2&cursor=${second.next_cursor}`,
+        )
+      ).body,
+    );
+    expect(last.data.map((job) => job.id)).toEqual([ids[0]]);
+    expect(last.next_cursor).toBeNull();
     for (const id of ids) await waitForJob(test.url, id);
-    const succeeded = await getJson(
-      `${test.url}/v1/generations?user=${user}&status=succeeded&limit=100`,
+    const succeeded = JobListBody.parse(
+      (await getJson(`${test.url}/v1/generations?user=${user}&status=succeeded&limit=100`)).body,
     );
-    expect(succeeded.body.data).toHaveLength(5);
+    expect(succeeded.data).toHaveLength(5);
   });
 
   it('should deliver a signed webhook, retry a failed delivery and record both', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations`, {
-      model: 'sim-image',
-      prompt: 'hook',
-      width: 64,
-      height: 64,
-      webhook_url: receiver.url,
-    });
+    const body = JobBody.parse(
+      (
+        await postJson(`${test.url}/v1/generations`, {
+          model: 'sim-image',
+          prompt: 'hook',
+          width: 64,
+          height: 64,
+          webhook_url: receiver.url,
+        })
+      ).body,
+    );
     const deadline = Date.now() + 30_000;
     let job = await waitForJob(test.url, body.id);
-    while (job.webhook.status !== 'delivered' && Date.now() < deadline) {
+    while (job.webhook?.status !== 'delivered' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      job = (await getJson(`${test.url}/v1/generations/${body.id}`)).body;
+      job = JobBody.parse((await getJson(`${test.url}/v1/generations/${body.id}`)).body);
     }
-    expect(job.webhook.status).toBe('delivered');
-    expect(
-      job.webhook.deliveries.map((delivery: { status_code: number; ok: boolean }) => [
-        delivery.status_code,
-        delivery.ok,
-      ]),
-    ).toEqual([
+    expect(job.webhook?.status).toBe('delivered');
+    expect(job.webhook?.deliveries.map((delivery) => [delivery.status_code, delivery.ok])).toEqual([
       [500, false],
       [204, true],
     ]);
@@ -360,14 +397,10 @@ describe.each(backends)('job engine on %s', (backend) => {
   });
 });
 
-async function waitForStatus(
-  baseUrl: string,
-  id: string,
-  statuses: string[],
-): Promise<Record<string, unknown>> {
+async function waitForStatus(baseUrl: string, id: string, statuses: string[]): Promise<JobBody> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const { body } = await getJson(`${baseUrl}/v1/generations/${id}`);
+    const body = JobBody.parse((await getJson(`${baseUrl}/v1/generations/${id}`)).body);
     if (statuses.includes(body.status)) return body;
     if (Date.now() > deadline) throw new Error(`job ${id} never reached ${statuses.join('/')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

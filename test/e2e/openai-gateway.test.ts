@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAIFake } from '../fakes/openai/openai-fake.js';
-import { postJson } from '../helpers/http-client.js';
+import { downloadOutput, generate } from '../helpers/provider-gateway.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
 describe('openai through a real gateway', () => {
@@ -21,10 +21,8 @@ describe('openai through a real gateway', () => {
     fake.scenario = 'ok';
   });
 
-  const download = (url: string) => fetch(url.replace(/^http:\/\/[^/]+/, test.url));
-
   it('should generate a gpt-image-1 image, store it and charge the token cost', async () => {
-    const { status, body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+    const { status, job } = await generate(test, {
       model: 'gpt-image-1',
       prompt: 'a paper lantern',
       width: 1024,
@@ -32,50 +30,41 @@ describe('openai through a real gateway', () => {
       quality: 'fast',
     });
     expect(status).toBe(200);
-    expect(body.status).toBe('succeeded');
-    expect(body.provider).toBe('openai');
-    expect(body.attempts[0].provider_job_id).toMatch(/^req_/);
+    expect(job.status).toBe('succeeded');
+    expect(job.provider).toBe('openai');
+    expect(job.attempts[0]?.provider_job_id).toMatch(/^req_/);
     // 12 text tokens at $5/M + 272 output tokens at $40/M, as the fake reports.
-    expect(body.cost.actual_usd).toBeCloseTo(0.01094, 6);
-    const sent = fake.submissionRequests().at(-1)!.json as Record<string, unknown>;
+    expect(job.cost.actual_usd).toBeCloseTo(0.01094, 6);
+    const sent = fake.submissionRequests().at(-1)!.json;
     expect(sent).toMatchObject({ model: 'gpt-image-1', size: '1024x1024', quality: 'low', n: 1 });
-    const image = await download(body.outputs[0].url);
-    expect(image.headers.get('content-type')).toBe('image/png');
-    expect(
-      Buffer.from(await image.arrayBuffer())
-        .subarray(1, 4)
-        .toString(),
-    ).toBe('PNG');
+    const image = await downloadOutput(test, job.outputs[0]!.url);
+    expect(image.contentType).toBe('image/png');
+    expect(image.bytes.subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('should generate a sora-2 video and copy the MP4 from /content into the asset store', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations?wait=30`, {
-      model: 'sora-2',
-      prompt: 'waves on a beach',
-      duration: 4,
-      aspect_ratio: '9:16',
-    });
-    expect(body.status).toBe('succeeded');
-    expect(body.attempts[0].provider_job_id).toMatch(/^video_/);
-    expect(body.cost.actual_usd).toBeCloseTo(0.4, 6);
+    const { job } = await generate(
+      test,
+      { model: 'sora-2', prompt: 'waves on a beach', duration: 4, aspect_ratio: '9:16' },
+      30,
+    );
+    expect(job.status).toBe('succeeded');
+    expect(job.attempts[0]?.provider_job_id).toMatch(/^video_/);
+    expect(job.cost.actual_usd).toBeCloseTo(0.4, 6);
     const contentCall = fake.server.requests.find((request) => request.path.endsWith('/content'));
     expect(contentCall?.headers.authorization).toBe('Bearer test-key');
-    const video = await download(body.outputs[0].url);
-    expect(video.headers.get('content-type')).toBe('video/mp4');
-    const bytes = Buffer.from(await video.arrayBuffer());
-    expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
-    expect(JSON.stringify(body)).not.toContain('test-key');
+    const video = await downloadOutput(test, job.outputs[0]!.url);
+    expect(video.contentType).toBe('video/mp4');
+    expect(video.bytes.subarray(4, 8).toString()).toBe('ftyp');
+    expect(JSON.stringify(job)).not.toContain('test-key');
   });
 
   it('should fail the job with provider_insufficient_credits when the quota is exhausted', async () => {
     fake.scenario = 'insufficient_credits';
-    const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
-      model: 'dall-e-3',
-      prompt: 'a red balloon',
-    });
-    expect(body.status).toBe('failed');
-    expect(body.error.code).toBe('all_providers_failed');
-    expect(body.attempts).toHaveLength(1);
-    expect(body.attempts[0].error.code).toBe('provider_insufficient_credits');
+    const { job } = await generate(test, { model: 'dall-e-3', prompt: 'a red balloon' });
+    expect(job.status).toBe('failed');
+    expect(job.error?.code).toBe('all_providers_failed');
+    expect(job.attempts).toHaveLength(1);
+    expect(job.attempts[0]?.error?.code).toBe('provider_insufficient_credits');
   });
 });

@@ -3,10 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { RunwareFake } from '../fakes/runware/runware-fake.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+import { z } from 'zod';
 import { getJson, postJson } from '../helpers/http-client.js';
+import { ErrorBody, JobBody } from '../helpers/api-schemas.js';
 
 const secretKey = 'rw-SECRET-key-0123456789';
 const adminKey = 'enablement-admin-key';
+
+/** `GET /api/health`: one entry per provider, loaded or only known. */
+const HealthBody = z.looseObject({ providers: z.record(z.string(), z.looseObject({})) });
 
 /** Collects every log line the gateway writes. */
 function captureLogs() {
@@ -59,8 +64,8 @@ describe('providers enabled by environment variables', () => {
       provider: 'runware',
     });
     expect(pinned.status).toBe(403);
-    expect(pinned.body.error.code).toBe('provider_disabled');
-    const health = (await getJson(`${test.url}/api/health`)).body;
+    expect(ErrorBody.parse(pinned.body).error.code).toBe('provider_disabled');
+    const health = HealthBody.parse((await getJson(`${test.url}/api/health`)).body);
     expect(health.providers.runware).toMatchObject({ configured: true, enabled: false, ok: false });
     expect(health.providers.fal).toMatchObject({ configured: false });
   });
@@ -71,21 +76,25 @@ describe('providers enabled by environment variables', () => {
       headers: { authorization: `Bearer ${adminKey}` },
     });
     expect(enabled.status).toBe(200);
-    const job = await postJson(`${test.url}/v1/generations?wait=30`, {
-      model: 'flux-schnell',
-      prompt: 'a kite',
-      width: 512,
-      height: 512,
-    });
-    expect(job.body.status).toBe('succeeded');
-    expect(job.body.provider).toBe('runware');
+    const job = JobBody.parse(
+      (
+        await postJson(`${test.url}/v1/generations?wait=30`, {
+          model: 'flux-schnell',
+          prompt: 'a kite',
+          width: 512,
+          height: 512,
+        })
+      ).body,
+    );
+    expect(job.status).toBe('succeeded');
+    expect(job.provider).toBe('runware');
     const outputs = await Promise.all(
       [
         '/admin/providers',
         '/admin/providers/runware',
         '/api/health',
         '/v1/models',
-        `/v1/generations/${job.body.id}`,
+        `/v1/generations/${job.id}`,
         '/admin/routing',
         '/metrics',
         '/openapi.json',

@@ -1,9 +1,19 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { fakePng } from '../fakes/fake-media.js';
 import { ReplicateFake } from '../fakes/replicate/replicate-fake.js';
-import { getJson, postJson } from '../helpers/http-client.js';
+import { JobBody } from '../helpers/api-schemas.js';
+import { getJson } from '../helpers/http-client.js';
+import { downloadOutput, generate } from '../helpers/provider-gateway.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+
+/** A prediction create request as the Replicate fake recorded it. */
+const PredictionCreate = z.looseObject({
+  input: z.record(z.string(), z.unknown()),
+  webhook: z.string().optional(),
+  webhook_events_filter: z.array(z.string()).optional(),
+});
 
 /** A port that was free a moment ago, so the gateway's public URL can be known before it starts. */
 async function freePort(): Promise<number> {
@@ -12,14 +22,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-async function download(url: string): Promise<{ contentType: string | null; bytes: Buffer }> {
-  const response = await fetch(url);
-  return {
-    contentType: response.headers.get('content-type'),
-    bytes: Buffer.from(await response.arrayBuffer()),
-  };
 }
 
 describe('replicate through a real gateway (polling)', () => {
@@ -40,7 +42,7 @@ describe('replicate through a real gateway (polling)', () => {
   });
 
   it('should generate flux-schnell images and copy them into the asset store', async () => {
-    const { status, body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+    const { status, job } = await generate(test, {
       model: 'flux-schnell',
       prompt: 'a paper lantern',
       width: 1344,
@@ -48,15 +50,15 @@ describe('replicate through a real gateway (polling)', () => {
       n: 2,
     });
     expect(status).toBe(200);
-    expect(body.status).toBe('succeeded');
-    expect(body.provider).toBe('replicate');
-    expect(body.outputs).toHaveLength(2);
-    expect(body.attempts[0].provider_model_id).toBe('black-forest-labs/flux-schnell');
-    expect(body.cost.actual_usd).toBeCloseTo(0.006);
-    const image = await download(body.outputs[0].url.replace(/^http:\/\/[^/]+/, test.url));
+    expect(job.status).toBe('succeeded');
+    expect(job.provider).toBe('replicate');
+    expect(job.outputs).toHaveLength(2);
+    expect(job.attempts[0]?.provider_model_id).toBe('black-forest-labs/flux-schnell');
+    expect(job.cost.actual_usd).toBeCloseTo(0.006);
+    const image = await downloadOutput(test, job.outputs[0]!.url);
     expect(image.contentType).toBe('image/png');
     expect(image.bytes.subarray(1, 4).toString()).toBe('PNG');
-    const create = fake.creates.at(-1) as { input: Record<string, unknown> };
+    const create = PredictionCreate.parse(fake.creates.at(-1));
     expect(create.input).toMatchObject({
       aspect_ratio: '16:9',
       megapixels: '1',
@@ -67,32 +69,32 @@ describe('replicate through a real gateway (polling)', () => {
 
   it('should send an uploaded input image inline to kling-v1.6-pro and store the MP4', async () => {
     const dataUri = `data:image/png;base64,${(await fakePng()).toString('base64')}`;
-    const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+    const { job } = await generate(test, {
       model: 'kling-v1.6-pro',
       prompt: 'the lantern drifts upward',
       input_images: [dataUri],
       duration: 5,
     });
-    expect(body.status).toBe('succeeded');
-    expect(body.cost.actual_usd).toBeCloseTo(0.49);
-    const video = await download(body.outputs[0].url.replace(/^http:\/\/[^/]+/, test.url));
+    expect(job.status).toBe('succeeded');
+    expect(job.cost.actual_usd).toBeCloseTo(0.49);
+    const video = await downloadOutput(test, job.outputs[0]!.url);
     expect(video.contentType).toBe('video/mp4');
     expect(video.bytes.subarray(4, 8).toString()).toBe('ftyp');
-    const create = fake.creates.at(-1) as { input: Record<string, unknown> };
+    const create = PredictionCreate.parse(fake.creates.at(-1));
     expect(String(create.input.start_image)).toMatch(/^data:image\/png;base64,/);
   });
 
   it('should fail the job with provider_insufficient_credits when Replicate answers 402', async () => {
     fake.setScenario('insufficient_credits');
     try {
-      const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+      const { job } = await generate(test, {
         model: 'veo-2',
         prompt: 'a storm at sea',
       });
-      expect(body.status).toBe('failed');
-      expect(body.attempts).toHaveLength(1);
-      expect(body.attempts[0].error.code).toBe('provider_insufficient_credits');
-      expect(body.attempts[0].error.message).toMatch(/insufficient credit/i);
+      expect(job.status).toBe('failed');
+      expect(job.attempts).toHaveLength(1);
+      expect(job.attempts[0]?.error?.code).toBe('provider_insufficient_credits');
+      expect(job.attempts[0]?.error?.message).toMatch(/insufficient credit/i);
     } finally {
       fake.setScenario('ok');
     }
@@ -122,22 +124,19 @@ describe('replicate through a real gateway (webhooks)', () => {
 
   it("should complete a job from Replicate's signed completion webhook", async () => {
     const started = Date.now();
-    const { body } = await postJson(`${test.url}/v1/generations?wait=8`, {
-      model: 'haiper-v2',
-      prompt: 'fog over a harbour',
-    });
-    expect(body.status).toBe('succeeded');
+    const { job } = await generate(test, { model: 'haiper-v2', prompt: 'fog over a harbour' }, 8);
+    expect(job.status).toBe('succeeded');
     expect(Date.now() - started).toBeLessThan(8000);
-    const create = fake.creates.at(-1) as { webhook: string; webhook_events_filter: string[] };
+    const create = PredictionCreate.parse(fake.creates.at(-1));
     expect(create.webhook).toBe(`${test.url}/v1/providers/replicate/webhook`);
     expect(create.webhook_events_filter).toEqual(['completed']);
     expect(fake.deliveries.at(-1)).toMatchObject({
       status: 200,
-      predictionId: body.attempts[0].provider_job_id,
+      predictionId: job.attempts[0]?.provider_job_id,
     });
-    const { body: job } = await getJson(`${test.url}/v1/generations/${body.id}`);
-    expect(job.outputs[0].mime_type).toBe('video/mp4');
-    expect(job.cost.actual_usd).toBeCloseTo(0.2);
+    const stored = JobBody.parse((await getJson(`${test.url}/v1/generations/${job.id}`)).body);
+    expect(stored.outputs[0]?.mime_type).toBe('video/mp4');
+    expect(stored.cost.actual_usd).toBeCloseTo(0.2);
   });
 
   it('should reject a forged webhook with 401', async () => {

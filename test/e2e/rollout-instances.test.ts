@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 import { createPostgresDatabase } from '../helpers/test-database.js';
-import { getJson, postJson, type JsonResponse } from '../helpers/http-client.js';
+import { getJson, postJson } from '../helpers/http-client.js';
+import { RolloutBody } from '../helpers/api-schemas.js';
 import { startTraffic } from '../helpers/traffic.js';
 
 const adminKey = 'rollout-instances-key';
@@ -36,11 +37,11 @@ const plan = (stages: { weight: number; minDurationSeconds: number }[]) => ({
 async function waitFor(
   url: string,
   id: string,
-  accept: (body: JsonResponse['body']) => boolean,
-): Promise<JsonResponse['body']> {
+  accept: (body: RolloutBody) => boolean,
+): Promise<RolloutBody> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const { body } = await getJson(`${url}/admin/rollouts/${id}`, admin);
+    const body = RolloutBody.parse((await getJson(`${url}/admin/rollouts/${id}`, admin)).body);
     if (accept(body)) return body;
     if (Date.now() > deadline)
       throw new Error(
@@ -72,7 +73,7 @@ describe('rollouts across gateway instances on PostgreSQL', { timeout: 120_000 }
       startTraffic(first.url, { concurrency: 4, model: 'sim-image' }),
       startTraffic(second.url, { concurrency: 4, model: 'sim-image' }),
     ];
-    let done: JsonResponse['body'];
+    let done: RolloutBody;
     try {
       const started = await postJson(
         `${second.url}/admin/rollouts`,
@@ -83,7 +84,11 @@ describe('rollouts across gateway instances on PostgreSQL', { timeout: 120_000 }
         admin,
       );
       expect(started.status).toBe(201);
-      done = await waitFor(first.url, started.body.id, (body) => body.status !== 'active');
+      done = await waitFor(
+        first.url,
+        RolloutBody.parse(started.body).id,
+        (body) => body.status !== 'active',
+      );
     } finally {
       await Promise.all(traffic.map((lane) => lane.stop()));
     }
@@ -115,7 +120,7 @@ describe('rollouts across gateway instances on PostgreSQL', { timeout: 120_000 }
         ]),
         admin,
       );
-      id = started.body.id;
+      id = RolloutBody.parse(started.body).id;
       await waitFor(before.url, id, (body) => body.stage.index === 1);
     } finally {
       await traffic.stop();
@@ -132,14 +137,14 @@ describe('rollouts across gateway instances on PostgreSQL', { timeout: 120_000 }
       weights: { fal: 0.5, runware: 0.5 },
     });
     const trafficAfter = startTraffic(after.url, { concurrency: 6, model: 'sim-image' });
-    let done: JsonResponse['body'];
+    let done: RolloutBody;
     try {
       done = await waitFor(after.url, id, (body) => body.status !== 'active');
     } finally {
       await trafficAfter.stop();
     }
     expect(done.status).toBe('completed');
-    const stages = (done.decisions as { decision: string; stage: number }[])
+    const stages = done.decisions
       .reverse()
       .map((decision) => `${decision.decision}:${decision.stage}`);
     expect(stages).toEqual(['started:0', 'promoted:1', 'promoted:2', 'completed:2']);

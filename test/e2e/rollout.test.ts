@@ -3,15 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/security/standard-webhooks.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
-import { getJson, postJson, type JsonResponse } from '../helpers/http-client.js';
-
-type ApiBody = JsonResponse['body'];
+import { z } from 'zod';
+import { getJson, postJson } from '../helpers/http-client.js';
+import { ErrorBody, JobBody, RolloutBody, RoutingBody } from '../helpers/api-schemas.js';
 import { startTraffic } from '../helpers/traffic.js';
 
 const adminKey = 'rollout-admin-key';
 const admin = { authorization: `Bearer ${adminKey}` };
 const windowSeconds = 3;
 const intervalSeconds = 0.5;
+
+const AlertListBody = z.looseObject({
+  data: z.array(z.looseObject({ alert_type: z.string(), message: z.string() })),
+});
+/** The guardrail results a `rolled_back` decision records in its details. */
+const BreachGuardrails = z.array(z.looseObject({ name: z.string() }));
 
 async function patchProvider(
   url: string,
@@ -29,12 +35,12 @@ async function patchProvider(
 async function waitForRollout(
   url: string,
   id: string,
-  accept: (rollout: ApiBody) => boolean,
+  accept: (rollout: RolloutBody) => boolean,
   timeoutMs = 40_000,
-): Promise<ApiBody> {
+): Promise<RolloutBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await getJson(`${url}/admin/rollouts/${id}`, admin);
+    const body = RolloutBody.parse((await getJson(`${url}/admin/rollouts/${id}`, admin)).body);
     if (accept(body)) return body;
     if (Date.now() > deadline)
       throw new Error(
@@ -161,29 +167,29 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
       admin,
     );
     expect(started.status).toBe(201);
-    expect(started.body.weights).toEqual({ fal: 0.9, runware: 0.1 });
-    let done: ApiBody;
+    const rollout = RolloutBody.parse(started.body);
+    expect(rollout.weights).toEqual({ fal: 0.9, runware: 0.1 });
+    let done: RolloutBody;
     try {
-      done = await waitForRollout(
-        test.url,
-        started.body.id,
-        (rollout) => rollout.status !== 'active',
-      );
+      done = await waitForRollout(test.url, rollout.id, (rollout) => rollout.status !== 'active');
     } finally {
       await traffic.stop();
     }
     const results = traffic.results;
     expect(done.status).toBe('completed');
-    expect(
-      done.decisions.map((decision: { decision: string }) => decision.decision).reverse(),
-    ).toEqual(['started', 'promoted', 'promoted', 'completed']);
+    expect(done.decisions.map((decision) => decision.decision).reverse()).toEqual([
+      'started',
+      'promoted',
+      'promoted',
+      'completed',
+    ]);
     expect(done.weights).toEqual({ fal: 0, runware: 1 });
-    const routing = (await getJson(`${test.url}/admin/routing`, admin)).body;
-    expect(routing.models['sim-image'].chain[0]).toBe('runware');
+    const routing = RoutingBody.parse((await getJson(`${test.url}/admin/routing`, admin)).body);
+    expect(routing.models['sim-image']?.chain?.[0]).toBe('runware');
     // No client saw a failure during the switch.
     expect(results.filter((result) => result.status !== 'succeeded')).toEqual([]);
     // During stage 1 the split matched 90/10 (binomial tolerance: 4 standard deviations).
-    const decisions = [...done.decisions].reverse() as { decision: string; at: string }[];
+    const decisions = [...done.decisions].reverse();
     const stageOne = results.filter(
       (result) =>
         result.createdAt > Date.parse(decisions[0]!.at) + 300 &&
@@ -202,7 +208,7 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
       width: 64,
       height: 64,
     });
-    expect(after.body.provider).toBe('runware');
+    expect(JobBody.parse(after.body).provider).toBe('runware');
   });
 
   const degradations: [
@@ -267,7 +273,7 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
         model: 'sim-image',
         onResult: (result) => (regenerating && handler ? handler(result) : undefined),
       });
-      let done: ApiBody;
+      let done: RolloutBody;
       let onset: number;
       let results: Awaited<ReturnType<typeof traffic.stop>>;
       let startedId: string;
@@ -285,7 +291,7 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
           admin,
         );
         expect(started.status).toBe(201);
-        startedId = started.body.id;
+        startedId = RolloutBody.parse(started.body).id;
         await waitForRollout(test.url, startedId, (rollout) => rollout.stage.index === 1);
         // Let the 50 % stage collect healthy data first, so only the degradation can trip a guardrail.
         await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
@@ -296,23 +302,20 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
       } finally {
         results = await traffic.stop();
       }
-      const reactionMs = Date.parse(done.finished_at) - onset;
+      const reactionMs = Date.parse(done.finished_at!) - onset;
       expect(done.status).toBe('rolled_back');
       expect(done.reason).toContain(guardrail);
       expect(done.weights).toEqual({ fal: 1, runware: 0 });
       // One window plus one interval, plus the 1 s rollup bucket and the 0.2 s analytics flush.
       expect(reactionMs).toBeLessThan((windowSeconds + intervalSeconds + 1 + 0.2) * 1000 + 500);
-      const breach = done.decisions.find(
-        (decision: { decision: string }) => decision.decision === 'rolled_back',
-      );
-      expect(breach.details.guardrails.map((result: { name: string }) => result.name)).toContain(
-        guardrail,
-      );
+      const breach = done.decisions.find((decision) => decision.decision === 'rolled_back');
+      expect(
+        BreachGuardrails.parse(breach?.details.guardrails).map((result) => result.name),
+      ).toContain(guardrail);
       expect(results.filter((result) => result.status !== 'succeeded')).toEqual([]);
-      const alerts = (await getJson(`${test.url}/admin/alerts`, admin)).body.data as {
-        alert_type: string;
-        message: string;
-      }[];
+      const alerts = AlertListBody.parse(
+        (await getJson(`${test.url}/admin/alerts`, admin)).body,
+      ).data;
       expect(
         alerts.some(
           (alert) =>
@@ -354,23 +357,27 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
       ),
       admin,
     );
-    const id = started.body.id;
+    const id = RolloutBody.parse(started.body).id;
     const second = await postJson(
       `${test.url}/admin/rollouts`,
       rolloutBody([{ weight: 0.1, minDurationSeconds: 1 }]),
       admin,
     );
     expect(second.status).toBe(409);
-    expect(second.body.error.code).toBe('rollout_in_progress');
-    expect((await postJson(`${test.url}/admin/rollouts/${id}/pause`, {}, admin)).body.status).toBe(
-      'paused',
+    expect(ErrorBody.parse(second.body).error.code).toBe('rollout_in_progress');
+    expect(
+      RolloutBody.parse((await postJson(`${test.url}/admin/rollouts/${id}/pause`, {}, admin)).body)
+        .status,
+    ).toBe('paused');
+    expect(
+      RolloutBody.parse((await postJson(`${test.url}/admin/rollouts/${id}/resume`, {}, admin)).body)
+        .status,
+    ).toBe('active');
+    const promoted = RolloutBody.parse(
+      (await postJson(`${test.url}/admin/rollouts/${id}/promote`, {}, admin)).body,
     );
-    expect((await postJson(`${test.url}/admin/rollouts/${id}/resume`, {}, admin)).body.status).toBe(
-      'active',
-    );
-    const promoted = await postJson(`${test.url}/admin/rollouts/${id}/promote`, {}, admin);
-    expect(promoted.body.stage.index).toBe(1);
-    expect(promoted.body.weights).toEqual({ fal: 0.4, runware: 0.6 });
+    expect(promoted.stage.index).toBe(1);
+    expect(promoted.weights).toEqual({ fal: 0.4, runware: 0.6 });
     const rolledBack = await postJson(
       `${test.url}/admin/rollouts/${id}/rollback`,
       { reason: 'operator saw artifacts' },
@@ -399,23 +406,25 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
       height: 64,
       seed: 3,
     });
-    const feedback = await postJson(`${test.url}/v1/generations/${job.body.id}/feedback`, {
+    const { id } = JobBody.parse(job.body);
+    const feedback = await postJson(`${test.url}/v1/generations/${id}/feedback`, {
       rating: 4,
       comment: 'nice',
     });
     expect(feedback.status).toBe(201);
-    expect(feedback.body).toMatchObject({ generation_id: job.body.id, rating: 4 });
+    expect(feedback.body).toMatchObject({ generation_id: id, rating: 4 });
     expect(
-      (await postJson(`${test.url}/v1/generations/${job.body.id}/feedback`, { rating: 9 })).status,
+      (await postJson(`${test.url}/v1/generations/${id}/feedback`, { rating: 9 })).status,
     ).toBe(400);
-    const redo = await postJson(`${test.url}/v1/generations/${job.body.id}/regenerate`, {});
+    const redo = await postJson(`${test.url}/v1/generations/${id}/regenerate`, {});
     expect(redo.status).toBe(202);
-    expect(redo.body.regenerated_from).toBe(job.body.id);
-    expect(redo.body.request.seed).toBeUndefined();
+    const redone = JobBody.parse(redo.body);
+    expect(redone.regenerated_from).toBe(id);
+    expect(redone.request.seed).toBeUndefined();
     await test.gateway.analytics.flush();
     const { rows } = await test.gateway.database.query<{ details: { reason: string } }>(
       `SELECT details FROM analytics_events WHERE event_type = 'voucher_issued' AND job_id = $1`,
-      [job.body.id],
+      [id],
     );
     expect(rows[0]?.details.reason).toBe('regenerate');
   });

@@ -1,10 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/test-database.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
-import { getJson, postJson, waitForJob } from '../helpers/http-client.js';
+import { z } from 'zod';
+import { getJson, postJson } from '../helpers/http-client.js';
+import { JobBody, RoutingBody, waitForJob } from '../helpers/api-schemas.js';
 
 const adminKey = 'test-admin-key-123';
 const admin = { authorization: `Bearer ${adminKey}` };
+
+/** `GET /api/health`: per-provider entries and the routing config. */
+const HealthBody = z.looseObject({
+  providers: z.record(
+    z.string(),
+    z.looseObject({ ok: z.boolean(), enabled: z.boolean(), circuit: z.string() }),
+  ),
+  config: z.looseObject({}),
+});
+const AuditListBody = z.looseObject({
+  data: z.array(
+    z.looseObject({ actor: z.string(), reason: z.string().nullable(), new_value: z.unknown() }),
+  ),
+});
+const AlertListBody = z.looseObject({ data: z.array(z.looseObject({ alert_type: z.string() })) });
+const RoutingMetricsBody = z.looseObject({
+  providers: z.array(z.looseObject({ provider: z.string(), share: z.number() })),
+});
 
 async function put(url: string, body: unknown, headers: Record<string, string> = admin) {
   const response = await fetch(url, {
@@ -12,7 +32,8 @@ async function put(url: string, body: unknown, headers: Record<string, string> =
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  const answer: unknown = await response.json();
+  return { status: response.status, body: answer };
 }
 
 describe.each(backends)('routing and control plane on %s', (backend) => {
@@ -55,14 +76,18 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     await test?.close();
   });
 
-  const submit = (user: string) =>
-    postJson(`${test.url}/v1/generations`, {
-      model: 'sim-image',
-      prompt: 'routing',
-      user,
-      width: 64,
-      height: 64,
-    });
+  const submit = async (user: string) =>
+    JobBody.parse(
+      (
+        await postJson(`${test.url}/v1/generations`, {
+          model: 'sim-image',
+          prompt: 'routing',
+          user,
+          width: 64,
+          height: 64,
+        })
+      ).body,
+    );
 
   it('should split traffic by weight, sticky per user', async () => {
     const set = await put(`${test.url}/admin/routing/weights`, {
@@ -75,9 +100,9 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
       weights: { 'sim-a': 0.9, 'sim-b': 0.1 },
     });
     const ids: string[] = [];
-    for (let index = 0; index < 200; index++) ids.push((await submit(`user-${index}`)).body.id);
+    for (let index = 0; index < 200; index++) ids.push((await submit(`user-${index}`)).id);
     const providers = await Promise.all(
-      ids.map(async (id) => (await waitForJob(test.url, id)).provider as string),
+      ids.map(async (id) => (await waitForJob(test.url, id)).provider),
     );
     const share = providers.filter((provider) => provider === 'sim-b').length / providers.length;
     // 200 draws at 10 %: a binomial standard deviation of ~2.1 points; allow 3.5 sigma.
@@ -85,8 +110,7 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     expect(share).toBeLessThan(0.1 + 0.075);
     const again = await Promise.all(
       [3, 7, 11].map(
-        async (index) =>
-          (await waitForJob(test.url, (await submit(`user-${index}`)).body.id)).provider,
+        async (index) => (await waitForJob(test.url, (await submit(`user-${index}`)).id)).provider,
       ),
     );
     expect(again).toEqual([providers[3], providers[7], providers[11]]);
@@ -100,21 +124,20 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
        ON CONFLICT (flag_key) DO UPDATE SET flag_value_text = EXCLUDED.flag_value_text, updated_at = now()`,
     );
     const deadline = Date.now() + 1000;
-    let routing = (await getJson(`${test.url}/admin/routing`, admin)).body;
+    let routing = RoutingBody.parse((await getJson(`${test.url}/admin/routing`, admin)).body);
     while (routing.weights['sim-a'] !== 0 && Date.now() < deadline)
-      routing = (await getJson(`${test.url}/admin/routing`, admin)).body;
+      routing = RoutingBody.parse((await getJson(`${test.url}/admin/routing`, admin)).body);
     expect(routing.weights).toEqual({ 'sim-a': 0, 'sim-b': 1 });
-    const job = await waitForJob(test.url, (await submit('runbook-user')).body.id);
+    const job = await waitForJob(test.url, (await submit('runbook-user')).id);
     expect(job.provider).toBe('sim-b');
     await database.query(
       `UPDATE feature_flags SET flag_value_text = '{"sim-a":1.0,"sim-b":0.0}' WHERE flag_key = 'GEN_PROVIDER_WEIGHTS'`,
     );
     await test.gateway.controlPlane.reload();
-    expect((await waitForJob(test.url, (await submit('runbook-user')).body.id)).provider).toBe(
-      'sim-a',
-    );
-    const audit = (await getJson(`${test.url}/admin/audit?key=GEN_PROVIDER_WEIGHTS`, admin)).body
-      .data as { actor: string; reason: string | null; new_value: { flag_value_text: string } }[];
+    expect((await waitForJob(test.url, (await submit('runbook-user')).id)).provider).toBe('sim-a');
+    const audit = AuditListBody.parse(
+      (await getJson(`${test.url}/admin/audit?key=GEN_PROVIDER_WEIGHTS`, admin)).body,
+    ).data;
     expect(audit[0]).toMatchObject({
       actor: 'sql',
       new_value: { flag_value_text: '{"sim-a":1.0,"sim-b":0.0}' },
@@ -124,17 +147,17 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
 
   it('should follow strategy, primary and chain changes, globally and per model', async () => {
     await put(`${test.url}/admin/routing/strategy`, { strategy: 'cost_optimized' });
-    expect((await waitForJob(test.url, (await submit('cheap')).body.id)).provider).toBe('sim-b');
+    expect((await waitForJob(test.url, (await submit('cheap')).id)).provider).toBe('sim-b');
     await put(`${test.url}/admin/routing/strategy`, { strategy: 'primary_first' });
     await put(`${test.url}/admin/routing/primary`, { provider: 'sim-a' });
-    expect((await waitForJob(test.url, (await submit('primary')).body.id)).provider).toBe('sim-a');
+    expect((await waitForJob(test.url, (await submit('primary')).id)).provider).toBe('sim-a');
     await put(`${test.url}/admin/routing/chain`, { chain: ['sim-b', 'sim-a'], model: 'sim-image' });
-    expect((await waitForJob(test.url, (await submit('chain')).body.id)).provider).toBe('sim-b');
+    expect((await waitForJob(test.url, (await submit('chain')).id)).provider).toBe('sim-b');
     await put(`${test.url}/admin/routing/strategy`, {
       strategy: 'quality_focused',
       model: 'sim-image',
     });
-    expect((await waitForJob(test.url, (await submit('quality')).body.id)).provider).toBe('sim-b');
+    expect((await waitForJob(test.url, (await submit('quality')).id)).provider).toBe('sim-b');
     const cleared = await fetch(
       `${test.url}/admin/routing/overrides/GEN_PROVIDER_CHAIN:sim-image`,
       { method: 'DELETE', headers: admin },
@@ -144,9 +167,7 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
       method: 'DELETE',
       headers: admin,
     });
-    expect((await waitForJob(test.url, (await submit('primary-again')).body.id)).provider).toBe(
-      'sim-a',
-    );
+    expect((await waitForJob(test.url, (await submit('primary-again')).id)).provider).toBe('sim-a');
   });
 
   it('should reject bad control-plane input with clear errors', async () => {
@@ -165,19 +186,23 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     expect(
       (await put(`${test.url}/admin/routing/weights`, { weights: { 'sim-a': 1 } }, {})).status,
     ).toBe(401);
-    const before = (await getJson(`${test.url}/admin/routing`, admin)).body.strategy;
+    const before = RoutingBody.parse(
+      (await getJson(`${test.url}/admin/routing`, admin)).body,
+    ).strategy;
     await test.gateway.database.query(
       `UPDATE feature_flags SET flag_value_text = 'not-a-strategy' WHERE flag_key = 'GEN_ROUTING_STRATEGY'`,
     );
     await test.gateway.controlPlane.reload();
-    const routing = (await getJson(`${test.url}/admin/routing`, admin)).body;
+    const routing = RoutingBody.parse((await getJson(`${test.url}/admin/routing`, admin)).body);
     expect(routing.errors).toEqual([
       { key: 'GEN_ROUTING_STRATEGY', message: "unknown strategy 'not-a-strategy'" },
     ]);
     // The last good value stays in force until the row is fixed.
     expect(routing.strategy).toBe(before);
     await put(`${test.url}/admin/routing/strategy`, { strategy: before });
-    expect((await getJson(`${test.url}/admin/routing`, admin)).body.errors).toEqual([]);
+    expect(
+      RoutingBody.parse((await getJson(`${test.url}/admin/routing`, admin)).body).errors,
+    ).toEqual([]);
   });
 
   it('should switch a provider off everywhere and refuse pinned requests with 403', async () => {
@@ -193,10 +218,8 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
       provider: 'sim-a',
     });
     expect(pinned.status).toBe(403);
-    expect((await waitForJob(test.url, (await submit('after-disable')).body.id)).provider).toBe(
-      'sim-b',
-    );
-    const health = (await getJson(`${test.url}/api/health`)).body;
+    expect((await waitForJob(test.url, (await submit('after-disable')).id)).provider).toBe('sim-b');
+    const health = HealthBody.parse((await getJson(`${test.url}/api/health`)).body);
     expect(health.providers['sim-a']).toMatchObject({ ok: false, enabled: false });
     const flag = await test.gateway.database.query<{ flag_value: boolean }>(
       `SELECT flag_value FROM feature_flags WHERE flag_key = 'SIM_A_ENABLED'`,
@@ -215,22 +238,27 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
       body: JSON.stringify({ failureRate: 1, failureKinds: ['server_error'] }),
     });
     expect(patched.status).toBe(200);
+    // A drill is a control-plane change like any other: stored, audited, applied everywhere.
+    const profileAudit = AuditListBody.parse(
+      (await getJson(`${test.url}/admin/audit?key=SIMULATOR_PROFILE:sim-a`, admin)).body,
+    );
+    expect(profileAudit.data[0]?.actor).toBe('admin');
     const ids: string[] = [];
-    for (let index = 0; index < 20; index++) ids.push((await submit(`storm-${index}`)).body.id);
+    for (let index = 0; index < 20; index++) ids.push((await submit(`storm-${index}`)).id);
     const jobs = await Promise.all(ids.map((id) => waitForJob(test.url, id)));
     expect(jobs.map((job) => job.status)).toEqual(ids.map(() => 'succeeded'));
     expect(jobs.every((job) => job.provider === 'sim-b')).toBe(true);
     const triedOnA = jobs.filter((job) =>
-      job.attempts.some((attempt: { provider: string }) => attempt.provider === 'sim-a'),
+      job.attempts.some((attempt) => attempt.provider === 'sim-a'),
     ).length;
     // Three consecutive failures open the breaker; after that sim-a is only a last resort.
     expect(triedOnA).toBeLessThanOrEqual(3 + 1);
-    const health = (await getJson(`${test.url}/api/health`)).body;
-    expect(health.providers['sim-a'].circuit).toBe('open');
+    const health = HealthBody.parse((await getJson(`${test.url}/api/health`)).body);
+    expect(health.providers['sim-a']?.circuit).toBe('open');
     expect(health.providers['sim-b']).toMatchObject({ ok: true, circuit: 'closed' });
-    const alerts = (await getJson(`${test.url}/admin/alerts`, admin)).body.data as {
-      alert_type: string;
-    }[];
+    const alerts = AlertListBody.parse(
+      (await getJson(`${test.url}/admin/alerts`, admin)).body,
+    ).data;
     expect(alerts.some((alert) => alert.alert_type === 'circuit_opened')).toBe(true);
     await fetch(`${test.url}/admin/providers/sim-a`, {
       method: 'PATCH',
@@ -240,9 +268,9 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
   });
 
   it('should expose /api/health with the seed contract and Prometheus /metrics', async () => {
-    const health = (await getJson(`${test.url}/api/health`)).body;
+    const health = HealthBody.parse((await getJson(`${test.url}/api/health`)).body);
     for (const id of ['sim-a', 'sim-b']) {
-      expect(Object.keys(health.providers[id])).toEqual(
+      expect(Object.keys(health.providers[id]!)).toEqual(
         expect.arrayContaining([
           'ok',
           'latency_ms',
@@ -284,9 +312,10 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
       strategy: string;
     }>(`SELECT details, strategy FROM analytics_events WHERE event_type = 'gen_route' LIMIT 1`);
     expect(route.rows[0]?.details.candidates.length).toBeGreaterThan(0);
-    const metrics = (await getJson(`${test.url}/admin/routing/metrics?window_seconds=600`, admin))
-      .body;
-    const shares = metrics.providers.map((entry: { share: number }) => entry.share);
-    expect(shares.reduce((sum: number, share: number) => sum + share, 0)).toBeCloseTo(1);
+    const metrics = RoutingMetricsBody.parse(
+      (await getJson(`${test.url}/admin/routing/metrics?window_seconds=600`, admin)).body,
+    );
+    const shares = metrics.providers.map((entry) => entry.share);
+    expect(shares.reduce((sum, share) => sum + share, 0)).toBeCloseTo(1);
   });
 });

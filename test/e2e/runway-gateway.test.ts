@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { fakePng } from '../fakes/fake-media.js';
 import { RunwayFake } from '../fakes/runway/runway-fake.js';
-import { postJson } from '../helpers/http-client.js';
+import { downloadOutput, generate } from '../helpers/provider-gateway.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
-async function download(url: string): Promise<{ contentType: string | null; bytes: Buffer }> {
-  const response = await fetch(url);
-  return {
-    contentType: response.headers.get('content-type'),
-    bytes: Buffer.from(await response.arrayBuffer()),
-  };
-}
+/** The part of an image_to_video request that the gateway sent to Runway's fake. */
+const ImageToVideoRequest = z.looseObject({ promptImage: z.string() });
 
 describe('runway through a real gateway', () => {
   let fake: RunwayFake;
@@ -38,7 +34,7 @@ describe('runway through a real gateway', () => {
 
   it('should animate an uploaded image with gen4_turbo and store the MP4', async () => {
     const dataUri = `data:image/png;base64,${(await fakePng()).toString('base64')}`;
-    const { status, body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+    const { status, job } = await generate(test, {
       model: 'gen4_turbo',
       prompt: 'the lighthouse beam sweeps the sea',
       input_images: [dataUri],
@@ -46,11 +42,11 @@ describe('runway through a real gateway', () => {
       duration: 5,
     });
     expect(status).toBe(200);
-    expect(body.status).toBe('succeeded');
-    expect(body.provider).toBe('runway');
+    expect(job.status).toBe('succeeded');
+    expect(job.provider).toBe('runway');
     // Runway's own figure: 25 credits at $0.01.
-    expect(body.cost.actual_usd).toBeCloseTo(0.25);
-    const video = await download(body.outputs[0].url.replace(/^http:\/\/[^/]+/, test.url));
+    expect(job.cost.actual_usd).toBeCloseTo(0.25);
+    const video = await downloadOutput(test, job.outputs[0]!.url);
     expect(video.contentType).toBe('video/mp4');
     expect(video.bytes.subarray(4, 8).toString()).toBe('ftyp');
     const create = fake.requests.findLast((request) => request.path === '/v1/image_to_video')!;
@@ -61,36 +57,34 @@ describe('runway through a real gateway', () => {
       duration: 5,
       promptText: 'the lighthouse beam sweeps the sea',
     });
-    expect(String((create.json as { promptImage: string }).promptImage)).toMatch(
-      /^data:image\/png;base64,/,
-    );
+    expect(ImageToVideoRequest.parse(create.json).promptImage).toMatch(/^data:image\/png;base64,/);
   });
 
   it('should generate a 720p gen4_image picture priced at 5 credits', async () => {
-    const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+    const { job } = await generate(test, {
       model: 'gen4_image',
       prompt: 'a paper boat',
       width: 1280,
       height: 720,
     });
-    expect(body.status).toBe('succeeded');
-    expect(body.cost.estimated_usd).toBeCloseTo(0.05);
-    expect(body.cost.actual_usd).toBeCloseTo(0.05);
-    const image = await download(body.outputs[0].url.replace(/^http:\/\/[^/]+/, test.url));
+    expect(job.status).toBe('succeeded');
+    expect(job.cost.estimated_usd).toBeCloseTo(0.05);
+    expect(job.cost.actual_usd).toBeCloseTo(0.05);
+    const image = await downloadOutput(test, job.outputs[0]!.url);
     expect(image.contentType).toBe('image/png');
   });
 
   it('should fail the job with provider_insufficient_credits when the balance is empty', async () => {
     fake.creditBalance = 0;
     try {
-      const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+      const { job } = await generate(test, {
         model: 'gen4_image',
         prompt: 'a kite',
       });
-      expect(body.status).toBe('failed');
-      expect(body.attempts).toHaveLength(1);
-      expect(body.attempts[0].error.code).toBe('provider_insufficient_credits');
-      expect(body.attempts[0].error.message).toMatch(/enough credits/);
+      expect(job.status).toBe('failed');
+      expect(job.attempts).toHaveLength(1);
+      expect(job.attempts[0]?.error?.code).toBe('provider_insufficient_credits');
+      expect(job.attempts[0]?.error?.message).toMatch(/enough credits/);
     } finally {
       fake.creditBalance = 1000;
     }

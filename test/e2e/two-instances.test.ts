@@ -5,7 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { createPostgresDatabase } from '../helpers/test-database.js';
-import { postJson, waitForJob } from '../helpers/http-client.js';
+import { postJson } from '../helpers/http-client.js';
+import { JobBody, waitForJob } from '../helpers/api-schemas.js';
 
 describe('two gateway processes on one PostgreSQL', () => {
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
@@ -34,14 +35,16 @@ describe('two gateway processes on one PostgreSQL', () => {
     for (let index = 0; index < 60; index++) {
       const target = processes[index % 2]!;
       ids.push(
-        (
-          await postJson(`${target.url}/v1/generations`, {
-            model: 'sim-image',
-            prompt: `shared ${index}`,
-            width: 64,
-            height: 64,
-          })
-        ).body.id,
+        JobBody.parse(
+          (
+            await postJson(`${target.url}/v1/generations`, {
+              model: 'sim-image',
+              prompt: `shared ${index}`,
+              width: 64,
+              height: 64,
+            })
+          ).body,
+        ).id,
       );
     }
     // Read each job through the other instance: state is shared, not per process.

@@ -1,9 +1,8 @@
-/** A JSON answer from the gateway. */
+/** An answer from the gateway; parse `body` with a schema from `api-schemas.ts`. */
 export interface JsonResponse {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary fields of API answers
-  body: Record<string, any>;
+  body: unknown;
 }
 
 export async function postJson(
@@ -19,7 +18,7 @@ export async function postJson(
   return {
     status: response.status,
     headers: response.headers,
-    body: (await response.json()) as JsonResponse['body'],
+    body: (await response.json()) as unknown,
   };
 }
 
@@ -31,21 +30,6 @@ export async function getJson(
   return {
     status: response.status,
     headers: response.headers,
-    body: (await response.json()) as JsonResponse['body'],
+    body: (await response.json()) as unknown,
   };
-}
-
-/** Polls a job until it is terminal (tests only: the gateway itself never sleeps like this). */
-export async function waitForJob(
-  baseUrl: string,
-  id: string,
-  timeoutMs = 30_000,
-): Promise<JsonResponse['body']> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await getJson(`${baseUrl}/v1/generations/${id}?wait=5`);
-    if (['succeeded', 'failed', 'canceled'].includes(body.status)) return body;
-    if (Date.now() > deadline)
-      throw new Error(`job ${id} still ${body.status} after ${timeoutMs} ms`);
-  }
 }

@@ -1,4 +1,8 @@
 import { postJson } from './http-client.js';
+import { JobBody } from './api-schemas.js';
+
+/** A traffic answer: a job, or (an HTTP error answer) none of these fields. */
+const TrafficAnswer = JobBody.pick({ id: true, status: true, provider: true }).partial();
 
 /** One finished request of a traffic run. */
 export interface TrafficResult {
@@ -36,11 +40,12 @@ export function startTraffic(
         width: 64,
         height: 64,
       });
-      const result = {
-        id: response.body.id,
+      const answer = TrafficAnswer.parse(response.body);
+      const result: TrafficResult = {
+        id: answer.id ?? '',
         user,
-        status: response.body.status ?? `http_${response.status}`,
-        provider: response.body.provider ?? null,
+        status: answer.status ?? `http_${response.status}`,
+        provider: answer.provider ?? null,
         createdAt,
         httpStatus: response.status,
       };

@@ -1,6 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+import { z } from 'zod';
 import { getJson, postJson } from '../helpers/http-client.js';
+import { ErrorBody } from '../helpers/api-schemas.js';
+
+/** The parts of the OpenAPI document the docs test reads. */
+const OpenApiDocument = z.looseObject({
+  openapi: z.string(),
+  paths: z.record(z.string(), z.unknown()),
+});
+const GenerationsPathItem = z.looseObject({
+  post: z.looseObject({
+    requestBody: z.looseObject({
+      content: z.looseObject({
+        'application/json': z.looseObject({
+          schema: z.looseObject({ properties: z.record(z.string(), z.unknown()) }),
+        }),
+      }),
+    }),
+  }),
+});
 
 /** Every client mistake gets a 4xx with {"error":{"code","message"}} and leaves nothing behind. */
 describe('bad input', () => {
@@ -13,12 +32,12 @@ describe('bad input', () => {
   });
 
   const expectError = (
-    response: { status: number; body: Record<string, unknown> },
+    response: { status: number; body: unknown },
     status: number,
     code: string,
   ) => {
     expect(response.status).toBe(status);
-    const error = response.body.error as { code: string; message: string };
+    const { error } = ErrorBody.parse(response.body);
     expect(error.code).toBe(code);
     expect(error.message.length).toBeGreaterThan(0);
   };
@@ -236,8 +255,9 @@ describe('bad input', () => {
   });
 
   it('should publish an OpenAPI 3 document and browsable docs', async () => {
-    const { status, body } = await getJson(`${test.url}/openapi.json`);
-    expect(status).toBe(200);
+    const response = await getJson(`${test.url}/openapi.json`);
+    expect(response.status).toBe(200);
+    const body = OpenApiDocument.parse(response.body);
     expect(body.openapi).toMatch(/^3\./);
     expect(Object.keys(body.paths)).toEqual(
       expect.arrayContaining([
@@ -249,8 +269,9 @@ describe('bad input', () => {
       ]),
     );
     expect(
-      body.paths['/v1/generations'].post.requestBody.content['application/json'].schema.properties
-        .prompt,
+      GenerationsPathItem.parse(body.paths['/v1/generations']).post.requestBody.content[
+        'application/json'
+      ].schema.properties.prompt,
     ).toBeDefined();
     const docs = await fetch(`${test.url}/docs/`);
     expect(docs.status).toBe(200);

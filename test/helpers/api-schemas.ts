@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { getJson } from './http-client.js';
+
+/**
+ * The gateway's answers as tests read them: loose (extra fields allowed) but typed, so a test
+ * fails with a clear parse error when the API contract changes.
+ */
+export const ErrorBody = z.looseObject({
+  error: z.looseObject({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+export const OutputBody = z.looseObject({
+  url: z.string(),
+  asset_id: z.string(),
+  mime_type: z.string(),
+  bytes: z.number(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  duration: z.number().nullable(),
+});
+
+export const AttemptBody = z.looseObject({
+  id: z.string(),
+  provider: z.string(),
+  provider_model_id: z.string(),
+  provider_job_id: z.string().nullable(),
+  status: z.string(),
+  error: z.looseObject({ code: z.string(), message: z.string() }).nullable(),
+  cost_usd: z.number().nullable(),
+});
+
+export const JobBody = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  kind: z.string(),
+  task: z.string(),
+  model: z.string(),
+  provider: z.string().nullable(),
+  request: z.record(z.string(), z.unknown()),
+  outputs: z.array(OutputBody),
+  attempts: z.array(AttemptBody),
+  cost: z.looseObject({ estimated_usd: z.number().nullable(), actual_usd: z.number().nullable() }),
+  error: z
+    .looseObject({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    })
+    .nullable(),
+  warnings: z.array(z.looseObject({ code: z.string() })),
+  webhook: z
+    .looseObject({
+      url: z.string(),
+      status: z.string(),
+      deliveries: z.array(
+        z.looseObject({ attempt: z.number(), status_code: z.number().nullable(), ok: z.boolean() }),
+      ),
+    })
+    .nullable(),
+  regenerated_from: z.string().nullable(),
+});
+export type JobBody = z.infer<typeof JobBody>;
+
+export const JobListBody = z.looseObject({
+  data: z.array(JobBody),
+  next_cursor: z.string().nullable(),
+  has_more: z.boolean(),
+});
+
+export const RoutingBody = z.looseObject({
+  strategy: z.string(),
+  chain: z.array(z.string()),
+  primary: z.string().nullable(),
+  weights: z.record(z.string(), z.number()),
+  models: z.record(
+    z.string(),
+    z.looseObject({
+      strategy: z.string().optional(),
+      chain: z.array(z.string()).optional(),
+      weights: z.record(z.string(), z.number()).optional(),
+    }),
+  ),
+  errors: z.array(z.looseObject({ key: z.string(), message: z.string() })),
+});
+
+export const GuardrailBody = z.looseObject({
+  name: z.string(),
+  status: z.string(),
+  value: z.number().nullable(),
+  limit: z.number().nullable(),
+  samples: z.number(),
+});
+
+export const RolloutBody = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  baseline: z.string(),
+  canary: z.string(),
+  stage: z.looseObject({
+    index: z.number(),
+    number: z.number(),
+    of: z.number(),
+    canary_weight: z.number(),
+  }),
+  weights: z.record(z.string(), z.number()),
+  observed_split_10m: z.record(z.string(), z.number().nullable()),
+  guardrails: z.array(GuardrailBody).nullable(),
+  reason: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  decisions: z.array(
+    z.looseObject({
+      at: z.string(),
+      decision: z.string(),
+      stage: z.number(),
+      actor: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+export type RolloutBody = z.infer<typeof RolloutBody>;
+
+/** Polls a job until it is terminal (tests only: the gateway itself never sleeps like this). */
+export async function waitForJob(
+  baseUrl: string,
+  id: string,
+  timeoutMs = 30_000,
+): Promise<JobBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = JobBody.parse((await getJson(`${baseUrl}/v1/generations/${id}?wait=5`)).body);
+    if (['succeeded', 'failed', 'canceled'].includes(job.status)) return job;
+    if (Date.now() > deadline)
+      throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
+  }
+}
