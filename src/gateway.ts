@@ -156,6 +156,10 @@ export async function createGateway(
     });
     const assets = new AssetStore(database, config.dataDir);
     const repository = new GenerationRepository(database);
+    const apiRepository =
+      apiDatabase === database ? repository : new GenerationRepository(apiDatabase);
+    // New jobs are written through the API's pool (only the API creates jobs).
+    const writer = new BatchedJobWriter(apiDatabase, apiRepository, queue);
     const events = new JobEvents(database);
     const controlPlane = new ControlPlane({
       database,
@@ -224,7 +228,7 @@ export async function createGateway(
       database,
       repository,
       queue,
-      writer: new BatchedJobWriter(database, repository, queue),
+      writer,
       events,
       instances,
       router,
@@ -245,14 +249,11 @@ export async function createGateway(
       baseUrl: () => publicUrl ?? localUrl,
     });
     const engine = new JobEngine(context, webhooks);
-    const apiRepository =
-      apiDatabase === database ? repository : new GenerationRepository(apiDatabase);
     // The API's view of the engine context: its own pool; everything else (inline submission
     // included, which the engine sets later) read through from the engine's context.
     const apiContext: JobEngineContext = Object.assign(Object.create(context) as JobEngineContext, {
       database: apiDatabase,
       repository: apiRepository,
-      writer: new BatchedJobWriter(apiDatabase, apiRepository, queue),
     });
     const jobs = new JobService(apiContext, webhookGuard);
     const rollouts = new RolloutService({
@@ -272,7 +273,7 @@ export async function createGateway(
       leaseMs: config.rollouts.leaseSeconds * 1000,
       now,
     });
-    const providerAdmin = new ProviderAdmin(database, instances, logger);
+    const providerAdmin = new ProviderAdmin(controlPlane, instances, logger);
     const app = await buildApp({
       config,
       logger,
@@ -301,7 +302,6 @@ export async function createGateway(
 
     await queue.start();
     await events.start();
-    await providerAdmin.start();
     await controlPlane.start();
     health.start();
     analytics.start();
@@ -350,7 +350,6 @@ export async function createGateway(
         health.stop();
         await analytics.stop();
         await controlPlane.stop();
-        await providerAdmin.stop();
         await events.stop();
         if (apiDatabase !== database) await apiDatabase.close();
         await database.close();

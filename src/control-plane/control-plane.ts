@@ -48,6 +48,7 @@ export class ControlPlane {
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
   private lastGoodRows = new Map<string, FlagRow>();
+  private readonly flagListeners = new Set<(rows: readonly FlagRow[]) => void>();
 
   constructor(private readonly options: ControlPlaneOptions) {
     this.store = new ControlPlaneStore(options.database);
@@ -77,6 +78,15 @@ export class ControlPlane {
   /** Strategy, chain and weights for one model. */
   settingsFor(model: string): ReturnType<typeof settingsForModel> {
     return settingsForModel(this.current, model);
+  }
+
+  /**
+   * Calls `listener` with every flag row at each reload — for settings other than routing that
+   * ride on the same table and propagation (simulator profiles).
+   */
+  onFlags(listener: (rows: readonly FlagRow[]) => void): () => void {
+    this.flagListeners.add(listener);
+    return () => this.flagListeners.delete(listener);
   }
 
   onChange(listener: (change: ControlPlaneChange) => void): () => void {
@@ -211,6 +221,7 @@ export class ControlPlane {
 
   private async readOnce(): Promise<void> {
     const rows = await this.store.readAll();
+    for (const listener of this.flagListeners) listener(rows);
     let next = resolveRoutingSettings(this.options.defaults, rows, this.providerIds());
     const broken = new Set(next.errors.map((error) => error.key));
     if (broken.size) {

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { GatewayError, NotFoundError, ValidationError } from '../core/errors/index.js';
 import { formatIssues } from '../config/load-config.js';
+import type { ControlPlane } from '../control-plane/control-plane.js';
+import type { ChangeAuthor } from '../control-plane/control-plane-store.js';
+import type { FlagRow } from '../control-plane/routing-settings.js';
 import type { Logger } from '../observability/logger.js';
-import type { Database } from '../store/database.js';
 import type { ProviderInstances } from './provider-instances.js';
 import { SimulatorAdapter } from './simulator/simulator-adapter.js';
 import {
@@ -10,45 +12,30 @@ import {
   SimulatorProfileSchema,
 } from './simulator/simulator-profile.js';
 
-const settingsChannel = 'switchyard_settings_changed';
-const profileKeyPrefix = 'provider_profile:';
+const profileKeyPrefix = 'SIMULATOR_PROFILE:';
 
 /**
- * Runtime changes to provider instances made through the admin API. Simulator profiles (for
- * drills) are stored in `gateway_settings`, so they survive restarts and reach every gateway
- * instance sharing the database (NOTIFY on PostgreSQL).
+ * Runtime changes to simulator profiles (drills) from the admin API. A profile is a control-plane
+ * row (`SIMULATOR_PROFILE:<id>` in `feature_flags`), so it survives restarts, is audited, and
+ * reaches every instance the same way weights do.
  */
 export class ProviderAdmin {
-  private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly applied = new Map<string, string>();
 
   constructor(
-    private readonly database: Database,
+    private readonly controlPlane: ControlPlane,
     private readonly instances: ProviderInstances,
     private readonly logger: Logger,
-  ) {}
-
-  async start(): Promise<void> {
-    const { rows } = await this.database.query<{ key: string; value: unknown }>(
-      'SELECT key, value FROM gateway_settings WHERE key LIKE $1',
-      [`${profileKeyPrefix}%`],
-    );
-    for (const row of rows) this.applyStored(row.key, row.value);
-    if (this.database.kind === 'postgres') {
-      this.unsubscribe = await this.database.listen(
-        settingsChannel,
-        (key) => void this.reload(key),
-      );
-    }
+  ) {
+    // Registered before the control plane starts, so stored profiles apply at its first read.
+    controlPlane.onFlags((rows) => this.apply(rows));
   }
 
-  async stop(): Promise<void> {
-    await this.unsubscribe?.();
-  }
-
-  /** Changes a simulator's profile; returns the new profile. */
+  /** Changes a simulator's profile on every instance; returns the new profile. */
   async patchProfile(
     providerId: string,
     body: unknown,
+    author: ChangeAuthor,
   ): Promise<z.infer<typeof SimulatorProfileSchema>> {
     const instance = this.instances.get(providerId);
     if (!instance) throw new NotFoundError('provider', providerId);
@@ -68,41 +55,38 @@ export class ProviderAdmin {
         })),
       });
     }
-    const profile = instance.adapter.updateProfile(parsed.data);
-    this.instances.changed();
-    const key = `${profileKeyPrefix}${providerId}`;
-    await this.database.transaction(async (transaction) => {
-      await transaction.query(
-        `INSERT INTO gateway_settings (key, value, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [key, JSON.stringify(profile)],
-      );
-      if (this.database.kind === 'postgres')
-        await transaction.query('SELECT pg_notify($1, $2)', [settingsChannel, key]);
-    });
-    this.logger.info({ provider: providerId, profile }, 'simulator profile changed');
-    return profile;
-  }
-
-  private async reload(key: string): Promise<void> {
-    const { rows } = await this.database.query<{ value: unknown }>(
-      'SELECT value FROM gateway_settings WHERE key = $1',
-      [key],
+    const profile = SimulatorProfileSchema.parse({ ...instance.adapter.profile, ...parsed.data });
+    await this.controlPlane.store.set(
+      `${profileKeyPrefix}${providerId}`,
+      { text: JSON.stringify(profile), description: `Simulator ${providerId} profile` },
+      author,
     );
-    if (rows[0]) this.applyStored(key, rows[0].value);
+    await this.controlPlane.reload();
+    return instance.adapter.profile;
   }
 
-  private applyStored(key: string, value: unknown): void {
-    if (!key.startsWith(profileKeyPrefix)) return;
-    const adapter = this.instances.adapter(key.slice(profileKeyPrefix.length));
-    if (!(adapter instanceof SimulatorAdapter)) return;
-    const parsed = SimulatorProfileSchema.safeParse(value);
-    if (!parsed.success) {
-      this.logger.warn({ key }, 'ignoring unreadable stored simulator profile');
-      return;
+  private apply(rows: readonly FlagRow[]): void {
+    for (const row of rows) {
+      if (!row.flag_key.startsWith(profileKeyPrefix) || row.flag_value_text === null) continue;
+      if (this.applied.get(row.flag_key) === row.flag_value_text) continue;
+      const adapter = this.instances.adapter(row.flag_key.slice(profileKeyPrefix.length));
+      if (!(adapter instanceof SimulatorAdapter)) continue;
+      let profile;
+      try {
+        profile = SimulatorProfileSchema.safeParse(JSON.parse(row.flag_value_text));
+      } catch {
+        profile = undefined;
+      }
+      if (!profile?.success) {
+        this.logger.warn({ key: row.flag_key }, 'ignoring an unreadable simulator profile');
+        continue;
+      }
+      // The models a simulator serves come from its config; a profile changes its behaviour.
+      const { models: _models, ...behaviour } = profile.data;
+      adapter.updateProfile(behaviour);
+      this.instances.changed();
+      this.applied.set(row.flag_key, row.flag_value_text);
+      this.logger.info({ provider: adapter.id, profile: behaviour }, 'simulator profile applied');
     }
-    const { models: _models, ...profile } = parsed.data;
-    adapter.updateProfile(profile);
-    this.instances.changed();
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SimulatorAdapter } from '../../providers/simulator/simulator-adapter.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { adminAuth } from '../admin-auth.js';
+import { authorOf } from './admin-routing-routes.js';
 import { NotFoundError } from '../../core/errors/index.js';
 
 /**
@@ -103,7 +104,11 @@ export function adminProviderRoutes(dependencies: AppDependencies): FastifyPlugi
         },
       },
       async (request) => {
-        await providerAdmin.patchProfile(request.params.id, request.body);
+        await providerAdmin.patchProfile(
+          request.params.id,
+          request.body,
+          authorOf(request, undefined),
+        );
         return describe(request.params.id);
       },
     );

@@ -186,14 +186,6 @@ export class GenerationRepository {
     return row ? { job: rowToJob(row), attempt: toAttempt(row.attempt_row) } : undefined;
   }
 
-  async attempt(attemptId: string): Promise<AttemptRecord | undefined> {
-    const { rows } = await this.database.query<AttemptRow>(
-      'SELECT * FROM generation_attempts WHERE id = $1',
-      [attemptId],
-    );
-    return rows[0] ? toAttempt(rows[0]) : undefined;
-  }
-
   async attemptByProviderJob(
     provider: string,
     providerJobId: string,
@@ -317,14 +309,6 @@ export class GenerationRepository {
       [generationId],
     );
     return rowCount === 1;
-  }
-
-  /** Adds cost to the job total (failed attempts that were still billed). */
-  async addCost(executor: Queryable, generationId: string, costUsd: number): Promise<void> {
-    await executor.query(
-      'UPDATE generations SET actual_cost_usd = COALESCE(actual_cost_usd, 0) + $2 WHERE id = $1',
-      [generationId, costUsd],
-    );
   }
 
   /** Active jobs whose deadline passed (the supervisor's backstop). */
