@@ -88,6 +88,21 @@ export class AssetStore {
   }
 
   /**
+   * Stores a client's input image. The type comes from the bytes: anything but PNG, JPEG, WebP
+   * or GIF is refused with 415, whatever the request claimed. `what` names it in the message.
+   */
+  async saveImageUpload(data: Buffer, what = 'The upload'): Promise<Asset> {
+    if (sniffMedia(data)?.kind !== 'image') {
+      throw new GatewayError({
+        code: 'unsupported_media_type',
+        message: `${what} is not a PNG, JPEG, WebP or GIF image.`,
+        httpStatus: 415,
+      });
+    }
+    return this.save({ data, purpose: 'upload' });
+  }
+
+  /**
    * Writes the file (atomically) without its row; `insertRow` completes it, possibly inside a
    * larger transaction (job outputs are stored with the job's success, one commit for both).
    */

@@ -1,15 +1,11 @@
-import { GatewayError } from '../core/errors/index.js';
+import { GatewayError, providerErrorHttpStatus } from '../core/errors/index.js';
 import type { JobError } from '../core/job.js';
 
+/** Codes a job can end with that are not provider error codes (those map as ProviderError does). */
 const statusByCode: Record<string, number> = {
   all_providers_failed: 503,
   no_capable_provider: 503,
   job_timeout: 504,
-  provider_invalid_request: 400,
-  provider_content_rejected: 422,
-  provider_rate_limited: 429,
-  provider_disabled: 403,
-  provider_insufficient_credits: 502,
   submission_outcome_unknown: 502,
   invalid_input_image: 400,
   url_not_allowed: 400,
@@ -20,7 +16,7 @@ export function jobErrorToGatewayError(error: JobError, jobId: string): GatewayE
   return new GatewayError({
     code: error.code,
     message: error.message,
-    httpStatus: statusByCode[error.code] ?? 502,
+    httpStatus: providerErrorHttpStatus(error.code) ?? statusByCode[error.code] ?? 502,
     details: { ...error.details, generation_id: jobId },
   });
 }

@@ -4,7 +4,12 @@ export { NotFoundError } from './not-found-error.js';
 export { ConflictError } from './conflict-error.js';
 export { UnauthorizedError } from './unauthorized-error.js';
 export { UnsupportedParameterError } from './unsupported-parameter-error.js';
-export { ProviderError, ProviderErrorCode, type ProviderErrorOptions } from './provider-error.js';
+export {
+  ProviderError,
+  ProviderErrorCode,
+  providerErrorHttpStatus,
+  type ProviderErrorOptions,
+} from './provider-error.js';
 export { ServiceUnavailableError } from './service-unavailable-error.js';
 export { SsrfBlockedError } from './ssrf-blocked-error.js';
 export { WebhookVerificationError } from './webhook-verification-error.js';

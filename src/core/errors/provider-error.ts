@@ -37,6 +37,11 @@ const httpStatusByCode: Record<ProviderErrorCode, number> = {
   provider_disabled: 403,
 };
 
+/** The HTTP status a provider error code is rendered with; undefined for other codes. */
+export function providerErrorHttpStatus(code: string): number | undefined {
+  return (httpStatusByCode as Record<string, number | undefined>)[code];
+}
+
 export interface ProviderErrorOptions {
   /** Provider instance id (`runware`, `fal`, `sim-b`, …). */
   providerId: string;

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { sniffMedia } from '../../assets/sniff-media.js';
 import { GatewayError, NotFoundError, ValidationError } from '../../core/errors/index.js';
 import type { Job } from '../../core/job.js';
 import { formatIssues } from '../../config/load-config.js';
@@ -70,14 +69,7 @@ async function readCreateBody(
     if (part.type === 'file') {
       const data = await part.toBuffer();
       if (part.fieldname !== 'input_reference') continue;
-      if (sniffMedia(data)?.kind !== 'image') {
-        throw new GatewayError({
-          code: 'unsupported_media_type',
-          message: 'input_reference must be a PNG, JPEG, WebP or GIF image.',
-          httpStatus: 415,
-        });
-      }
-      reference = (await dependencies.assets.save({ data, purpose: 'upload' })).id;
+      reference = (await dependencies.assets.saveImageUpload(data, 'input_reference')).id;
     } else {
       fields[part.fieldname] = part.value;
     }

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GatewayError, ValidationError } from '../../core/errors/index.js';
-import { sniffMedia } from '../../assets/sniff-media.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { baseUrlOf } from '../base-url.js';
 
@@ -53,15 +52,7 @@ export function uploadRoutes(dependencies: AppDependencies): FastifyPluginAsyncZ
         }
         if (data.length === 0)
           throw new ValidationError('The upload is empty.', { parameter: 'file' });
-        const sniffed = sniffMedia(data);
-        if (sniffed?.kind !== 'image') {
-          throw new GatewayError({
-            code: 'unsupported_media_type',
-            message: 'The upload is not a PNG, JPEG, WebP or GIF image.',
-            httpStatus: 415,
-          });
-        }
-        const asset = await assets.save({ data, purpose: 'upload' });
+        const asset = await assets.saveImageUpload(data);
         return reply.status(201).send({
           id: asset.id,
           object: 'asset',
