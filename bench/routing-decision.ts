@@ -1,5 +1,5 @@
 import { HealthConfigSchema, RoutingConfigSchema } from '../src/config/config-schema.js';
-import { ControlPlane } from '../src/control-plane/control-plane.js';
+import { ControlPlane } from '../src/routing/control-plane/control-plane.js';
 import type { GenerationRequest } from '../src/core/generation-request.js';
 import { AlertSink } from '../src/observability/alert-sink.js';
 import { GatewayMetrics } from '../src/observability/gateway-metrics.js';
@@ -9,7 +9,7 @@ import { SimulatorAdapter } from '../src/providers/simulator/simulator-adapter.j
 import { SimulatorConfigSchema } from '../src/providers/simulator/simulator-profile.js';
 import { ProviderHealthService } from '../src/routing/provider-health.js';
 import { Router } from '../src/routing/router.js';
-import type { StrategyName } from '../src/routing/strategies/routing-strategy.js';
+import type { StrategyName } from '../src/core/strategy-name.js';
 import { SsrfGuard } from '../src/security/ssrf-guard.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { runMigrations } from '../src/store/run-migrations.js';

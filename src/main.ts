@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config/load-config.js';
-import { createGateway } from './gateway.js';
+import { createGateway } from './compose/create-gateway.js';
 
 /** Process entry: config, gateway, listen, graceful shutdown on SIGINT/SIGTERM. */
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { AttemptOutcome, JobObserver, JobOutcome } from '../jobs/job-observer.js';
+import type { AttemptOutcome, JobObserver, JobOutcome } from '../core/job-observer.js';
 import type { AnalyticsRecorder } from './analytics-recorder.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RolloutDefaultsSchema } from '../rollout/rollout-plan.js';
+import { RolloutDefaultsSchema } from '../core/rollout-plan.js';
 
 /** Identifier of a provider instance: lower case, digits, `-` and `_`. */
 export const ProviderIdSchema = z

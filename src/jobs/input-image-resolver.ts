@@ -2,7 +2,7 @@ import type { AssetStore } from '../assets/asset-store.js';
 import { sniffMedia } from '../assets/sniff-media.js';
 import { GatewayError, ValidationError } from '../core/errors/index.js';
 import type { ImageInput } from '../core/provider-adapter.js';
-import type { SafeFetchContext } from '../providers/http/safe-fetch-context.js';
+import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js';
 import { downloadToBuffer } from '../security/safe-fetch.js';
 
 /**

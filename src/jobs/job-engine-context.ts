@@ -3,13 +3,13 @@ import type { AssetStore } from '../assets/asset-store.js';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
-import type { SafeFetchContext } from '../providers/http/safe-fetch-context.js';
+import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js';
 import type { Router } from '../routing/router.js';
 import type { Database } from '../store/database.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { InputImageResolver } from './input-image-resolver.js';
 import type { JobEvents } from './job-events.js';
-import type { CompositeJobObserver } from './job-observer.js';
+import type { CompositeJobObserver } from './composite-job-observer.js';
 import type { JobQueue } from './job-queue.js';
 import type { BatchedJobWriter } from './batched-job-writer.js';
 

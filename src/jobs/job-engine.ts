@@ -9,7 +9,7 @@ import {
 import { JobSupervisor } from './job-supervisor.js';
 import { PollWorker } from './poll-worker.js';
 import { SubmitWorker } from './submit-worker.js';
-import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import type { WebhookDispatcher } from './webhook-dispatcher.js';
 
 /** Runs up to `limit` tasks at once and waits for all; one failure does not stop the others. */
 async function runAll<T>(

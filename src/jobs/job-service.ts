@@ -11,7 +11,7 @@ import { resolveRequestForOffering } from '../catalog/resolve-request-for-offeri
 import type { GenerationRequest, GenerationTask } from '../core/generation-request.js';
 import { isTerminal, type Job, type JobStatus } from '../core/job.js';
 import type { SsrfGuard } from '../security/ssrf-guard.js';
-import { callWithTimeout } from './call-with-timeout.js';
+import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import { finishJob } from './finish-job.js';
 import type { JobEngineContext } from './job-engine-context.js';
 

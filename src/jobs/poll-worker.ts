@@ -1,6 +1,6 @@
 import { isTerminal, type Job } from '../core/job.js';
 import type { AttemptRecord } from '../store/repositories/generation-repository.js';
-import { callWithTimeout } from './call-with-timeout.js';
+import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import { finishJob } from './finish-job.js';
 import type { JobCompletion } from './job-completion.js';
 import type { JobEngineContext } from './job-engine-context.js';

@@ -6,7 +6,7 @@ import type { RoutingCandidate } from '../routing/routing-candidate.js';
 import type { AttemptRecord } from '../store/repositories/generation-repository.js';
 import type { Queryable } from '../store/database.js';
 import { buildProviderRequest } from './build-provider-request.js';
-import { callWithTimeout } from './call-with-timeout.js';
+import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import { finishJob } from './finish-job.js';
 import type { JobCompletion } from './job-completion.js';
 import type { JobEngineContext } from './job-engine-context.js';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AttemptOutcome, JobObserver, JobOutcome } from '../jobs/job-observer.js';
+import type { AttemptOutcome, JobObserver, JobOutcome } from '../core/job-observer.js';
 
 const latencyBuckets = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300, 600, 1800];
 

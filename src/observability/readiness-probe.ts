@@ -1,5 +1,9 @@
-import type { ReadinessProbe } from '../http/app-dependencies.js';
 import type { Database } from '../store/database.js';
+
+/** Readiness: database reachable and workers running. */
+export interface ReadinessProbe {
+  check(): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string }> }>;
+}
 
 /** `/readyz`: the database answers and the queue workers run. */
 export function createReadinessProbe(

@@ -1,6 +1,6 @@
 import type { ProviderEntry } from '../config/config-schema.js';
 import { ConfigError, formatIssues } from '../config/load-config.js';
-import type { ProviderFactory, ProviderRuntime } from './provider-factory.js';
+import type { ProviderFactory, ProviderRuntime } from './kernel/provider-factory.js';
 import { ProviderInstances } from './provider-instances.js';
 import { providerFactories } from './registry.js';
 

@@ -1,4 +1,4 @@
-import type { ProviderFactory } from './provider-factory.js';
+import type { ProviderFactory } from './kernel/provider-factory.js';
 import { aimlapiFactory } from './aimlapi/aimlapi-factory.js';
 import { falFactory } from './fal/fal-factory.js';
 import { kieaiFactory } from './kieai/kieai-factory.js';

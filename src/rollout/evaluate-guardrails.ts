@@ -1,5 +1,5 @@
 import type { WindowTotals } from '../analytics/rollup-reader.js';
-import { GuardrailName, type Guardrail, type RolloutPlan } from './rollout-plan.js';
+import { GuardrailName, type Guardrail, type RolloutPlan } from '../core/rollout-plan.js';
 
 /** One guardrail's verdict for the canary arm. */
 export interface GuardrailResult {

@@ -12,7 +12,7 @@ import {
   type ArmTotals,
   type GuardrailResult,
 } from './evaluate-guardrails.js';
-import { GuardrailName } from './rollout-plan.js';
+import { GuardrailName } from '../core/rollout-plan.js';
 import type { RolloutService } from './rollout-service.js';
 import type { Rollout } from './rollout-store.js';
 

@@ -1,11 +1,12 @@
 import { createId } from '../core/create-id.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors/index.js';
-import type { ControlPlane } from '../control-plane/control-plane.js';
-import type { ChangeAuthor } from '../control-plane/control-plane-store.js';
+import type { ControlPlane } from '../routing/control-plane/control-plane.js';
+import type { ChangeAuthor } from '../routing/control-plane/control-plane-store.js';
 import type { AlertSink } from '../observability/alert-sink.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
-import { resolvePlan, type RolloutDefaults, type StartRollout } from './rollout-plan.js';
+import type { RolloutDefaults, StartRollout } from '../core/rollout-plan.js';
+import { resolvePlan } from './resolve-plan.js';
 import type { RolloutStore, Rollout, RolloutStatus } from './rollout-store.js';
 
 export interface RolloutServiceOptions {

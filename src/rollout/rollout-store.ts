@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Database, Queryable } from '../store/database.js';
-import { RolloutPlanSchema } from './rollout-plan.js';
+import { RolloutPlanSchema } from '../core/rollout-plan.js';
 
 export const RolloutStatus = {
   active: 'active',

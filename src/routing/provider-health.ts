@@ -1,7 +1,7 @@
 import type { HealthCheckResult } from '../core/provider-adapter.js';
 import type { Config } from '../config/config-schema.js';
-import { callWithTimeout } from '../jobs/call-with-timeout.js';
-import type { AttemptOutcome, JobObserver } from '../jobs/job-observer.js';
+import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
+import type { AttemptOutcome, JobObserver } from '../core/job-observer.js';
 import type { AlertSink } from '../observability/alert-sink.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';

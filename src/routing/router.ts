@@ -1,7 +1,7 @@
 import type { GenerationRequest } from '../core/generation-request.js';
 import { GatewayError } from '../core/errors/index.js';
 import { resolveRequestForOffering } from '../catalog/resolve-request-for-offering.js';
-import type { ControlPlane } from '../control-plane/control-plane.js';
+import type { ControlPlane } from './control-plane/control-plane.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { ProviderHealthService } from './provider-health.js';
 import type { RejectedCandidate, RoutingCandidate, RoutingPlan } from './routing-candidate.js';

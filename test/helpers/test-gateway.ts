@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ConfigInput } from '../../src/config/config-schema.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
+import {
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+} from '../../src/compose/create-gateway.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createPostgresDatabase, type Backend } from './test-database.js';
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SimulatorAdapter } from '../../providers/simulator/simulator-adapter.js';
-import type { AppDependencies } from '../app-dependencies.js';
-import { adminAuth } from '../admin-auth.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { adminAuth } from './admin-auth.js';
 import { authorOf } from './admin-routing-routes.js';
 import { NotFoundError } from '../../core/errors/index.js';
 

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readWindowTotals } from '../../analytics/rollup-reader.js';
-import { StartRolloutSchema } from '../../rollout/rollout-plan.js';
+import { StartRolloutSchema } from '../../core/rollout-plan.js';
 import type { Rollout } from '../../rollout/rollout-store.js';
-import type { AppDependencies } from '../app-dependencies.js';
-import { adminAuth } from '../admin-auth.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { adminAuth } from './admin-auth.js';
 import { authorOf } from './admin-routing-routes.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });

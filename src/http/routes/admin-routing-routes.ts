@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { readWindowTotals } from '../../analytics/rollup-reader.js';
-import type { ChangeAuthor } from '../../control-plane/control-plane-store.js';
-import type { RoutingSettings } from '../../control-plane/routing-settings.js';
-import type { AppDependencies } from '../app-dependencies.js';
-import { adminAuth } from '../admin-auth.js';
+import type { ChangeAuthor } from '../../routing/control-plane/control-plane-store.js';
+import type { RoutingSettings } from '../../routing/control-plane/routing-settings.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { adminAuth } from './admin-auth.js';
 
 const strategyNames = [
   'weighted',

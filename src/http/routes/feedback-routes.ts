@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createId } from '../../core/create-id.js';
 import { ConflictError } from '../../core/errors/index.js';
-import type { AppDependencies } from '../app-dependencies.js';
-import { baseUrlOf } from '../base-url.js';
-import { toJobResource } from '../schemas/job-resource.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { baseUrlOf } from './base-url.js';
+import { toJobResource } from '../../api/job-resource.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 

@@ -2,13 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isTerminal } from '../../core/job.js';
 import { ValidationError } from '../../core/errors/index.js';
-import type { AppDependencies } from '../app-dependencies.js';
-import { baseUrlOf } from '../base-url.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { baseUrlOf } from './base-url.js';
 import {
   CreateGenerationBodySchema,
   toGenerationDraft,
 } from '../schemas/create-generation-body.js';
-import { toJobResource } from '../schemas/job-resource.js';
+import { toJobResource } from '../../api/job-resource.js';
 
 const maxWaitSeconds = 600;
 const IdParams = z.object({ id: z.string().min(1).max(100) });

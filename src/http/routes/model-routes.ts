@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ModelOffering } from '../../core/model-capabilities.js';
-import type { AppDependencies } from '../app-dependencies.js';
+import type { AppDependencies } from './app-dependencies.js';
 import {
   CreateGenerationBodySchema,
   toGenerationDraft,

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors/index.js';
 import type { Job } from '../../core/job.js';
-import type { AppDependencies } from '../app-dependencies.js';
-import { baseUrlOf } from '../base-url.js';
-import { jobErrorToGatewayError } from '../job-error-status.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { baseUrlOf } from './base-url.js';
+import { jobErrorToGatewayError } from './job-error-status.js';
 
 /** OpenAI `POST /v1/images/generations` body; unknown fields are ignored as OpenAI's SDKs may add some. */
 const OpenAiImageBodySchema = z

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { GatewayError, NotFoundError, ValidationError } from '../../core/errors/index.js';
 import type { Job } from '../../core/job.js';
 import { formatIssues } from '../../config/load-config.js';
-import type { AppDependencies } from '../app-dependencies.js';
+import type { AppDependencies } from './app-dependencies.js';
 import { resolveOpenAiModel } from './openai-image-routes.js';
 import { sendAsset } from './send-asset.js';
 

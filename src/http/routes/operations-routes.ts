@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDependencies } from '../app-dependencies.js';
+import type { AppDependencies } from './app-dependencies.js';
 
 /**
  * `GET /api/health` (the seed systems' health contract, extended) and `GET /metrics`.

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDependencies } from '../app-dependencies.js';
+import type { AppDependencies } from './app-dependencies.js';
 
 /**
  * Inbound provider callbacks. The body is kept raw: signatures are computed over exact bytes.

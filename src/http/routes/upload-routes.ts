@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GatewayError, ValidationError } from '../../core/errors/index.js';
-import type { AppDependencies } from '../app-dependencies.js';
-import { baseUrlOf } from '../base-url.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { baseUrlOf } from './base-url.js';
 
 /**
  * Uploads of input images: `multipart/form-data` (field `file`) or a raw image body. The type

@@ -1,4 +1,4 @@
-import { parseOperation } from '../http/parse-operation.js';
+import { parseOperation } from '../kernel/parse-operation.js';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError } from '../../core/errors/index.js';
@@ -18,8 +18,8 @@ import {
   parseProviderResponse,
   type CallProviderOptions,
   type ProviderResponse,
-} from '../http/call-provider.js';
-import type { ProviderErrorResponse } from '../http/provider-error-from-status.js';
+} from '../kernel/call-provider.js';
+import type { ProviderErrorResponse } from '../kernel/provider-error-from-status.js';
 import {
   AimlapiBillingSchema,
   AimlapiImageResponseSchema,
@@ -224,14 +224,11 @@ export class AimlapiAdapter implements ProviderAdapter {
     options: Pick<CallProviderOptions, 'method' | 'url' | 'json' | 'signal'>,
     mapError?: (response: ProviderErrorResponse) => ProviderError | undefined,
   ): Promise<ProviderResponse> {
-    const signal = this.timeoutMs
-      ? AbortSignal.any([options.signal, AbortSignal.timeout(this.timeoutMs)])
-      : options.signal;
     return callProvider({
       ...options,
       providerId: this.id,
       headers: { authorization: `Bearer ${this.apiKey}` },
-      signal,
+      timeoutMs: this.timeoutMs,
       mapError: (response) => mapError?.(response) ?? aimlapiErrorFromResponse(this.id, response),
     });
   }

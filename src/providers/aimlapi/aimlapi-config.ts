@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProviderConfigSchema } from '../http/http-provider-config.js';
+import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 
 /** AIMLAPI's API host; paths carry their own version (`/v1/images/…`, `/v2/video/…`). */
 export const aimlapiDefaultBaseUrl = 'https://api.aimlapi.com';

@@ -4,7 +4,7 @@ import {
   codeForStatus,
   providerErrorFromResponse,
   type ProviderErrorResponse,
-} from '../http/provider-error-from-status.js';
+} from '../kernel/provider-error-from-status.js';
 import { AimlapiErrorBodySchema, type AimlapiVideo } from './aimlapi-api-schemas.js';
 
 // AIMLAPI documents (docs/errors-and-messages in aimlapi/api-docs): 401 missing or invalid key;

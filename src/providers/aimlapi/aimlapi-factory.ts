@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../provider-factory.js';
+import type { ProviderFactory } from '../kernel/provider-factory.js';
 import { AimlapiAdapter } from './aimlapi-adapter.js';
 import { AimlapiConfigSchema, type AimlapiConfig } from './aimlapi-config.js';
 

@@ -1,4 +1,4 @@
-import { parseOperation } from '../http/parse-operation.js';
+import { parseOperation } from '../kernel/parse-operation.js';
 import { z } from 'zod';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
@@ -20,8 +20,8 @@ import {
   callProvider,
   parseProviderResponse,
   type ProviderResponse,
-} from '../http/call-provider.js';
-import type { ProviderErrorResponse } from '../http/provider-error-from-status.js';
+} from '../kernel/call-provider.js';
+import type { ProviderErrorResponse } from '../kernel/provider-error-from-status.js';
 import {
   FalStatusResponseSchema,
   FalSubmitResponseSchema,
@@ -232,16 +232,14 @@ export class FalAdapter implements ProviderAdapter {
     json?: unknown,
     onError?: (response: ProviderErrorResponse) => void,
   ): Promise<ProviderResponse> {
-    const combined = this.config.timeoutMs
-      ? AbortSignal.any([signal, AbortSignal.timeout(this.config.timeoutMs)])
-      : signal;
     return callProvider({
       providerId: this.id,
       method,
       url,
       headers: { authorization: `Key ${this.config.apiKey}` },
       json,
-      signal: combined,
+      signal,
+      timeoutMs: this.config.timeoutMs,
       mapError: (response) => {
         onError?.(response);
         return falErrorFromResponse(this.id, response);

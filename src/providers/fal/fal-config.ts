@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProviderConfigSchema } from '../http/http-provider-config.js';
+import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 
 /** fal's queue API host; status, result and cancel live under the same origin. */
 export const falDefaultBaseUrl = 'https://queue.fal.run';

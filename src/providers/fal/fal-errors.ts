@@ -3,7 +3,7 @@ import type { StatusResult } from '../../core/provider-adapter.js';
 import {
   providerErrorFromResponse,
   type ProviderErrorResponse,
-} from '../http/provider-error-from-status.js';
+} from '../kernel/provider-error-from-status.js';
 import { FalErrorBodySchema } from './fal-api-schemas.js';
 
 // fal answers 403 `{"detail":"User is locked. Reason: Exhausted balance. Top up …"}` when the

@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../provider-factory.js';
+import type { ProviderFactory } from '../kernel/provider-factory.js';
 import { FalAdapter } from './fal-adapter.js';
 import { FalConfigSchema, type FalConfig } from './fal-config.js';
 

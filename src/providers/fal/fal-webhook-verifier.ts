@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { WebhookVerificationError } from '../../core/errors/index.js';
 import type { InboundWebhook } from '../../core/provider-adapter.js';
-import { callProvider, parseProviderResponse } from '../http/call-provider.js';
+import { callProvider, parseProviderResponse } from '../kernel/call-provider.js';
 import { FalJwksSchema } from './fal-api-schemas.js';
 
 /** fal's documented replay window. */

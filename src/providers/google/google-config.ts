@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProviderConfigSchema } from '../http/http-provider-config.js';
+import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 
 /** The Gemini API root, version included; overridden by `baseUrl` / `GEMINI_BASE_URL`. */
 export const googleDefaultBaseUrl = 'https://generativelanguage.googleapis.com/v1beta';

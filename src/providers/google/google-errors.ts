@@ -1,9 +1,9 @@
 import { ProviderError, type ProviderErrorCode } from '../../core/errors/index.js';
-import { parseRetryAfter } from '../http/parse-retry-after.js';
+import { parseRetryAfter } from '../kernel/parse-retry-after.js';
 import {
   providerErrorFromResponse,
   type ProviderErrorResponse,
-} from '../http/provider-error-from-status.js';
+} from '../kernel/provider-error-from-status.js';
 import { GoogleErrorBodySchema } from './google-api-schemas.js';
 
 /** Removes the API key (and anything shaped like a Google API key) from echoed text. */

@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../provider-factory.js';
+import type { ProviderFactory } from '../kernel/provider-factory.js';
 import { GoogleAdapter } from './google-adapter.js';
 import { GoogleConfigSchema, type GoogleConfig } from './google-config.js';
 

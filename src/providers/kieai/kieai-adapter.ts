@@ -1,4 +1,4 @@
-import { parseOperation } from '../http/parse-operation.js';
+import { parseOperation } from '../kernel/parse-operation.js';
 import { z } from 'zod';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
@@ -16,7 +16,7 @@ import type {
   SubmitResult,
   WebhookResult,
 } from '../../core/provider-adapter.js';
-import { callProvider, parseProviderResponse } from '../http/call-provider.js';
+import { callProvider, parseProviderResponse } from '../kernel/call-provider.js';
 import {
   KieaiCallbackSchema,
   KieaiRunwayRecordSchema,
@@ -226,16 +226,14 @@ export class KieaiAdapter implements ProviderAdapter {
     signal: AbortSignal,
     json?: unknown,
   ): Promise<unknown> {
-    const combined = this.config.timeoutMs
-      ? AbortSignal.any([signal, AbortSignal.timeout(this.config.timeoutMs)])
-      : signal;
     const response = await callProvider({
       providerId: this.id,
       method,
       url: `${this.baseUrl}${path}`,
       headers: { authorization: `Bearer ${this.config.apiKey}` },
       json,
-      signal: combined,
+      signal,
+      timeoutMs: this.config.timeoutMs,
       mapError: (errorResponse) => kieaiErrorFromResponse(this.id, errorResponse),
     });
     return unwrapKieaiEnvelope(this.id, response);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProviderConfigSchema } from '../http/http-provider-config.js';
+import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 
 /** Kie.ai's API host. */
 export const kieaiDefaultBaseUrl = 'https://api.kie.ai';

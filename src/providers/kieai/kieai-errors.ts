@@ -1,8 +1,8 @@
 import { ProviderError, type ProviderErrorCode } from '../../core/errors/index.js';
 import type { StatusResult } from '../../core/provider-adapter.js';
-import type { ProviderResponse } from '../http/call-provider.js';
-import { parseRetryAfter } from '../http/parse-retry-after.js';
-import { codeForStatus, type ProviderErrorResponse } from '../http/provider-error-from-status.js';
+import type { ProviderResponse } from '../kernel/call-provider.js';
+import { parseRetryAfter } from '../kernel/parse-retry-after.js';
+import { codeForStatus, type ProviderErrorResponse } from '../kernel/provider-error-from-status.js';
 import { KieaiEnvelopeSchema } from './kieai-api-schemas.js';
 
 /** Kie.ai's envelope codes (docs.kie.ai common API) and what each means for routing. */

@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../provider-factory.js';
+import type { ProviderFactory } from '../kernel/provider-factory.js';
 import { KieaiAdapter } from './kieai-adapter.js';
 import { KieaiConfigSchema, type KieaiConfig } from './kieai-config.js';
 

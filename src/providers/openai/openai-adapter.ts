@@ -1,4 +1,4 @@
-import { parseOperation } from '../http/parse-operation.js';
+import { parseOperation } from '../kernel/parse-operation.js';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError } from '../../core/errors/index.js';
@@ -17,7 +17,7 @@ import {
   callProvider,
   parseProviderResponse,
   type ProviderResponse,
-} from '../http/call-provider.js';
+} from '../kernel/call-provider.js';
 import {
   OpenAIImagesResponseSchema,
   OpenAIOperationSchema,
@@ -185,6 +185,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       ...(options.json !== undefined ? { json: options.json } : {}),
       ...(options.form ? { body: options.form } : {}),
       signal: options.signal,
+      timeoutMs: this.config.timeoutMs,
       mapError: (response) =>
         openaiErrorFromResponse(this.id, this.config.apiKey, response, options.phase),
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProviderConfigSchema } from '../http/http-provider-config.js';
+import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 
 /** OpenAI's public API root; overridden by `baseUrl` / `OPENAI_BASE_URL` (proxies, fakes). */
 export const openaiDefaultBaseUrl = 'https://api.openai.com/v1';

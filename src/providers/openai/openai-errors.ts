@@ -2,8 +2,8 @@ import { ProviderError } from '../../core/errors/index.js';
 import {
   providerErrorFromResponse,
   type ProviderErrorResponse,
-} from '../http/provider-error-from-status.js';
-import { parseRetryAfter } from '../http/parse-retry-after.js';
+} from '../kernel/provider-error-from-status.js';
+import { parseRetryAfter } from '../kernel/parse-retry-after.js';
 import { OpenAIErrorBodySchema } from './openai-api-schemas.js';
 
 /** Error `code`/`type` values that mean the account has no credit left. */

@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../provider-factory.js';
+import type { ProviderFactory } from '../kernel/provider-factory.js';
 import { OpenAIAdapter } from './openai-adapter.js';
 import { OpenAIConfigSchema, type OpenAIConfig } from './openai-config.js';
 

@@ -1,4 +1,4 @@
-import { parseOperation } from '../http/parse-operation.js';
+import { parseOperation } from '../kernel/parse-operation.js';
 import { z } from 'zod';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
@@ -22,7 +22,7 @@ import {
   callProvider,
   parseProviderResponse,
   type ProviderResponse,
-} from '../http/call-provider.js';
+} from '../kernel/call-provider.js';
 import {
   ReplicateAccountSchema,
   ReplicatePredictionSchema,
@@ -210,15 +210,14 @@ export class ReplicateAdapter implements ProviderAdapter {
     signal: AbortSignal,
     json?: unknown,
   ): Promise<ProviderResponse> {
-    const timeout = this.config.timeoutMs;
     return callProvider({
       providerId: this.id,
       method,
       url: `${this.baseUrl}${path}`,
       headers: { authorization: `Bearer ${this.config.apiKey}` },
       json,
-      signal:
-        timeout === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
+      signal,
+      timeoutMs: this.config.timeoutMs,
       mapError: (response) => replicateErrorFromResponse(this.id, response),
     });
   }

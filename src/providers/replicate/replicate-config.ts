@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProviderConfigSchema } from '../http/http-provider-config.js';
+import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 
 /** Replicate's HTTP API root; every path the adapter calls lives under it. */
 export const replicateDefaultBaseUrl = 'https://api.replicate.com/v1';

@@ -3,7 +3,7 @@ import type { StatusResult } from '../../core/provider-adapter.js';
 import {
   providerErrorFromResponse,
   type ProviderErrorResponse,
-} from '../http/provider-error-from-status.js';
+} from '../kernel/provider-error-from-status.js';
 import { ReplicateProblemSchema } from './replicate-api-schemas.js';
 
 // Replicate's throttling body says when the limit resets ("… resets in ~30s.").

@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../provider-factory.js';
+import type { ProviderFactory } from '../kernel/provider-factory.js';
 import { ReplicateAdapter } from './replicate-adapter.js';
 import { ReplicateConfigSchema, type ReplicateConfig } from './replicate-config.js';
 

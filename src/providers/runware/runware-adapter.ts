@@ -1,4 +1,4 @@
-import { parseOperation } from '../http/parse-operation.js';
+import { parseOperation } from '../kernel/parse-operation.js';
 import { randomUUID } from 'node:crypto';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
@@ -16,8 +16,8 @@ import type {
   SubmitResult,
   WebhookResult,
 } from '../../core/provider-adapter.js';
-import { callProvider, parseProviderResponse } from '../http/call-provider.js';
-import type { ProviderErrorResponse } from '../http/provider-error-from-status.js';
+import { callProvider, parseProviderResponse } from '../kernel/call-provider.js';
+import type { ProviderErrorResponse } from '../kernel/provider-error-from-status.js';
 import {
   RunwareAccountItemSchema,
   RunwareEnvelopeSchema,
@@ -204,9 +204,8 @@ export class RunwareAdapter implements ProviderAdapter {
       url: this.endpoint,
       headers: { authorization: `Bearer ${this.apiKey}` },
       json: tasks,
-      signal: this.timeoutMs
-        ? AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)])
-        : signal,
+      signal,
+      timeoutMs: this.timeoutMs,
       mapError: (errorResponse) =>
         mapError?.(errorResponse) ?? runwareErrorFromResponse(this.id, errorResponse),
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProviderConfigSchema } from '../http/http-provider-config.js';
+import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 
 /** Runware's REST task endpoint; every task is a POST of a JSON array to this one URL. */
 export const runwareDefaultBaseUrl = 'https://api.runware.ai/v1';

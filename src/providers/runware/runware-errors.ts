@@ -4,7 +4,7 @@ import {
   codeForStatus,
   providerErrorFromResponse,
   type ProviderErrorResponse,
-} from '../http/provider-error-from-status.js';
+} from '../kernel/provider-error-from-status.js';
 import { RunwareEnvelopeSchema, type RunwareErrorItem } from './runware-api-schemas.js';
 
 // Runware error codes are camelCase strings that Runware says it is "still standardizing";

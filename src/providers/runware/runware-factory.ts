@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../provider-factory.js';
+import type { ProviderFactory } from '../kernel/provider-factory.js';
 import { RunwareAdapter } from './runware-adapter.js';
 import { RunwareConfigSchema, type RunwareConfig } from './runware-config.js';
 

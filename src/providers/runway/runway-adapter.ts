@@ -1,4 +1,4 @@
-import { parseOperation } from '../http/parse-operation.js';
+import { parseOperation } from '../kernel/parse-operation.js';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { estimateCost } from '../../catalog/estimate-cost.js';
@@ -20,7 +20,7 @@ import {
   callProvider,
   parseProviderResponse,
   type ProviderResponse,
-} from '../http/call-provider.js';
+} from '../kernel/call-provider.js';
 import {
   RunwayOrganizationSchema,
   RunwayTaskCreatedSchema,
@@ -169,7 +169,6 @@ export class RunwayAdapter implements ProviderAdapter {
     signal: AbortSignal,
     json?: unknown,
   ): Promise<ProviderResponse> {
-    const timeout = this.config.timeoutMs;
     return callProvider({
       providerId: this.id,
       method,
@@ -179,8 +178,8 @@ export class RunwayAdapter implements ProviderAdapter {
         'x-runway-version': this.config.apiVersion,
       },
       json,
-      signal:
-        timeout === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
+      signal,
+      timeoutMs: this.config.timeoutMs,
       mapError: (response) => runwayErrorFromResponse(this.id, response),
     });
   }

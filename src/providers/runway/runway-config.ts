@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProviderConfigSchema } from '../http/http-provider-config.js';
+import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 
 /** Runway's developer API host (not `api.runwayml.com`). */
 export const runwayDefaultBaseUrl = 'https://api.dev.runwayml.com';

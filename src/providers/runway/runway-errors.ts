@@ -3,7 +3,7 @@ import type { StatusResult } from '../../core/provider-adapter.js';
 import {
   providerErrorFromResponse,
   type ProviderErrorResponse,
-} from '../http/provider-error-from-status.js';
+} from '../kernel/provider-error-from-status.js';
 import { RunwayErrorBodySchema } from './runway-api-schemas.js';
 
 // Runway answers an empty balance with HTTP 400 and this message (no dedicated status or code).

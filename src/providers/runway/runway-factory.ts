@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../provider-factory.js';
+import type { ProviderFactory } from '../kernel/provider-factory.js';
 import { RunwayAdapter } from './runway-adapter.js';
 import { RunwayConfigSchema, type RunwayConfig } from './runway-config.js';
 

@@ -1,4 +1,4 @@
-import { parseOperation } from '../http/parse-operation.js';
+import { parseOperation } from '../kernel/parse-operation.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ProviderError } from '../../core/errors/index.js';

@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../provider-factory.js';
+import type { ProviderFactory } from '../kernel/provider-factory.js';
 import { SimulatorAdapter } from './simulator-adapter.js';
 import { SimulatorConfigSchema, type SimulatorConfig } from './simulator-profile.js';
 

@@ -1,5 +1,5 @@
 import { orderByChain } from './primary-first-strategy.js';
-import { StrategyName } from './routing-strategy.js';
+import { StrategyName } from '../../core/strategy-name.js';
 import type { RoutingStrategy, StrategyCandidate, StrategyContext } from './routing-strategy.js';
 
 /**

@@ -1,4 +1,4 @@
-import { StrategyName } from './routing-strategy.js';
+import { StrategyName } from '../../core/strategy-name.js';
 import type { RoutingStrategy, StrategyCandidate, StrategyContext } from './routing-strategy.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StrategyName, isStrategyName } from './routing-strategy.js';
+import { StrategyName, isStrategyName } from '../../core/strategy-name.js';
 import type { CandidateStats, StrategyCandidate, StrategyContext } from './routing-strategy.js';
 import { getStrategy, strategies } from './strategies.js';
 

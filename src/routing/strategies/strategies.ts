@@ -4,7 +4,7 @@ import { leastLoadedStrategy } from './least-loaded-strategy.js';
 import { primaryFirstStrategy } from './primary-first-strategy.js';
 import { qualityFocusedStrategy } from './quality-focused-strategy.js';
 import { roundRobinStrategy } from './round-robin-strategy.js';
-import { StrategyName } from './routing-strategy.js';
+import { StrategyName } from '../../core/strategy-name.js';
 import type { RoutingStrategy } from './routing-strategy.js';
 import { weightedStrategy } from './weighted-strategy.js';
 

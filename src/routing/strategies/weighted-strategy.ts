@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { orderByChain } from './primary-first-strategy.js';
-import { StrategyName } from './routing-strategy.js';
+import { StrategyName } from '../../core/strategy-name.js';
 import type { RoutingStrategy, StrategyCandidate, StrategyContext } from './routing-strategy.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { falFactory } from '../../../src/providers/fal/fal-factory.js';
 import { kieaiFactory } from '../../../src/providers/kieai/kieai-factory.js';
 import { loadProviders } from '../../../src/providers/load-providers.js';
-import type { ProviderRuntime } from '../../../src/providers/provider-factory.js';
+import type { ProviderRuntime } from '../../../src/providers/kernel/provider-factory.js';
 
 const runtime = (env: NodeJS.ProcessEnv) =>
   ({

@@ -1,4 +1,4 @@
-import type { Job } from '../../core/job.js';
+import type { Job } from '../core/job.js';
 
 /** The public JSON representation of a job (native API, webhooks, CLI). */
 export function toJobResource(job: Job, baseUrl: string) {

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../core/errors/index.js';
 import type { InboundWebhook } from '../core/provider-adapter.js';
-import type { JobCompletion } from '../jobs/job-completion.js';
-import type { JobEngineContext } from '../jobs/job-engine-context.js';
+import type { JobCompletion } from './job-completion.js';
+import type { JobEngineContext } from './job-engine-context.js';
 
 /**
  * Provider callbacks (`POST /v1/providers/{provider}/webhook`): the adapter verifies the

@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { GatewayError, UnauthorizedError } from '../core/errors/index.js';
+import { GatewayError, UnauthorizedError } from '../../core/errors/index.js';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();

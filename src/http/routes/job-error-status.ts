@@ -1,5 +1,5 @@
-import { GatewayError, providerErrorHttpStatus } from '../core/errors/index.js';
-import type { JobError } from '../core/job.js';
+import { GatewayError, providerErrorHttpStatus } from '../../core/errors/index.js';
+import type { JobError } from '../../core/job.js';
 
 /** Codes a job can end with that are not provider error codes (those map as ProviderError does). */
 const statusByCode: Record<string, number> = {

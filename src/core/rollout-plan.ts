@@ -127,21 +127,3 @@ export const RolloutDefaultsSchema = z
   })
   .strict();
 export type RolloutDefaults = z.infer<typeof RolloutDefaultsSchema>;
-
-/** Fills a request's plan from the operator defaults and the runbook defaults. */
-export function resolvePlan(request: StartRollout, defaults: RolloutDefaults): RolloutPlan {
-  const guardrails = {} as RolloutPlan['guardrails'];
-  for (const name of Object.values(GuardrailName)) {
-    guardrails[name] = {
-      ...defaultGuardrails[name],
-      ...defaults.guardrails[name],
-      ...request.guardrails?.[name],
-    };
-  }
-  return RolloutPlanSchema.parse({
-    stages: request.stages ?? defaults.stages,
-    guardrails,
-    intervalSeconds: request.intervalSeconds ?? defaults.intervalSeconds,
-    breachConfirmations: request.breachConfirmations ?? defaults.breachConfirmations,
-  });
-}

@@ -1,6 +1,6 @@
 import { isTerminal } from '../core/job.js';
-import type { JobEngineContext } from '../jobs/job-engine-context.js';
-import { toJobResource } from '../http/schemas/job-resource.js';
+import type { JobEngineContext } from './job-engine-context.js';
+import { toJobResource } from '../api/job-resource.js';
 import { safeFetch } from '../security/safe-fetch.js';
 import type { SsrfGuard } from '../security/ssrf-guard.js';
 import { webhookHeaders } from '../security/standard-webhooks.js';

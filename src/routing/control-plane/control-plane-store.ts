@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database } from '../store/database.js';
+import type { Database } from '../../store/database.js';
 import type { FlagRow } from './routing-settings.js';
 
 export const controlPlaneChannel = 'switchyard_control_plane';

@@ -7,21 +7,21 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { AppDependencies } from './http/app-dependencies.js';
-import { installErrorHandler } from './http/error-handler.js';
-import { adminProviderRoutes } from './http/routes/admin-provider-routes.js';
-import { assetRoutes } from './http/routes/asset-routes.js';
-import { generationRoutes } from './http/routes/generation-routes.js';
-import { healthRoutes } from './http/routes/health-routes.js';
-import { modelRoutes } from './http/routes/model-routes.js';
-import { openAiImageRoutes } from './http/routes/openai-image-routes.js';
-import { openAiVideoRoutes } from './http/routes/openai-video-routes.js';
-import { providerWebhookRoutes } from './http/routes/provider-webhook-routes.js';
-import { uploadRoutes } from './http/routes/upload-routes.js';
-import { operationsRoutes } from './http/routes/operations-routes.js';
-import { adminRoutingRoutes } from './http/routes/admin-routing-routes.js';
-import { adminRolloutRoutes } from './http/routes/admin-rollout-routes.js';
-import { feedbackRoutes } from './http/routes/feedback-routes.js';
+import type { AppDependencies } from './routes/app-dependencies.js';
+import { installErrorHandler } from './error-handler.js';
+import { adminProviderRoutes } from './routes/admin-provider-routes.js';
+import { assetRoutes } from './routes/asset-routes.js';
+import { generationRoutes } from './routes/generation-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { modelRoutes } from './routes/model-routes.js';
+import { openAiImageRoutes } from './routes/openai-image-routes.js';
+import { openAiVideoRoutes } from './routes/openai-video-routes.js';
+import { providerWebhookRoutes } from './routes/provider-webhook-routes.js';
+import { uploadRoutes } from './routes/upload-routes.js';
+import { operationsRoutes } from './routes/operations-routes.js';
+import { adminRoutingRoutes } from './routes/admin-routing-routes.js';
+import { adminRolloutRoutes } from './routes/admin-rollout-routes.js';
+import { feedbackRoutes } from './routes/feedback-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),

@@ -15,7 +15,10 @@ export interface CallProviderOptions {
   json?: unknown;
   /** Any other body (FormData for multipart). */
   body?: FormData | string;
+  /** The engine's signal (lease/shutdown); the call is also bounded by `timeoutMs`. */
   signal: AbortSignal;
+  /** The provider instance's configured per-call timeout, if any. */
+  timeoutMs?: number | undefined;
   /** Maps a non-2xx answer to a typed error; return undefined for the default mapping. */
   mapError?: (response: ProviderErrorResponse) => ProviderError | undefined;
 }
@@ -32,7 +35,7 @@ export interface ProviderResponse {
 /**
  * One HTTP call to a provider's API (its configured base URL; never a URL taken from a
  * response without checking its origin). Network failures become `provider_unavailable`, an
- * aborted call `provider_timeout`, a non-JSON body `provider_bad_response`, and non-2xx answers
+ * aborted or timed-out call `provider_timeout`, a non-JSON body `provider_bad_response`, and non-2xx answers
  * go through `mapError` then the shared status mapping.
  */
 export async function callProvider(options: CallProviderOptions): Promise<ProviderResponse> {
@@ -42,6 +45,10 @@ export async function callProvider(options: CallProviderOptions): Promise<Provid
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.json);
   }
+  const signal =
+    options.timeoutMs === undefined
+      ? options.signal
+      : AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
   let response: Response;
   let text: string;
   try {
@@ -49,12 +56,12 @@ export async function callProvider(options: CallProviderOptions): Promise<Provid
       method: options.method,
       headers,
       body,
-      signal: options.signal,
+      signal,
       redirect: 'error',
     });
     text = await response.text();
   } catch (error) {
-    if (options.signal.aborted) {
+    if (signal.aborted) {
       throw new ProviderError({
         providerId: options.providerId,
         code: 'provider_timeout',

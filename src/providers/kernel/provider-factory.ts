@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Database } from '../store/database.js';
-import type { ProviderAdapter } from '../core/provider-adapter.js';
-import type { SafeFetchContext } from './http/safe-fetch-context.js';
+import type { Database } from '../../store/database.js';
+import type { ProviderAdapter } from '../../core/provider-adapter.js';
+import type { SafeFetchContext } from './safe-fetch-context.js';
 
 /** What adapters may use from the gateway at construction time. */
 export interface ProviderRuntime {

@@ -1,4 +1,4 @@
-import { ProviderError } from '../core/errors/index.js';
+import { ProviderError } from '../../core/errors/index.js';
 
 /**
  * Runs a provider call with a deadline. The adapter gets an AbortSignal; if it ignores it, the

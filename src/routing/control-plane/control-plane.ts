@@ -1,8 +1,8 @@
-import { ValidationError } from '../core/errors/index.js';
-import type { Logger } from '../observability/logger.js';
-import type { ProviderInstances } from '../providers/provider-instances.js';
-import type { StrategyName } from '../routing/strategies/routing-strategy.js';
-import type { Database } from '../store/database.js';
+import { ValidationError } from '../../core/errors/index.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ProviderInstances } from '../../providers/provider-instances.js';
+import type { StrategyName } from '../../core/strategy-name.js';
+import type { Database } from '../../store/database.js';
 import { ControlPlaneStore, type AuditEntry, type ChangeAuthor } from './control-plane-store.js';
 import { FlagKey, flagKeyFor, providerSwitchKey } from './flag-keys.js';
 import {

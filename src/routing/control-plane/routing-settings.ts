@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isStrategyName, type StrategyName } from '../routing/strategies/routing-strategy.js';
+import { isStrategyName, type StrategyName } from '../../core/strategy-name.js';
 import { FlagKey, parseFlagKey, providerSwitchKey } from './flag-keys.js';
 
 /** Routing choices for one scope (global or one model). Absent fields inherit. */

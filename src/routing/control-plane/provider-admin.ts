@@ -1,16 +1,16 @@
 import type { z } from 'zod';
-import { GatewayError, NotFoundError, ValidationError } from '../core/errors/index.js';
-import { formatIssues } from '../config/load-config.js';
-import type { ControlPlane } from '../control-plane/control-plane.js';
-import type { ChangeAuthor } from '../control-plane/control-plane-store.js';
-import type { FlagRow } from '../control-plane/routing-settings.js';
-import type { Logger } from '../observability/logger.js';
-import type { ProviderInstances } from './provider-instances.js';
-import { SimulatorAdapter } from './simulator/simulator-adapter.js';
+import { GatewayError, NotFoundError, ValidationError } from '../../core/errors/index.js';
+import { formatIssues } from '../../config/load-config.js';
+import type { ControlPlane } from './control-plane.js';
+import type { ChangeAuthor } from './control-plane-store.js';
+import type { FlagRow } from './routing-settings.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ProviderInstances } from '../../providers/provider-instances.js';
+import { SimulatorAdapter } from '../../providers/simulator/simulator-adapter.js';
 import {
   SimulatorProfilePatchSchema,
   SimulatorProfileSchema,
-} from './simulator/simulator-profile.js';
+} from '../../providers/simulator/simulator-profile.js';
 
 const profileKeyPrefix = 'SIMULATOR_PROFILE:';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePlan, RolloutDefaultsSchema } from './rollout-plan.js';
+import { RolloutDefaultsSchema } from '../core/rollout-plan.js';
+import { resolvePlan } from './resolve-plan.js';
 
 describe('resolvePlan', () => {
   it('should fill the runbook defaults: 10 % 1 h → 50 % 3 h → 100 %, and the four red lines', () => {

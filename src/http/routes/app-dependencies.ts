@@ -1,0 +1,40 @@
+import type { AssetStore } from '../../assets/asset-store.js';
+import type { Config } from '../../config/config-schema.js';
+import type { JobService } from '../../jobs/job-service.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ProviderInstances } from '../../providers/provider-instances.js';
+import type { Router } from '../../routing/router.js';
+import type { InboundWebhookHandler } from '../../jobs/inbound-webhook-handler.js';
+import type { ProviderAdmin } from '../../routing/control-plane/provider-admin.js';
+import type { ControlPlane } from '../../routing/control-plane/control-plane.js';
+import type { ProviderHealthService } from '../../routing/provider-health.js';
+import type { GatewayMetrics } from '../../observability/gateway-metrics.js';
+import type { AlertSink } from '../../observability/alert-sink.js';
+import type { Database } from '../../store/database.js';
+import type { AnalyticsRecorder } from '../../analytics/analytics-recorder.js';
+import type { RolloutService } from '../../rollout/rollout-service.js';
+import type { ReadinessProbe } from '../../observability/readiness-probe.js';
+
+/** What the HTTP layer needs; `createGateway` builds it, tests may build their own. */
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  jobs: JobService;
+  assets: AssetStore;
+  instances: ProviderInstances;
+  router: Router;
+  inboundWebhooks: InboundWebhookHandler;
+  providerAdmin: ProviderAdmin;
+  readiness: ReadinessProbe;
+  database: Database;
+  controlPlane: ControlPlane;
+  health: ProviderHealthService;
+  metrics: GatewayMetrics;
+  alerts: AlertSink;
+  analytics: AnalyticsRecorder;
+  rollouts: RolloutService;
+  /** Provider types known to this build (for `configured: false` entries in /api/health). */
+  knownProviderTypes: readonly string[];
+  /** The Standard Webhooks secret outbound webhooks are signed with (admin only). */
+  webhookSecret: () => string;
+}

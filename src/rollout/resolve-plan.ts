@@ -1,0 +1,26 @@
+import {
+  defaultGuardrails,
+  GuardrailName,
+  RolloutPlanSchema,
+  type RolloutDefaults,
+  type RolloutPlan,
+  type StartRollout,
+} from '../core/rollout-plan.js';
+
+/** Fills a request's plan from the operator defaults and the runbook defaults. */
+export function resolvePlan(request: StartRollout, defaults: RolloutDefaults): RolloutPlan {
+  const guardrails = {} as RolloutPlan['guardrails'];
+  for (const name of Object.values(GuardrailName)) {
+    guardrails[name] = {
+      ...defaultGuardrails[name],
+      ...defaults.guardrails[name],
+      ...request.guardrails?.[name],
+    };
+  }
+  return RolloutPlanSchema.parse({
+    stages: request.stages ?? defaults.stages,
+    guardrails,
+    intervalSeconds: request.intervalSeconds ?? defaults.intervalSeconds,
+    breachConfirmations: request.breachConfirmations ?? defaults.breachConfirmations,
+  });
+}
