@@ -113,7 +113,7 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
           ['bin/switchyard.js', '--url', first.url, ...args],
           {
             cwd: path.resolve(import.meta.dirname, '../..'),
-            env: { ...process.env, SWITCHYARD_ADMIN_KEY: adminKey },
+            env: { ...process.env, SWITCHYARD_ADMIN_KEY: adminKey, SWITCHYARD_CLI_SOURCE: '1' },
           },
           (error, stdout, stderr) =>
             resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
