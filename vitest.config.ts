@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most test time is waiting on sockets, queues and databases, not CPU: on a 2-core machine
+    // the default (cores − 1 = one file at a time) leaves both cores mostly idle.
+    maxWorkers: 4,
     globalSetup: ['test/helpers/global-setup.ts'],
   },
 });

@@ -1,4 +1,5 @@
 import type { AttemptOutcome, JobObserver, JobOutcome } from '../core/job-observer.js';
+import { JobStatus } from '../core/job.js';
 import type { AnalyticsRecorder } from './analytics-recorder.js';
 
 /**
@@ -28,9 +29,9 @@ export class AnalyticsObserver implements JobObserver {
   }
 
   jobFinished(outcome: JobOutcome): void {
-    if (outcome.status === 'canceled') return;
+    if (outcome.status === JobStatus.canceled) return;
     this.recorder.record({
-      type: outcome.status === 'succeeded' ? 'gen_ok' : 'gen_fail',
+      type: outcome.status === JobStatus.succeeded ? 'gen_ok' : 'gen_fail',
       jobId: outcome.jobId,
       user: outcome.user,
       provider: outcome.provider ?? undefined,

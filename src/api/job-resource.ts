@@ -1,11 +1,12 @@
 import type { Job } from '../core/job.js';
+import type { JobResource } from './job-resource-schema.js';
 
 /** The public JSON representation of a job (native API, webhooks, CLI). */
-export function toJobResource(job: Job, baseUrl: string) {
+export function toJobResource(job: Job, baseUrl: string): JobResource {
   const { request } = job;
   return {
     id: job.id,
-    object: 'generation' as const,
+    object: 'generation',
     status: job.status,
     kind: request.kind,
     task: request.task,
@@ -82,5 +83,3 @@ export function toJobResource(job: Job, baseUrl: string) {
     deadline_at: job.deadlineAt.toISOString(),
   };
 }
-
-export type JobResource = ReturnType<typeof toJobResource>;

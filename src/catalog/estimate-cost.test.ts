@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { actualCost, estimateCost } from './estimate-cost.js';
+import type { ProviderAdapter } from '../core/provider-adapter.js';
+import { sampleRequest } from '../../test/contracts/sample-request.js';
+import { simulatorModels } from '../providers/simulator/simulator-models.js';
+import { SimulatorProfileSchema } from '../providers/simulator/simulator-profile.js';
+import { actualCost, estimateAdapterCost, estimateCost } from './estimate-cost.js';
 
 describe('estimateCost', () => {
   it('should price images per output with size and quality overrides', () => {
@@ -65,5 +69,21 @@ describe('estimateCost', () => {
 
   it('should charge only the outputs actually produced when no figure is reported', () => {
     expect(actualCost({ type: 'per_image', usd: 0.01 }, { n: 4 }, undefined, 3)).toBeCloseTo(0.03);
+  });
+});
+
+describe('estimateAdapterCost', () => {
+  const offering = simulatorModels(SimulatorProfileSchema.parse({}))[0]!;
+  const request = sampleRequest(offering, { overrides: { n: 2 } });
+  const adapter = (own?: number) => ({ estimateCost: own === undefined ? undefined : () => own });
+
+  it("should apply the offering's price rule when the adapter has no estimate of its own", () => {
+    expect(estimateAdapterCost(adapter() as unknown as ProviderAdapter, request)).toBe(
+      estimateCost(offering.price, request),
+    );
+  });
+
+  it("should prefer the adapter's own estimate", () => {
+    expect(estimateAdapterCost(adapter(0.5) as unknown as ProviderAdapter, request)).toBe(0.5);
   });
 });

@@ -1,5 +1,5 @@
 import type { PriceRule } from '../core/price-rule.js';
-import type { ProviderUsage } from '../core/provider-adapter.js';
+import type { ProviderAdapter, ProviderRequest, ProviderUsage } from '../core/provider-adapter.js';
 
 /** The request facts a price depends on. */
 export interface PricedRequest {
@@ -61,6 +61,14 @@ export function estimateCost(price: PriceRule, request: PricedRequest): number {
     case 'per_compute_second':
       return roundUsd(price.usd * price.estimatedSecondsPerOutput * request.n);
   }
+}
+
+/**
+ * Estimated USD for a request on an adapter: its own `estimateCost` when it has one, otherwise
+ * the catalog rule of the request's offering (the default for every provider).
+ */
+export function estimateAdapterCost(adapter: ProviderAdapter, request: ProviderRequest): number {
+  return adapter.estimateCost?.(request) ?? estimateCost(request.offering.price, request);
 }
 
 /**

@@ -14,14 +14,6 @@ export const GenerationTask = {
 } as const;
 export type GenerationTask = (typeof GenerationTask)[keyof typeof GenerationTask];
 
-export const kindOfTask: Record<GenerationTask, GenerationKind> = {
-  'text-to-image': 'image',
-  'image-to-image': 'image',
-  inpaint: 'image',
-  'text-to-video': 'video',
-  'image-to-video': 'video',
-};
-
 /** Quality tiers a request may ask for; models map them to their own settings. */
 export const QualityTier = { fast: 'fast', standard: 'standard', premium: 'premium' } as const;
 export type QualityTier = (typeof QualityTier)[keyof typeof QualityTier];
@@ -32,9 +24,9 @@ export type QualityTier = (typeof QualityTier)[keyof typeof QualityTier];
  */
 export const GenerationRequestSchema = z.object({
   /** `image` or `video`. */
-  kind: z.enum(['image', 'video']),
+  kind: z.enum(GenerationKind),
   /** The task, always resolved. */
-  task: z.enum(['text-to-image', 'image-to-image', 'inpaint', 'text-to-video', 'image-to-video']),
+  task: z.enum(GenerationTask),
   /** Catalog key of the model. */
   model: z.string(),
   /** Positive prompt. */
@@ -60,7 +52,7 @@ export const GenerationRequestSchema = z.object({
   /** Seed for reproducibility. */
   seed: z.number().int().optional(),
   /** Quality tier. */
-  quality: z.enum(['fast', 'standard', 'premium']).optional(),
+  quality: z.enum(QualityTier).optional(),
   /** Style preset. */
   style: z.string().optional(),
   /** End-user id. */

@@ -1,5 +1,8 @@
+import type { TerminalJobStatus } from './job.js';
+
 /** What happened to one provider call, for health tracking, metrics and routing analytics. */
 export interface AttemptOutcome {
+  /** The job's id (`gen_…`). */
   jobId: string;
   /** Provider instance id. */
   provider: string;
@@ -26,21 +29,32 @@ export interface AttemptOutcome {
 
 /** A job reached a terminal state. */
 export interface JobOutcome {
+  /** The job's id (`gen_…`). */
   jobId: string;
-  status: 'succeeded' | 'failed' | 'canceled';
+  /** The terminal state it reached. */
+  status: TerminalJobStatus;
+  /** Provider instance that served it last; null when it never reached one. */
   provider: string | null;
+  /** Catalog key. */
   model: string;
+  /** End user, when known. */
   user?: string;
   /** From creation to terminal state. */
   latencyMs: number;
+  /** Actual cost in USD; null when unknown (failed before a provider priced it). */
   costUsd: number | null;
+  /** Error code when not succeeded. */
   errorCode?: string;
+  /** Number of stored outputs. */
   outputs: number;
 }
 
 /** Hooks the routing, metrics and rollout modules attach to the job engine. */
 export interface JobObserver {
+  /** A provider call ended (accepted or refused at submit; finished or failed as a result). */
   attemptFinished?(outcome: AttemptOutcome): void;
+  /** A job reached a terminal state. */
   jobFinished?(outcome: JobOutcome): void;
+  /** A job was accepted (its row is committed). */
   jobCreated?(job: { jobId: string; model: string; user?: string }): void;
 }

@@ -12,13 +12,19 @@ export const JobStatus = {
 } as const;
 export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
 
-export const terminalJobStatuses: ReadonlySet<JobStatus> = new Set([
-  'succeeded',
-  'failed',
-  'canceled',
+/** The states a job ends in. */
+export type TerminalJobStatus =
+  typeof JobStatus.succeeded | typeof JobStatus.failed | typeof JobStatus.canceled;
+
+/** The terminal states as a set, for membership tests. */
+export const terminalJobStatuses: ReadonlySet<JobStatus> = new Set<TerminalJobStatus>([
+  JobStatus.succeeded,
+  JobStatus.failed,
+  JobStatus.canceled,
 ]);
 
-export function isTerminal(status: JobStatus): boolean {
+/** Whether a job in `status` has ended (no worker will touch it again). */
+export function isTerminal(status: JobStatus): status is TerminalJobStatus {
   return terminalJobStatuses.has(status);
 }
 

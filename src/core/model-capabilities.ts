@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PriceRuleSchema } from './price-rule.js';
+import { GenerationKind, GenerationTask, QualityTier } from './generation-request.js';
 
 const SizeSchema = z.object({
   /** Width in pixels. */
@@ -16,11 +17,7 @@ export type Size = z.infer<typeof SizeSchema>;
 export const ModelCapabilitiesSchema = z
   .object({
     /** Tasks the model serves. */
-    tasks: z
-      .array(
-        z.enum(['text-to-image', 'image-to-image', 'inpaint', 'text-to-video', 'image-to-video']),
-      )
-      .min(1),
+    tasks: z.array(z.enum(GenerationTask)).min(1),
     /**
      * Exact output sizes accepted. When absent, any size within `sizeRange` is accepted; when both
      * are absent the model picks the size and width/height are rejected.
@@ -64,7 +61,7 @@ export const ModelCapabilitiesSchema = z
     /** Whether a running job can be cancelled at the provider. */
     supportsCancel: z.boolean().default(false),
     /** Quality tiers honoured (absent: all accepted and passed as a hint). */
-    qualityTiers: z.array(z.enum(['fast', 'standard', 'premium'])).optional(),
+    qualityTiers: z.array(z.enum(QualityTier)).optional(),
     /** Style presets honoured (absent: none; a style is then rejected). */
     stylePresets: z.array(z.string()).optional(),
   })
@@ -84,7 +81,7 @@ export const ModelOfferingSchema = z
     /** The provider's own model id (`runware:101@1`, `fal-ai/flux/dev`). */
     providerModelId: z.string().min(1),
     /** `image` or `video`. */
-    kind: z.enum(['image', 'video']),
+    kind: z.enum(GenerationKind),
     /** Display name for listings. */
     displayName: z.string().optional(),
     /** Capabilities. */

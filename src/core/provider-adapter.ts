@@ -216,8 +216,11 @@ export interface ProviderAdapter {
   readonly models: readonly ModelOffering[];
   /**
    * Estimated USD cost of a request on one of this instance's models, before submission.
+   * Optional: without it the router applies the offering's catalog price rule
+   * (`estimateAdapterCost` in `src/catalog/estimate-cost.ts`). Implement it only when the
+   * provider prices a request differently from its rule.
    */
-  estimateCost(request: ProviderRequest): number;
+  estimateCost?(request: ProviderRequest): number;
   /** Submits the request; resolves once the provider has accepted it (or finished it). */
   submit(request: ProviderRequest, context: SubmitContext): Promise<SubmitResult>;
   /** Asks the provider where an operation stands. One call, no waiting. */

@@ -1,6 +1,6 @@
 /**
- * The names of the routing strategies, as they appear in configuration and in the
- * `POST /motif/services/routing-strategy` compatibility route (S3 spelling).
+ * The names of the routing strategies, as they appear in configuration, the admin API and the
+ * CLI. The spelling is seed system S3's (`SERVICE_ROUTING_STRATEGY`), so its settings carry over.
  */
 export const StrategyName = {
   weighted: 'weighted',

@@ -66,8 +66,9 @@ export class BatchedJobWriter {
     }
   }
 
+  /** Wakes the submit workers after the commit, unless every job's work started inline. */
   private write(entries: readonly PendingInsert[]): Promise<Set<string>> {
-    return this.database.transaction(async (transaction) => {
+    return this.queue.transaction(this.database, async (transaction) => {
       const stored = await this.repository.insertMany(
         entries.map((entry) => entry.generation),
         transaction,
@@ -75,7 +76,7 @@ export class BatchedJobWriter {
       const messages = entries
         .filter((entry) => stored.has(entry.generation.id))
         .map((entry) => ({ jobId: entry.generation.id, startAfterMs: entry.submitDelayMs }));
-      await this.queue.sendSubmits(messages, transaction);
+      await transaction.sendSubmits(messages);
       return stored;
     });
   }

@@ -1,7 +1,18 @@
 import { NotFoundError } from '../core/errors/index.js';
 import type { InboundWebhook } from '../core/provider-adapter.js';
+import type { Logger } from '../observability/logger.js';
+import type { ProviderInstances } from '../providers/provider-instances.js';
+import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { JobCompletion } from './job-completion.js';
-import type { JobEngineContext } from './job-engine-context.js';
+
+export interface InboundWebhookHandlerOptions {
+  /** The adapter of each provider verifies and parses its own callbacks. */
+  instances: ProviderInstances;
+  repository: GenerationRepository;
+  /** The completion path shared with polling. */
+  completion: JobCompletion;
+  logger: Logger;
+}
 
 /**
  * Provider callbacks (`POST /v1/providers/{provider}/webhook`): the adapter verifies the
@@ -9,26 +20,21 @@ import type { JobEngineContext } from './job-engine-context.js';
  * as polling. A forged or replayed callback is rejected by the adapter and changes nothing.
  */
 export class InboundWebhookHandler {
-  constructor(
-    private readonly context: JobEngineContext,
-    private readonly completion: JobCompletion,
-  ) {}
+  constructor(private readonly options: InboundWebhookHandlerOptions) {}
 
   async handle(providerId: string, webhook: InboundWebhook): Promise<{ matched: boolean }> {
-    const adapter = this.context.instances.adapter(providerId);
+    const { instances, repository, completion, logger } = this.options;
+    const adapter = instances.adapter(providerId);
     if (!adapter?.parseWebhook) throw new NotFoundError('provider_webhook', providerId);
     const { providerJobId, result } = await adapter.parseWebhook(webhook);
-    const attempt = await this.context.repository.attemptByProviderJob(providerId, providerJobId);
+    const attempt = await repository.attemptByProviderJob(providerId, providerJobId);
     if (!attempt) {
-      this.context.logger.warn(
-        { provider: providerId, providerJobId },
-        'webhook for an unknown provider job',
-      );
+      logger.warn({ provider: providerId, providerJobId }, 'webhook for an unknown provider job');
       return { matched: false };
     }
-    const job = await this.context.repository.get(attempt.generationId);
+    const job = await repository.get(attempt.generationId);
     if (!job) return { matched: false };
-    await this.completion.apply(job, attempt, result, { type: 'webhook' });
+    await completion.apply(job, attempt, result, { type: 'webhook' });
     return { matched: true };
   }
 }

@@ -1,14 +1,31 @@
-import type { PreparedAsset } from '../assets/asset-store.js';
+import type { AssetStore, PreparedAsset } from '../assets/asset-store.js';
 import { actualCost } from '../catalog/estimate-cost.js';
+import type { Config } from '../config/config-schema.js';
 import { GatewayError } from '../core/errors/index.js';
-import type { Job, JobOutput } from '../core/job.js';
+import { AttemptStatus, isTerminal, JobStatus, type Job, type JobOutput } from '../core/job.js';
 import type { ProviderOutput, StatusResult } from '../core/provider-adapter.js';
+import type { ProviderInstances } from '../providers/provider-instances.js';
+import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js';
 import { downloadToBuffer } from '../security/safe-fetch.js';
 import type { AttemptRecord } from '../store/repositories/generation-repository.js';
 import type { Queryable } from '../store/database.js';
-import { finishJob } from './finish-job.js';
-import type { JobEngineContext } from './job-engine-context.js';
+import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import { pollDelayMs } from './poll-backoff.js';
+
+export interface JobCompletionOptions extends FinishJobDependencies {
+  /** Where the offering (price, webhook support) of an attempt is looked up. */
+  instances: ProviderInstances;
+  /** Output files are written here; their rows commit with the job's success. */
+  assets: AssetStore;
+  /** Guard and limits for downloading provider outputs. */
+  fetchContext: SafeFetchContext;
+  /** Poll backoff. */
+  polling: Pick<Config['jobs'], 'pollInitialMs' | 'pollMaxMs'>;
+  /** Whether providers were given a callback URL (polling is then only a backstop). */
+  publicUrl: () => string | undefined;
+  /** Aborted at shutdown: output downloads stop waiting. */
+  shutdown: AbortSignal;
+}
 
 /** Where a status result came from; only polls schedule the next poll. */
 export type StatusSource =
@@ -29,7 +46,7 @@ export type StatusSource =
  * webhook and a poll race, exactly one wins and the loser's downloads are deleted.
  */
 export class JobCompletion {
-  constructor(private readonly context: JobEngineContext) {}
+  constructor(private readonly options: JobCompletionOptions) {}
 
   async apply(
     job: Job,
@@ -37,8 +54,7 @@ export class JobCompletion {
     result: StatusResult,
     source: StatusSource,
   ): Promise<void> {
-    if (attempt.status !== 'submitted' || ['succeeded', 'failed', 'canceled'].includes(job.status))
-      return;
+    if (attempt.status !== AttemptStatus.submitted || isTerminal(job.status)) return;
     switch (result.status) {
       case 'pending':
         return this.pending(job, attempt, result, source);
@@ -52,7 +68,7 @@ export class JobCompletion {
           result.isRetryable,
         );
       case 'canceled':
-        await finishJob(this.context, job, 'canceled', null);
+        await finishJob(this.options, job, JobStatus.canceled, null);
         return;
     }
   }
@@ -65,32 +81,26 @@ export class JobCompletion {
     retryAfterMs?: number,
     executor?: Queryable,
   ): Promise<void> {
-    const adapter = this.context.instances.adapter(attempt.provider);
+    const { instances, publicUrl, polling, now, queue } = this.options;
+    const adapter = instances.adapter(attempt.provider);
     const offering = adapter?.models.find(
       (model) => model.providerModelId === attempt.providerModelId,
     );
     // Only a callback the provider was actually given makes polling a mere backstop.
     const webhooks = Boolean(
-      this.context.publicUrl() && adapter?.parseWebhook && offering?.capabilities.supportsWebhook,
+      publicUrl() && adapter?.parseWebhook && offering?.capabilities.supportsWebhook,
     );
-    const { pollInitialMs, pollMaxMs } = this.context.jobsConfig;
-    // With a callback on its way, polling is only a backstop.
     const delay = pollDelayMs(poll, {
-      initialMs: webhooks ? pollInitialMs * 5 : pollInitialMs,
-      maxMs: pollMaxMs,
+      initialMs: webhooks ? polling.pollInitialMs * 5 : polling.pollInitialMs,
+      maxMs: polling.pollMaxMs,
       retryAfterMs,
     });
-    const remaining = job.deadlineAt.getTime() - this.context.now();
+    const remaining = job.deadlineAt.getTime() - now();
     const startAfterMs = Math.max(0, Math.min(delay, remaining + 1000));
-    await this.context.queue.sendPoll(
+    await queue.sendPoll(
       { jobId: job.id, attemptId: attempt.id, poll: poll + 1 },
       { startAfterMs, executor },
     );
-    // Idle workers look for due messages only every polling interval (≥ 0.5 s); wake this
-    // process's poll workers when the message becomes due so short provider latencies are not
-    // rounded up. The durable message alone is still enough if this process dies.
-    if (startAfterMs < 10_000)
-      setTimeout(() => this.context.queue.notify('generation-poll'), startAfterMs + 5).unref();
   }
 
   private async pending(
@@ -103,11 +113,11 @@ export class JobCompletion {
     // moved progress by a hair is not worth one.
     const progress = result.progress === undefined ? null : Math.floor(result.progress * 10) / 10;
     const becomesRunning =
-      job.status !== 'running' && (result.phase === 'running' || progress !== null);
+      job.status !== JobStatus.running && (result.phase === 'running' || progress !== null);
     if (becomesRunning || (progress !== null && progress !== job.progress)) {
-      const changed = await this.context.repository.markRunning(job.id, progress);
+      const changed = await this.options.repository.markRunning(job.id, progress);
       if (changed && becomesRunning)
-        this.context.events.emitLocal({ jobId: job.id, status: 'running' });
+        this.options.events.emitLocal({ jobId: job.id, status: JobStatus.running });
     }
     if (source.type === 'poll')
       await this.schedulePoll(job, attempt, source.poll, result.retryAfterMs);
@@ -119,7 +129,7 @@ export class JobCompletion {
     result: Extract<StatusResult, { status: 'completed' }>,
     source: StatusSource,
   ): Promise<void> {
-    const { context } = this;
+    const { options } = this;
     let saved: PreparedAsset[] | undefined;
     // A synchronous result exists only in this answer (no later poll can fetch it again), so
     // it gets a few tries here; polled and called-back results are looked at again later.
@@ -130,7 +140,7 @@ export class JobCompletion {
         saved = await this.storeOutputs(job, result.outputs);
       } catch (error) {
         lastError = error;
-        context.logger.warn(
+        options.logger.warn(
           { jobId: job.id, try: attemptNumber, error: (error as Error).message },
           'storing provider outputs failed',
         );
@@ -180,7 +190,7 @@ export class JobCompletion {
       height: asset.height ?? result.outputs[index]?.height,
       durationSeconds: asset.durationSeconds ?? result.outputs[index]?.durationSeconds,
     }));
-    const offering = context.instances
+    const offering = options.instances
       .adapter(attempt.provider)
       ?.models.find(
         (model) =>
@@ -194,10 +204,10 @@ export class JobCompletion {
           outputs.length,
         )
       : (result.usage?.costUsd ?? job.cost.estimatedUsd ?? 0);
-    const won = await context.database.transaction(async (transaction) => {
+    const won = await options.queue.transaction(options.database, async (transaction) => {
       if (source.type === 'immediate' && source.prelude && !(await source.prelude(transaction)))
         return false;
-      const updated = await context.repository.markSucceeded(transaction, {
+      const updated = await options.repository.markSucceeded(transaction, {
         generationId: job.id,
         attemptId: attempt.id,
         outputs,
@@ -206,31 +216,30 @@ export class JobCompletion {
       });
       if (!updated) return false;
       // The files are on disk already; their rows commit with the job's success.
-      for (const asset of saved) await context.assets.insertRow(asset, transaction);
-      if (job.webhook) await context.queue.sendWebhook({ jobId: job.id }, transaction);
-      await context.events.publish({ jobId: job.id, status: 'succeeded' }, transaction);
+      for (const asset of saved) await options.assets.insertRow(asset, transaction);
+      if (job.webhook) await transaction.sendWebhook({ jobId: job.id });
+      await options.events.publish({ jobId: job.id, status: JobStatus.succeeded }, transaction);
       return true;
     });
     if (!won) {
-      await context.assets.discard(saved);
+      await options.assets.discard(saved);
       return;
     }
-    context.events.emitLocal({ jobId: job.id, status: 'succeeded' });
-    if (job.webhook) context.queue.notify('webhook-deliver');
-    const latencyMs = context.now() - job.createdAt.getTime();
-    context.observer.attemptFinished({
+    options.events.emitLocal({ jobId: job.id, status: JobStatus.succeeded });
+    const latencyMs = options.now() - job.createdAt.getTime();
+    options.observer.attemptFinished({
       jobId: job.id,
       provider: attempt.provider,
       model: job.request.model,
       phase: 'result',
       ok: true,
       providerFault: false,
-      latencyMs: context.now() - (job.submittedAt ?? job.createdAt).getTime(),
+      latencyMs: options.now() - (job.submittedAt ?? job.createdAt).getTime(),
       costUsd,
     });
-    context.observer.jobFinished({
+    options.observer.jobFinished({
       jobId: job.id,
-      status: 'succeeded',
+      status: JobStatus.succeeded,
       provider: attempt.provider,
       model: job.request.model,
       user: job.request.user,
@@ -238,7 +247,7 @@ export class JobCompletion {
       costUsd: (job.cost.actualUsd ?? 0) + costUsd,
       outputs: outputs.length,
     });
-    context.logger.info(
+    options.logger.info(
       { jobId: job.id, provider: attempt.provider, latencyMs, costUsd },
       'job succeeded',
     );
@@ -251,8 +260,8 @@ export class JobCompletion {
     error: { code: string; message: string },
     isRetryable: boolean,
   ): Promise<void> {
-    const { context } = this;
-    context.observer.attemptFinished({
+    const { options } = this;
+    options.observer.attemptFinished({
       jobId: job.id,
       provider: attempt.provider,
       model: job.request.model,
@@ -260,26 +269,25 @@ export class JobCompletion {
       ok: false,
       errorCode: error.code,
       providerFault: isRetryable,
-      latencyMs: context.now() - (job.submittedAt ?? job.createdAt).getTime(),
+      latencyMs: options.now() - (job.submittedAt ?? job.createdAt).getTime(),
     });
     if (isRetryable && job.request.allowResubmit) {
-      const requeued = await context.database.transaction(async (transaction) => {
-        await context.repository.failAttempt(transaction, attempt.id, error);
-        const updated = await context.repository.requeue(transaction, job.id);
-        if (updated) await context.queue.sendSubmit({ jobId: job.id }, { executor: transaction });
+      const requeued = await options.queue.transaction(options.database, async (transaction) => {
+        await options.repository.failAttempt(transaction, attempt.id, error);
+        const updated = await options.repository.requeue(transaction, job.id);
+        if (updated) await transaction.sendSubmit({ jobId: job.id });
         return updated;
       });
       if (requeued) {
-        context.queue.notify('generation-submit');
-        context.logger.info(
+        options.logger.info(
           { jobId: job.id, provider: attempt.provider, error: error.code },
           'accepted job failed; resubmitting elsewhere',
         );
         return;
       }
     }
-    await finishJob(context, job, 'failed', error, (transaction) =>
-      context.repository.failAttempt(transaction, attempt.id, error),
+    await finishJob(options, job, JobStatus.failed, error, (transaction) =>
+      options.repository.failAttempt(transaction, attempt.id, error),
     );
   }
 
@@ -296,15 +304,15 @@ export class JobCompletion {
             ? output.data
             : (
                 await downloadToBuffer(output.url, {
-                  guard: this.context.fetchContext.guard,
-                  maxBytes: this.context.fetchContext.maxBytes,
-                  timeoutMs: this.context.fetchContext.timeoutMs,
+                  guard: this.options.fetchContext.guard,
+                  maxBytes: this.options.fetchContext.maxBytes,
+                  timeoutMs: this.options.fetchContext.timeoutMs,
                   headers: output.headers,
-                  signal: this.context.shutdown,
+                  signal: this.options.shutdown,
                 })
               ).data;
         saved.push(
-          await this.context.assets.writeFile({
+          await this.options.assets.writeFile({
             data,
             purpose: 'output',
             generationId: job.id,
@@ -316,7 +324,7 @@ export class JobCompletion {
         );
       }
     } catch (error) {
-      await this.context.assets.discard(saved);
+      await this.options.assets.discard(saved);
       throw error;
     }
     return saved;

@@ -1,15 +1,29 @@
-import { JobCompletion } from './job-completion.js';
-import type { JobEngineContext } from './job-engine-context.js';
+import type { Job } from '../core/job.js';
+import type { Logger } from '../observability/logger.js';
+import type { InlineSubmitter } from './inline-submitter.js';
 import {
   QueueName,
+  type JobQueue,
   type PollMessage,
   type SubmitMessage,
   type WebhookMessage,
 } from './job-queue.js';
-import { JobSupervisor } from './job-supervisor.js';
-import { PollWorker } from './poll-worker.js';
-import { SubmitWorker } from './submit-worker.js';
+import type { JobSupervisor } from './job-supervisor.js';
+import type { PollWorker } from './poll-worker.js';
+import type { SubmitWorker } from './submit-worker.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
+
+export interface JobEngineOptions {
+  queue: JobQueue;
+  submitWorker: SubmitWorker;
+  pollWorker: PollWorker;
+  webhooks: WebhookDispatcher;
+  supervisor: JobSupervisor;
+  /** Provider calls in flight at once per queue (polls get twice as many). */
+  workerConcurrency: number;
+  maintenanceIntervalSeconds: number;
+  logger: Logger;
+}
 
 /** Runs up to `limit` tasks at once and waits for all; one failure does not stop the others. */
 async function runAll<T>(
@@ -35,32 +49,44 @@ async function runAll<T>(
 
 /**
  * The job engine's worker side: pulls submit, poll and webhook messages from the queue and
- * hands them to their workers. A message whose handler throws is retried by the queue.
+ * hands them to their workers. A message whose handler throws is retried by the queue. While it
+ * runs it also takes jobs inline (see {@link InlineSubmitter}).
  */
-export class JobEngine {
-  readonly completion: JobCompletion;
+export class JobEngine implements InlineSubmitter {
   readonly submitWorker: SubmitWorker;
   readonly pollWorker: PollWorker;
   readonly supervisor: JobSupervisor;
   private started = false;
 
-  constructor(
-    private readonly context: JobEngineContext,
-    private readonly webhooks: WebhookDispatcher,
-  ) {
-    this.completion = new JobCompletion(context);
-    this.submitWorker = new SubmitWorker(context, this.completion);
-    this.pollWorker = new PollWorker(context, this.completion);
-    this.supervisor = new JobSupervisor(context, this.pollWorker);
+  constructor(private readonly options: JobEngineOptions) {
+    this.submitWorker = options.submitWorker;
+    this.pollWorker = options.pollWorker;
+    this.supervisor = options.supervisor;
   }
 
   get running(): boolean {
     return this.started;
   }
 
+  get acceptsInline(): boolean {
+    return this.started;
+  }
+
+  submitInline(job: Job): boolean {
+    if (!this.started) return false;
+    this.submitWorker.processJob(job).catch((error: unknown) => {
+      // The delayed queue message will take the job over.
+      this.options.logger.error(
+        { jobId: job.id, error: error instanceof Error ? error.message : String(error) },
+        'inline submission failed; the queue will retry',
+      );
+    });
+    return true;
+  }
+
   async start(): Promise<void> {
-    const { queue, jobsConfig, logger } = this.context;
-    const concurrency = jobsConfig.workerConcurrency;
+    const { queue, logger, webhooks } = this.options;
+    const concurrency = this.options.workerConcurrency;
     const submitBatch = Math.max(1, Math.ceil(concurrency / 4));
     const pollBatch = Math.max(1, Math.ceil(concurrency / 2));
     // Throwing from a batch handler would fail every message in it, so a message whose work
@@ -95,29 +121,18 @@ export class JobEngine {
       { batchSize: 4, workers: 2 },
       async (messages) => {
         const failures = await runAll(messages, 8, (message) =>
-          this.webhooks.deliver(message.data.jobId, message.retryCount, message.retryLimit),
+          webhooks.deliver(message.data.jobId, message.retryCount, message.retryLimit),
         );
         await this.retryLater(QueueName.webhook, failures, 'debug');
       },
     );
-    this.supervisor.start(jobsConfig.maintenanceIntervalSeconds);
-    this.context.inlineSubmit = (job) => {
-      const jobId = job.id;
-      this.submitWorker.processJob(job).catch((error: unknown) => {
-        // The delayed queue message will take the job over.
-        logger.error(
-          { jobId, error: error instanceof Error ? error.message : String(error) },
-          'inline submission failed; the queue will retry',
-        );
-      });
-    };
+    this.supervisor.start(this.options.maintenanceIntervalSeconds);
     this.started = true;
     logger.debug('job engine started');
   }
 
   async stop(): Promise<void> {
     this.started = false;
-    this.context.inlineSubmit = undefined;
     this.supervisor.stop();
   }
 
@@ -127,11 +142,11 @@ export class JobEngine {
     level: 'error' | 'debug' = 'error',
   ): Promise<void> {
     for (const { item, error } of failures) {
-      this.context.logger[level](
+      this.options.logger[level](
         { queue, error: error instanceof Error ? error.message : String(error) },
         'queue message failed; will retry',
       );
-      await this.context.queue.fail(queue, item.id, error);
+      await this.options.queue.fail(queue, item.id, error);
     }
   }
 }

@@ -42,6 +42,21 @@ export interface JobQueueOptions {
   onError: (error: unknown) => void;
 }
 
+/**
+ * An open transaction that can also send messages: they commit or roll back with it, and the
+ * workers they are for are woken once it committed (a wake-up before the commit would find
+ * nothing to fetch, and the workers would then sleep a whole polling interval).
+ */
+export interface QueueTransaction extends Queryable {
+  sendSubmit(message: SubmitMessage): Promise<void>;
+  /** One statement for many jobs (batched job creation); a delay makes a message a backstop. */
+  sendSubmits(messages: readonly { jobId: string; startAfterMs?: number }[]): Promise<void>;
+  sendWebhook(message: WebhookMessage): Promise<void>;
+}
+
+/** A poll due this soon also wakes this process's poll workers when it becomes due. */
+const wakeForPollsWithinMs = 10_000;
+
 type Handler<Message> = (
   messages: { id: string; data: Message; retryCount: number; retryLimit: number }[],
 ) => Promise<void>;
@@ -104,19 +119,16 @@ export class JobQueue {
     });
   }
 
-  /** Enqueues a submission (in the caller's transaction when given). */
-  async sendSubmit(
-    message: SubmitMessage,
-    options: { executor?: Queryable; startAfterMs?: number } = {},
-  ): Promise<void> {
-    await this.send(QueueName.submit, message, options.executor, options.startAfterMs);
+  /** Enqueues a submission for later (a retry round); in a transaction, use `transaction()`. */
+  async sendSubmit(message: SubmitMessage, options: { startAfterMs?: number } = {}): Promise<void> {
+    await this.send(QueueName.submit, message, undefined, options.startAfterMs);
   }
 
   /**
    * Enqueues submissions for many jobs in one statement (batched job creation). A delay makes
    * the message a backstop for work this process starts inline.
    */
-  async sendSubmits(
+  private async sendSubmits(
     messages: readonly { jobId: string; startAfterMs?: number }[],
     executor: Queryable,
   ): Promise<void> {
@@ -136,21 +148,49 @@ export class JobQueue {
     );
   }
 
+  /** Enqueues the next poll of an attempt (in the caller's transaction when given). */
   async sendPoll(
     message: PollMessage,
     options: { executor?: Queryable; startAfterMs?: number } = {},
   ): Promise<void> {
-    await this.send(
-      QueueName.poll,
-      message,
-      options.executor,
-      options.startAfterMs,
-      message.attemptId,
-    );
+    const startAfterMs = options.startAfterMs ?? 0;
+    await this.send(QueueName.poll, message, options.executor, startAfterMs, message.attemptId);
+    // Idle workers look for due messages only every polling interval (≥ 0.5 s); waking them when
+    // the message becomes due keeps short provider latencies from being rounded up. The durable
+    // message alone is still enough if this process dies.
+    if (startAfterMs < wakeForPollsWithinMs)
+      setTimeout(() => this.notify(QueueName.poll), startAfterMs + 5).unref();
   }
 
-  async sendWebhook(message: WebhookMessage, executor?: Queryable): Promise<void> {
-    await this.send(QueueName.webhook, message, executor);
+  /**
+   * Runs `work` in a transaction of `database` (the caller's pool) in which messages can be
+   * sent; wakes this process's workers for them after the commit.
+   */
+  async transaction<T>(
+    database: Database,
+    work: (transaction: QueueTransaction) => Promise<T>,
+  ): Promise<T> {
+    const woken = new Set<QueueName>();
+    const result = await database.transaction((executor) =>
+      work({
+        query: executor.query.bind(executor),
+        sendSubmit: async (message) => {
+          await this.send(QueueName.submit, message, executor);
+          woken.add(QueueName.submit);
+        },
+        sendSubmits: async (messages) => {
+          await this.sendSubmits(messages, executor);
+          // A delayed message is a backstop for work started inline: nothing to wake for.
+          if (messages.some((message) => !message.startAfterMs)) woken.add(QueueName.submit);
+        },
+        sendWebhook: async (message) => {
+          await this.send(QueueName.webhook, message, executor);
+          woken.add(QueueName.webhook);
+        },
+      }),
+    );
+    for (const name of woken) this.notify(name);
+    return result;
   }
 
   /** Starts `count` workers on a queue, each claiming up to `batchSize` messages at a time. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createId } from '../core/create-id.js';
+import type { Config } from '../config/config-schema.js';
 import {
   ConflictError,
   GatewayError,
@@ -7,13 +8,34 @@ import {
   ServiceUnavailableError,
   ValidationError,
 } from '../core/errors/index.js';
-import { resolveRequestForOffering } from '../catalog/resolve-request-for-offering.js';
-import type { GenerationRequest, GenerationTask } from '../core/generation-request.js';
-import { isTerminal, type Job, type JobStatus } from '../core/job.js';
+import { GenerationTask, type GenerationRequest } from '../core/generation-request.js';
+import { isTerminal, JobStatus, type Job } from '../core/job.js';
 import type { SsrfGuard } from '../security/ssrf-guard.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
-import { finishJob } from './finish-job.js';
-import type { JobEngineContext } from './job-engine-context.js';
+import type { ProviderInstances } from '../providers/provider-instances.js';
+import type { Router } from '../routing/router.js';
+import { newGenerationRow, jobFromRow } from '../store/repositories/generation-rows.js';
+import type { BatchedJobWriter } from './batched-job-writer.js';
+import { finishJob, type FinishJobDependencies } from './finish-job.js';
+import { inferTask } from './infer-task.js';
+import type { InlineSubmitter } from './inline-submitter.js';
+import type { InputImageResolver } from './input-image-resolver.js';
+
+export interface JobServiceOptions extends FinishJobDependencies {
+  /** Stores new jobs with their submit messages, batching concurrent creations. */
+  writer: BatchedJobWriter;
+  /** Takes jobs whose client waits, when this process runs workers. */
+  inline: InlineSubmitter;
+  router: Router;
+  instances: ProviderInstances;
+  /** Checks and stores the request's input images. */
+  images: InputImageResolver;
+  /** Checks `webhook_url` against private networks at creation. */
+  webhookGuard: SsrfGuard;
+  limits: Pick<Config['jobs'], 'defaultTimeoutSeconds' | 'providerCallTimeoutMs'>;
+  /** Aborted at shutdown: held waits answer with the job as it is. */
+  shutdown: AbortSignal;
+}
 
 /** A request as the HTTP layer hands it over: kind, task and defaults not yet inferred. */
 export type GenerationRequestDraft = Omit<
@@ -55,89 +77,59 @@ function stableStringify(value: unknown): string {
  * the client hears 202), reads them, cancels them and waits for them.
  */
 export class JobService {
-  constructor(
-    private readonly context: JobEngineContext,
-    private readonly webhookGuard: SsrfGuard,
-  ) {}
+  constructor(private readonly options: JobServiceOptions) {}
 
   async create(
     draft: GenerationRequestDraft,
     options: CreateOptions = {},
   ): Promise<{ job: Job; created: boolean }> {
-    const { context } = this;
+    const { images, writer, inline, limits } = this.options;
     const requestHash = createHash('sha256').update(stableStringify(draft)).digest('hex');
     if (options.idempotencyKey) {
       const replay = await this.replay(options.idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };
     }
     const request = this.normalize(draft);
-    if (request.webhookUrl) this.webhookGuard.checkUrl(request.webhookUrl);
-    await context.images.validate(request.inputImages, 'input_images');
-    if (request.mask) await context.images.validate([request.mask], 'mask');
+    if (request.webhookUrl) this.options.webhookGuard.checkUrl(request.webhookUrl);
+    await images.validate(request.inputImages, 'input_images');
+    if (request.mask) await images.validate([request.mask], 'mask');
     const plan = this.planOrThrow(request);
-    request.inputImages = await context.images.storeInlineImages(
-      request.inputImages,
-      'input_images',
-    );
-    if (request.mask)
-      [request.mask] = await context.images.storeInlineImages([request.mask], 'mask');
+    request.inputImages = await images.storeInlineImages(request.inputImages, 'input_images');
+    if (request.mask) [request.mask] = await images.storeInlineImages([request.mask], 'mask');
 
-    const id = createId('gen');
-    const now = context.now();
-    const deadlineAt = new Date(
-      now + (request.timeoutSeconds ?? context.jobsConfig.defaultTimeoutSeconds) * 1000,
-    );
+    const now = this.options.now();
     const generation = {
-      id,
+      id: createId('gen'),
       request,
       estimatedCostUsd: plan.candidates[0]?.estimatedCostUsd ?? null,
       idempotencyKey: options.idempotencyKey ?? null,
       requestHash,
-      deadlineAt,
+      deadlineAt: new Date(now + (request.timeoutSeconds ?? limits.defaultTimeoutSeconds) * 1000),
       regeneratedFrom: options.regeneratedFrom ?? null,
       createdAt: new Date(now),
     };
-    const inline = Boolean(options.inline && context.inlineSubmit);
+    const inlined = Boolean(options.inline && inline.acceptsInline);
     // The backstop fires only after an inline submission could have finished (provider timeout).
-    const backstopMs = inline ? context.jobsConfig.providerCallTimeoutMs + 30_000 : 0;
-    const inserted = await context.writer.insert(generation, backstopMs);
+    const backstopMs = inlined ? limits.providerCallTimeoutMs + 30_000 : 0;
+    const inserted = await writer.insert(generation, backstopMs);
     if (!inserted && options.idempotencyKey) {
       // Lost a race with a concurrent request carrying the same key.
       const replay = await this.replay(options.idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };
     }
-    if (!inline) context.queue.notify('generation-submit');
-    context.observer.jobCreated({ jobId: id, model: request.model, user: request.user });
-    // The job as just stored; reading it back would cost a round trip per request.
-    const job: Job = {
-      id,
-      status: 'queued',
-      request,
-      provider: null,
-      attempts: [],
-      outputs: [],
-      cost: { estimatedUsd: generation.estimatedCostUsd, actualUsd: null },
-      error: null,
-      warnings: [],
-      progress: null,
-      createdAt: generation.createdAt,
-      updatedAt: generation.createdAt,
-      submittedAt: null,
-      startedAt: null,
-      completedAt: null,
-      deadlineAt,
-      idempotencyKey: generation.idempotencyKey,
-      webhook: request.webhookUrl
-        ? { url: request.webhookUrl, status: 'pending', deliveries: [] }
-        : null,
-      regeneratedFrom: generation.regeneratedFrom,
-    };
-    if (inline) context.inlineSubmit!(job);
+    this.options.observer.jobCreated({
+      jobId: generation.id,
+      model: request.model,
+      user: request.user,
+    });
+    const job = jobFromRow(newGenerationRow(generation));
+    // Should the workers have stopped meanwhile, the job is not taken and its backstop submits it.
+    if (inlined) inline.submitInline(job);
     return { job, created: true };
   }
 
   async get(id: string): Promise<Job> {
-    const job = /^gen_[0-9a-z]{26}$/.test(id) ? await this.context.repository.get(id) : undefined;
+    const job = /^gen_[0-9a-z]{26}$/.test(id) ? await this.options.repository.get(id) : undefined;
     if (!job) throw new NotFoundError('generation', id);
     return job;
   }
@@ -156,7 +148,7 @@ export class JobService {
         parameter: 'cursor',
       });
     }
-    const jobs = await this.context.repository.list({
+    const jobs = await this.options.repository.list({
       user: query.user,
       status: query.status,
       limit: query.limit + 1,
@@ -179,7 +171,7 @@ export class JobService {
         status: job.status,
       });
     }
-    const ended = await finishJob(this.context, job, 'canceled', null);
+    const ended = await finishJob(this.options, job, JobStatus.canceled, null);
     if (ended) await this.cancelAtProvider(job);
     return this.get(id);
   }
@@ -191,7 +183,7 @@ export class JobService {
       let settled = false;
       const cleanUp = () => {
         unsubscribe();
-        this.context.shutdown.removeEventListener('abort', onTimeout);
+        this.options.shutdown.removeEventListener('abort', onTimeout);
         clearTimeout(deadline);
         clearInterval(backstop);
       };
@@ -212,22 +204,22 @@ export class JobService {
         } else if (isTerminal(status)) settle();
       };
       // Subscribe before the first read, so a change in between cannot be missed.
-      const unsubscribe = this.context.events.subscribe(id, (change) => {
+      const unsubscribe = this.options.events.subscribe(id, (change) => {
         if (isTerminal(change.status)) settle();
       });
       const deadline = setTimeout(onTimeout, timeoutMs);
       // Shutdown answers held requests with the job as it is, so the server can close.
-      this.context.shutdown.addEventListener('abort', onTimeout, { once: true });
+      this.options.shutdown.addEventListener('abort', onTimeout, { once: true });
       // A missed notification (connection blip) must not hold a request until its deadline.
       const backstop = setInterval(() => {
-        this.context.repository.status(id).then(
+        this.options.repository.status(id).then(
           (status) => status && isTerminal(status) && settle(),
           () => undefined,
         );
       }, 2000);
       // A status-only read: the whole job is read once, when the wait ends.
       const checkNow = /^gen_[0-9a-z]{26}$/.test(id)
-        ? this.context.repository.status(id)
+        ? this.options.repository.status(id)
         : Promise.resolve(undefined);
       checkNow.then(
         (status) => {
@@ -244,7 +236,7 @@ export class JobService {
   }
 
   private async replay(key: string, requestHash: string): Promise<Job | undefined> {
-    const existing = await this.context.repository.findByIdempotencyKey(key);
+    const existing = await this.options.repository.findByIdempotencyKey(key);
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
       throw new ConflictError(
@@ -259,13 +251,13 @@ export class JobService {
   private normalize(input: GenerationRequestDraft): GenerationRequest {
     const draft = {
       ...input,
-      model: this.context.instances.resolveModelKey(input.model) ?? input.model,
+      model: this.options.instances.resolveModelKey(input.model) ?? input.model,
     };
-    const offerings = this.context.instances.offeringsFor(draft.model);
+    const offerings = this.options.instances.offeringsFor(draft.model);
     if (offerings.length === 0) {
       const available = [
         ...new Set(
-          this.context.instances
+          this.options.instances
             .list()
             .flatMap((instance) => instance.adapter.models.map((model) => model.modelKey)),
         ),
@@ -283,23 +275,13 @@ export class JobService {
       });
     }
     const inputImages = draft.inputImages ?? [];
-    const inferred: GenerationTask =
-      kind === 'image'
-        ? draft.mask
-          ? 'inpaint'
-          : inputImages.length
-            ? 'image-to-image'
-            : 'text-to-image'
-        : inputImages.length
-          ? 'image-to-video'
-          : 'text-to-video';
-    const task = draft.task ?? inferred;
+    const task = draft.task ?? inferTask(kind, { inputImages, mask: draft.mask });
     const taskKind = task.endsWith('video') ? 'video' : 'image';
     if (taskKind !== kind)
       throw new ValidationError(`Task '${task}' does not match model '${draft.model}' (${kind}).`, {
         parameter: 'task',
       });
-    if (task === 'text-to-image' || task === 'text-to-video') {
+    if (task === GenerationTask.textToImage || task === GenerationTask.textToVideo) {
       if (inputImages.length || draft.mask)
         throw new ValidationError(`Task '${task}' takes no input images; use image-to-${kind}.`, {
           parameter: 'input_images',
@@ -309,12 +291,12 @@ export class JobService {
         parameter: 'input_images',
       });
     }
-    if (task === 'inpaint' && !draft.mask)
+    if (task === GenerationTask.inpaint && !draft.mask)
       throw new ValidationError('Inpainting needs a mask.', { parameter: 'mask' });
-    if (task !== 'inpaint' && draft.mask)
+    if (task !== GenerationTask.inpaint && draft.mask)
       throw new ValidationError('A mask is only used for inpainting.', { parameter: 'mask' });
     if (draft.provider) {
-      const instance = this.context.instances.get(draft.provider);
+      const instance = this.options.instances.get(draft.provider);
       if (!instance)
         throw new ValidationError(
           `Unknown provider '${draft.provider}'.`,
@@ -349,13 +331,10 @@ export class JobService {
 
   /** Routes once at creation so that impossible requests fail with a 4xx before being stored. */
   private planOrThrow(request: GenerationRequest) {
-    const plan = this.context.router.plan(request, { dryRun: true });
+    const plan = this.options.router.plan(request, { dryRun: true });
     if (plan.candidates.length > 0) return plan;
-    // Report why with the typed error of the first capable-looking provider.
-    for (const { instance, offering } of this.context.instances.offeringsFor(request.model)) {
-      if (request.provider && instance.adapter.id !== request.provider) continue;
-      resolveRequestForOffering(request, offering);
-    }
+    // The catalog's own reason (an unsupported parameter, say) says more than "none can".
+    if (plan.capabilityError) throw plan.capabilityError;
     throw new ServiceUnavailableError(
       'no_capable_provider',
       `No enabled provider can serve model '${request.model}' right now.`,
@@ -364,16 +343,16 @@ export class JobService {
   }
 
   private async cancelAtProvider(job: Job): Promise<void> {
-    const attempts = await this.context.repository.attempts(job.id);
+    const attempts = await this.options.repository.attempts(job.id);
     const active = attempts.findLast((attempt) => attempt.operation !== null);
-    const adapter = active ? this.context.instances.adapter(active.provider) : undefined;
+    const adapter = active ? this.options.instances.adapter(active.provider) : undefined;
     if (!active?.operation || !adapter?.cancel) return;
     try {
-      await callWithTimeout(active.provider, 10_000, this.context.shutdown, (signal) =>
+      await callWithTimeout(active.provider, 10_000, this.options.shutdown, (signal) =>
         adapter.cancel!(active.operation!, { signal }),
       );
     } catch (error) {
-      this.context.logger.warn(
+      this.options.logger.warn(
         { jobId: job.id, error: (error as Error).message },
         'cancel at provider failed',
       );

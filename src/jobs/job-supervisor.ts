@@ -1,5 +1,15 @@
-import type { JobEngineContext } from './job-engine-context.js';
+import { AttemptStatus } from '../core/job.js';
+import type { Logger } from '../observability/logger.js';
+import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { PollWorker } from './poll-worker.js';
+
+export interface JobSupervisorOptions {
+  repository: GenerationRepository;
+  /** Ends overdue jobs (and cancels them at the provider). */
+  pollWorker: PollWorker;
+  logger: Logger;
+  now: () => number;
+}
 
 /**
  * Maintenance that does not depend on any queue message surviving: jobs past their deadline
@@ -9,16 +19,13 @@ export class JobSupervisor {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
 
-  constructor(
-    private readonly context: JobEngineContext,
-    private readonly pollWorker: PollWorker,
-  ) {}
+  constructor(private readonly options: JobSupervisorOptions) {}
 
   start(intervalSeconds: number): void {
     this.timer = setInterval(
       () =>
         void this.tick().catch((error: Error) =>
-          this.context.logger.error({ error: error.message }, 'supervisor tick failed'),
+          this.options.logger.error({ error: error.message }, 'supervisor tick failed'),
         ),
       intervalSeconds * 1000,
     );
@@ -35,18 +42,16 @@ export class JobSupervisor {
     this.running = true;
     try {
       // A grace period lets the poll worker, which can cancel at the provider, go first.
-      const overdue = await this.context.repository.overdue(
-        new Date(this.context.now() - 5000),
-        500,
-      );
+      const { repository, pollWorker, now } = this.options;
+      const overdue = await repository.overdue(new Date(now() - 5000), 500);
       let ended = 0;
       for (const id of overdue) {
-        const job = await this.context.repository.get(id);
+        const job = await repository.get(id);
         if (!job) continue;
-        const attempts = await this.context.repository.attempts(id);
-        await this.pollWorker.timeOut(
+        const attempts = await repository.attempts(id);
+        await pollWorker.timeOut(
           job,
-          attempts.findLast((attempt) => attempt.status === 'submitted'),
+          attempts.findLast((attempt) => attempt.status === AttemptStatus.submitted),
         );
         ended++;
       }

@@ -1,16 +1,33 @@
 import { createId } from '../core/create-id.js';
 import type { GatewayError } from '../core/errors/index.js';
-import { isTerminal, type Job } from '../core/job.js';
+import type { Config } from '../config/config-schema.js';
+import { AttemptStatus, isTerminal, JobStatus, type Job } from '../core/job.js';
 import type { SubmitContext, SubmitResult } from '../core/provider-adapter.js';
+import type { ProviderInstances } from '../providers/provider-instances.js';
+import type { Router } from '../routing/router.js';
 import type { RoutingCandidate } from '../routing/routing-candidate.js';
 import type { AttemptRecord } from '../store/repositories/generation-repository.js';
 import type { Queryable } from '../store/database.js';
 import { buildProviderRequest } from './build-provider-request.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
-import { finishJob } from './finish-job.js';
+import { finishJob, type FinishJobDependencies } from './finish-job.js';
+import type { InputImageResolver } from './input-image-resolver.js';
 import type { JobCompletion } from './job-completion.js';
-import type { JobEngineContext } from './job-engine-context.js';
 import { allowsFallback, toProviderError } from './to-provider-error.js';
+
+export interface SubmitWorkerOptions extends FinishJobDependencies {
+  router: Router;
+  instances: ProviderInstances;
+  /** Turns the job's image references into what adapters read. */
+  images: InputImageResolver;
+  /** Applies synchronous answers and schedules the first poll. */
+  completion: JobCompletion;
+  limits: Pick<Config['jobs'], 'maxSubmitRounds' | 'providerCallTimeoutMs'>;
+  /** Public base URL for provider callbacks, when configured. */
+  publicUrl: () => string | undefined;
+  /** Aborted at shutdown: provider calls stop waiting. */
+  shutdown: AbortSignal;
+}
 
 /** Why each candidate failed, for `all_providers_failed`. */
 interface CandidateFailure {
@@ -27,37 +44,34 @@ interface CandidateFailure {
  * instead of submitting again.
  */
 export class SubmitWorker {
-  constructor(
-    private readonly context: JobEngineContext,
-    private readonly completion: JobCompletion,
-  ) {}
+  constructor(private readonly options: SubmitWorkerOptions) {}
 
   async process(jobId: string, round = 0): Promise<void> {
-    const job = await this.context.repository.get(jobId);
+    const job = await this.options.repository.get(jobId);
     if (job) await this.processJob(job, round);
   }
 
   /** Submits a job already in hand (inline submission passes the job it just stored). */
   async processJob(job: Job, round = 0): Promise<void> {
-    const { context } = this;
+    const { options } = this;
     const jobId = job.id;
     if (isTerminal(job.status)) return;
     // A fresh job has no attempts: skip the read (the job row says so).
-    const attempts = job.attempts.length ? await context.repository.attempts(jobId) : [];
-    if (job.status === 'submitted' || job.status === 'running') {
+    const attempts = job.attempts.length ? await options.repository.attempts(jobId) : [];
+    if (job.status === JobStatus.submitted || job.status === JobStatus.running) {
       // The previous run was accepted by the provider but died before finishing this message.
-      const accepted = attempts.findLast((attempt) => attempt.status === 'submitted');
-      if (accepted) await this.completion.schedulePoll(job, accepted, 0);
+      const accepted = attempts.findLast((attempt) => attempt.status === AttemptStatus.submitted);
+      if (accepted) await options.completion.schedulePoll(job, accepted, 0);
       return;
     }
-    if (context.now() > job.deadlineAt.getTime()) {
-      await finishJob(context, job, 'failed', {
+    if (options.now() > job.deadlineAt.getTime()) {
+      await finishJob(options, job, JobStatus.failed, {
         code: 'job_timeout',
         message: 'The job did not start before its deadline.',
       });
       return;
     }
-    const dangling = attempts.find((attempt) => attempt.status === 'submitting');
+    const dangling = attempts.find((attempt) => attempt.status === AttemptStatus.submitting);
     if (dangling && (await this.recover(job, dangling))) return;
 
     // Providers that accepted this job and then failed are not asked again.
@@ -66,9 +80,9 @@ export class SubmitWorker {
         .filter((attempt) => attempt.providerJobId !== null)
         .map((attempt) => attempt.provider),
     );
-    const plan = context.router.plan(job.request, { exclude, stickyKey: job.id });
+    const plan = options.router.plan(job.request, { exclude, stickyKey: job.id });
     if (plan.candidates.length === 0) {
-      await finishJob(context, job, 'failed', {
+      await finishJob(options, job, JobStatus.failed, {
         code: 'no_capable_provider',
         message: `No enabled provider can serve model '${job.request.model}' for this request.`,
         details: { rejected: plan.rejected },
@@ -85,23 +99,23 @@ export class SubmitWorker {
       if (outcome === 'accepted') return;
       failures.push(outcome);
       if (!allowsFallback(outcome.error)) {
-        await finishJob(context, job, 'failed', outcome.error.toJSON());
+        await finishJob(options, job, JobStatus.failed, outcome.error.toJSON());
         return;
       }
     }
     const reasons = failures.map(({ provider, code, message }) => ({ provider, code, message }));
-    if (round + 1 < context.jobsConfig.maxSubmitRounds) {
+    if (round + 1 < options.limits.maxSubmitRounds) {
       const retryAfterMs = Math.max(
         1000 * 2 ** round,
         ...failures.map((failure) => failure.retryAfterMs ?? 0),
       );
-      if (context.now() + retryAfterMs < job.deadlineAt.getTime()) {
-        await context.queue.sendSubmit({ jobId, round: round + 1 }, { startAfterMs: retryAfterMs });
-        context.logger.warn({ jobId, round, reasons }, 'every provider failed; trying again later');
+      if (options.now() + retryAfterMs < job.deadlineAt.getTime()) {
+        await options.queue.sendSubmit({ jobId, round: round + 1 }, { startAfterMs: retryAfterMs });
+        options.logger.warn({ jobId, round, reasons }, 'every provider failed; trying again later');
         return;
       }
     }
-    await finishJob(context, job, 'failed', {
+    await finishJob(options, job, JobStatus.failed, {
       code: 'all_providers_failed',
       message: `All providers failed or are exhausted: ${reasons.map((reason) => `${reason.provider}: ${reason.code}`).join('; ')}.`,
       details: { attempts: reasons },
@@ -113,34 +127,34 @@ export class SubmitWorker {
     candidate: RoutingCandidate,
     decision: { strategy: string; candidates: string[] },
   ): Promise<'accepted' | (CandidateFailure & { error: GatewayError })> {
-    const { context } = this;
+    const { options } = this;
     const attemptId = createId('att');
-    await context.repository.insertAttempt({
+    await options.repository.insertAttempt({
       id: attemptId,
       generationId: job.id,
       provider: candidate.providerId,
       providerModelId: candidate.offering.providerModelId,
     });
-    const started = context.now();
+    const started = options.now();
     try {
       const result = await callWithTimeout(
         candidate.providerId,
-        context.jobsConfig.providerCallTimeoutMs,
-        context.shutdown,
+        options.limits.providerCallTimeoutMs,
+        options.shutdown,
         (signal) =>
           candidate.adapter.submit(
-            buildProviderRequest(job.request, candidate, context.images),
+            buildProviderRequest(job.request, candidate, options.images),
             this.submitContext(job, attemptId, candidate.providerId, signal),
           ),
       );
-      context.observer.attemptFinished({
+      options.observer.attemptFinished({
         jobId: job.id,
         provider: candidate.providerId,
         model: job.request.model,
         phase: 'submit',
         ok: true,
         providerFault: false,
-        latencyMs: context.now() - started,
+        latencyMs: options.now() - started,
         user: job.request.user,
         ...decision,
       });
@@ -156,13 +170,13 @@ export class SubmitWorker {
       const error = toProviderError(candidate.providerId, thrown);
       const retryAfterMs =
         'retryAfterMs' in error ? (error.retryAfterMs as number | undefined) : undefined;
-      await context.database.transaction((transaction) =>
-        context.repository.failAttempt(transaction, attemptId, {
+      await options.database.transaction((transaction) =>
+        options.repository.failAttempt(transaction, attemptId, {
           code: error.code,
           message: error.message,
         }),
       );
-      context.observer.attemptFinished({
+      options.observer.attemptFinished({
         jobId: job.id,
         provider: candidate.providerId,
         model: job.request.model,
@@ -170,11 +184,11 @@ export class SubmitWorker {
         ok: false,
         errorCode: error.code,
         providerFault: allowsFallback(error),
-        latencyMs: context.now() - started,
+        latencyMs: options.now() - started,
         user: job.request.user,
         ...decision,
       });
-      context.logger.warn(
+      options.logger.warn(
         {
           jobId: job.id,
           provider: candidate.providerId,
@@ -201,9 +215,9 @@ export class SubmitWorker {
     providerModelId: string,
     result: SubmitResult,
   ): Promise<void> {
-    const { context } = this;
+    const { options } = this;
     const markSubmitted = (transaction: Queryable) =>
-      context.repository.markSubmitted(transaction, {
+      options.repository.markSubmitted(transaction, {
         generationId: job.id,
         attemptId,
         provider,
@@ -219,27 +233,27 @@ export class SubmitWorker {
       providerModelId,
       providerJobId: result.providerJobId,
       operation: result.operation,
-      status: 'submitted',
+      status: AttemptStatus.submitted,
     };
     const accepted = {
       ...job,
-      status: 'submitted' as const,
+      status: JobStatus.submitted,
       provider,
-      submittedAt: new Date(context.now()),
+      submittedAt: new Date(options.now()),
     };
     if (result.immediate?.status === 'completed') {
       // A synchronous answer: submitted and succeeded in one transaction.
-      await this.completion.apply(accepted, attempt, result.immediate, {
+      await options.completion.apply(accepted, attempt, result.immediate, {
         type: 'immediate',
         prelude: markSubmitted,
       });
       return;
     }
-    const stillQueued = await context.database.transaction(async (transaction) => {
+    const stillQueued = await options.database.transaction(async (transaction) => {
       const updated = await markSubmitted(transaction);
       // The first poll commits with the acceptance: one commit, and never one without the other.
       if (updated && !result.immediate)
-        await this.completion.schedulePoll(accepted, attempt, 0, undefined, transaction);
+        await options.completion.schedulePoll(accepted, attempt, 0, undefined, transaction);
       return updated;
     });
     if (!stillQueued) {
@@ -247,39 +261,39 @@ export class SubmitWorker {
       await this.cancelAtProvider(provider, result);
       return;
     }
-    context.events.emitLocal({ jobId: job.id, status: 'submitted' });
+    options.events.emitLocal({ jobId: job.id, status: JobStatus.submitted });
     if (result.immediate)
-      await this.completion.apply(accepted, attempt, result.immediate, { type: 'immediate' });
+      await options.completion.apply(accepted, attempt, result.immediate, { type: 'immediate' });
   }
 
   /** Returns true when the dangling attempt was found at the provider or the job was ended. */
   private async recover(job: Job, dangling: AttemptRecord): Promise<boolean> {
-    const { context } = this;
-    const adapter = context.instances.adapter(dangling.provider);
-    const candidate = context.router
+    const { options } = this;
+    const adapter = options.instances.adapter(dangling.provider);
+    const candidate = options.router
       .plan({ ...job.request, provider: dangling.provider }, { dryRun: true })
       .candidates.find((entry) => entry.offering.providerModelId === dangling.providerModelId);
     if (adapter?.recover && candidate) {
       const found = await callWithTimeout(
         dangling.provider,
-        context.jobsConfig.providerCallTimeoutMs,
-        context.shutdown,
+        options.limits.providerCallTimeoutMs,
+        options.shutdown,
         (signal) =>
           adapter.recover!(
-            buildProviderRequest(job.request, candidate, context.images),
+            buildProviderRequest(job.request, candidate, options.images),
             this.submitContext(job, dangling.id, dangling.provider, signal),
           ),
       );
       if (found) {
-        context.logger.info(
+        options.logger.info(
           { jobId: job.id, attemptId: dangling.id },
           'recovered a submission made before a restart',
         );
         await this.accept(job, dangling.id, dangling.provider, dangling.providerModelId, found);
         return true;
       }
-      await context.database.transaction((transaction) =>
-        context.repository.failAttempt(transaction, dangling.id, {
+      await options.database.transaction((transaction) =>
+        options.repository.failAttempt(transaction, dangling.id, {
           code: 'submission_lost',
           message: 'The gateway stopped before the provider received this submission.',
         }),
@@ -292,8 +306,8 @@ export class SubmitWorker {
       code: 'submission_outcome_unknown',
       message: `The gateway stopped while submitting to '${dangling.provider}', which cannot be asked whether it received the job; it was not resubmitted to avoid a duplicate charge.`,
     };
-    await finishJob(context, job, 'failed', error, (transaction) =>
-      context.repository.failAttempt(transaction, dangling.id, error),
+    await finishJob(options, job, JobStatus.failed, error, (transaction) =>
+      options.repository.failAttempt(transaction, dangling.id, error),
     );
     return true;
   }
@@ -304,7 +318,7 @@ export class SubmitWorker {
     provider: string,
     signal: AbortSignal,
   ): SubmitContext {
-    const base = this.context.publicUrl();
+    const base = this.options.publicUrl();
     return {
       jobId: job.id,
       attemptId,
@@ -314,14 +328,14 @@ export class SubmitWorker {
   }
 
   private async cancelAtProvider(provider: string, result: SubmitResult): Promise<void> {
-    const adapter = this.context.instances.adapter(provider);
+    const adapter = this.options.instances.adapter(provider);
     if (!adapter?.cancel) return;
     try {
-      await callWithTimeout(provider, 10_000, this.context.shutdown, (signal) =>
+      await callWithTimeout(provider, 10_000, this.options.shutdown, (signal) =>
         adapter.cancel!(result.operation, { signal }),
       );
     } catch (error) {
-      this.context.logger.warn(
+      this.options.logger.warn(
         { provider, error: (error as Error).message },
         'cancel at provider failed',
       );

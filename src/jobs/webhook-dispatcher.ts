@@ -1,11 +1,17 @@
 import { isTerminal } from '../core/job.js';
-import type { JobEngineContext } from './job-engine-context.js';
 import { toJobResource } from '../api/job-resource.js';
+import type { Logger } from '../observability/logger.js';
 import { safeFetch } from '../security/safe-fetch.js';
 import type { SsrfGuard } from '../security/ssrf-guard.js';
 import { webhookHeaders } from '../security/standard-webhooks.js';
+import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 
 export interface WebhookDispatcherOptions {
+  /** Reads the job and records each delivery on it. */
+  repository: GenerationRepository;
+  logger: Logger;
+  now: () => number;
+  /** Keeps deliveries off private networks unless configured otherwise. */
   guard: SsrfGuard;
   secret: () => string;
   timeoutMs: number;
@@ -22,24 +28,21 @@ export class WebhookDeliveryFailed extends Error {}
  * (14 retries: 45–90 h by default); the last failure marks the webhook `failed`.
  */
 export class WebhookDispatcher {
-  constructor(
-    private readonly context: JobEngineContext,
-    private readonly options: WebhookDispatcherOptions,
-  ) {}
+  constructor(private readonly options: WebhookDispatcherOptions) {}
 
   async deliver(jobId: string, retryCount: number, retryLimit: number): Promise<void> {
-    const job = await this.context.repository.get(jobId);
+    const job = await this.options.repository.get(jobId);
     if (!job?.webhook || !isTerminal(job.status) || job.webhook.status === 'delivered') return;
     const body = JSON.stringify({
       type: `generation.${job.status}`,
-      timestamp: new Date(this.context.now()).toISOString(),
+      timestamp: new Date(this.options.now()).toISOString(),
       data: toJobResource(job, this.options.baseUrl()),
     });
     // One id per job event: retries carry the same id so receivers can deduplicate.
     const headers = webhookHeaders({
       secret: this.options.secret(),
       id: `msg_${job.id}`,
-      timestamp: new Date(this.context.now()),
+      timestamp: new Date(this.options.now()),
       body,
     });
     const started = performance.now();
@@ -65,7 +68,7 @@ export class WebhookDispatcher {
       error = thrown instanceof Error ? thrown.message : String(thrown);
     }
     const ok = error === null;
-    await this.context.repository.recordDelivery({
+    await this.options.repository.recordDelivery({
       generationId: job.id,
       statusCode,
       error,
@@ -73,12 +76,12 @@ export class WebhookDispatcher {
       durationMs: performance.now() - started,
     });
     if (ok) {
-      await this.context.repository.setWebhookStatus(job.id, 'delivered');
+      await this.options.repository.setWebhookStatus(job.id, 'delivered');
       return;
     }
     if (retryCount >= retryLimit) {
-      await this.context.repository.setWebhookStatus(job.id, 'failed');
-      this.context.logger.warn({ jobId: job.id, error }, 'webhook delivery gave up');
+      await this.options.repository.setWebhookStatus(job.id, 'failed');
+      this.options.logger.warn({ jobId: job.id, error }, 'webhook delivery gave up');
       return;
     }
     throw new WebhookDeliveryFailed(`webhook delivery failed: ${error}`);

@@ -21,7 +21,6 @@ export interface AlertSinkOptions {
   webhookUrl?: string;
   guard: SsrfGuard;
   secret: () => string;
-  onAlert?: (alert: Alert) => void;
 }
 
 /**
@@ -29,14 +28,21 @@ export interface AlertSinkOptions {
  * a signed POST to the operator's URL (three tries; the row records the outcome).
  */
 export class AlertSink {
+  private readonly listeners: ((alert: Alert) => void)[] = [];
+
   constructor(private readonly options: AlertSinkOptions) {}
+
+  /** Calls `listener` on every alert raised from now on (metrics count them). */
+  onAlert(listener: (alert: Alert) => void): void {
+    this.listeners.push(listener);
+  }
 
   async raise(alert: Alert): Promise<string> {
     const id = createId('alert');
     const log =
       alert.severity === 'critical' ? 'error' : alert.severity === 'warning' ? 'warn' : 'info';
     this.options.logger[log]({ alert: alert.type, ...alert.details }, `ALERT ${alert.message}`);
-    this.options.onAlert?.(alert);
+    for (const listener of this.listeners) listener(alert);
     await this.options.database.query(
       `INSERT INTO alerts (id, alert_type, severity, message, details, delivery_status) VALUES ($1, $2, $3, $4, $5, $6)`,
       [

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AttemptOutcome, JobObserver, JobOutcome } from '../core/job-observer.js';
+import { JobStatus } from '../core/job.js';
 
 const latencyBuckets = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300, 600, 1800];
 
@@ -101,8 +102,7 @@ export class GatewayMetrics implements JobObserver {
       registers,
       async collect() {
         const counts = await sources.jobsByStatus();
-        for (const status of ['queued', 'submitted', 'running', 'succeeded', 'failed', 'canceled'])
-          this.set({ status }, counts[status] ?? 0);
+        for (const status of Object.values(JobStatus)) this.set({ status }, counts[status] ?? 0);
       },
     });
     type ProviderState = ReturnType<MetricsSources['providers']>[number];

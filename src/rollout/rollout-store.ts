@@ -95,9 +95,21 @@ function toRollout(input: unknown): Rollout {
   };
 }
 
-/** Rollouts and their decision history in the database: state survives restarts. */
+/**
+ * Rollouts and their decision history in the database: state survives restarts. Timestamps
+ * (stage start, evaluation, finish, decisions) come from `now` when given, so that they share
+ * the rollout controller's clock (tests inject one); without it the database clock is used.
+ */
 export class RolloutStore {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly now?: () => number,
+  ) {}
+
+  /** The injected time, or null for the database's `now()`. */
+  private stamp(): string | null {
+    return this.now ? new Date(this.now()).toISOString() : null;
+  }
 
   async insert(
     rollout: {
@@ -112,8 +124,10 @@ export class RolloutStore {
     executor: Queryable = this.database,
   ): Promise<void> {
     await executor.query(
-      `INSERT INTO rollouts (id, status, baseline_provider, canary_provider, model, plan, previous_routing, created_by)
-       VALUES ($1, 'active', $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO rollouts (id, status, baseline_provider, canary_provider, model, plan, previous_routing, created_by,
+                             created_at, updated_at, stage_started_at)
+       VALUES ($1, 'active', $2, $3, $4, $5, $6, $7, COALESCE($8::timestamptz, now()), COALESCE($8::timestamptz, now()),
+               COALESCE($8::timestamptz, now()))`,
       [
         rollout.id,
         rollout.baseline,
@@ -122,6 +136,7 @@ export class RolloutStore {
         JSON.stringify(rollout.plan),
         JSON.stringify(rollout.previousRouting),
         rollout.createdBy,
+        this.stamp(),
       ],
     );
   }
@@ -172,16 +187,18 @@ export class RolloutStore {
     },
   ): Promise<boolean> {
     const { rowCount } = await this.database.query(
-      `UPDATE rollouts SET
+      `WITH clock AS (SELECT COALESCE($11::timestamptz, now()) AS at)
+       UPDATE rollouts SET
          status = COALESCE($3, status),
          current_stage = COALESCE($4, current_stage),
-         stage_started_at = CASE WHEN $5::boolean THEN now() ELSE stage_started_at END,
+         stage_started_at = CASE WHEN $5::boolean THEN clock.at ELSE stage_started_at END,
          state = COALESCE($6::jsonb, state),
          last_evaluation = COALESCE($7::jsonb, last_evaluation),
-         last_evaluated_at = CASE WHEN $7::jsonb IS NULL THEN last_evaluated_at ELSE now() END,
+         last_evaluated_at = CASE WHEN $7::jsonb IS NULL THEN last_evaluated_at ELSE clock.at END,
          reason = CASE WHEN $8::boolean THEN $9 ELSE reason END,
-         finished_at = CASE WHEN $10::boolean THEN now() ELSE finished_at END,
-         updated_at = now()
+         finished_at = CASE WHEN $10::boolean THEN clock.at ELSE finished_at END,
+         updated_at = clock.at
+       FROM clock
        WHERE id = $1 AND status = ANY($2::text[])`,
       [
         id,
@@ -194,6 +211,7 @@ export class RolloutStore {
         change.reason !== undefined,
         change.reason ?? null,
         change.finished ?? false,
+        this.stamp(),
       ],
     );
     return rowCount === 1;
@@ -208,7 +226,8 @@ export class RolloutStore {
     actor: string;
   }): Promise<void> {
     await this.database.query(
-      `INSERT INTO rollout_decisions (rollout_id, decision, stage, weights, details, actor) VALUES ($1, $2, $3, $4, $5, $6)`,
+      `INSERT INTO rollout_decisions (rollout_id, decision, stage, weights, details, actor, at)
+       VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()))`,
       [
         decision.rolloutId,
         decision.decision,
@@ -216,6 +235,7 @@ export class RolloutStore {
         decision.weights ? JSON.stringify(decision.weights) : null,
         JSON.stringify(decision.details ?? {}),
         decision.actor,
+        this.stamp(),
       ],
     );
   }

@@ -6,6 +6,7 @@ import type { AlertSink } from '../observability/alert-sink.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { Database } from '../store/database.js';
+import { GenerationRepository } from '../store/repositories/generation-repository.js';
 import { CircuitBreaker, type CircuitState } from './health/circuit-breaker.js';
 import { CreditState } from './health/credit-state.js';
 import { HealthTracker } from './health/health-tracker.js';
@@ -32,6 +33,7 @@ export interface ProviderHealthView {
 
 export interface ProviderHealthOptions {
   instances: ProviderInstances;
+  /** Where in-flight counts per provider are read (every second). */
   database: Database;
   config: Config['health'];
   alerts: AlertSink;
@@ -52,9 +54,11 @@ export class ProviderHealthService implements JobObserver {
   private inFlight: Record<string, number> = {};
   private timers: NodeJS.Timeout[] = [];
   private readonly now: () => number;
+  private readonly generations: GenerationRepository;
 
   constructor(private readonly options: ProviderHealthOptions) {
     this.now = options.now ?? Date.now;
+    this.generations = new GenerationRepository(options.database);
     this.tracker = new HealthTracker({ window: { spanMs: options.config.windowSeconds * 1000 } });
   }
 
@@ -239,10 +243,7 @@ export class ProviderHealthService implements JobObserver {
 
   private async refreshInFlight(): Promise<void> {
     try {
-      const { rows } = await this.options.database.query<{ provider: string; count: number }>(
-        `SELECT provider, count(*)::int AS count FROM generations WHERE status IN ('submitted', 'running') AND provider IS NOT NULL GROUP BY provider`,
-      );
-      this.inFlight = Object.fromEntries(rows.map((row) => [row.provider, row.count]));
+      this.inFlight = await this.generations.countInFlightByProvider();
     } catch (error) {
       this.options.logger.debug({ error: (error as Error).message }, 'in-flight refresh failed');
     }

@@ -1,6 +1,11 @@
 import type { GenerationRequest } from '../core/generation-request.js';
 import { GatewayError } from '../core/errors/index.js';
-import { resolveRequestForOffering } from '../catalog/resolve-request-for-offering.js';
+import { estimateAdapterCost } from '../catalog/estimate-cost.js';
+import {
+  resolveRequestForOffering,
+  type ResolvedParameters,
+} from '../catalog/resolve-request-for-offering.js';
+import type { ModelOffering } from '../core/model-capabilities.js';
 import type { ControlPlane } from './control-plane/control-plane.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { ProviderHealthService } from './provider-health.js';
@@ -25,6 +30,20 @@ export interface RouterDependencies {
   onDecision?: (plan: RoutingPlan) => void;
 }
 
+/** The catalog's typed rejection of `request` on `offering`, if it rejects it. */
+function rejectionOf(
+  request: GenerationRequest,
+  offering: ModelOffering,
+): GatewayError | undefined {
+  try {
+    resolveRequestForOffering(request, offering);
+    return undefined;
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+}
+
 /**
  * Chooses which providers may serve a request and in which order. Candidates are the enabled
  * providers whose model offering accepts the request; the strategy configured for the model
@@ -33,16 +52,25 @@ export interface RouterDependencies {
  */
 export class Router {
   private sequence = 0;
+  private readonly decisionListeners: ((plan: RoutingPlan) => void)[] = [];
 
   constructor(
     private readonly instances: ProviderInstances,
     private readonly dependencies: RouterDependencies = {},
-  ) {}
+  ) {
+    if (dependencies.onDecision) this.decisionListeners.push(dependencies.onDecision);
+  }
+
+  /** Calls `listener` once per real decision from now on (metrics, wired after the router). */
+  onDecision(listener: (plan: RoutingPlan) => void): void {
+    this.decisionListeners.push(listener);
+  }
 
   plan(request: GenerationRequest, options: PlanOptions = {}): RoutingPlan {
     const available: RoutingCandidate[] = [];
     const heldBack: RoutingCandidate[] = [];
     const rejected: RejectedCandidate[] = [];
+    let capabilityError: GatewayError | undefined;
     const { health } = this.dependencies;
     for (const { instance, offering } of this.instances.offeringsFor(request.model)) {
       const providerId = instance.adapter.id;
@@ -56,6 +84,8 @@ export class Router {
         continue;
       }
       if (!instance.enabled) {
+        // A disabled provider's verdict on the request still explains a refusal best.
+        capabilityError ??= rejectionOf(request, offering);
         rejected.push({
           providerId,
           reason: 'provider_disabled',
@@ -63,16 +93,17 @@ export class Router {
         });
         continue;
       }
+      let parameters: ResolvedParameters | undefined;
       let candidate: RoutingCandidate;
       try {
-        const parameters = resolveRequestForOffering(request, offering);
+        parameters = resolveRequestForOffering(request, offering);
         candidate = {
           providerId,
           adapter: instance.adapter,
           offering,
           parameters,
-          // The adapter prices it: some know more than the rule (OpenAI's quality × size).
-          estimatedCostUsd: instance.adapter.estimateCost({
+          // The adapter's own estimate when it has one, else the catalog's price rule.
+          estimatedCostUsd: estimateAdapterCost(instance.adapter, {
             kind: request.kind,
             task: request.task,
             offering,
@@ -88,6 +119,8 @@ export class Router {
         };
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
+        // The catalog's verdict on the request is the client's to hear; a pricing failure is not.
+        if (!parameters) capabilityError ??= error;
         rejected.push({ providerId, reason: error.code, message: error.message });
         continue;
       }
@@ -136,8 +169,9 @@ export class Router {
       candidates: [...ordered, ...orderByChain(heldBack, settings.chain)],
       rejected,
       strategy: strategyName,
+      capabilityError,
     };
-    if (!options.dryRun) this.dependencies.onDecision?.(plan);
+    if (!options.dryRun) for (const listener of this.decisionListeners) listener(plan);
     return plan;
   }
 }

@@ -1,3 +1,4 @@
+import type { GatewayError } from '../core/errors/index.js';
 import type { ModelOffering } from '../core/model-capabilities.js';
 import type { ProviderAdapter } from '../core/provider-adapter.js';
 import type { ResolvedParameters } from '../catalog/resolve-request-for-offering.js';
@@ -33,4 +34,9 @@ export interface RoutingPlan {
   rejected: RejectedCandidate[];
   /** Strategy that ordered them. */
   strategy: string;
+  /**
+   * The first typed rejection of the request by the catalog (an unsupported parameter, say), in
+   * provider order: what to tell a client when no candidate is left.
+   */
+  capabilityError?: GatewayError;
 }

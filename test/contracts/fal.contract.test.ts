@@ -1,11 +1,12 @@
 import { FalAdapter } from '../../src/providers/fal/fal-adapter.js';
 import { FalConfigSchema } from '../../src/providers/fal/fal-config.js';
 import { FalFake } from '../fakes/fal/fal-fake.js';
+import { createTestClock } from '../helpers/test-clock.js';
 import { runProviderContract } from './provider-adapter-contract.js';
 import { sampleRequest } from './sample-request.js';
 
 runProviderContract('fal', async () => {
-  const fake = await FalFake.start();
+  const fake = await FalFake.start({ clock: createTestClock() });
   const adapter = new FalAdapter(
     FalConfigSchema.parse({
       id: 'fal',
@@ -23,6 +24,7 @@ runProviderContract('fal', async () => {
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions,
     webhook: (providerJobId, options) => fake.webhook(providerJobId, options),
+    advance: (ms) => fake.advance(ms),
     close: () => fake.close(),
   };
 });

@@ -1,12 +1,13 @@
 import { KieaiAdapter } from '../../src/providers/kieai/kieai-adapter.js';
 import { KieaiConfigSchema } from '../../src/providers/kieai/kieai-config.js';
 import { KieaiFake } from '../fakes/kieai/kieai-fake.js';
+import { createTestClock } from '../helpers/test-clock.js';
 import { runProviderContract } from './provider-adapter-contract.js';
 import { sampleRequest } from './sample-request.js';
 
 runProviderContract('kieai', async () => {
   const webhookHmacKey = 'contract-hmac-key';
-  const fake = await KieaiFake.start({ webhookHmacKey });
+  const fake = await KieaiFake.start({ webhookHmacKey, clock: createTestClock() });
   const adapter = new KieaiAdapter(
     KieaiConfigSchema.parse({
       id: 'kieai',
@@ -25,6 +26,7 @@ runProviderContract('kieai', async () => {
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions,
     webhook: (providerJobId, options) => fake.webhook(providerJobId, options),
+    advance: (ms) => fake.advance(ms),
     close: () => fake.close(),
   };
 });

@@ -7,6 +7,7 @@ import type {
   StatusResult,
 } from '../../src/core/provider-adapter.js';
 import type { FakeScenario } from '../fakes/fake-http-server.js';
+import { estimateAdapterCost } from '../../src/catalog/estimate-cost.js';
 
 /** What a provider's test gives the shared contract suite: its real adapter, talking to its fake. */
 export interface ContractHarness {
@@ -34,6 +35,11 @@ export interface ContractHarness {
    * be told apart there, and the job engine's idempotent completion makes it change nothing.
    */
   webhookReplayDetectable?: boolean;
+  /**
+   * Moves the fake's test clock and sends what came due. Present for fakes whose jobs age with
+   * time; fakes that advance a job at every status request leave it out.
+   */
+  advance?(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,9 +53,10 @@ let counter = 0;
 const nextAttemptId = () => `att_contract${String(++counter).padStart(22, '0')}`;
 
 async function runToCompletion(
-  adapter: ProviderAdapter,
+  harness: ContractHarness,
   request: ProviderRequest,
 ): Promise<{ result: StatusResult; providerJobId: string; polls: number }> {
+  const { adapter } = harness;
   const submitted = await adapter.submit(request, submitContext(nextAttemptId()));
   expect(typeof submitted.providerJobId).toBe('string');
   expect(submitted.providerJobId.length).toBeGreaterThan(0);
@@ -60,7 +67,7 @@ async function runToCompletion(
     const result = await adapter.status(submitted.operation, { signal: signal() });
     if (result.status !== 'pending')
       return { result, providerJobId: submitted.providerJobId, polls: poll };
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await harness.advance?.(50);
   }
   throw new Error('the fake never completed');
 }
@@ -113,14 +120,14 @@ export function runProviderContract(
 
     it('should estimate a positive cost for each sample request', () => {
       for (const request of harness.requests)
-        expect(harness.adapter.estimateCost(request)).toBeGreaterThan(0);
+        expect(estimateAdapterCost(harness.adapter, request)).toBeGreaterThan(0);
     });
 
     it('should take each sample request from submit through pending to completed with outputs', async () => {
       harness.setScenario('ok');
       for (const request of harness.requests) {
         const before = harness.submissions();
-        const { result } = await runToCompletion(harness.adapter, request);
+        const { result } = await runToCompletion(harness, request);
         expect(harness.submissions()).toBe(before + 1);
         expect(result.status).toBe('completed');
         if (result.status !== 'completed') return;
@@ -196,7 +203,6 @@ export function runProviderContract(
 
     it('should give up on a hanging provider when its signal aborts', async () => {
       harness.setScenario('hang');
-      const started = Date.now();
       await expectProviderError(
         harness.adapter.submit(
           harness.requests[0]!,
@@ -205,7 +211,6 @@ export function runProviderContract(
         'provider_timeout',
         true,
       );
-      expect(Date.now() - started).toBeLessThan(5000);
       harness.setScenario('ok');
     });
 
@@ -225,7 +230,7 @@ export function runProviderContract(
     it('should accept a correctly signed webhook and reject forged and replayed ones', async () => {
       if (!harness.webhook || !harness.adapter.parseWebhook) return;
       harness.setScenario('ok');
-      const { providerJobId } = await runToCompletion(harness.adapter, harness.requests[0]!);
+      const { providerJobId } = await runToCompletion(harness, harness.requests[0]!);
       const valid = await harness.adapter.parseWebhook(await harness.webhook(providerJobId));
       expect(valid.providerJobId).toBe(providerJobId);
       expect(valid.result.status).toBe('completed');

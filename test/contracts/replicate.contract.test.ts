@@ -1,11 +1,12 @@
 import { ReplicateAdapter } from '../../src/providers/replicate/replicate-adapter.js';
 import { ReplicateConfigSchema } from '../../src/providers/replicate/replicate-config.js';
 import { ReplicateFake } from '../fakes/replicate/replicate-fake.js';
+import { createTestClock } from '../helpers/test-clock.js';
 import { runProviderContract } from './provider-adapter-contract.js';
 import { sampleRequest } from './sample-request.js';
 
 runProviderContract('replicate', async () => {
-  const fake = await ReplicateFake.start();
+  const fake = await ReplicateFake.start({ clock: createTestClock() });
   // No webhookSecret configured: the adapter fetches it from the fake, as it would from Replicate.
   const adapter = new ReplicateAdapter(
     ReplicateConfigSchema.parse({
@@ -21,6 +22,7 @@ runProviderContract('replicate', async () => {
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions(),
     webhook: (providerJobId, options) => fake.buildWebhook(providerJobId, options),
+    advance: (ms) => fake.advance(ms),
     close: () => fake.close(),
   };
 });

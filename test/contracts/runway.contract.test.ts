@@ -1,11 +1,12 @@
 import { RunwayAdapter } from '../../src/providers/runway/runway-adapter.js';
 import { RunwayConfigSchema } from '../../src/providers/runway/runway-config.js';
 import { RunwayFake } from '../fakes/runway/runway-fake.js';
+import { createTestClock } from '../helpers/test-clock.js';
 import { runProviderContract } from './provider-adapter-contract.js';
 import { sampleRequest } from './sample-request.js';
 
 runProviderContract('runway', async () => {
-  const fake = await RunwayFake.start();
+  const fake = await RunwayFake.start({ clock: createTestClock() });
   const adapter = new RunwayAdapter(
     RunwayConfigSchema.parse({
       id: 'runway',
@@ -23,6 +24,7 @@ runProviderContract('runway', async () => {
     ],
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions(),
+    advance: (ms) => fake.advance(ms),
     close: () => fake.close(),
   };
 });

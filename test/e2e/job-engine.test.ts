@@ -5,6 +5,7 @@ import { verifyWebhook } from '../../src/security/standard-webhooks.js';
 import { fakePng } from '../fakes/fake-media.js';
 import { backends } from '../helpers/test-database.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+import { createRunningClock } from '../helpers/test-clock.js';
 import { z } from 'zod';
 import { getJson, postJson } from '../helpers/http-client.js';
 import { ErrorBody, JobBody, JobListBody, waitForJob } from '../helpers/api-schemas.js';
@@ -48,50 +49,56 @@ async function startReceiver() {
 describe.each(backends)('job engine on %s', (backend) => {
   let test: TestGateway;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  // Real time, except where a test jumps past a deadline instead of waiting for it.
+  const clock = createRunningClock();
 
   beforeAll(async () => {
     receiver = await startReceiver();
-    test = await startTestGateway(backend, {
-      providers: [
-        { id: 'simulator', type: 'simulator', latencyMs: { p50: 150, p95: 300 } },
-        { id: 'sim-off', type: 'simulator', enabled: false },
-        {
-          id: 'sim-slow',
-          type: 'simulator',
-          latencyMs: { p50: 120_000, p95: 120_000 },
-          models: ['slow-image'],
-        },
-        {
-          id: 'sim-broken',
-          type: 'simulator',
-          failureRate: 1,
-          failureKinds: ['server_error'],
-          models: ['fallback-image'],
-        },
-        {
-          id: 'sim-backup',
-          type: 'simulator',
-          latencyMs: { p50: 100, p95: 200 },
-          models: ['fallback-image'],
-        },
-        {
-          id: 'sim-broke',
-          type: 'simulator',
-          failureRate: 1,
-          failureKinds: ['insufficient_credits'],
-          models: ['doomed-image'],
-        },
-        {
-          id: 'sim-busy',
-          type: 'simulator',
-          failureRate: 1,
-          failureKinds: ['rate_limited'],
-          models: ['doomed-image'],
-        },
-      ],
-      jobs: { maxSubmitRounds: 2 },
-      webhooks: { secret: webhookSecret, allowPrivateTargets: true, retryDelaySeconds: 1 },
-    });
+    test = await startTestGateway(
+      backend,
+      {
+        providers: [
+          { id: 'simulator', type: 'simulator', latencyMs: { p50: 150, p95: 300 } },
+          { id: 'sim-off', type: 'simulator', enabled: false },
+          {
+            id: 'sim-slow',
+            type: 'simulator',
+            latencyMs: { p50: 120_000, p95: 120_000 },
+            models: ['slow-image'],
+          },
+          {
+            id: 'sim-broken',
+            type: 'simulator',
+            failureRate: 1,
+            failureKinds: ['server_error'],
+            models: ['fallback-image'],
+          },
+          {
+            id: 'sim-backup',
+            type: 'simulator',
+            latencyMs: { p50: 100, p95: 200 },
+            models: ['fallback-image'],
+          },
+          {
+            id: 'sim-broke',
+            type: 'simulator',
+            failureRate: 1,
+            failureKinds: ['insufficient_credits'],
+            models: ['doomed-image'],
+          },
+          {
+            id: 'sim-busy',
+            type: 'simulator',
+            failureRate: 1,
+            failureKinds: ['rate_limited'],
+            models: ['doomed-image'],
+          },
+        ],
+        jobs: { maxSubmitRounds: 2 },
+        webhooks: { secret: webhookSecret, allowPrivateTargets: true, retryDelaySeconds: 1 },
+      },
+      { now: clock.now },
+    );
   });
   afterAll(async () => {
     await test?.close();
@@ -215,6 +222,9 @@ describe.each(backends)('job engine on %s', (backend) => {
         })
       ).body,
     );
+    // The slow provider holds the job; the gateway's time then passes its 5 s deadline.
+    await waitForStatus(test.url, body.id, ['submitted', 'running']);
+    clock.advance(6000);
     const done = await waitForJob(test.url, body.id, 20_000);
     expect(done.status).toBe('failed');
     expect(done.error?.code).toBe('job_timeout');

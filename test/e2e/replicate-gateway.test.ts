@@ -7,6 +7,15 @@ import { JobBody } from '../helpers/api-schemas.js';
 import { getJson } from '../helpers/http-client.js';
 import { downloadOutput, generate } from '../helpers/provider-gateway.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+import { createTestClock } from '../helpers/test-clock.js';
+
+/** Resolves once `condition` holds (checked every 10 ms; fails after 5 s). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; !condition(); attempt++) {
+    if (attempt > 500) throw new Error('condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** A prediction create request as the Replicate fake recorded it. */
 const PredictionCreate = z.looseObject({
@@ -105,7 +114,9 @@ describe('replicate through a real gateway (webhooks)', () => {
   let fake: ReplicateFake;
   let test: TestGateway;
   beforeAll(async () => {
-    fake = await ReplicateFake.start();
+    // The fake runs on a test clock: its predictions finish (and its webhook goes out) when the
+    // test advances it.
+    fake = await ReplicateFake.start({ clock: createTestClock() });
     const port = await freePort();
     test = await startTestGateway('pglite', {
       port,
@@ -113,7 +124,7 @@ describe('replicate through a real gateway (webhooks)', () => {
       providers: [
         { id: 'replicate', type: 'replicate', apiKey: 'test-key', baseUrl: fake.baseUrl },
       ],
-      // Polls would only start after 10 s: completion within that time proves the webhook path.
+      // Polls would only start after 10 s: the job completes long before any poll.
       jobs: { pollInitialMs: 2000, pollMaxMs: 10_000 },
     });
   });
@@ -123,10 +134,19 @@ describe('replicate through a real gateway (webhooks)', () => {
   });
 
   it("should complete a job from Replicate's signed completion webhook", async () => {
-    const started = Date.now();
-    const { job } = await generate(test, { model: 'haiper-v2', prompt: 'fog over a harbour' }, 8);
+    const creates = fake.creates.length;
+    const generation = generate(test, { model: 'haiper-v2', prompt: 'fog over a harbour' }, 8);
+    await until(() => fake.creates.length > creates);
+    // The prediction runs its course (starting, processing) and Replicate calls back.
+    await fake.advance(1000);
+    const { job } = await generation;
     expect(job.status).toBe('succeeded');
-    expect(Date.now() - started).toBeLessThan(8000);
+    // The webhook finished the job: the gateway never polled the prediction.
+    expect(
+      fake.requests.filter(
+        (request) => request.method === 'GET' && request.path.startsWith('/v1/predictions/'),
+      ),
+    ).toEqual([]);
     const create = PredictionCreate.parse(fake.creates.at(-1));
     expect(create.webhook).toBe(`${test.url}/v1/providers/replicate/webhook`);
     expect(create.webhook_events_filter).toEqual(['completed']);

@@ -1,187 +1,81 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyWebhook } from '../../src/security/standard-webhooks.js';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
-import { z } from 'zod';
 import { getJson, postJson } from '../helpers/http-client.js';
 import { ErrorBody, JobBody, RolloutBody, RoutingBody } from '../helpers/api-schemas.js';
-import { startTraffic } from '../helpers/traffic.js';
-
-const adminKey = 'rollout-admin-key';
-const admin = { authorization: `Bearer ${adminKey}` };
-const windowSeconds = 3;
-const intervalSeconds = 0.5;
-
-const AlertListBody = z.looseObject({
-  data: z.array(z.looseObject({ alert_type: z.string(), message: z.string() })),
-});
-/** The guardrail results a `rolled_back` decision records in its details. */
-const BreachGuardrails = z.array(z.looseObject({ name: z.string() }));
-
-async function patchProvider(
-  url: string,
-  id: string,
-  profile: Record<string, unknown>,
-): Promise<void> {
-  const response = await fetch(`${url}/admin/providers/${id}`, {
-    method: 'PATCH',
-    headers: { ...admin, 'content-type': 'application/json' },
-    body: JSON.stringify(profile),
-  });
-  expect(response.status).toBe(200);
-}
-
-async function waitForRollout(
-  url: string,
-  id: string,
-  accept: (rollout: RolloutBody) => boolean,
-  timeoutMs = 40_000,
-): Promise<RolloutBody> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const body = RolloutBody.parse((await getJson(`${url}/admin/rollouts/${id}`, admin)).body);
-    if (accept(body)) return body;
-    if (Date.now() > deadline)
-      throw new Error(
-        `rollout never reached the expected state: ${JSON.stringify({ status: body.status, stage: body.stage, reason: body.reason, guardrails: body.guardrails })}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Compressed time: stages and windows of seconds, 1 s rollup buckets. */
-function gatewayConfig() {
-  return {
-    adminKey,
-    providers: [
-      {
-        id: 'fal',
-        type: 'simulator',
-        latencyMs: { p50: 60, p95: 120 },
-        models: ['sim-image'],
-        costPerImage: 0.002,
-      },
-      {
-        id: 'runware',
-        type: 'simulator',
-        latencyMs: { p50: 60, p95: 120 },
-        models: ['sim-image'],
-        costPerImage: 0.002,
-      },
-    ],
-    health: {
-      checkIntervalSeconds: 0,
-      breaker: {
-        consecutiveFailures: 1000,
-        failureRatio: 1,
-        minimumRequests: 1000,
-        windowSeconds: 60,
-        cooldownSeconds: 1,
-      },
-    },
-    analytics: { rollupBucketSeconds: 1, flushIntervalMs: 200 },
-    rollouts: { tickSeconds: 0.1, leaseSeconds: 3 },
-    jobs: { pollInitialMs: 50, pollMaxMs: 200 },
-  };
-}
-
-function rolloutBody(
-  stages: { weight: number; minDurationSeconds: number }[],
-  limits: { latencyMs?: number; guardrailsEnabled?: boolean } = {},
-) {
-  const guardrail = (limit: number) => ({
-    limit,
-    windowSeconds,
-    minSamples: 5,
-    enabled: limits.guardrailsEnabled ?? true,
-  });
-  return {
-    baseline: 'fal',
-    canary: 'runware',
-    model: 'sim-image',
-    stages,
-    intervalSeconds,
-    breachConfirmations: 1,
-    guardrails: {
-      // Generous unless a test targets latency: a loaded CI machine must not trip it by accident.
-      p95_latency: guardrail(limits.latencyMs ?? 10_000),
-      failure_rate: guardrail(0.02),
-      cost_per_output: guardrail(1.2),
-      regenerate_rate: guardrail(0.05),
-    },
-    reason: 'test',
-  };
-}
-
-/** The operator's alert endpoint: records what it receives. */
-async function startAlertReceiver() {
-  const received: { headers: Record<string, string | undefined>; body: string }[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const headers: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(request.headers))
-        headers[name] = Array.isArray(value) ? value[0] : value;
-      received.push({ headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/alerts`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-const alertSecret = 'whsec_' + Buffer.from('rollout-alert-secret-0123456789ab').toString('base64');
+import type { TrafficResult } from '../helpers/traffic.js';
+import type { RolloutHarness } from '../helpers/rollout-harness.js';
+import type { TestClock } from '../helpers/test-clock.js';
+import type { TestGateway } from '../helpers/test-gateway.js';
+import {
+  admin,
+  intervalMs,
+  patchProvider,
+  rolloutBody,
+  startRolloutScenario,
+  type RolloutScenario,
+} from '../helpers/rollout-scenario.js';
 
 describe('canary rollouts', { timeout: 90_000 }, () => {
+  let scenario: RolloutScenario;
   let test: TestGateway;
-  let alertReceiver: Awaited<ReturnType<typeof startAlertReceiver>>;
+  let rollouts: RolloutHarness;
+  let clock: TestClock;
   beforeAll(async () => {
-    alertReceiver = await startAlertReceiver();
-    test = await startTestGateway('pglite', {
-      ...gatewayConfig(),
-      alerts: { webhookUrl: alertReceiver.url, allowPrivateTargets: true },
-      webhooks: { secret: alertSecret },
-    });
+    scenario = await startRolloutScenario();
+    ({ test, rollouts, clock } = scenario);
   });
   afterAll(async () => {
-    await test?.close();
-    await alertReceiver?.close();
+    await scenario?.close();
   });
+  const readRollout = (id: string) => scenario.readRollout(id);
+  const step: RolloutScenario['step'] = (...args) => scenario.step(...args);
+  const stepUntil: RolloutScenario['stepUntil'] = (...args) => scenario.stepUntil(...args);
 
   it('should promote a healthy canary through every stage to 100 % without failing a request', async () => {
-    const traffic = startTraffic(test.url, { concurrency: 8, model: 'sim-image' });
-    const started = await postJson(
-      `${test.url}/admin/rollouts`,
+    const started = await rollouts.start(
       rolloutBody([
         { weight: 0.1, minDurationSeconds: 4 },
         { weight: 0.5, minDurationSeconds: 3 },
         { weight: 1, minDurationSeconds: 0 },
       ]),
-      admin,
     );
-    expect(started.status).toBe(201);
-    const rollout = RolloutBody.parse(started.body);
-    expect(rollout.weights).toEqual({ fal: 0.9, runware: 0.1 });
-    let done: RolloutBody;
-    try {
-      done = await waitForRollout(test.url, rollout.id, (rollout) => rollout.status !== 'active');
-    } finally {
-      await traffic.stop();
+    const startedAt = clock.now();
+    expect((await readRollout(started.id)).weights).toEqual({ fal: 0.9, runware: 0.1 });
+    const results: TrafficResult[] = [];
+    // Stage 1 holds, evaluated every interval, until it has lasted its 4 s (at 10 %, batches of
+    // 24 give the canary about 17 samples per window).
+    const stageOne: TrafficResult[] = [];
+    for (let elapsed = 0; elapsed < 4000; elapsed += intervalMs) {
+      const rollout = await step(started.id, stageOne, { count: 24, concurrency: 8 });
+      expect(rollout, `at ${elapsed} ms: ${rollout.reason ?? ''}`).toMatchObject({
+        status: 'active',
+        stage: { index: 0 },
+      });
+      clock.advance(intervalMs);
     }
-    const results = traffic.results;
+    expect(await step(started.id, stageOne, { count: 24, concurrency: 8 })).toMatchObject({
+      status: 'active',
+      stage: { index: 1 },
+      weights: { fal: 0.5, runware: 0.5 },
+    });
+    results.push(...stageOne);
+    // Stage 2 (50 %) lasts 3 s; the last stage has no minimum and completes at the next interval.
+    clock.advance(intervalMs);
+    const done = await stepUntil(
+      started.id,
+      results,
+      (rollout) => rollout.status !== 'active',
+      4000,
+    );
     expect(done.status).toBe('completed');
-    expect(done.decisions.map((decision) => decision.decision).reverse()).toEqual([
+    const decisions = [...done.decisions].reverse();
+    expect(decisions.map((decision) => decision.decision)).toEqual([
       'started',
       'promoted',
       'promoted',
       'completed',
+    ]);
+    expect(decisions.map((decision) => Date.parse(decision.at) - startedAt)).toEqual([
+      0, 4000, 7000, 7500,
     ]);
     expect(done.weights).toEqual({ fal: 0, runware: 1 });
     const routing = RoutingBody.parse((await getJson(`${test.url}/admin/routing`, admin)).body);
@@ -189,12 +83,6 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
     // No client saw a failure during the switch.
     expect(results.filter((result) => result.status !== 'succeeded')).toEqual([]);
     // During stage 1 the split matched 90/10 (binomial tolerance: 4 standard deviations).
-    const decisions = [...done.decisions].reverse();
-    const stageOne = results.filter(
-      (result) =>
-        result.createdAt > Date.parse(decisions[0]!.at) + 300 &&
-        result.createdAt < Date.parse(decisions[1]!.at) - 300,
-    );
     expect(stageOne.length).toBeGreaterThan(40);
     const share =
       stageOne.filter((result) => result.provider === 'runware').length / stageOne.length;
@@ -211,137 +99,10 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
     expect(JobBody.parse(after.body).provider).toBe('runware');
   });
 
-  const degradations: [
-    string,
-    string,
-    (url: string) => Promise<void>,
-    (
-      | ((
-          url: string,
-        ) => (result: { id: string; provider: string | null; status: string }) => Promise<void>)
-      | undefined
-    ),
-  ][] = [
-    [
-      'failure rate 10 %',
-      'failure_rate',
-      (url) => patchProvider(url, 'runware', { failureRate: 0.1, failureKinds: ['server_error'] }),
-      undefined,
-    ],
-    [
-      'p95 latency 1.5× the limit',
-      'p95_latency',
-      (url) => patchProvider(url, 'runware', { latencyMs: { p50: 3000, p95: 3400 } }),
-      undefined,
-    ],
-    [
-      'cost 1.5× baseline',
-      'cost_per_output',
-      (url) => patchProvider(url, 'runware', { costPerImage: 0.003 }),
-      undefined,
-    ],
-    [
-      'regenerate rate 8 %',
-      'regenerate_rate',
-      async () => undefined,
-      (url) => {
-        let canarySuccesses = 0;
-        return async (result) => {
-          if (result.provider !== 'runware' || result.status !== 'succeeded') return;
-          // Every 12th success of the canary is redone: 8.3 % against a 5 % limit.
-          if (++canarySuccesses % 12 === 0)
-            await postJson(`${url}/v1/generations/${result.id}/regenerate`, {});
-        };
-      },
-    ],
-  ];
-
-  it.each(degradations)(
-    'should roll back a canary that degrades at 50 %% (%s) within one window plus one interval',
-    async (_name, guardrail, degrade, onResult) => {
-      await patchProvider(test.url, 'runware', {
-        failureRate: 0,
-        latencyMs: { p50: 60, p95: 120 },
-        costPerImage: 0.002,
-      });
-      // Let the previous test's degraded samples age out of every window.
-      await new Promise((resolve) => setTimeout(resolve, (windowSeconds + 1.5) * 1000));
-      let regenerating = false;
-      const handler = onResult?.(test.url);
-      const traffic = startTraffic(test.url, {
-        concurrency: 8,
-        model: 'sim-image',
-        onResult: (result) => (regenerating && handler ? handler(result) : undefined),
-      });
-      let done: RolloutBody;
-      let onset: number;
-      let results: Awaited<ReturnType<typeof traffic.stop>>;
-      let startedId: string;
-      try {
-        const started = await postJson(
-          `${test.url}/admin/rollouts`,
-          rolloutBody(
-            [
-              { weight: 0.1, minDurationSeconds: 1 },
-              { weight: 0.5, minDurationSeconds: 600 },
-              { weight: 1, minDurationSeconds: 0 },
-            ],
-            guardrail === 'p95_latency' ? { latencyMs: 2000 } : {},
-          ),
-          admin,
-        );
-        expect(started.status).toBe(201);
-        startedId = RolloutBody.parse(started.body).id;
-        await waitForRollout(test.url, startedId, (rollout) => rollout.stage.index === 1);
-        // Let the 50 % stage collect healthy data first, so only the degradation can trip a guardrail.
-        await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
-        onset = Date.now();
-        await degrade(test.url);
-        regenerating = true;
-        done = await waitForRollout(test.url, startedId, (rollout) => rollout.status !== 'active');
-      } finally {
-        results = await traffic.stop();
-      }
-      const reactionMs = Date.parse(done.finished_at!) - onset;
-      expect(done.status).toBe('rolled_back');
-      expect(done.reason).toContain(guardrail);
-      expect(done.weights).toEqual({ fal: 1, runware: 0 });
-      // One window plus one interval, plus the 1 s rollup bucket and the 0.2 s analytics flush.
-      expect(reactionMs).toBeLessThan((windowSeconds + intervalSeconds + 1 + 0.2) * 1000 + 500);
-      const breach = done.decisions.find((decision) => decision.decision === 'rolled_back');
-      expect(
-        BreachGuardrails.parse(breach?.details.guardrails).map((result) => result.name),
-      ).toContain(guardrail);
-      expect(results.filter((result) => result.status !== 'succeeded')).toEqual([]);
-      const alerts = AlertListBody.parse(
-        (await getJson(`${test.url}/admin/alerts`, admin)).body,
-      ).data;
-      expect(
-        alerts.some(
-          (alert) =>
-            alert.alert_type === 'rollout_rolled_back' && alert.message.includes(startedId),
-        ),
-      ).toBe(true);
-      // The operator's URL got the same alert, signed per Standard Webhooks.
-      const deadline = Date.now() + 5000;
-      let delivery: { headers: Record<string, string | undefined>; body: string } | undefined;
-      while (!delivery && Date.now() < deadline) {
-        delivery = alertReceiver.received.find((entry) => entry.body.includes(startedId));
-        if (!delivery) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(delivery).toBeDefined();
-      verifyWebhook({ secret: alertSecret, headers: delivery!.headers, body: delivery!.body });
-      expect(JSON.parse(delivery!.body)).toMatchObject({
-        type: 'alert.rollout_rolled_back',
-        data: { severity: 'critical', details: { rollout_id: startedId } },
-      });
-    },
-  );
-
   it('should support pause, resume, manual promote and manual rollback, and refuse a second live rollout', async () => {
     await patchProvider(test.url, 'runware', {
       failureRate: 0,
-      latencyMs: { p50: 60, p95: 120 },
+      latencyMs: { p50: 0, p95: 0 },
       costPerImage: 0.002,
     });
     const started = await postJson(

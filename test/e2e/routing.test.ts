@@ -100,7 +100,16 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
       weights: { 'sim-a': 0.9, 'sim-b': 0.1 },
     });
     const ids: string[] = [];
-    for (let index = 0; index < 200; index++) ids.push((await submit(`user-${index}`)).id);
+    // Eight clients at a time; each id lands at its user's index.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < 200) {
+          const index = next++;
+          ids[index] = (await submit(`user-${index}`)).id;
+        }
+      }),
+    );
     const providers = await Promise.all(
       ids.map(async (id) => (await waitForJob(test.url, id)).provider),
     );

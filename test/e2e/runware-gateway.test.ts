@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { RunwareWebhookTokens } from '../../src/providers/runware/runware-webhook-tokens.js';
+import { RunwareWebhookTokens } from '../../src/providers/runware/runware-webhook.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 import { RunwareFake } from '../fakes/runware/runware-fake.js';
 

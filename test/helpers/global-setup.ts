@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ensurePgliteTemplate } from './pglite-template.js';
 
 /**
  * Tests run against the machine's PostgreSQL as well as PGlite. An unreachable server fails
@@ -18,4 +19,6 @@ export default async function setup(): Promise<void> {
     await client.end().catch(() => undefined);
   }
   process.env.TEST_DATABASE_URL = url;
+  // Once, before any worker starts one: the initialised PGlite cluster test gateways copy.
+  await ensurePgliteTemplate();
 }

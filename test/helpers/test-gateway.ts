@@ -10,6 +10,7 @@ import {
 } from '../../src/compose/create-gateway.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createPostgresDatabase, type Backend } from './test-database.js';
+import { freshPgliteDataDir } from './pglite-template.js';
 
 export interface TestGateway {
   gateway: Gateway;
@@ -21,8 +22,9 @@ export interface TestGateway {
 }
 
 /**
- * A real gateway on a loopback port with a fresh database (in-memory PGlite or a new
- * PostgreSQL database) and a temp data dir. Fast polling so tests finish quickly.
+ * A real gateway on a loopback port with a fresh database (a new PGlite cluster in its temp
+ * data dir, copied from a template; in-memory PGlite when the caller brings a data dir; or a
+ * new PostgreSQL database) and a temp data dir. Fast polling so tests finish quickly.
  */
 export async function startTestGateway(
   backend: Backend,
@@ -32,10 +34,15 @@ export async function startTestGateway(
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'switchyard-test-')));
   const created =
     backend === 'postgres' && !options.databaseUrl ? await createPostgresDatabase() : undefined;
+  // PGlite on disk under the gateway's own data dir (no URL), the production default.
+  const onDisk = backend === 'pglite' && !options.databaseUrl && !options.dataDir;
+  if (onDisk) await freshPgliteDataDir(dataDir);
   const databaseUrl =
     backend === 'postgres'
       ? (options.databaseUrl ?? created?.url)
-      : (options.databaseUrl ?? 'memory://');
+      : onDisk
+        ? undefined
+        : (options.databaseUrl ?? 'memory://');
   const parsed = parseConfig({
     port: 0,
     host: '127.0.0.1',

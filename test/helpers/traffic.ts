@@ -62,3 +62,69 @@ export function startTraffic(
     },
   };
 }
+
+/**
+ * Sends `count` generations (fresh user ids, `concurrency` at a time, each held with `?wait=`)
+ * and resolves when every one has answered. With a test clock the whole batch happens at one
+ * instant of gateway time, so a test decides exactly which window it lands in.
+ *
+ * `whileStuck` runs whenever no answer came for `stuckAfterMs` of real time while requests are
+ * still held, i.e. every job that can finish at the current gateway time has finished: a test
+ * moves its clock there so that jobs with a simulated latency complete.
+ */
+export async function sendBatch(
+  baseUrl: string,
+  options: {
+    count: number;
+    concurrency: number;
+    model: string;
+    userPrefix?: string;
+    onResult?: (result: TrafficResult) => Promise<void> | void;
+    whileStuck?: () => void;
+    stuckAfterMs?: number;
+  },
+): Promise<TrafficResult[]> {
+  const results: TrafficResult[] = [];
+  const prefix = options.userPrefix ?? `batch-${Math.random().toString(36).slice(2, 8)}`;
+  let next = 0;
+  let lastAnswer = Date.now();
+  const watcher =
+    options.whileStuck &&
+    setInterval(() => {
+      if (Date.now() - lastAnswer < (options.stuckAfterMs ?? 300)) return;
+      lastAnswer = Date.now();
+      options.whileStuck!();
+    }, 25);
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(options.concurrency, options.count) }, async () => {
+        while (next < options.count) {
+          const user = `${prefix}-${next++}`;
+          const createdAt = Date.now();
+          const response = await postJson(`${baseUrl}/v1/generations?wait=20`, {
+            model: options.model,
+            prompt: 'rollout traffic',
+            user,
+            width: 64,
+            height: 64,
+          });
+          lastAnswer = Date.now();
+          const answer = TrafficAnswer.parse(response.body);
+          const result: TrafficResult = {
+            id: answer.id ?? '',
+            user,
+            status: answer.status ?? `http_${response.status}`,
+            provider: answer.provider ?? null,
+            createdAt,
+            httpStatus: response.status,
+          };
+          results.push(result);
+          await options.onResult?.(result);
+        }
+      }),
+    );
+  } finally {
+    if (watcher) clearInterval(watcher);
+  }
+  return results;
+}

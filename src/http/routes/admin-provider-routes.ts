@@ -13,7 +13,12 @@ import { NotFoundError } from '../../core/errors/index.js';
  * curl -X PATCH localhost:8787/admin/providers/simulator -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY" \
  *   -H 'content-type: application/json' -d '{"failureRate":0.5,"failureKinds":["rate_limited"]}'
  */
-export function adminProviderRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function adminProviderRoutes(
+  dependencies: Pick<
+    AppDependencies,
+    'instances' | 'providerAdmin' | 'config' | 'health' | 'webhookSecret'
+  >,
+): FastifyPluginAsyncZod {
   const { instances, providerAdmin, config } = dependencies;
   const describe = (id: string) => {
     const instance = instances.get(id);

@@ -20,7 +20,12 @@ const ReasonBody = z
  * curl -X POST localhost:8787/admin/rollouts -H "authorization: Bearer $KEY" -H 'content-type: application/json' \
  *   -d '{"baseline":"fal","canary":"runware","reason":"move to Runware"}'
  */
-export function adminRolloutRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function adminRolloutRoutes(
+  dependencies: Pick<
+    AppDependencies,
+    'rollouts' | 'controlPlane' | 'database' | 'analytics' | 'config'
+  >,
+): FastifyPluginAsyncZod {
   const { rollouts, controlPlane, database, analytics, config } = dependencies;
 
   async function describe(rollout: Rollout) {

@@ -47,7 +47,12 @@ function view(settings: RoutingSettings) {
  * curl -X PUT localhost:8787/admin/routing/weights -H "authorization: Bearer $KEY" \
  *   -H 'content-type: application/json' -d '{"weights":{"fal":0.9,"runware":0.1},"reason":"D1"}'
  */
-export function adminRoutingRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function adminRoutingRoutes(
+  dependencies: Pick<
+    AppDependencies,
+    'controlPlane' | 'health' | 'instances' | 'config' | 'database' | 'analytics' | 'alerts'
+  >,
+): FastifyPluginAsyncZod {
   const { controlPlane, health, instances, config, database, analytics } = dependencies;
   return async (app) => {
     app.addHook('preHandler', adminAuth(config.adminKey));

@@ -11,11 +11,15 @@ import type { ProviderHealthService } from '../../routing/provider-health.js';
 import type { GatewayMetrics } from '../../observability/gateway-metrics.js';
 import type { AlertSink } from '../../observability/alert-sink.js';
 import type { Database } from '../../store/database.js';
+import type { GenerationRepository } from '../../store/repositories/generation-repository.js';
 import type { AnalyticsRecorder } from '../../analytics/analytics-recorder.js';
 import type { RolloutService } from '../../rollout/rollout-service.js';
 import type { ReadinessProbe } from '../../observability/readiness-probe.js';
 
-/** What the HTTP layer needs; `createGateway` builds it, tests may build their own. */
+/**
+ * Everything the HTTP layer may use; `createGateway` builds it, tests may build their own. Each
+ * route takes a `Pick<>` of the fields it reads.
+ */
 export interface AppDependencies {
   config: Config;
   logger: Logger;
@@ -27,6 +31,8 @@ export interface AppDependencies {
   providerAdmin: ProviderAdmin;
   readiness: ReadinessProbe;
   database: Database;
+  /** Jobs on the workers' pool (feedback rows). */
+  generations: GenerationRepository;
   controlPlane: ControlPlane;
   health: ProviderHealthService;
   metrics: GatewayMetrics;

@@ -9,7 +9,7 @@ import { sendAsset } from './send-asset.js';
  * @example
  * curl -H 'Range: bytes=0-1023' localhost:8787/v1/assets/asset_01j…
  */
-export function assetRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function assetRoutes(dependencies: Pick<AppDependencies, 'assets'>): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/v1/assets/:id',

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { JobStatus } from '../../core/job.js';
 import { z } from 'zod';
 import { createId } from '../../core/create-id.js';
 import { ConflictError } from '../../core/errors/index.js';
@@ -16,8 +17,10 @@ const IdParams = z.object({ id: z.string().min(1).max(100) });
  * curl -X POST localhost:8787/v1/generations/gen_…/regenerate
  * curl -X POST localhost:8787/v1/generations/gen_…/feedback -d '{"rating":2}' -H 'content-type: application/json'
  */
-export function feedbackRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
-  const { jobs, analytics, database, config } = dependencies;
+export function feedbackRoutes(
+  dependencies: Pick<AppDependencies, 'jobs' | 'analytics' | 'generations' | 'config'>,
+): FastifyPluginAsyncZod {
+  const { jobs, analytics, generations, config } = dependencies;
   return async (app) => {
     app.post(
       '/v1/generations/:id/regenerate',
@@ -38,7 +41,7 @@ export function feedbackRoutes(dependencies: AppDependencies): FastifyPluginAsyn
       },
       async (request, reply) => {
         const original = await jobs.get(request.params.id);
-        if (original.status !== 'succeeded' && original.status !== 'failed') {
+        if (original.status !== JobStatus.succeeded && original.status !== JobStatus.failed) {
           throw new ConflictError(
             'job_not_finished',
             `Generation ${original.id} is ${original.status}; only finished generations can be regenerated.`,
@@ -80,10 +83,13 @@ export function feedbackRoutes(dependencies: AppDependencies): FastifyPluginAsyn
       async (request, reply) => {
         const job = await jobs.get(request.params.id);
         const id = createId('feedback');
-        await database.query(
-          'INSERT INTO generation_feedback (id, generation_id, rating, comment, user_id) VALUES ($1, $2, $3, $4, $5)',
-          [id, job.id, request.body.rating, request.body.comment ?? null, job.request.user ?? null],
-        );
+        await generations.insertFeedback({
+          id,
+          generationId: job.id,
+          rating: request.body.rating,
+          comment: request.body.comment ?? null,
+          user: job.request.user ?? null,
+        });
         analytics.record({
           type: 'gen_feedback',
           jobId: job.id,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isTerminal } from '../../core/job.js';
+import { isTerminal, JobStatus } from '../../core/job.js';
 import { ValidationError } from '../../core/errors/index.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { baseUrlOf } from './base-url.js';
@@ -32,7 +32,9 @@ function preferWait(header: string | string[] | undefined): number | undefined {
  * curl -X POST localhost:8787/v1/generations?wait=30 -H 'content-type: application/json' \
  *   -d '{"model":"sim-image","prompt":"a red balloon","width":512,"height":512}'
  */
-export function generationRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function generationRoutes(
+  dependencies: Pick<AppDependencies, 'jobs' | 'config'>,
+): FastifyPluginAsyncZod {
   const { jobs, config } = dependencies;
   return async (app) => {
     app.post(
@@ -97,9 +99,7 @@ export function generationRoutes(dependencies: AppDependencies): FastifyPluginAs
           summary: 'List generation jobs, newest first',
           querystring: z.object({
             user: z.string().min(1).max(256).optional(),
-            status: z
-              .enum(['queued', 'submitted', 'running', 'succeeded', 'failed', 'canceled'])
-              .optional(),
+            status: z.enum(JobStatus).optional(),
             limit: z.coerce.number().int().min(1).max(100).default(20),
             cursor: z.string().max(200).optional(),
           }),

@@ -7,7 +7,9 @@ import type { AppDependencies } from './app-dependencies.js';
  * @example
  * curl localhost:8787/readyz
  */
-export function healthRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function healthRoutes(
+  dependencies: Pick<AppDependencies, 'readiness'>,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/healthz',

@@ -6,6 +6,7 @@ import {
   toGenerationDraft,
 } from '../schemas/create-generation-body.js';
 import { ValidationError } from '../../core/errors/index.js';
+import { inferTask } from '../../jobs/infer-task.js';
 
 function describeOffering(providerId: string, enabled: boolean, offering: ModelOffering) {
   return {
@@ -27,7 +28,9 @@ function describeOffering(providerId: string, enabled: boolean, offering: ModelO
  * curl -X POST localhost:8787/v1/estimate -H 'content-type: application/json' \
  *   -d '{"model":"sim-video","prompt":"x","duration":5}'
  */
-export function modelRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function modelRoutes(
+  dependencies: Pick<AppDependencies, 'instances' | 'router'>,
+): FastifyPluginAsyncZod {
   const { instances, router } = dependencies;
   return async (app) => {
     app.get(
@@ -85,17 +88,7 @@ export function modelRoutes(dependencies: AppDependencies): FastifyPluginAsyncZo
           );
         const kind = offerings[0]!.offering.kind;
         const inputImages = draft.inputImages ?? [];
-        const task =
-          draft.task ??
-          (kind === 'image'
-            ? draft.mask
-              ? 'inpaint'
-              : inputImages.length
-                ? 'image-to-image'
-                : 'text-to-image'
-            : inputImages.length
-              ? 'image-to-video'
-              : 'text-to-video');
+        const task = draft.task ?? inferTask(kind, { inputImages, mask: draft.mask });
         const plan = router.plan({
           ...draft,
           kind,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors/index.js';
-import type { Job } from '../../core/job.js';
+import { JobStatus, type Job } from '../../core/job.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { baseUrlOf } from './base-url.js';
 import { jobErrorToGatewayError } from './job-error-status.js';
@@ -50,7 +50,9 @@ export function resolveOpenAiModel(
  * const client = new OpenAI({ baseURL: 'http://localhost:8787/v1', apiKey: 'unused' });
  * await client.images.generate({ model: 'sim-image', prompt: 'a lighthouse', size: '512x512' });
  */
-export function openAiImageRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function openAiImageRoutes(
+  dependencies: Pick<AppDependencies, 'jobs' | 'config' | 'assets'>,
+): FastifyPluginAsyncZod {
   const { jobs, config, assets } = dependencies;
   return async (app) => {
     app.post(
@@ -96,7 +98,7 @@ export function openAiImageRoutes(dependencies: AppDependencies): FastifyPluginA
           },
         );
         const job = await jobs.wait(created.id, config.openai.imageWaitSeconds * 1000);
-        if (job.status !== 'succeeded') throw unfinished(job);
+        if (job.status !== JobStatus.succeeded) throw unfinished(job);
         const baseUrl = baseUrlOf(request, config.publicUrl);
         const data = await Promise.all(
           job.outputs.map(async (output) =>
@@ -128,7 +130,7 @@ export function openAiImageRoutes(dependencies: AppDependencies): FastifyPluginA
 
 function unfinished(job: Job): GatewayError {
   if (job.error) return jobErrorToGatewayError(job.error, job.id);
-  if (job.status === 'canceled')
+  if (job.status === JobStatus.canceled)
     return new GatewayError({
       code: 'job_canceled',
       message: `Generation ${job.id} was canceled.`,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { GatewayError, NotFoundError, ValidationError } from '../../core/errors/index.js';
-import type { Job } from '../../core/job.js';
+import { JobStatus, type Job } from '../../core/job.js';
 import { formatIssues } from '../../config/load-config.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { resolveOpenAiModel } from './openai-image-routes.js';
@@ -22,14 +22,15 @@ const CreateVideoSchema = z
   })
   .loose();
 
-const statusMap = {
+/** Our statuses in OpenAI's words (it has no separate "accepted by the provider"). */
+const statusMap: Record<JobStatus, 'queued' | 'in_progress' | 'completed' | 'failed'> = {
   queued: 'queued',
   submitted: 'queued',
   running: 'in_progress',
   succeeded: 'completed',
   failed: 'failed',
   canceled: 'failed',
-} as const;
+};
 
 /** A job in OpenAI's `Video` shape. */
 export function toOpenAiVideo(job: Job) {
@@ -41,7 +42,7 @@ export function toOpenAiVideo(job: Job) {
     object: 'video' as const,
     model: job.request.model,
     status: statusMap[job.status],
-    progress: Math.round((job.status === 'succeeded' ? 1 : (job.progress ?? 0)) * 100),
+    progress: Math.round((job.status === JobStatus.succeeded ? 1 : (job.progress ?? 0)) * 100),
     prompt: job.request.prompt,
     seconds: String(output?.durationSeconds ?? job.request.duration ?? ''),
     size: width && height ? `${width}x${height}` : '',
@@ -51,7 +52,7 @@ export function toOpenAiVideo(job: Job) {
     remixed_from_video_id: null,
     error: job.error
       ? { code: job.error.code, message: job.error.message }
-      : job.status === 'canceled'
+      : job.status === JobStatus.canceled
         ? { code: 'canceled', message: 'The generation was canceled.' }
         : null,
   };
@@ -60,7 +61,7 @@ export function toOpenAiVideo(job: Job) {
 /** Reads the create body: multipart (what the OpenAI SDK sends) or JSON. */
 async function readCreateBody(
   request: FastifyRequest,
-  dependencies: AppDependencies,
+  dependencies: Pick<AppDependencies, 'assets'>,
 ): Promise<{ fields: Record<string, unknown>; reference?: string }> {
   if (!request.isMultipart()) return { fields: (request.body ?? {}) as Record<string, unknown> };
   const fields: Record<string, unknown> = {};
@@ -84,7 +85,9 @@ async function readCreateBody(
  * const video = await client.videos.create({ model: 'sim-video', prompt: 'waves', seconds: '4', size: '1280x720' });
  * const file = await client.videos.downloadContent(video.id);
  */
-export function openAiVideoRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function openAiVideoRoutes(
+  dependencies: Pick<AppDependencies, 'jobs' | 'config' | 'assets'>,
+): FastifyPluginAsyncZod {
   const { jobs, config, assets } = dependencies;
   const IdParams = z.object({ id: z.string().min(1).max(100) });
   return async (app) => {
@@ -163,7 +166,7 @@ export function openAiVideoRoutes(dependencies: AppDependencies): FastifyPluginA
         const job = await jobs.get(request.params.id);
         if (request.query.variant !== 'video')
           throw new NotFoundError('video_variant', request.query.variant);
-        if (job.status !== 'succeeded') {
+        if (job.status !== JobStatus.succeeded) {
           throw new GatewayError({
             code: 'video_not_ready',
             message: `Video ${job.id} is ${statusMap[job.status]}; content is available once completed.`,

@@ -8,7 +8,12 @@ import type { AppDependencies } from './app-dependencies.js';
  * curl localhost:8787/api/health
  * curl localhost:8787/metrics
  */
-export function operationsRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function operationsRoutes(
+  dependencies: Pick<
+    AppDependencies,
+    'health' | 'controlPlane' | 'instances' | 'metrics' | 'knownProviderTypes'
+  >,
+): FastifyPluginAsyncZod {
   const { health, controlPlane, instances, metrics, knownProviderTypes } = dependencies;
   return async (app) => {
     app.get(

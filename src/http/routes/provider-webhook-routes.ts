@@ -8,7 +8,9 @@ import type { AppDependencies } from './app-dependencies.js';
  * @example
  * (called by providers) POST /v1/providers/replicate/webhook
  */
-export function providerWebhookRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function providerWebhookRoutes(
+  dependencies: Pick<AppDependencies, 'inboundWebhooks'>,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(

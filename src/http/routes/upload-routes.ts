@@ -10,7 +10,9 @@ import { baseUrlOf } from './base-url.js';
  * @example
  * curl -X POST localhost:8787/v1/uploads -H 'content-type: image/png' --data-binary @cat.png
  */
-export function uploadRoutes(dependencies: AppDependencies): FastifyPluginAsyncZod {
+export function uploadRoutes(
+  dependencies: Pick<AppDependencies, 'assets' | 'config'>,
+): FastifyPluginAsyncZod {
   const { assets, config } = dependencies;
   const maxBytes = config.uploads.maxBytes;
   return async (app) => {

@@ -1,5 +1,6 @@
 import type { GenerationRequestDraft } from '../../jobs/job-service.js';
 import { z } from 'zod';
+import { GenerationKind, GenerationTask, QualityTier } from '../../core/generation-request.js';
 
 const aspectRatioPattern = /^\d{1,2}:\d{1,2}$/;
 
@@ -24,11 +25,9 @@ export const ImageReferenceSchema = z
 export const CreateGenerationBodySchema = z
   .object({
     /** `image` or `video`; inferred from `task` or from the model when omitted. */
-    kind: z.enum(['image', 'video']).optional(),
+    kind: z.enum(GenerationKind).optional(),
     /** The task; inferred from `kind` and the presence of input images and a mask. */
-    task: z
-      .enum(['text-to-image', 'image-to-image', 'inpaint', 'text-to-video', 'image-to-video'])
-      .optional(),
+    task: z.enum(GenerationTask).optional(),
     /** Catalog key of the model (see `GET /v1/models`). */
     model: z.string().min(1).max(200),
     /** What to generate. */
@@ -57,7 +56,7 @@ export const CreateGenerationBodySchema = z
     /** Seed for reproducible outputs. */
     seed: z.number().int().min(0).max(4_294_967_295).optional(),
     /** Quality tier. */
-    quality: z.enum(['fast', 'standard', 'premium']).optional(),
+    quality: z.enum(QualityTier).optional(),
     /** Style preset name. */
     style: z.string().min(1).max(100).optional(),
     /** The end user this generation is for (sticky routing, listing, analytics). */

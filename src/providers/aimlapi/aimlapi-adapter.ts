@@ -1,5 +1,3 @@
-import { parseOperation } from '../kernel/parse-operation.js';
-import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError } from '../../core/errors/index.js';
 import type { ModelOffering } from '../../core/model-capabilities.js';
@@ -13,13 +11,12 @@ import type {
   SubmitContext,
   SubmitResult,
 } from '../../core/provider-adapter.js';
-import {
-  callProvider,
-  parseProviderResponse,
-  type CallProviderOptions,
-  type ProviderResponse,
-} from '../kernel/call-provider.js';
+import { checkHealth, creditsFromBalance } from '../kernel/check-health.js';
+import { inlineResultGone } from '../kernel/inline-result-gone.js';
+import { failedGenerationStatus } from '../kernel/failed-generation-status.js';
+import { parseOperation } from '../kernel/parse-operation.js';
 import type { ProviderErrorResponse } from '../kernel/provider-error-from-status.js';
+import { ProviderHttpClient, type ProviderResponse } from '../kernel/provider-http-client.js';
 import {
   AimlapiBillingSchema,
   AimlapiImageResponseSchema,
@@ -34,15 +31,11 @@ import {
 import { aimlapiModels } from './aimlapi-models.js';
 import {
   AimlapiOperationSchema,
-  buildAimlapiImageBody,
-  buildAimlapiVideoBody,
+  buildAimlapiImageRequest,
+  buildAimlapiVideoRequest,
   type AimlapiOperation,
-} from './aimlapi-request-mapping.js';
-import {
-  aimlapiCostUsd,
-  aimlapiImageOutputs,
-  aimlapiVideoStatus,
-} from './aimlapi-result-mapping.js';
+} from './aimlapi-request.js';
+import { aimlapiCostUsd, aimlapiImageOutputs, mapAimlapiVideoResult } from './aimlapi-result.js';
 
 /**
  * AIMLAPI over plain HTTP (no official TypeScript SDK; its video routes are not OpenAI-shaped).
@@ -55,22 +48,23 @@ export class AimlapiAdapter implements ProviderAdapter {
   readonly type = 'aimlapi';
   readonly id: string;
   readonly models: readonly ModelOffering[];
-  private readonly host: string;
-  private readonly apiKey: string;
-  private readonly timeoutMs: number | undefined;
+  private readonly http: ProviderHttpClient;
   private readonly creditsPerUsd: number;
 
   constructor(config: AimlapiConfig) {
     this.id = config.id;
     this.models = mergeOfferings(aimlapiModels, config.models);
-    this.host = aimlapiHost(config.baseUrl);
-    this.apiKey = config.apiKey;
-    this.timeoutMs = config.timeoutMs;
+    // Paths carry their own version, so a configured `/v1` or `/v2` suffix is dropped.
+    const baseUrl = aimlapiHost(config.baseUrl);
+    this.http = ProviderHttpClient.fromConfig(
+      { ...config, baseUrl },
+      {
+        defaultBaseUrl: baseUrl,
+        headers: { authorization: `Bearer ${config.apiKey}` },
+        mapError: (response) => aimlapiErrorFromResponse(config.id, response),
+      },
+    );
     this.creditsPerUsd = config.creditsPerUsd;
-  }
-
-  estimateCost(request: ProviderRequest): number {
-    return estimateCost(request.offering.price, request);
   }
 
   async submit(request: ProviderRequest, context: SubmitContext): Promise<SubmitResult> {
@@ -82,61 +76,45 @@ export class AimlapiAdapter implements ProviderAdapter {
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
     const stored = parseOperation(this.id, AimlapiOperationSchema, operation);
     if (stored.kind === 'image') return this.storedImageResult(stored);
-    const url = `${this.host}/v2/video/generations?generation_id=${encodeURIComponent(stored.generationId)}`;
     let response: ProviderResponse;
     try {
-      response = await this.call({ method: 'GET', url, signal: context.signal }, (answer) =>
-        answer.status === 404 ? this.unknownGeneration(answer) : undefined,
-      );
+      response = await this.http.request({
+        method: 'GET',
+        path: `/v2/video/generations?generation_id=${encodeURIComponent(stored.generationId)}`,
+        signal: context.signal,
+        mapError: (answer) => (answer.status === 404 ? this.unknownGeneration(answer) : undefined),
+      });
     } catch (error) {
-      if (error instanceof ProviderError && error.code === 'provider_generation_failed') {
-        return { status: 'failed', code: error.code, message: error.message, isRetryable: true };
-      }
-      throw error;
+      return failedGenerationStatus(error);
     }
-    const video = parseProviderResponse(this.id, AimlapiVideoSchema, response.json);
-    return aimlapiVideoStatus(this.id, video, this.creditsPerUsd, stored.durationSeconds);
+    const video = this.http.parse(AimlapiVideoSchema, response.json);
+    return mapAimlapiVideoResult(this.id, video, this.creditsPerUsd, stored.durationSeconds);
   }
 
-  async healthCheck(context: CallContext): Promise<HealthCheckResult> {
-    const started = Date.now();
-    try {
-      const response = await this.call({
+  healthCheck(context: CallContext): Promise<HealthCheckResult> {
+    return checkHealth(async () => {
+      const response = await this.http.request({
         method: 'GET',
-        url: `${this.host}/v2/billing`,
+        path: '/v2/billing',
         signal: context.signal,
       });
-      const billing = parseProviderResponse(this.id, AimlapiBillingSchema, response.json);
-      const remainingUsd = billing.current_balance;
-      return {
-        ok: true,
-        latencyMs: Date.now() - started,
-        credits: { remainingUsd, exhausted: remainingUsd <= 0 },
-      };
-    } catch (error) {
-      const exhausted =
-        error instanceof ProviderError && error.code === 'provider_insufficient_credits';
-      return {
-        ok: false,
-        latencyMs: Date.now() - started,
-        error: error instanceof Error ? error.message : String(error),
-        ...(exhausted ? { credits: { exhausted } } : {}),
-      };
-    }
+      const billing = this.http.parse(AimlapiBillingSchema, response.json);
+      return { ok: true, credits: creditsFromBalance(billing.current_balance) };
+    });
   }
 
   private async submitImage(
     request: ProviderRequest,
     context: SubmitContext,
   ): Promise<SubmitResult> {
-    const { body, warnings } = buildAimlapiImageBody(this.id, request);
-    const response = await this.call({
+    const { body, warnings } = buildAimlapiImageRequest(this.id, request);
+    const response = await this.http.request({
       method: 'POST',
-      url: `${this.host}/v1/images/generations`,
+      path: '/v1/images/generations',
       json: body,
       signal: context.signal,
     });
-    const image = parseProviderResponse(this.id, AimlapiImageResponseSchema, response.json);
+    const image = this.http.parse(AimlapiImageResponseSchema, response.json);
     const size = { width: request.width, height: request.height };
     const outputs = aimlapiImageOutputs(this.id, image, size);
     const costUsd = aimlapiCostUsd(image.meta, this.creditsPerUsd);
@@ -164,14 +142,14 @@ export class AimlapiAdapter implements ProviderAdapter {
     request: ProviderRequest,
     context: SubmitContext,
   ): Promise<SubmitResult> {
-    const { body, warnings } = await buildAimlapiVideoBody(request);
-    const response = await this.call({
+    const { body, warnings } = await buildAimlapiVideoRequest(request);
+    const response = await this.http.request({
       method: 'POST',
-      url: `${this.host}/v2/video/generations`,
+      path: '/v2/video/generations',
       json: body,
       signal: context.signal,
     });
-    const video = parseProviderResponse(this.id, AimlapiVideoSchema, response.json);
+    const video = this.http.parse(AimlapiVideoSchema, response.json);
     const generationId = video.id ?? video.generation_id;
     if (!generationId) {
       throw new ProviderError({
@@ -191,7 +169,7 @@ export class AimlapiAdapter implements ProviderAdapter {
     };
     const immediate =
       video.status === 'completed'
-        ? aimlapiVideoStatus(this.id, video, this.creditsPerUsd, request.duration)
+        ? mapAimlapiVideoResult(this.id, video, this.creditsPerUsd, request.duration)
         : undefined;
     return {
       operation,
@@ -205,12 +183,9 @@ export class AimlapiAdapter implements ProviderAdapter {
    * result was inline and not kept. */
   private storedImageResult(stored: Extract<AimlapiOperation, { kind: 'image' }>): StatusResult {
     if (stored.inlineOutputs > 0 || stored.urls.length === 0) {
-      return {
-        status: 'failed',
-        code: 'provider_bad_response',
-        message: `The ${this.id} image result was returned inline and is no longer available.`,
-        isRetryable: true,
-      };
+      return inlineResultGone(
+        `The ${this.id} image result was returned inline and is no longer available.`,
+      );
     }
     const size = { width: stored.width, height: stored.height };
     return {
@@ -218,19 +193,6 @@ export class AimlapiAdapter implements ProviderAdapter {
       outputs: stored.urls.map((url) => ({ type: 'url', url, ...size })),
       ...(stored.costUsd === undefined ? {} : { usage: { costUsd: stored.costUsd } }),
     };
-  }
-
-  private call(
-    options: Pick<CallProviderOptions, 'method' | 'url' | 'json' | 'signal'>,
-    mapError?: (response: ProviderErrorResponse) => ProviderError | undefined,
-  ): Promise<ProviderResponse> {
-    return callProvider({
-      ...options,
-      providerId: this.id,
-      headers: { authorization: `Bearer ${this.apiKey}` },
-      timeoutMs: this.timeoutMs,
-      mapError: (response) => mapError?.(response) ?? aimlapiErrorFromResponse(this.id, response),
-    });
   }
 
   /** A generation id AIMLAPI does not know (expired or never created), as a failed generation. */

@@ -23,7 +23,7 @@ export function aimlapiErrorMessage(body: unknown): string | undefined {
   return text ? text.slice(0, 300) : undefined;
 }
 
-/** Maps a non-2xx AIMLAPI answer (the `mapError` hook of `callProvider`). */
+/** Maps a non-2xx AIMLAPI answer (the `mapError` hook of `ProviderHttpClient`). */
 export function aimlapiErrorFromResponse(
   providerId: string,
   response: ProviderErrorResponse,

@@ -1,6 +1,4 @@
-import { parseOperation } from '../kernel/parse-operation.js';
 import { z } from 'zod';
-import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError } from '../../core/errors/index.js';
 import type { ModelOffering } from '../../core/model-capabilities.js';
@@ -16,23 +14,22 @@ import type {
   SubmitResult,
   WebhookResult,
 } from '../../core/provider-adapter.js';
-import {
-  callProvider,
-  parseProviderResponse,
-  type ProviderResponse,
-} from '../kernel/call-provider.js';
-import type { ProviderErrorResponse } from '../kernel/provider-error-from-status.js';
+import { checkHealth } from '../kernel/check-health.js';
+import { imageReference } from '../kernel/image-reference.js';
+import { parseOperation } from '../kernel/parse-operation.js';
+import { parseWebhookBody } from '../kernel/parse-webhook-body.js';
+import { ProviderHttpClient, type ProviderResponse } from '../kernel/provider-http-client.js';
 import {
   FalStatusResponseSchema,
   FalSubmitResponseSchema,
   FalWebhookBodySchema,
 } from './fal-api-schemas.js';
 import { falDefaultBaseUrl, type FalConfig } from './fal-config.js';
-import { buildFalInput } from './fal-build-input.js';
+import { buildFalRequest } from './fal-request.js';
 import { falErrorFromResponse, falFailureFromResult } from './fal-errors.js';
-import { mapFalOutput } from './fal-map-output.js';
+import { mapFalResult } from './fal-result.js';
 import { falModels } from './fal-models.js';
-import { FalWebhookVerifier } from './fal-webhook-verifier.js';
+import { FalWebhookVerifier } from './fal-webhook.js';
 
 /** What the adapter stores per attempt. */
 const FalOperationSchema = z.object({
@@ -56,7 +53,7 @@ export class FalAdapter implements ProviderAdapter {
   readonly type = 'fal';
   readonly id: string;
   readonly models: readonly ModelOffering[];
-  private readonly baseUrl: string;
+  private readonly http: ProviderHttpClient;
   private readonly verifier: FalWebhookVerifier;
 
   constructor(
@@ -65,7 +62,11 @@ export class FalAdapter implements ProviderAdapter {
   ) {
     this.id = config.id;
     this.models = mergeOfferings(falModels, config.models);
-    this.baseUrl = (config.baseUrl ?? falDefaultBaseUrl).replace(/\/+$/, '');
+    this.http = ProviderHttpClient.fromConfig(config, {
+      defaultBaseUrl: falDefaultBaseUrl,
+      headers: { authorization: `Key ${config.apiKey}` },
+      mapError: (response) => falErrorFromResponse(config.id, response),
+    });
     this.verifier = new FalWebhookVerifier({
       providerId: config.id,
       jwksUrl: config.jwksUrl,
@@ -74,25 +75,21 @@ export class FalAdapter implements ProviderAdapter {
     });
   }
 
-  estimateCost(request: ProviderRequest): number {
-    return estimateCost(request.offering.price, request);
-  }
-
   async submit(request: ProviderRequest, context: SubmitContext): Promise<SubmitResult> {
     const endpointId = request.offering.providerModelId;
-    const imageUrls = await Promise.all(
-      request.inputImages.map(async (image) => {
-        if (image.url) return image.url;
-        // No public URL: inline the bytes; fal documents data URIs for (some) file inputs.
-        const { data, mimeType } = await image.read();
-        return `data:${mimeType};base64,${data.toString('base64')}`;
-      }),
-    );
-    const { input, warnings } = buildFalInput(request, imageUrls);
-    const url = new URL(`${this.baseUrl}/${endpointPath(endpointId)}`);
-    if (context.callbackUrl) url.searchParams.set('fal_webhook', context.callbackUrl);
-    const response = await this.call('POST', url.toString(), context.signal, input);
-    const submitted = parseProviderResponse(this.id, FalSubmitResponseSchema, response.json);
+    // Without a public URL the bytes go inline; fal documents data URIs for (some) file inputs.
+    const imageUrls = await Promise.all(request.inputImages.map((image) => imageReference(image)));
+    const { input, warnings } = buildFalRequest(request, imageUrls);
+    const query = context.callbackUrl
+      ? `?${new URLSearchParams({ fal_webhook: context.callbackUrl }).toString()}`
+      : '';
+    const response = await this.http.request({
+      method: 'POST',
+      path: `/${endpointPath(endpointId)}${query}`,
+      json: input,
+      signal: context.signal,
+    });
+    const submitted = this.http.parse(FalSubmitResponseSchema, response.json);
     const operation: FalOperation = {
       endpointId,
       requestId: submitted.request_id,
@@ -109,8 +106,12 @@ export class FalAdapter implements ProviderAdapter {
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
     const stored = this.parseOperation(operation);
-    const response = await this.call('GET', `${this.requestUrl(stored)}/status`, context.signal);
-    const status = parseProviderResponse(this.id, FalStatusResponseSchema, response.json);
+    const response = await this.http.request({
+      method: 'GET',
+      path: `${requestPath(stored)}/status`,
+      signal: context.signal,
+    });
+    const status = this.http.parse(FalStatusResponseSchema, response.json);
     switch (status.status) {
       case 'IN_QUEUE':
         return { status: 'pending', phase: 'queued' };
@@ -139,7 +140,11 @@ export class FalAdapter implements ProviderAdapter {
   async cancel(operation: JsonValue, context: CallContext): Promise<void> {
     const stored = this.parseOperation(operation);
     try {
-      await this.call('PUT', `${this.requestUrl(stored)}/cancel`, context.signal);
+      await this.http.request({
+        method: 'PUT',
+        path: `${requestPath(stored)}/cancel`,
+        signal: context.signal,
+      });
     } catch (error) {
       // Already finished or unknown: there is nothing left to stop.
       if (
@@ -153,13 +158,7 @@ export class FalAdapter implements ProviderAdapter {
 
   async parseWebhook(webhook: InboundWebhook): Promise<WebhookResult> {
     const requestId = await this.verifier.verify(webhook);
-    let json: unknown;
-    try {
-      json = JSON.parse(webhook.rawBody.toString('utf8'));
-    } catch {
-      json = undefined;
-    }
-    const body = parseProviderResponse(this.id, FalWebhookBodySchema, json);
+    const body = parseWebhookBody(this.id, webhook.rawBody, FalWebhookBodySchema);
     if (body.request_id !== requestId) {
       throw new ProviderError({
         providerId: this.id,
@@ -170,50 +169,38 @@ export class FalAdapter implements ProviderAdapter {
     return { providerJobId: requestId, result: webhookResult(body) };
   }
 
-  async healthCheck(context: CallContext): Promise<HealthCheckResult> {
-    const started = performance.now();
-    const latency = () => Math.round(performance.now() - started);
-    try {
-      await this.call(
-        'GET',
-        `${this.baseUrl}/fal-ai/flux/requests/${healthProbeRequestId}/status`,
-        context.signal,
-      );
-      return { ok: true, latencyMs: latency() };
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
+  healthCheck(context: CallContext): Promise<HealthCheckResult> {
+    return checkHealth(
+      async () => {
+        await this.http.request({
+          method: 'GET',
+          path: `/fal-ai/flux/requests/${healthProbeRequestId}/status`,
+          signal: context.signal,
+        });
+      },
       // Not found (or refused as malformed) means the key got through.
-      if (error.statusCode === 404 || error.statusCode === 400 || error.statusCode === 422) {
-        return { ok: true, latencyMs: latency() };
-      }
-      const exhausted = error.code === 'provider_insufficient_credits';
-      return {
-        ok: false,
-        latencyMs: latency(),
-        error: error.message,
-        ...(exhausted ? { credits: { exhausted } } : {}),
-      };
-    }
+      { acceptStatuses: [404, 400, 422] },
+    );
   }
 
   private async result(stored: FalOperation, signal: AbortSignal): Promise<StatusResult> {
     let failure: StatusResult | undefined;
     let response: ProviderResponse;
     try {
-      response = await this.call(
-        'GET',
-        this.requestUrl(stored),
+      response = await this.http.request({
+        method: 'GET',
+        path: requestPath(stored),
         signal,
-        undefined,
-        (errorResponse) => {
+        mapError: (errorResponse) => {
           failure = falFailureFromResult(errorResponse);
+          return undefined;
         },
-      );
+      });
     } catch (error) {
       if (failure) return failure;
       throw error;
     }
-    const result = mapFalOutput(response.json, { durationSeconds: stored.durationSeconds });
+    const result = mapFalResult(response.json, { durationSeconds: stored.durationSeconds });
     if (!result) {
       throw new ProviderError({
         providerId: this.id,
@@ -225,35 +212,14 @@ export class FalAdapter implements ProviderAdapter {
     return result;
   }
 
-  private call(
-    method: 'GET' | 'POST' | 'PUT',
-    url: string,
-    signal: AbortSignal,
-    json?: unknown,
-    onError?: (response: ProviderErrorResponse) => void,
-  ): Promise<ProviderResponse> {
-    return callProvider({
-      providerId: this.id,
-      method,
-      url,
-      headers: { authorization: `Key ${this.config.apiKey}` },
-      json,
-      signal,
-      timeoutMs: this.config.timeoutMs,
-      mapError: (response) => {
-        onError?.(response);
-        return falErrorFromResponse(this.id, response);
-      },
-    });
-  }
-
-  private requestUrl(stored: FalOperation): string {
-    return `${this.baseUrl}/${endpointPath(appIdOf(stored.endpointId))}/requests/${encodeURIComponent(stored.requestId)}`;
-  }
-
   private parseOperation(operation: JsonValue): FalOperation {
     return parseOperation(this.id, FalOperationSchema, operation);
   }
+}
+
+/** A request's URL path: `{owner}/{app}` of the endpoint, then the request id. */
+function requestPath(stored: FalOperation): string {
+  return `/${endpointPath(appIdOf(stored.endpointId))}/requests/${encodeURIComponent(stored.requestId)}`;
 }
 
 /** `{owner}/{app}` of an endpoint id: fal's status/result/cancel URLs drop the subpath. */
@@ -285,5 +251,5 @@ function webhookResult(body: z.infer<typeof FalWebhookBodySchema>): StatusResult
   }
   // fal sends `payload: null` with `payload_error` when the output was not serialisable: the
   // result is still fetchable, so let polling pick it up.
-  return mapFalOutput(body.payload) ?? { status: 'pending', phase: 'running' };
+  return mapFalResult(body.payload) ?? { status: 'pending', phase: 'running' };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderRequest } from '../../core/provider-adapter.js';
-import { buildGeminiImageCall, mapGeminiImages } from './google-image-request.js';
+import { buildGoogleImageRequest, mapGoogleImageResult } from './google-image-request.js';
 import { googleModels } from './google-models.js';
 
 const model = (key: string) => googleModels.find((offering) => offering.modelKey === key)!;
@@ -18,9 +18,9 @@ function request(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
   };
 }
 
-describe('buildGeminiImageCall', () => {
+describe('buildGoogleImageRequest', () => {
   it('should turn a fixed size into its aspect ratio and ask for images only', async () => {
-    const call = await buildGeminiImageCall(request({ width: 1344, height: 768 }), 'google');
+    const call = await buildGoogleImageRequest(request({ width: 1344, height: 768 }), 'google');
     expect(call.body).toEqual({
       contents: [{ role: 'user', parts: [{ text: 'a fox' }] }],
       generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '16:9' } },
@@ -31,19 +31,19 @@ describe('buildGeminiImageCall', () => {
   it('should pass an aspect ratio as is and leave it out when none is given', async () => {
     expect(
       (
-        await buildGeminiImageCall(
+        await buildGoogleImageRequest(
           request({ offering: model('gemini-3.1-flash-image'), aspectRatio: '21:9' }),
           'google',
         )
       ).body.generationConfig,
     ).toEqual({ responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '21:9' } });
-    expect((await buildGeminiImageCall(request(), 'google')).body.generationConfig).toEqual({
+    expect((await buildGoogleImageRequest(request(), 'google')).body.generationConfig).toEqual({
       responseModalities: ['IMAGE'],
     });
   });
 
   it('should inline input images as base64 parts', async () => {
-    const call = await buildGeminiImageCall(
+    const call = await buildGoogleImageRequest(
       request({
         task: 'image-to-image',
         inputImages: [{ read: async () => ({ data: png, mimeType: 'image/png' }) }],
@@ -57,14 +57,14 @@ describe('buildGeminiImageCall', () => {
 
   it('should refuse a size the model has no ratio for, retryably', async () => {
     await expect(
-      buildGeminiImageCall(request({ width: 1000, height: 1000 }), 'google'),
+      buildGoogleImageRequest(request({ width: 1000, height: 1000 }), 'google'),
     ).rejects.toMatchObject({ code: 'provider_invalid_request', isRetryable: true });
   });
 });
 
-describe('mapGeminiImages', () => {
+describe('mapGoogleImageResult', () => {
   it('should decode inline images to bytes', () => {
-    const result = mapGeminiImages(
+    const result = mapGoogleImageResult(
       {
         candidates: [
           {
@@ -88,9 +88,11 @@ describe('mapGeminiImages', () => {
 
   it('should report a blocked prompt or a safety stop as content_rejected', () => {
     expect(
-      mapGeminiImages({ promptFeedback: { blockReason: 'PROHIBITED_CONTENT' } }, {}),
+      mapGoogleImageResult({ promptFeedback: { blockReason: 'PROHIBITED_CONTENT' } }, {}),
     ).toMatchObject({ status: 'failed', code: 'provider_content_rejected', isRetryable: false });
-    expect(mapGeminiImages({ candidates: [{ finishReason: 'IMAGE_SAFETY' }] }, {})).toMatchObject({
+    expect(
+      mapGoogleImageResult({ candidates: [{ finishReason: 'IMAGE_SAFETY' }] }, {}),
+    ).toMatchObject({
       status: 'failed',
       code: 'provider_content_rejected',
     });
@@ -98,7 +100,7 @@ describe('mapGeminiImages', () => {
 
   it('should report a text-only answer as a retryable generation failure', () => {
     expect(
-      mapGeminiImages(
+      mapGoogleImageResult(
         {
           candidates: [
             { content: { parts: [{ text: 'I cannot draw that.' }] }, finishReason: 'STOP' },

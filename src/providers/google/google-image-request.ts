@@ -27,7 +27,7 @@ export interface GeminiImageCall {
  * so no public URL is needed) as parts, `responseModalities: ['IMAGE']`, and the aspect ratio in
  * `imageConfig`. A width/height is turned into its ratio through the model's size table.
  */
-export async function buildGeminiImageCall(
+export async function buildGoogleImageRequest(
   request: ProviderRequest,
   providerId: string,
 ): Promise<GeminiImageCall> {
@@ -61,7 +61,7 @@ export async function buildGeminiImageCall(
  * image is `provider_content_rejected`; an answer with text only (the model declined to draw)
  * is a retryable generation failure.
  */
-export function mapGeminiImages(
+export function mapGoogleImageResult(
   response: GenerateContentResponse,
   size: { width?: number; height?: number },
 ): StatusResult {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderRequest } from '../../core/provider-adapter.js';
 import { googleModels } from './google-models.js';
-import { buildVeoCall, mapVeoOperation } from './google-video-request.js';
+import { buildGoogleVideoRequest, mapGoogleVideoResult } from './google-video-request.js';
 
 const veo = googleModels.find((offering) => offering.modelKey === 'veo-3-fast')!;
 const stored = {
@@ -30,9 +30,9 @@ function request(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
   };
 }
 
-describe('buildVeoCall', () => {
+describe('buildGoogleVideoRequest', () => {
   it('should map prompt, aspect ratio, resolution, duration and negative prompt', async () => {
-    const call = await buildVeoCall(
+    const call = await buildGoogleVideoRequest(
       request({ width: 720, height: 1280, duration: 4, negativePrompt: 'rain' }),
       'google',
     );
@@ -49,7 +49,7 @@ describe('buildVeoCall', () => {
   });
 
   it('should inline the first frame for image-to-video', async () => {
-    const call = await buildVeoCall(
+    const call = await buildGoogleVideoRequest(
       request({
         task: 'image-to-video',
         inputImages: [{ read: async () => ({ data: png, mimeType: 'image/png' }) }],
@@ -64,13 +64,13 @@ describe('buildVeoCall', () => {
 
   it('should refuse 1080p clips that are not 8 s long, retryably', async () => {
     await expect(
-      buildVeoCall(
+      buildGoogleVideoRequest(
         request({ width: 1920, height: 1080, resolution: '1080p', duration: 4 }),
         'google',
       ),
     ).rejects.toMatchObject({ code: 'provider_invalid_request', isRetryable: true });
     await expect(
-      buildVeoCall(
+      buildGoogleVideoRequest(
         request({ width: 1920, height: 1080, resolution: '1080p', duration: 8 }),
         'google',
       ),
@@ -78,9 +78,9 @@ describe('buildVeoCall', () => {
   });
 });
 
-describe('mapVeoOperation', () => {
+describe('mapGoogleVideoResult', () => {
   it('should keep a running operation pending', () => {
-    expect(mapVeoOperation({ name: stored.name }, stored, download)).toEqual({
+    expect(mapGoogleVideoResult({ name: stored.name }, stored, download)).toEqual({
       status: 'pending',
       phase: 'running',
     });
@@ -95,7 +95,7 @@ describe('mapVeoOperation', () => {
       },
     });
     expect(
-      mapVeoOperation(
+      mapGoogleVideoResult(
         sample('https://generativelanguage.googleapis.com/v1beta/files/f1abc:download?alt=media'),
         stored,
         download,
@@ -115,7 +115,7 @@ describe('mapVeoOperation', () => {
       ],
       usage: { videoSeconds: 8 },
     });
-    const elsewhere = mapVeoOperation(
+    const elsewhere = mapGoogleVideoResult(
       sample('https://storage.example/signed/video.mp4'),
       stored,
       download,
@@ -132,7 +132,7 @@ describe('mapVeoOperation', () => {
 
   it('should map filtered videos to content_rejected and errors by gRPC code', () => {
     expect(
-      mapVeoOperation(
+      mapGoogleVideoResult(
         {
           name: stored.name,
           done: true,
@@ -148,26 +148,26 @@ describe('mapVeoOperation', () => {
       ),
     ).toMatchObject({ status: 'failed', code: 'provider_content_rejected', isRetryable: false });
     expect(
-      mapVeoOperation(
+      mapGoogleVideoResult(
         { name: stored.name, done: true, error: { code: 3, message: 'bad frame' } },
         stored,
         download,
       ),
     ).toMatchObject({ status: 'failed', code: 'provider_invalid_request', isRetryable: false });
     expect(
-      mapVeoOperation(
+      mapGoogleVideoResult(
         { name: stored.name, done: true, error: { code: 13, message: 'internal' } },
         stored,
         download,
       ),
     ).toMatchObject({ status: 'failed', code: 'provider_generation_failed', isRetryable: true });
     expect(
-      mapVeoOperation({ name: stored.name, done: true, response: {} }, stored, download),
+      mapGoogleVideoResult({ name: stored.name, done: true, response: {} }, stored, download),
     ).toMatchObject({ status: 'failed', code: 'provider_generation_failed' });
   });
 
   it('should accept inline encoded videos as bytes', () => {
-    const result = mapVeoOperation(
+    const result = mapGoogleVideoResult(
       {
         name: stored.name,
         done: true,

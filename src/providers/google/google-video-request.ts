@@ -29,7 +29,10 @@ export interface VeoCall {
  * duration and negative prompt. Veo renders 1080p only as 8 s clips, which capabilities cannot
  * express, so that combination is refused here.
  */
-export async function buildVeoCall(request: ProviderRequest, providerId: string): Promise<VeoCall> {
+export async function buildGoogleVideoRequest(
+  request: ProviderRequest,
+  providerId: string,
+): Promise<VeoCall> {
   const width = request.width ?? 1280;
   const height = request.height ?? 720;
   const portrait = height > width;
@@ -77,7 +80,7 @@ const clientErrorCodes = new Set([3 /* INVALID_ARGUMENT */, 9 /* FAILED_PRECONDI
  * key, so the key only ever goes to the configured base URL. A URI without a file id is passed
  * on as is, without the key.
  */
-export function mapVeoOperation(
+export function mapGoogleVideoResult(
   operation: VeoOperation,
   stored: Extract<GoogleOperation, { kind: 'video' }>,
   download: { baseUrl: string; apiKey: string },

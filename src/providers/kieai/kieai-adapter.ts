@@ -1,6 +1,4 @@
-import { parseOperation } from '../kernel/parse-operation.js';
 import { z } from 'zod';
-import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError, WebhookVerificationError } from '../../core/errors/index.js';
 import type { ModelOffering } from '../../core/model-capabilities.js';
@@ -16,19 +14,22 @@ import type {
   SubmitResult,
   WebhookResult,
 } from '../../core/provider-adapter.js';
-import { callProvider, parseProviderResponse } from '../kernel/call-provider.js';
+import { checkHealth, creditsFromBalance } from '../kernel/check-health.js';
+import { parseOperation } from '../kernel/parse-operation.js';
+import { parseWebhookBody } from '../kernel/parse-webhook-body.js';
+import { ProviderHttpClient, type ProviderHttpRequest } from '../kernel/provider-http-client.js';
 import {
   KieaiCallbackSchema,
   KieaiRunwayRecordSchema,
   KieaiTaskCreatedSchema,
   KieaiVeoRecordSchema,
 } from './kieai-api-schemas.js';
-import { buildKieaiRequest } from './kieai-build-request.js';
+import { buildKieaiRequest } from './kieai-request.js';
 import { kieaiDefaultBaseUrl, type KieaiConfig } from './kieai-config.js';
 import { kieaiErrorFromResponse, unwrapKieaiEnvelope } from './kieai-errors.js';
-import { mapKieaiRunwayRecord, mapKieaiVeoRecord } from './kieai-map-status.js';
+import { mapKieaiRunwayResult, mapKieaiVeoResult } from './kieai-result.js';
 import { kieaiFamilyOf, kieaiModels, type KieaiFamily } from './kieai-models.js';
-import { verifyKieaiWebhook } from './kieai-verify-webhook.js';
+import { verifyKieaiWebhook } from './kieai-webhook.js';
 
 /** What the adapter stores per attempt. */
 const KieaiOperationSchema = z.object({
@@ -58,7 +59,7 @@ export class KieaiAdapter implements ProviderAdapter {
    * and the job engine treats a `parseWebhook` as "callbacks will come" (it polls less).
    */
   readonly parseWebhook?: (webhook: InboundWebhook) => Promise<WebhookResult>;
-  private readonly baseUrl: string;
+  private readonly http: ProviderHttpClient;
 
   constructor(
     private readonly config: KieaiConfig,
@@ -71,14 +72,14 @@ export class KieaiAdapter implements ProviderAdapter {
         ? offering
         : { ...offering, capabilities: { ...offering.capabilities, supportsWebhook: false } },
     );
-    this.baseUrl = (config.baseUrl ?? kieaiDefaultBaseUrl).replace(/\/+$/, '');
+    this.http = ProviderHttpClient.fromConfig(config, {
+      defaultBaseUrl: kieaiDefaultBaseUrl,
+      headers: { authorization: `Bearer ${config.apiKey}` },
+      mapError: (response) => kieaiErrorFromResponse(config.id, response),
+    });
     const hmacKey = config.webhookHmacKey;
     if (hmacKey !== undefined)
       this.parseWebhook = (webhook) => this.verifiedWebhook(webhook, hmacKey);
-  }
-
-  estimateCost(request: ProviderRequest): number {
-    return estimateCost(request.offering.price, request);
   }
 
   async submit(request: ProviderRequest, context: SubmitContext): Promise<SubmitResult> {
@@ -117,8 +118,13 @@ export class KieaiAdapter implements ProviderAdapter {
     // Without an HMAC key a callback could not be verified, so none is registered.
     const callbackUrl = this.config.webhookHmacKey !== undefined ? context.callbackUrl : undefined;
     const call = buildKieaiRequest(request, family, imageUrls, callbackUrl);
-    const data = await this.call('POST', call.path, context.signal, call.body);
-    const created = parseProviderResponse(this.id, KieaiTaskCreatedSchema, data);
+    const data = await this.data({
+      method: 'POST',
+      path: call.path,
+      json: call.body,
+      signal: context.signal,
+    });
+    const created = this.http.parse(KieaiTaskCreatedSchema, data);
     const operation: KieaiOperation = {
       family,
       taskId: created.taskId,
@@ -136,31 +142,17 @@ export class KieaiAdapter implements ProviderAdapter {
     return this.record(parseOperation(this.id, KieaiOperationSchema, operation), context.signal);
   }
 
-  async healthCheck(context: CallContext): Promise<HealthCheckResult> {
-    const started = performance.now();
-    const latency = () => Math.round(performance.now() - started);
-    try {
+  healthCheck(context: CallContext): Promise<HealthCheckResult> {
+    return checkHealth(async () => {
       // The balance endpoint: free, and it proves the key works.
-      const credits = parseProviderResponse(
-        this.id,
-        z.number(),
-        await this.call('GET', '/api/v1/chat/credit', context.signal),
-      );
-      return {
-        ok: true,
-        latencyMs: latency(),
-        credits: { remainingUsd: credits * this.config.usdPerCredit, exhausted: credits <= 0 },
-      };
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      const exhausted = error.code === 'provider_insufficient_credits';
-      return {
-        ok: false,
-        latencyMs: latency(),
-        error: error.message,
-        ...(exhausted ? { credits: { exhausted } } : {}),
-      };
-    }
+      const data = await this.data({
+        method: 'GET',
+        path: '/api/v1/chat/credit',
+        signal: context.signal,
+      });
+      const credits = this.http.parse(z.number(), data);
+      return { ok: true, credits: creditsFromBalance(credits * this.config.usdPerCredit) };
+    });
   }
 
   /**
@@ -169,46 +161,26 @@ export class KieaiAdapter implements ProviderAdapter {
    * result is read back from Kie's record endpoint.
    */
   private async verifiedWebhook(webhook: InboundWebhook, hmacKey: string): Promise<WebhookResult> {
-    let json: unknown;
-    try {
-      json = JSON.parse(webhook.rawBody.toString('utf8'));
-    } catch {
-      json = undefined;
-    }
-    const parsed = KieaiCallbackSchema.safeParse(json);
-    const taskId = parsed.success
-      ? (parsed.data.data.taskId ?? parsed.data.data.task_id)
-      : undefined;
-    if (!parsed.success || !taskId) {
-      throw new WebhookVerificationError('Kie.ai callback body names no task.', 'invalid_body');
-    }
+    const noTask = () =>
+      new WebhookVerificationError('Kie.ai callback body names no task.', 'invalid_body');
+    const callback = parseWebhookBody(this.id, webhook.rawBody, KieaiCallbackSchema, noTask);
+    const taskId = callback.data.taskId ?? callback.data.task_id;
+    if (!taskId) throw noTask();
     verifyKieaiWebhook({ headers: webhook.headers, taskId, hmacKey, now: this.now() });
     // Veo callbacks say `taskId`, Runway callbacks `task_id`.
-    const family: KieaiFamily = parsed.data.data.taskId ? 'veo' : 'runway';
+    const family: KieaiFamily = callback.data.taskId ? 'veo' : 'runway';
     const signal = AbortSignal.timeout(this.config.timeoutMs ?? 15_000);
     return { providerJobId: taskId, result: await this.record({ family, taskId }, signal) };
   }
 
   private async record(operation: KieaiOperation, signal: AbortSignal): Promise<StatusResult> {
     const query = `?taskId=${encodeURIComponent(operation.taskId)}`;
-    const result =
-      operation.family === 'veo'
-        ? mapKieaiVeoRecord(
-            parseProviderResponse(
-              this.id,
-              KieaiVeoRecordSchema,
-              await this.call('GET', `/api/v1/veo/record-info${query}`, signal),
-            ),
-            operation,
-          )
-        : mapKieaiRunwayRecord(
-            parseProviderResponse(
-              this.id,
-              KieaiRunwayRecordSchema,
-              await this.call('GET', `/api/v1/runway/record-detail${query}`, signal),
-            ),
-            operation,
-          );
+    const veo = operation.family === 'veo';
+    const path = veo ? `/api/v1/veo/record-info${query}` : `/api/v1/runway/record-detail${query}`;
+    const data = await this.data({ method: 'GET', path, signal });
+    const result = veo
+      ? mapKieaiVeoResult(this.http.parse(KieaiVeoRecordSchema, data), operation)
+      : mapKieaiRunwayResult(this.http.parse(KieaiRunwayRecordSchema, data), operation);
     if (!result) {
       throw new ProviderError({
         providerId: this.id,
@@ -219,23 +191,8 @@ export class KieaiAdapter implements ProviderAdapter {
     return result;
   }
 
-  /** One call; resolves with the envelope's `data`. */
-  private async call(
-    method: 'GET' | 'POST',
-    path: string,
-    signal: AbortSignal,
-    json?: unknown,
-  ): Promise<unknown> {
-    const response = await callProvider({
-      providerId: this.id,
-      method,
-      url: `${this.baseUrl}${path}`,
-      headers: { authorization: `Bearer ${this.config.apiKey}` },
-      json,
-      signal,
-      timeoutMs: this.config.timeoutMs,
-      mapError: (errorResponse) => kieaiErrorFromResponse(this.id, errorResponse),
-    });
-    return unwrapKieaiEnvelope(this.id, response);
+  /** One request; resolves with the `{code, msg, data}` envelope's `data`. */
+  private async data(request: ProviderHttpRequest): Promise<unknown> {
+    return unwrapKieaiEnvelope(this.id, await this.http.request(request));
   }
 }

@@ -1,6 +1,6 @@
 import { ProviderError, type ProviderErrorCode } from '../../core/errors/index.js';
 import type { StatusResult } from '../../core/provider-adapter.js';
-import type { ProviderResponse } from '../kernel/call-provider.js';
+import type { ProviderResponse } from '../kernel/provider-http-client.js';
 import { parseRetryAfter } from '../kernel/parse-retry-after.js';
 import { codeForStatus, type ProviderErrorResponse } from '../kernel/provider-error-from-status.js';
 import { KieaiEnvelopeSchema } from './kieai-api-schemas.js';

@@ -1,5 +1,3 @@
-import { parseOperation } from '../kernel/parse-operation.js';
-import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError } from '../../core/errors/index.js';
 import type { ModelOffering } from '../../core/model-capabilities.js';
@@ -13,11 +11,11 @@ import type {
   SubmitContext,
   SubmitResult,
 } from '../../core/provider-adapter.js';
-import {
-  callProvider,
-  parseProviderResponse,
-  type ProviderResponse,
-} from '../kernel/call-provider.js';
+import { checkHealth } from '../kernel/check-health.js';
+import { inlineResultGone } from '../kernel/inline-result-gone.js';
+import { parseOperation } from '../kernel/parse-operation.js';
+import type { ProviderErrorResponse } from '../kernel/provider-error-from-status.js';
+import { ProviderHttpClient } from '../kernel/provider-http-client.js';
 import {
   OpenAIImagesResponseSchema,
   OpenAIOperationSchema,
@@ -26,21 +24,12 @@ import {
 } from './openai-api-schemas.js';
 import { openaiDefaultBaseUrl, type OpenAIConfig } from './openai-config.js';
 import { openaiErrorFromResponse } from './openai-errors.js';
-import { buildOpenAIImageCall, mapOpenAIImages } from './openai-image-request.js';
+import { buildOpenAIImageRequest, mapOpenAIImageResult } from './openai-image-request.js';
 import { openaiModels } from './openai-models.js';
-import { buildSoraCreate, mapSoraVideo } from './openai-video-request.js';
-
-interface OpenAICall {
-  method: 'GET' | 'POST';
-  path: string;
-  json?: unknown;
-  form?: FormData;
-  signal: AbortSignal;
-  phase: 'submit' | 'status';
-}
+import { buildOpenAIVideoRequest, mapOpenAIVideoResult } from './openai-video-request.js';
 
 /**
- * OpenAI over plain HTTP (the shared `callProvider`): the Images API (synchronous; base64
+ * OpenAI over plain HTTP (the shared `ProviderHttpClient`): the Images API (synchronous; base64
  * answers become `bytes` outputs) and the Videos API for Sora (create, then polled by the
  * engine; the finished MP4 is downloaded from `/videos/{id}/content` with the key). No
  * webhooks (OpenAI's are project-level, configured in its dashboard) and no cancel (the API
@@ -51,16 +40,19 @@ export class OpenAIAdapter implements ProviderAdapter {
   readonly type = 'openai';
   readonly id: string;
   readonly models: readonly ModelOffering[];
-  private readonly baseUrl: string;
+  private readonly http: ProviderHttpClient;
 
   constructor(private readonly config: OpenAIConfig) {
     this.id = config.id;
     this.models = mergeOfferings(openaiModels, config.models);
-    this.baseUrl = (config.baseUrl ?? openaiDefaultBaseUrl).replace(/\/+$/, '');
-  }
-
-  estimateCost(request: ProviderRequest): number {
-    return estimateCost(request.offering.price, request);
+    const headers: Record<string, string> = { authorization: `Bearer ${config.apiKey}` };
+    if (config.organization) headers['openai-organization'] = config.organization;
+    if (config.project) headers['openai-project'] = config.project;
+    this.http = ProviderHttpClient.fromConfig(config, {
+      defaultBaseUrl: openaiDefaultBaseUrl,
+      headers,
+      mapError: (response) => openaiErrorFromResponse(config.id, config.apiKey, response, 'status'),
+    });
   }
 
   async submit(request: ProviderRequest, context: SubmitContext): Promise<SubmitResult> {
@@ -71,61 +63,38 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   async status(operation: JsonValue, context: CallContext): Promise<StatusResult> {
     const stored = parseOperation(this.id, OpenAIOperationSchema, operation);
-    if (stored.kind === 'image') {
-      // Images are answered synchronously; their bytes went with the submit and cannot be
-      // fetched again (this only happens when the gateway stopped before storing them).
-      return {
-        status: 'failed',
-        code: 'provider_bad_response',
-        message: 'The image result was returned synchronously and is no longer retrievable.',
-        isRetryable: true,
-      };
-    }
-    const response = await this.call({
+    // Images are answered synchronously; there is nothing to poll.
+    if (stored.kind === 'image') return inlineResultGone();
+    const response = await this.http.request({
       method: 'GET',
       path: `/videos/${encodeURIComponent(stored.videoId)}`,
       signal: context.signal,
-      phase: 'status',
     });
-    const video = parseProviderResponse(this.id, OpenAIVideoSchema, response.json);
-    return mapSoraVideo(this.id, video, stored, {
-      baseUrl: this.baseUrl,
-      apiKey: this.config.apiKey,
-    });
+    const video = this.http.parse(OpenAIVideoSchema, response.json);
+    return mapOpenAIVideoResult(this.id, video, stored, this.download());
   }
 
-  async healthCheck(context: CallContext): Promise<HealthCheckResult> {
-    const started = Date.now();
-    try {
+  healthCheck(context: CallContext): Promise<HealthCheckResult> {
+    return checkHealth(async () => {
       // Listing models is free and proves the key works.
-      await this.call({ method: 'GET', path: '/models', signal: context.signal, phase: 'status' });
-      return { ok: true, latencyMs: Date.now() - started };
-    } catch (error) {
-      const latencyMs = Date.now() - started;
-      if (!(error instanceof ProviderError)) throw error;
-      return {
-        ok: false,
-        latencyMs,
-        error: error.message,
-        ...(error.code === 'provider_insufficient_credits' ? { credits: { exhausted: true } } : {}),
-      };
-    }
+      await this.http.request({ method: 'GET', path: '/models', signal: context.signal });
+    });
   }
 
   private async submitImage(
     request: ProviderRequest,
     context: SubmitContext,
   ): Promise<SubmitResult> {
-    const call = await buildOpenAIImageCall(request, this.id);
-    const response = await this.call({
+    const call = await buildOpenAIImageRequest(request, this.id);
+    const response = await this.http.request({
       method: 'POST',
       path: call.path,
-      ...(call.path === '/images/generations' ? { json: call.json } : { form: call.form }),
+      ...(call.path === '/images/generations' ? { json: call.json } : { body: call.form }),
       signal: context.signal,
-      phase: 'submit',
+      mapError: this.submitError,
     });
-    const images = parseProviderResponse(this.id, OpenAIImagesResponseSchema, response.json);
-    const immediate = mapOpenAIImages(this.id, request, call.size, images);
+    const images = this.http.parse(OpenAIImagesResponseSchema, response.json);
+    const immediate = mapOpenAIImageResult(this.id, request, call.size, images);
     // The Images API has no job id; OpenAI's request id identifies the call in its logs.
     const requestId = response.headers.get('x-request-id') ?? context.attemptId;
     const operation: OpenAIOperation = { kind: 'image', requestId };
@@ -141,15 +110,15 @@ export class OpenAIAdapter implements ProviderAdapter {
     request: ProviderRequest,
     context: SubmitContext,
   ): Promise<SubmitResult> {
-    const create = await buildSoraCreate(request, this.id);
-    const response = await this.call({
+    const create = await buildOpenAIVideoRequest(request, this.id);
+    const response = await this.http.request({
       method: 'POST',
       path: '/videos',
-      form: create.form,
+      body: create.form,
       signal: context.signal,
-      phase: 'submit',
+      mapError: this.submitError,
     });
-    const video = parseProviderResponse(this.id, OpenAIVideoSchema, response.json);
+    const video = this.http.parse(OpenAIVideoSchema, response.json);
     // The id goes into later URL paths; anything but OpenAI's `video_…` shape is refused.
     if (!/^[A-Za-z0-9_-]+$/.test(video.id)) {
       throw new ProviderError({
@@ -165,29 +134,17 @@ export class OpenAIAdapter implements ProviderAdapter {
     // A create can already be `failed` (moderation at submission); report it right away.
     const immediate =
       video.status === 'failed'
-        ? mapSoraVideo(this.id, video, operation, {
-            baseUrl: this.baseUrl,
-            apiKey: this.config.apiKey,
-          })
+        ? mapOpenAIVideoResult(this.id, video, operation, this.download())
         : undefined;
     return { operation, providerJobId: video.id, ...(immediate ? { immediate } : {}) };
   }
 
-  private call(options: OpenAICall): Promise<ProviderResponse> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.config.apiKey}` };
-    if (this.config.organization) headers['openai-organization'] = this.config.organization;
-    if (this.config.project) headers['openai-project'] = this.config.project;
-    return callProvider({
-      providerId: this.id,
-      method: options.method,
-      url: `${this.baseUrl}${options.path}`,
-      headers,
-      ...(options.json !== undefined ? { json: options.json } : {}),
-      ...(options.form ? { body: options.form } : {}),
-      signal: options.signal,
-      timeoutMs: this.config.timeoutMs,
-      mapError: (response) =>
-        openaiErrorFromResponse(this.id, this.config.apiKey, response, options.phase),
-    });
+  /** Submit answers use the submit rules (a 404 there is an unknown model, not a lost job). */
+  private readonly submitError = (response: ProviderErrorResponse) =>
+    openaiErrorFromResponse(this.id, this.config.apiKey, response, 'submit');
+
+  /** Where finished videos are downloaded from, and with which key. */
+  private download(): { baseUrl: string; apiKey: string } {
+    return { baseUrl: this.http.baseUrl, apiKey: this.config.apiKey };
   }
 }

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ImageInput, ProviderRequest } from '../../core/provider-adapter.js';
 import { ProviderError } from '../../core/errors/index.js';
 import {
-  buildOpenAIImageCall,
+  buildOpenAIImageRequest,
   costFromImageUsage,
-  mapOpenAIImages,
+  mapOpenAIImageResult,
 } from './openai-image-request.js';
 import { openaiModels } from './openai-models.js';
 
@@ -27,9 +27,9 @@ function request(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
   };
 }
 
-describe('buildOpenAIImageCall', () => {
+describe('buildOpenAIImageRequest', () => {
   it('should send a gpt-image-1 request as JSON with size and the tier mapped to quality', async () => {
-    const call = await buildOpenAIImageCall(
+    const call = await buildOpenAIImageRequest(
       request({ width: 1536, height: 1024, quality: 'premium', n: 3, user: 'u1' }),
       'openai',
     );
@@ -47,9 +47,9 @@ describe('buildOpenAIImageCall', () => {
   });
 
   it('should map an aspect ratio to a size, default to a square, and default the tier to standard', async () => {
-    const portrait = await buildOpenAIImageCall(request({ aspectRatio: '2:3' }), 'openai');
+    const portrait = await buildOpenAIImageRequest(request({ aspectRatio: '2:3' }), 'openai');
     expect(portrait.size).toBe('1024x1536');
-    const plain = await buildOpenAIImageCall(request(), 'openai');
+    const plain = await buildOpenAIImageRequest(request(), 'openai');
     expect(plain.path === '/images/generations' && plain.json).toMatchObject({
       size: '1024x1024',
       quality: 'medium',
@@ -57,7 +57,7 @@ describe('buildOpenAIImageCall', () => {
   });
 
   it('should warn when an explicit size contradicts the aspect ratio', async () => {
-    const call = await buildOpenAIImageCall(
+    const call = await buildOpenAIImageRequest(
       request({ width: 1024, height: 1024, aspectRatio: '3:2' }),
       'openai',
     );
@@ -68,7 +68,7 @@ describe('buildOpenAIImageCall', () => {
   });
 
   it('should ask DALL·E 3 for base64 and pass hd quality and the style preset', async () => {
-    const call = await buildOpenAIImageCall(
+    const call = await buildOpenAIImageRequest(
       request({
         offering: model('dall-e-3'),
         width: 1792,
@@ -90,7 +90,7 @@ describe('buildOpenAIImageCall', () => {
   });
 
   it('should refuse a tier DALL·E 3 does not have, retryably', async () => {
-    const error = await buildOpenAIImageCall(
+    const error = await buildOpenAIImageRequest(
       request({ offering: model('dall-e-3'), quality: 'fast' }),
       'openai',
     ).catch((thrown: unknown) => thrown);
@@ -99,7 +99,7 @@ describe('buildOpenAIImageCall', () => {
   });
 
   it('should send image-to-image and inpaint to the edits endpoint with files', async () => {
-    const single = await buildOpenAIImageCall(
+    const single = await buildOpenAIImageRequest(
       request({ task: 'inpaint', inputImages: [image('a')], mask: image('mask') }),
       'openai',
     );
@@ -109,7 +109,7 @@ describe('buildOpenAIImageCall', () => {
     expect(single.form.get('quality')).toBe('medium');
     expect(single.form.get('image')).toBeInstanceOf(Blob);
     expect(single.form.get('mask')).toBeInstanceOf(Blob);
-    const several = await buildOpenAIImageCall(
+    const several = await buildOpenAIImageRequest(
       request({ task: 'image-to-image', inputImages: [image('a'), image('b')] }),
       'openai',
     );
@@ -134,9 +134,9 @@ describe('costFromImageUsage', () => {
   });
 });
 
-describe('mapOpenAIImages', () => {
+describe('mapOpenAIImageResult', () => {
   it('should decode base64 images with the output format and report the token cost', () => {
-    const result = mapOpenAIImages('openai', request(), '1024x1024', {
+    const result = mapOpenAIImageResult('openai', request(), '1024x1024', {
       data: [{ b64_json: png.toString('base64') }],
       output_format: 'jpeg',
       usage: { input_tokens: 10, output_tokens: 272 },
@@ -148,7 +148,7 @@ describe('mapOpenAIImages', () => {
   });
 
   it('should report a revised prompt as a warning and accept URL answers', () => {
-    const result = mapOpenAIImages(
+    const result = mapOpenAIImageResult(
       'openai',
       request({ offering: model('dall-e-3') }),
       '1024x1024',
@@ -160,7 +160,7 @@ describe('mapOpenAIImages', () => {
   });
 
   it('should treat an answer without images as a bad response', () => {
-    expect(() => mapOpenAIImages('openai', request(), '1024x1024', { data: [] })).toThrow(
+    expect(() => mapOpenAIImageResult('openai', request(), '1024x1024', { data: [] })).toThrow(
       ProviderError,
     );
   });

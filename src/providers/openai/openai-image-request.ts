@@ -111,7 +111,7 @@ async function appendImage(
  * the edits endpoint as multipart with the input images (and mask) as files, read through the
  * gateway (OpenAI does not fetch URLs for edits).
  */
-export async function buildOpenAIImageCall(
+export async function buildOpenAIImageRequest(
   request: ProviderRequest,
   providerId: string,
 ): Promise<OpenAIImageCall> {
@@ -166,7 +166,7 @@ export function costFromImageUsage(
 }
 
 /** Turns an Images API answer into a completed status; an answer without images is unreadable. */
-export function mapOpenAIImages(
+export function mapOpenAIImageResult(
   providerId: string,
   request: ProviderRequest,
   size: string,

@@ -3,7 +3,7 @@ import { ProviderError } from '../../core/errors/index.js';
 import type { ImageInput, ProviderRequest } from '../../core/provider-adapter.js';
 import { renderPng } from '../simulator/render-png.js';
 import { openaiModels } from './openai-models.js';
-import { buildSoraCreate, mapSoraVideo } from './openai-video-request.js';
+import { buildOpenAIVideoRequest, mapOpenAIVideoResult } from './openai-video-request.js';
 
 const sora = openaiModels.find((offering) => offering.modelKey === 'sora-2')!;
 const operation = {
@@ -36,9 +36,9 @@ async function pngInput(width: number, height: number): Promise<ImageInput> {
   return { read: async () => ({ data, mimeType: 'image/png' }) };
 }
 
-describe('buildSoraCreate', () => {
+describe('buildOpenAIVideoRequest', () => {
   it('should send prompt, model, seconds as a string and size', async () => {
-    const { form, operation: stored } = await buildSoraCreate(
+    const { form, operation: stored } = await buildOpenAIVideoRequest(
       request({ width: 720, height: 1280 }),
       'openai',
     );
@@ -52,7 +52,7 @@ describe('buildSoraCreate', () => {
   });
 
   it('should attach an input image of exactly the output size as input_reference', async () => {
-    const { form } = await buildSoraCreate(
+    const { form } = await buildOpenAIVideoRequest(
       request({ task: 'image-to-video', inputImages: [await pngInput(1280, 720)] }),
       'openai',
     );
@@ -62,7 +62,7 @@ describe('buildSoraCreate', () => {
   });
 
   it('should refuse, retryably, an input image whose size differs from the output', async () => {
-    const error = await buildSoraCreate(
+    const error = await buildOpenAIVideoRequest(
       request({ task: 'image-to-video', inputImages: [await pngInput(64, 64)] }),
       'openai',
     ).catch((thrown: unknown) => thrown);
@@ -73,15 +73,17 @@ describe('buildSoraCreate', () => {
 
   it('should refuse sizes and durations sora-2 does not render', async () => {
     await expect(
-      buildSoraCreate(request({ width: 1920, height: 1080 }), 'openai'),
+      buildOpenAIVideoRequest(request({ width: 1920, height: 1080 }), 'openai'),
     ).rejects.toMatchObject({ code: 'provider_invalid_request' });
-    await expect(buildSoraCreate(request({ duration: 5 }), 'openai')).rejects.toMatchObject({
-      code: 'provider_invalid_request',
-    });
+    await expect(buildOpenAIVideoRequest(request({ duration: 5 }), 'openai')).rejects.toMatchObject(
+      {
+        code: 'provider_invalid_request',
+      },
+    );
   });
 });
 
-describe('mapSoraVideo', () => {
+describe('mapOpenAIVideoResult', () => {
   const video = (fields: Record<string, unknown>) => ({
     id: 'video_abc',
     status: 'queued',
@@ -89,18 +91,23 @@ describe('mapSoraVideo', () => {
   });
 
   it('should map queued and in_progress to pending with progress 0–1', () => {
-    expect(mapSoraVideo('openai', video({ progress: 0 }), operation, download)).toEqual({
+    expect(mapOpenAIVideoResult('openai', video({ progress: 0 }), operation, download)).toEqual({
       status: 'pending',
       phase: 'queued',
       progress: 0,
     });
     expect(
-      mapSoraVideo('openai', video({ status: 'in_progress', progress: 45 }), operation, download),
+      mapOpenAIVideoResult(
+        'openai',
+        video({ status: 'in_progress', progress: 45 }),
+        operation,
+        download,
+      ),
     ).toEqual({ status: 'pending', phase: 'running', progress: 0.45 });
   });
 
   it('should map completed to the /content URL with the key as a header and the video seconds', () => {
-    const result = mapSoraVideo(
+    const result = mapOpenAIVideoResult(
       'openai',
       video({ status: 'completed', progress: 100, seconds: '8', size: '1280x720' }),
       operation,
@@ -125,7 +132,7 @@ describe('mapSoraVideo', () => {
 
   it('should map moderation failures to content_rejected and others to a retryable generation failure', () => {
     expect(
-      mapSoraVideo(
+      mapOpenAIVideoResult(
         'openai',
         video({ status: 'failed', error: { code: 'moderation_blocked', message: 'Blocked.' } }),
         operation,
@@ -138,7 +145,7 @@ describe('mapSoraVideo', () => {
       isRetryable: false,
     });
     expect(
-      mapSoraVideo(
+      mapOpenAIVideoResult(
         'openai',
         video({ status: 'failed', error: { code: 'internal_error', message: 'Boom.' } }),
         operation,
@@ -149,7 +156,7 @@ describe('mapSoraVideo', () => {
 
   it('should treat an unknown status as a bad response', () => {
     expect(() =>
-      mapSoraVideo('openai', video({ status: 'exploded' }), operation, download),
+      mapOpenAIVideoResult('openai', video({ status: 'exploded' }), operation, download),
     ).toThrow(ProviderError);
   });
 });

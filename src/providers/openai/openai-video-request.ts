@@ -36,7 +36,7 @@ export interface SoraCreate {
  * `size`, and for image-to-video the first input image as the `input_reference` file. Sora
  * rejects a reference whose pixel size differs from `size`, so that is checked here first.
  */
-export async function buildSoraCreate(
+export async function buildOpenAIVideoRequest(
   request: ProviderRequest,
   providerId: string,
 ): Promise<SoraCreate> {
@@ -103,7 +103,7 @@ function parseSize(size: string | null | undefined): { width: number; height: nu
  * `GET {baseUrl}/videos/{id}/content` with the API key, which the engine downloads (that URL is
  * built from the configured base URL, never taken from a response, so the key cannot leak).
  */
-export function mapSoraVideo(
+export function mapOpenAIVideoResult(
   providerId: string,
   video: OpenAIVideo,
   operation: Extract<OpenAIOperation, { kind: 'video' }>,

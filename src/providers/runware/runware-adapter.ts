@@ -1,6 +1,4 @@
-import { parseOperation } from '../kernel/parse-operation.js';
 import { randomUUID } from 'node:crypto';
-import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { GatewayError, ProviderError, WebhookVerificationError } from '../../core/errors/index.js';
 import type { ModelOffering } from '../../core/model-capabilities.js';
@@ -16,8 +14,13 @@ import type {
   SubmitResult,
   WebhookResult,
 } from '../../core/provider-adapter.js';
-import { callProvider, parseProviderResponse } from '../kernel/call-provider.js';
+import { z } from 'zod';
+import { checkHealth, creditsFromBalance } from '../kernel/check-health.js';
+import { failedGenerationStatus } from '../kernel/failed-generation-status.js';
+import { parseOperation } from '../kernel/parse-operation.js';
+import { parseWebhookBody } from '../kernel/parse-webhook-body.js';
 import type { ProviderErrorResponse } from '../kernel/provider-error-from-status.js';
+import { ProviderHttpClient, type ProviderErrorMapper } from '../kernel/provider-http-client.js';
 import {
   RunwareAccountItemSchema,
   RunwareEnvelopeSchema,
@@ -32,10 +35,10 @@ import {
   runwareErrorFromResponse,
 } from './runware-errors.js';
 import { runwareModels } from './runware-models.js';
-import { buildRunwareTask, RunwareOperationSchema } from './runware-request-mapping.js';
-import { runwareStatusFromEnvelope } from './runware-result-mapping.js';
+import { buildRunwareRequest, RunwareOperationSchema } from './runware-request.js';
+import { mapRunwareResult } from './runware-result.js';
 import { runwareTaskUuid } from './runware-task-uuid.js';
-import { RunwareWebhookTokens } from './runware-webhook-tokens.js';
+import { RunwareWebhookTokens } from './runware-webhook.js';
 
 type RunwareTask = Record<string, JsonValue>;
 
@@ -52,27 +55,24 @@ export class RunwareAdapter implements ProviderAdapter {
   readonly type = 'runware';
   readonly id: string;
   readonly models: readonly ModelOffering[];
-  private readonly endpoint: string;
-  private readonly apiKey: string;
-  private readonly timeoutMs: number | undefined;
+  private readonly http: ProviderHttpClient;
   private readonly tokens: RunwareWebhookTokens;
 
   constructor(config: RunwareConfig) {
     this.id = config.id;
     this.models = mergeOfferings(runwareModels, config.models);
-    this.endpoint = config.baseUrl ?? runwareDefaultBaseUrl;
-    this.apiKey = config.apiKey;
-    this.timeoutMs = config.timeoutMs;
+    // One endpoint: every task (generation, poll, account) is POSTed to the base URL itself.
+    this.http = ProviderHttpClient.fromConfig(config, {
+      defaultBaseUrl: runwareDefaultBaseUrl,
+      headers: { authorization: `Bearer ${config.apiKey}` },
+      mapError: (response) => runwareErrorFromResponse(config.id, response),
+    });
     this.tokens = new RunwareWebhookTokens(config.webhookSecret);
-  }
-
-  estimateCost(request: ProviderRequest): number {
-    return estimateCost(request.offering.price, request);
   }
 
   async submit(request: ProviderRequest, context: SubmitContext): Promise<SubmitResult> {
     const taskUUID = runwareTaskUuid(context.attemptId);
-    const plan = await buildRunwareTask(
+    const plan = await buildRunwareRequest(
       this.id,
       request,
       taskUUID,
@@ -98,12 +98,9 @@ export class RunwareAdapter implements ProviderAdapter {
       const { envelope } = await this.post(poll, context.signal, (response) =>
         this.lostTaskError(response),
       );
-      return runwareStatusFromEnvelope(this.id, envelope, operationData);
+      return mapRunwareResult(this.id, envelope, operationData);
     } catch (error) {
-      if (error instanceof ProviderError && error.code === 'provider_generation_failed') {
-        return { status: 'failed', code: error.code, message: error.message, isRetryable: true };
-      }
-      throw error;
+      return failedGenerationStatus(error);
     }
   }
 
@@ -111,7 +108,7 @@ export class RunwareAdapter implements ProviderAdapter {
     const taskUUID = runwareTaskUuid(context.attemptId);
     let plan;
     try {
-      plan = await buildRunwareTask(this.id, request, taskUUID, undefined);
+      plan = await buildRunwareRequest(this.id, request, taskUUID, undefined);
     } catch {
       // The request cannot be mapped, so the crashed submit never reached Runware.
       return null;
@@ -136,12 +133,7 @@ export class RunwareAdapter implements ProviderAdapter {
 
   async parseWebhook(webhook: InboundWebhook): Promise<WebhookResult> {
     const target = this.tokens.verify(webhook.query);
-    let body: unknown;
-    try {
-      body = JSON.parse(webhook.rawBody.toString('utf8'));
-    } catch {
-      throw invalidWebhookBody();
-    }
+    const body = parseWebhookBody(this.id, webhook.rawBody, z.unknown(), invalidWebhookBody);
     const envelope = runwareWebhookEnvelope(body);
     if (!envelope) throw invalidWebhookBody();
     const entries = [...(envelope.data ?? []), ...(envelope.errors ?? [])];
@@ -149,7 +141,7 @@ export class RunwareAdapter implements ProviderAdapter {
       throw new WebhookVerificationError('The callback is for another task.', 'task_mismatch');
     }
     const video = (envelope.data ?? []).some((item) => item.videoURL || item.videoUUID);
-    const result = runwareStatusFromEnvelope(this.id, envelope, {
+    const result = mapRunwareResult(this.id, envelope, {
       taskUUID: target.taskUUID,
       taskType: video ? 'videoInference' : 'imageInference',
       results: target.results,
@@ -157,35 +149,24 @@ export class RunwareAdapter implements ProviderAdapter {
     return { providerJobId: target.taskUUID, result };
   }
 
-  async healthCheck(context: CallContext): Promise<HealthCheckResult> {
-    const started = Date.now();
+  healthCheck(context: CallContext): Promise<HealthCheckResult> {
     const check = {
       taskType: 'accountManagement',
       taskUUID: randomUUID(),
       operation: 'getDetails',
     };
-    try {
+    return checkHealth(async () => {
       const { envelope } = await this.post([check], context.signal);
-      const latencyMs = Date.now() - started;
+      // Refusals arrive with HTTP 200, inside the envelope.
       const failure = envelope.errors?.[0];
-      if (failure) return { ok: false, latencyMs, error: describeRunwareError(failure) };
+      if (failure) return { ok: false, error: describeRunwareError(failure) };
       const account = RunwareAccountItemSchema.safeParse(envelope.data?.[0]);
       const balance = account.success ? account.data.balance : undefined;
       const remainingUsd = typeof balance === 'number' ? balance : balance?.amount;
-      if (remainingUsd === undefined) return { ok: true, latencyMs };
-      return { ok: true, latencyMs, credits: { remainingUsd, exhausted: remainingUsd <= 0 } };
-    } catch (error) {
-      const latencyMs = Date.now() - started;
-      const message = error instanceof Error ? error.message : String(error);
-      const exhausted =
-        error instanceof ProviderError && error.code === 'provider_insufficient_credits';
-      return {
-        ok: false,
-        latencyMs,
-        error: message,
-        ...(exhausted ? { credits: { exhausted } } : {}),
-      };
-    }
+      return remainingUsd === undefined
+        ? { ok: true }
+        : { ok: true, credits: creditsFromBalance(remainingUsd) };
+    });
   }
 
   /** The callback URL Runware is given for a task (exposed for tests and fakes). */
@@ -193,23 +174,20 @@ export class RunwareAdapter implements ProviderAdapter {
     return this.tokens.url(callbackUrl, taskUUID, results);
   }
 
+  /** One POST of a task array; resolves with the parsed `{data, errors}` envelope. */
   private async post(
     tasks: RunwareTask[],
     signal: AbortSignal,
-    mapError?: (response: ProviderErrorResponse) => ProviderError | undefined,
+    mapError?: ProviderErrorMapper,
   ): Promise<{ envelope: RunwareEnvelope; text: string }> {
-    const response = await callProvider({
-      providerId: this.id,
+    const response = await this.http.request({
       method: 'POST',
-      url: this.endpoint,
-      headers: { authorization: `Bearer ${this.apiKey}` },
+      path: '',
       json: tasks,
       signal,
-      timeoutMs: this.timeoutMs,
-      mapError: (errorResponse) =>
-        mapError?.(errorResponse) ?? runwareErrorFromResponse(this.id, errorResponse),
+      ...(mapError ? { mapError } : {}),
     });
-    const envelope = parseProviderResponse(this.id, RunwareEnvelopeSchema, response.json);
+    const envelope = this.http.parse(RunwareEnvelopeSchema, response.json);
     return { envelope, text: response.text };
   }
 

@@ -54,7 +54,7 @@ export function firstRunwareError(body: unknown): RunwareErrorItem | undefined {
 }
 
 /**
- * Maps a non-2xx Runware answer (the `mapError` hook of `callProvider`). The HTTP status sets
+ * Maps a non-2xx Runware answer (the `mapError` hook of `ProviderHttpClient`). The HTTP status sets
  * the class (402 is Runware's documented "balance insufficient"); a code that is more specific
  * than the status (a credit or content-policy code on a 400/403) wins.
  */

@@ -1,14 +1,11 @@
-import { parseOperation } from '../kernel/parse-operation.js';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { estimateCost } from '../../catalog/estimate-cost.js';
 import { mergeOfferings } from '../../catalog/merge-offerings.js';
 import { ProviderError } from '../../core/errors/index.js';
 import type { ModelOffering } from '../../core/model-capabilities.js';
 import type {
   CallContext,
   HealthCheckResult,
-  ImageInput,
   JsonValue,
   ProviderAdapter,
   ProviderRequest,
@@ -16,21 +13,20 @@ import type {
   SubmitContext,
   SubmitResult,
 } from '../../core/provider-adapter.js';
-import {
-  callProvider,
-  parseProviderResponse,
-  type ProviderResponse,
-} from '../kernel/call-provider.js';
+import { checkHealth, creditsFromBalance } from '../kernel/check-health.js';
+import { imageReference } from '../kernel/image-reference.js';
+import { parseOperation } from '../kernel/parse-operation.js';
+import { ProviderHttpClient, type ProviderResponse } from '../kernel/provider-http-client.js';
 import {
   RunwayOrganizationSchema,
   RunwayTaskCreatedSchema,
   RunwayTaskSchema,
 } from './runway-api-schemas.js';
-import { buildRunwayTask } from './runway-build-task.js';
+import { buildRunwayRequest } from './runway-request.js';
 import { runwayDefaultBaseUrl, type RunwayConfig } from './runway-config.js';
 import { runwayErrorFromResponse } from './runway-errors.js';
 import { runwayModels } from './runway-models.js';
-import { taskToStatus } from './runway-task-status.js';
+import { mapRunwayResult } from './runway-result.js';
 
 /** What the adapter stores per attempt. */
 const RunwayOperationSchema = z.object({
@@ -40,13 +36,14 @@ const RunwayOperationSchema = z.object({
 });
 type RunwayOperation = z.infer<typeof RunwayOperationSchema>;
 
-// Runway takes data URIs up to 5 MB encoded: about 3.7 MB of image before base64.
+// Runway takes data URIs up to 5 MB encoded: about 3.7 MB of image before base64 (larger ones are
+// a retryable refusal: a provider without that limit can take the request).
 const maxDataUriBytes = Math.floor((5 * 1024 * 1024 * 3) / 4) - 64;
 
 /**
- * Runway's developer API over plain HTTP via `callProvider` (the `@runwayml/sdk` client would
- * work with `baseURL` and `maxRetries: 0`, but four JSON endpoints do not need it and this keeps
- * every error on the shared mapping). Tasks are created, polled at `GET /v1/tasks/{id}` and
+ * Runway's developer API over plain HTTP via the shared `ProviderHttpClient` (the
+ * `@runwayml/sdk` client would work with `baseURL` and `maxRetries: 0`, but four JSON endpoints
+ * do not need it and this keeps every error on the shared mapping). Tasks are created, polled at `GET /v1/tasks/{id}` and
  * cancelled with `DELETE /v1/tasks/{id}`; Runway has no webhooks and no client-chosen task ids,
  * so there is neither `parseWebhook` nor `recover`.
  */
@@ -55,25 +52,43 @@ export class RunwayAdapter implements ProviderAdapter {
   readonly type = 'runway';
   readonly id: string;
   readonly models: readonly ModelOffering[];
-  private readonly baseUrl: string;
+  private readonly http: ProviderHttpClient;
 
   constructor(private readonly config: RunwayConfig) {
     this.id = config.id;
     this.models = mergeOfferings(runwayModels, config.models);
-    this.baseUrl = (config.baseUrl ?? runwayDefaultBaseUrl).replace(/\/+$/, '');
-  }
-
-  estimateCost(request: ProviderRequest): number {
-    return estimateCost(request.offering.price, request);
+    this.http = ProviderHttpClient.fromConfig(config, {
+      defaultBaseUrl: runwayDefaultBaseUrl,
+      headers: {
+        authorization: `Bearer ${config.apiKey}`,
+        'x-runway-version': config.apiVersion,
+      },
+      mapError: (response) => runwayErrorFromResponse(config.id, response),
+    });
   }
 
   async submit(request: ProviderRequest, context: SubmitContext): Promise<SubmitResult> {
     const images = await Promise.all(
-      request.inputImages.map((image) => this.imageReference(image)),
+      request.inputImages.map((image) =>
+        imageReference(image, {
+          canFetch: isRunwayFetchable,
+          inlineLimit: {
+            providerId: this.id,
+            maxBytes: maxDataUriBytes,
+            message:
+              'Runway needs a public HTTPS URL for input images over 3.7 MB; set SWITCHYARD_PUBLIC_URL',
+          },
+        }),
+      ),
     );
-    const task = buildRunwayTask(this.id, request, images);
-    const response = await this.call('POST', task.path, context.signal, task.body);
-    const { id } = parseProviderResponse(this.id, RunwayTaskCreatedSchema, response.json);
+    const task = buildRunwayRequest(this.id, request, images);
+    const response = await this.http.request({
+      method: 'POST',
+      path: task.path,
+      json: task.body,
+      signal: context.signal,
+    });
+    const { id } = this.http.parse(RunwayTaskCreatedSchema, response.json);
     const operation: RunwayOperation = {
       taskId: id,
       kind: request.kind,
@@ -92,7 +107,11 @@ export class RunwayAdapter implements ProviderAdapter {
     const { taskId, kind, durationSeconds } = this.operation(operation);
     let response: ProviderResponse;
     try {
-      response = await this.call('GET', `/v1/tasks/${encodeURIComponent(taskId)}`, context.signal);
+      response = await this.http.request({
+        method: 'GET',
+        path: `/v1/tasks/${encodeURIComponent(taskId)}`,
+        signal: context.signal,
+      });
     } catch (error) {
       // Deleted tasks cannot be fetched again: the task is gone, though another provider may still do the work.
       if (error instanceof ProviderError && error.statusCode === 404) {
@@ -105,8 +124,8 @@ export class RunwayAdapter implements ProviderAdapter {
       }
       throw error;
     }
-    const task = parseProviderResponse(this.id, RunwayTaskSchema, response.json);
-    return taskToStatus(task, {
+    const task = this.http.parse(RunwayTaskSchema, response.json);
+    return mapRunwayResult(task, {
       kind,
       durationSeconds,
       usdPerCredit: this.config.usdPerCredit,
@@ -117,71 +136,33 @@ export class RunwayAdapter implements ProviderAdapter {
   async cancel(operation: JsonValue, context: CallContext): Promise<void> {
     const { taskId } = this.operation(operation);
     // Cancels a pending/throttled/running task; on a finished one it deletes the task instead.
-    await this.call('DELETE', `/v1/tasks/${encodeURIComponent(taskId)}`, context.signal);
+    await this.http.request({
+      method: 'DELETE',
+      path: `/v1/tasks/${encodeURIComponent(taskId)}`,
+      signal: context.signal,
+    });
   }
 
-  async healthCheck(context: CallContext): Promise<HealthCheckResult> {
-    const started = Date.now();
-    try {
-      const response = await this.call('GET', '/v1/organization', context.signal);
-      const { creditBalance } = parseProviderResponse(
-        this.id,
-        RunwayOrganizationSchema,
-        response.json,
-      );
-      const exhausted = creditBalance <= 0;
-      return {
-        ok: !exhausted,
-        latencyMs: Date.now() - started,
-        ...(exhausted ? { error: 'The Runway credit balance is empty.' } : {}),
-        credits: { remainingUsd: Math.max(0, creditBalance) * this.config.usdPerCredit, exhausted },
-      };
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      return { ok: false, latencyMs: Date.now() - started, error: error.message };
-    }
+  healthCheck(context: CallContext): Promise<HealthCheckResult> {
+    return checkHealth(async () => {
+      const response = await this.http.request({
+        method: 'GET',
+        path: '/v1/organization',
+        signal: context.signal,
+      });
+      const { creditBalance } = this.http.parse(RunwayOrganizationSchema, response.json);
+      const credits = creditsFromBalance(Math.max(0, creditBalance) * this.config.usdPerCredit);
+      // Runway refuses every task on an empty balance, so the check fails with it.
+      return credits.exhausted
+        ? { ok: false, error: 'The Runway credit balance is empty.', credits }
+        : { ok: true, credits };
+    });
   }
 
   /** An HTTPS URL on a domain (Runway fetches those itself), else the bytes as a data URI. */
-  private async imageReference(image: ImageInput): Promise<string> {
-    if (image.url && isRunwayFetchable(image.url)) return image.url;
-    const { data, mimeType } = await image.read();
-    if (data.length > maxDataUriBytes) {
-      throw new ProviderError({
-        providerId: this.id,
-        code: 'provider_invalid_request',
-        // Retryable: a provider without Runway's 5 MB data URI limit can take the request.
-        isRetryable: true,
-        message:
-          'Runway needs a public HTTPS URL for input images over 3.7 MB; set SWITCHYARD_PUBLIC_URL',
-      });
-    }
-    return `data:${mimeType};base64,${data.toString('base64')}`;
-  }
 
   private operation(operation: JsonValue): RunwayOperation {
     return parseOperation(this.id, RunwayOperationSchema, operation);
-  }
-
-  private call(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    signal: AbortSignal,
-    json?: unknown,
-  ): Promise<ProviderResponse> {
-    return callProvider({
-      providerId: this.id,
-      method,
-      url: `${this.baseUrl}${path}`,
-      headers: {
-        authorization: `Bearer ${this.config.apiKey}`,
-        'x-runway-version': this.config.apiVersion,
-      },
-      json,
-      signal,
-      timeoutMs: this.config.timeoutMs,
-      mapError: (response) => runwayErrorFromResponse(this.id, response),
-    });
   }
 }
 

@@ -206,7 +206,6 @@ describe('renderMp4', () => {
     const previous = process.env.TMPDIR;
     process.env.TMPDIR = privateTmp;
     try {
-      const started = Date.now();
       await expect(
         renderMp4({
           prompt: 'slow',
@@ -217,7 +216,6 @@ describe('renderMp4', () => {
           timeoutMs: 300,
         }),
       ).rejects.toThrow(/timed out after 300 ms/);
-      expect(Date.now() - started).toBeLessThan(5000);
       expect(await readdir(privateTmp)).toEqual([]);
       expect(getMp4RenderStats()).toMatchObject({ active: 0, queued: 0 });
     } finally {

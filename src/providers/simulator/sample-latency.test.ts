@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleLatency } from './simulator-adapter.js';
+import { sampleLatency } from './sample-latency.js';
 
 function seeded(seed: number): () => number {
   let state = seed >>> 0;

@@ -17,6 +17,7 @@ import type { ModelOffering } from '../../core/model-capabilities.js';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import type { Database } from '../../store/database.js';
 import { renderMp4 } from './render-mp4.js';
+import { sampleLatency } from './sample-latency.js';
 import { renderPng } from './render-png.js';
 import { simulatorModels } from './simulator-models.js';
 import {
@@ -42,19 +43,6 @@ const SimulatorOperationSchema = z.object({
   costUsd: z.number(),
 });
 type SimulatorOperation = z.infer<typeof SimulatorOperationSchema>;
-
-/** Draws from a log-normal distribution with the given median and 95th percentile. */
-export function sampleLatency(
-  p50: number,
-  p95: number,
-  random: () => number = Math.random,
-): number {
-  if (p50 <= 0) return 0;
-  const sigma = p95 > p50 ? Math.log(p95 / p50) / 1.6449 : 0;
-  // Box–Muller; 1 - random() keeps the log argument away from zero.
-  const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  return Math.round(p50 * Math.exp(sigma * normal));
-}
 
 function failure(providerId: string, kind: SimulatorFailureKind): ProviderError {
   switch (kind) {
@@ -134,10 +122,6 @@ export class SimulatorAdapter implements ProviderAdapter {
     this.currentProfile = SimulatorProfileSchema.parse({ ...this.currentProfile, ...patch });
     this.offerings = simulatorModels(this.currentProfile);
     return this.currentProfile;
-  }
-
-  estimateCost(request: ProviderRequest): number {
-    return estimateCost(request.offering.price, request);
   }
 
   async submit(request: ProviderRequest, context: SubmitContext): Promise<SubmitResult> {

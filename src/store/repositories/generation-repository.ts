@@ -1,11 +1,35 @@
-import type { Job, JobError, JobOutput, JobStatus } from '../../core/job.js';
+import {
+  AttemptStatus,
+  JobStatus,
+  terminalJobStatuses,
+  type Job,
+  type JobError,
+  type JobOutput,
+} from '../../core/job.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import type { JsonValue } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
 import type { Database, Queryable } from '../database.js';
-import { rowToJob, selectJobSql, selectJobWithAttemptSql } from './generation-rows.js';
+import {
+  newGenerationRow,
+  rowToJob,
+  selectJobSql,
+  selectJobWithAttemptSql,
+} from './generation-rows.js';
 
-const activeStatuses = `('queued', 'submitted', 'running')`;
+/** Constant statuses as an SQL list: `('queued', 'submitted')`. */
+function sqlList(statuses: readonly string[]): string {
+  return `(${statuses.map((status) => `'${status}'`).join(', ')})`;
+}
+
+/** Jobs not yet ended. */
+const activeStatuses = sqlList(
+  Object.values(JobStatus).filter((status) => !terminalJobStatuses.has(status)),
+);
+/** Jobs a provider holds: accepted and not yet ended. */
+const inFlightStatuses = sqlList([JobStatus.submitted, JobStatus.running]);
+/** Attempts not yet ended. */
+const openAttemptStatuses = sqlList([AttemptStatus.submitting, AttemptStatus.submitted]);
 
 /** Fields of a new job. */
 export interface NewGeneration {
@@ -36,7 +60,7 @@ export interface AttemptRecord {
   providerModelId: string;
   providerJobId: string | null;
   operation: JsonValue | null;
-  status: 'submitting' | 'submitted' | 'succeeded' | 'failed' | 'canceled';
+  status: AttemptStatus;
 }
 
 interface AttemptRow {
@@ -75,9 +99,9 @@ export class GenerationRepository {
     generations: readonly (NewGeneration & { createdAt: Date })[],
     executor: Queryable,
   ): Promise<Set<string>> {
-    const column = <T>(pick: (generation: NewGeneration & { createdAt: Date }) => T) =>
-      generations.map(pick);
-    const { rows } = await executor.query<{ id: string }>(
+    const rows = generations.map(newGenerationRow);
+    const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
+    const { rows: stored } = await executor.query<{ id: string }>(
       `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
          idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, updated_at)
        SELECT id, 'queued', kind, task, model, user_id, request, estimated_cost_usd, idempotency_key,
@@ -89,23 +113,23 @@ export class GenerationRepository {
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
       [
-        column((generation) => generation.id),
-        column((generation) => generation.request.kind),
-        column((generation) => generation.request.task),
-        column((generation) => generation.request.model),
-        column((generation) => generation.request.user ?? null),
-        column((generation) => JSON.stringify(generation.request)),
-        column((generation) => generation.estimatedCostUsd),
-        column((generation) => generation.idempotencyKey),
-        column((generation) => generation.requestHash),
-        column((generation) => generation.request.webhookUrl ?? null),
-        column((generation) => (generation.request.webhookUrl ? 'pending' : null)),
-        column((generation) => generation.deadlineAt.toISOString()),
-        column((generation) => generation.regeneratedFrom ?? null),
-        column((generation) => generation.createdAt.toISOString()),
+        column((row) => row.id),
+        column((row) => row.request.kind),
+        column((row) => row.request.task),
+        column((row) => row.request.model),
+        column((row) => row.request.user ?? null),
+        column((row) => JSON.stringify(row.request)),
+        column((row) => row.estimated_cost_usd),
+        column((row) => row.idempotency_key),
+        generations.map((generation) => generation.requestHash),
+        column((row) => row.webhook_url),
+        column((row) => row.webhook_status),
+        column((row) => row.deadline_at.toISOString()),
+        column((row) => row.regenerated_from),
+        column((row) => row.created_at.toISOString()),
       ],
     );
-    return new Set(rows.map((row) => row.id));
+    return new Set(stored.map((row) => row.id));
   }
 
   /** Just the status (cheap checks while waiting). */
@@ -115,6 +139,23 @@ export class GenerationRepository {
       [id],
     );
     return rows[0]?.status;
+  }
+
+  /** How many jobs are in each status (metrics). */
+  async countByStatus(): Promise<Record<string, number>> {
+    const { rows } = await this.database.query<{ status: string; count: number }>(
+      'SELECT status, count(*)::int AS count FROM generations GROUP BY status',
+    );
+    return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  /** How many jobs each provider holds right now (accepted, not yet ended). */
+  async countInFlightByProvider(): Promise<Record<string, number>> {
+    const { rows } = await this.database.query<{ provider: string; count: number }>(
+      `SELECT provider, count(*)::int AS count FROM generations
+       WHERE status IN ${inFlightStatuses} AND provider IS NOT NULL GROUP BY provider`,
+    );
+    return Object.fromEntries(rows.map((row) => [row.provider, row.count]));
   }
 
   async findByIdempotencyKey(
@@ -232,7 +273,7 @@ export class GenerationRepository {
     await executor.query(
       `UPDATE generation_attempts SET status = 'failed', ended_at = now(), error_code = $2,
          error_message = $3, cost_usd = COALESCE($4, cost_usd)
-       WHERE id = $1 AND status IN ('submitting', 'submitted')`,
+       WHERE id = $1 AND status IN ${openAttemptStatuses}`,
       [attemptId, error.code, error.message.slice(0, 2000), costUsd],
     );
   }
@@ -242,7 +283,7 @@ export class GenerationRepository {
     const { rowCount } = await this.database.query(
       `UPDATE generations SET status = 'running', started_at = COALESCE(started_at, now()),
          progress = COALESCE($2, progress), updated_at = now()
-       WHERE id = $1 AND status IN ('submitted', 'running')
+       WHERE id = $1 AND status IN ${inFlightStatuses}
          AND (status <> 'running' OR progress IS DISTINCT FROM COALESCE($2, progress))`,
       [generationId, progress],
     );
@@ -283,7 +324,7 @@ export class GenerationRepository {
   async markFinished(
     executor: Queryable,
     generationId: string,
-    status: 'failed' | 'canceled',
+    status: typeof JobStatus.failed | typeof JobStatus.canceled,
     error: JobError | null,
   ): Promise<boolean> {
     const { rowCount } = await executor.query(
@@ -291,10 +332,10 @@ export class GenerationRepository {
        WHERE id = $1 AND status IN ${activeStatuses}`,
       [generationId, status, error ? JSON.stringify(error) : null],
     );
-    if (rowCount === 1 && status === 'canceled') {
+    if (rowCount === 1 && status === JobStatus.canceled) {
       await executor.query(
         `UPDATE generation_attempts SET status = 'canceled', ended_at = now()
-         WHERE generation_id = $1 AND status IN ('submitting', 'submitted')`,
+         WHERE generation_id = $1 AND status IN ${openAttemptStatuses}`,
         [generationId],
       );
     }
@@ -305,7 +346,7 @@ export class GenerationRepository {
   async requeue(executor: Queryable, generationId: string): Promise<boolean> {
     const { rowCount } = await executor.query(
       `UPDATE generations SET status = 'queued', provider = NULL, progress = NULL, updated_at = now()
-       WHERE id = $1 AND status IN ('submitted', 'running')`,
+       WHERE id = $1 AND status IN ${inFlightStatuses}`,
       [generationId],
     );
     return rowCount === 1;
@@ -340,6 +381,20 @@ export class GenerationRepository {
       ],
     );
     return rows[0]?.attempt ?? 0;
+  }
+
+  /** Stores a client's rating of a job (rollout guardrails read them). */
+  async insertFeedback(feedback: {
+    id: string;
+    generationId: string;
+    rating: number;
+    comment: string | null;
+    user: string | null;
+  }): Promise<void> {
+    await this.database.query(
+      'INSERT INTO generation_feedback (id, generation_id, rating, comment, user_id) VALUES ($1, $2, $3, $4, $5)',
+      [feedback.id, feedback.generationId, feedback.rating, feedback.comment, feedback.user],
+    );
   }
 
   async setWebhookStatus(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GenerationRequestSchema } from '../../core/generation-request.js';
-import type { Job } from '../../core/job.js';
+import { AttemptStatus, JobStatus, type Job } from '../../core/job.js';
+import type { NewGeneration } from './generation-repository.js';
 
 const timestamp = z.coerce.date();
 const nullableTimestamp = z.coerce.date().nullable();
@@ -10,7 +11,7 @@ const AttemptRowSchema = z.object({
   provider: z.string(),
   provider_model_id: z.string(),
   provider_job_id: z.string().nullable(),
-  status: z.enum(['submitting', 'submitted', 'succeeded', 'failed', 'canceled']),
+  status: z.enum(AttemptStatus),
   started_at: timestamp,
   ended_at: nullableTimestamp,
   error_code: z.string().nullable(),
@@ -51,7 +52,7 @@ const JobErrorSchema = z.object({
 /** A `generations` row joined with its attempts and deliveries (see `selectJobSql`). */
 export const GenerationRowSchema = z.object({
   id: z.string(),
-  status: z.enum(['queued', 'submitted', 'running', 'succeeded', 'failed', 'canceled']),
+  status: z.enum(JobStatus),
   provider: z.string().nullable(),
   request: GenerationRequestSchema,
   outputs: z.array(OutputSchema),
@@ -73,6 +74,9 @@ export const GenerationRowSchema = z.object({
   attempts: z.array(AttemptRowSchema),
   deliveries: z.array(DeliveryRowSchema),
 });
+
+/** A `generations` row as read back (see {@link rowToJob}). */
+export type GenerationRow = z.infer<typeof GenerationRowSchema>;
 
 /** Columns plus aggregated attempts and deliveries: one round trip per job or page. */
 const jobColumnsSql = `g.id, g.status, g.provider, g.request, g.outputs, g.warnings, g.error, g.progress,
@@ -102,9 +106,45 @@ export const selectJobSql = `
            FROM webhook_deliveries d WHERE d.generation_id = g.id), '[]'::json) AS deliveries
   FROM generations g`;
 
-/** Maps a parsed row to the domain `Job`. */
+/** Maps a row read back from the database to the domain `Job`. */
 export function rowToJob(input: unknown): Job {
-  const row = GenerationRowSchema.parse(input);
+  return jobFromRow(GenerationRowSchema.parse(input));
+}
+
+/**
+ * The row `GenerationRepository.insertMany` writes for a new job: the job as just stored,
+ * without reading it back (a round trip per request).
+ */
+export function newGenerationRow(generation: NewGeneration & { createdAt: Date }): GenerationRow {
+  const { request } = generation;
+  return {
+    id: generation.id,
+    status: JobStatus.queued,
+    provider: null,
+    request,
+    outputs: [],
+    warnings: [],
+    error: null,
+    progress: null,
+    estimated_cost_usd: generation.estimatedCostUsd,
+    actual_cost_usd: null,
+    idempotency_key: generation.idempotencyKey,
+    webhook_url: request.webhookUrl ?? null,
+    webhook_status: request.webhookUrl ? 'pending' : null,
+    regenerated_from: generation.regeneratedFrom ?? null,
+    created_at: generation.createdAt,
+    updated_at: generation.createdAt,
+    submitted_at: null,
+    started_at: null,
+    completed_at: null,
+    deadline_at: generation.deadlineAt,
+    attempts: [],
+    deliveries: [],
+  };
+}
+
+/** The one place a `Job` is built from its row. */
+export function jobFromRow(row: GenerationRow): Job {
   return {
     id: row.id,
     status: row.status,

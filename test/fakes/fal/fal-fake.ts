@@ -8,6 +8,8 @@ import {
 } from '../fake-http-server.js';
 import { fakeMp4, fakePng } from '../fake-media.js';
 import { falScenarioResponse } from './fal-fake-scenarios.js';
+import { FakeTimeline } from '../fake-timeline.js';
+import type { TestClock } from '../../helpers/test-clock.js';
 
 /** Options of {@link FalFake}. */
 export interface FalFakeOptions {
@@ -16,6 +18,8 @@ export interface FalFakeOptions {
   /** How long a request stays IN_QUEUE, then IN_PROGRESS (ms). */
   queuedMs?: number;
   runningMs?: number;
+  /** A test clock: requests then age, and webhooks go out, only at `advance()`. */
+  clock?: TestClock;
 }
 
 interface FakeJob {
@@ -62,10 +66,13 @@ export class FalFake {
   private readonly signingKey: KeyObject;
   private readonly publicJwk: { kty: string; crv: string; x: string };
   private readonly forgeKey: KeyObject;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timeline: FakeTimeline;
   private server!: FakeHttpServer;
 
-  private constructor(private readonly options: Required<FalFakeOptions>) {
+  private constructor(
+    private readonly options: Required<Omit<FalFakeOptions, 'clock'>> & FalFakeOptions,
+  ) {
+    this.timeline = new FakeTimeline(options.clock);
     const pair = generateKeyPairSync('ed25519');
     this.signingKey = pair.privateKey;
     const jwk = pair.publicKey.export({ format: 'jwk' });
@@ -132,8 +139,13 @@ export class FalFake {
     };
   }
 
+  /** Moves the test clock (see {@link FalFakeOptions.clock}) and sends the webhooks now due. */
+  advance(ms: number): Promise<void> {
+    return this.timeline.advance(ms);
+  }
+
   async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
+    this.timeline.clear();
     await this.server.close();
   }
 
@@ -187,18 +199,15 @@ export class FalFake {
       appId,
       endpointId: segments.join('/'),
       input,
-      createdAt: Date.now(),
+      createdAt: this.timeline.now(),
       canceled: false,
     };
     const webhookUrl = request.query.get('fal_webhook');
     if (webhookUrl) {
       job.webhookUrl = webhookUrl;
-      const timer = setTimeout(
-        () => void this.deliver(job),
-        this.options.queuedMs + this.options.runningMs + 20,
+      this.timeline.schedule(this.options.queuedMs + this.options.runningMs + 20, () =>
+        this.deliver(job),
       );
-      timer.unref();
-      this.timers.add(timer);
     }
     this.jobs.set(id, job);
     const base = `${this.url}/${appId}/requests/${id}`;
@@ -276,7 +285,7 @@ export class FalFake {
 
   private state(job: FakeJob): 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' {
     if (job.canceled) return 'COMPLETED';
-    const age = Date.now() - job.createdAt;
+    const age = this.timeline.now() - job.createdAt;
     if (age < this.options.queuedMs) return 'IN_QUEUE';
     if (age < this.options.queuedMs + this.options.runningMs) return 'IN_PROGRESS';
     return 'COMPLETED';

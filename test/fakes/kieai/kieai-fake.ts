@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { InboundWebhook } from '../../../src/core/provider-adapter.js';
-import { kieaiWebhookSignature } from '../../../src/providers/kieai/kieai-verify-webhook.js';
+import { kieaiWebhookSignature } from '../../../src/providers/kieai/kieai-webhook.js';
 import {
   FakeHttpServer,
   type FakeRequest,
@@ -8,6 +8,8 @@ import {
   type FakeScenario,
 } from '../fake-http-server.js';
 import { fakeMp4 } from '../fake-media.js';
+import { FakeTimeline } from '../fake-timeline.js';
+import type { TestClock } from '../../helpers/test-clock.js';
 
 /** Options of {@link KieaiFake}. */
 export interface KieaiFakeOptions {
@@ -26,6 +28,8 @@ export interface KieaiFakeOptions {
   credits?: number;
   /** Time until a task finishes (ms). */
   durationMs?: number;
+  /** A test clock: tasks then age, and callbacks go out, only at `advance()`. */
+  clock?: TestClock;
 }
 
 interface FakeTask {
@@ -70,14 +74,17 @@ export class KieaiFake {
   readonly deliveries: KieaiCallbackDelivery[] = [];
   scenario: FakeScenario = 'ok';
   submissions = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timeline: FakeTimeline;
   private server!: FakeHttpServer;
 
   private constructor(
-    private readonly options: Required<Omit<KieaiFakeOptions, 'webhookHmacKey'>> & {
+    private readonly options: Required<Omit<KieaiFakeOptions, 'webhookHmacKey' | 'clock'>> & {
       webhookHmacKey?: string;
+      clock?: TestClock;
     },
-  ) {}
+  ) {
+    this.timeline = new FakeTimeline(options.clock);
+  }
 
   static async start(options: KieaiFakeOptions = {}): Promise<KieaiFake> {
     const fake = new KieaiFake({
@@ -134,8 +141,13 @@ export class KieaiFake {
     };
   }
 
+  /** Moves the test clock (see {@link KieaiFakeOptions.clock}) and sends the callbacks now due. */
+  advance(ms: number): Promise<void> {
+    return this.timeline.advance(ms);
+  }
+
   async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
+    this.timeline.clear();
     await this.server.close();
   }
 
@@ -194,15 +206,12 @@ export class KieaiFake {
     if (typeof body.prompt !== 'string' || body.prompt === '')
       return this.envelope(422, 'prompt cannot be empty');
     const id = family === 'veo' ? randomBytes(16).toString('hex') : randomUUID();
-    const task: FakeTask = { id, family, body, createdAt: Date.now() };
+    const task: FakeTask = { id, family, body, createdAt: this.timeline.now() };
     this.tasks.set(id, task);
     if (typeof body.callBackUrl === 'string') {
-      const timer = setTimeout(
-        () => void this.deliver(task, String(body.callBackUrl)),
-        this.options.durationMs + 20,
+      this.timeline.schedule(this.options.durationMs + 20, () =>
+        this.deliver(task, String(body.callBackUrl)),
       );
-      timer.unref();
-      this.timers.add(timer);
     }
     return this.envelope(200, 'success', { taskId: id });
   }
@@ -210,7 +219,7 @@ export class KieaiFake {
   private record(request: FakeRequest, family: 'veo' | 'runway'): FakeResponse {
     const task = this.tasks.get(request.query.get('taskId') ?? '');
     if (!task || task.family !== family) return this.envelope(404, 'The task does not exist');
-    const age = Date.now() - task.createdAt;
+    const age = this.timeline.now() - task.createdAt;
     const done = age >= this.options.durationMs;
     const prompt = String(task.body.prompt);
     const failure = prompt.includes('#reject')
@@ -237,7 +246,7 @@ export class KieaiFake {
               ? 'Internal error, please try again later'
               : '',
         createTime: new Date(task.createdAt).toISOString(),
-        completeTime: done ? new Date().toISOString() : null,
+        completeTime: done ? new Date(this.timeline.now()).toISOString() : null,
         fallbackFlag: false,
       });
     }

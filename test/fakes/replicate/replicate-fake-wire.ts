@@ -14,7 +14,8 @@ export interface ReplicateFakePrediction {
   canceledAt?: number;
   webhook?: string;
   webhookEventsFilter?: string[];
-  timer?: NodeJS.Timeout;
+  /** Cancels the pending completion webhook. */
+  cancelDelivery?: () => void;
 }
 
 /** An RFC 7807 problem answer, as Replicate sends its errors. */

@@ -19,6 +19,8 @@ import {
   type ReplicateFakeOutcome,
   type ReplicateFakePrediction as FakePrediction,
 } from './replicate-fake-wire.js';
+import { FakeTimeline } from '../fake-timeline.js';
+import type { TestClock } from '../../helpers/test-clock.js';
 
 export type { ReplicateFakeOutcome } from './replicate-fake-wire.js';
 
@@ -31,6 +33,8 @@ export interface ReplicateFakeOptions {
   startingMs?: number;
   /** Time it then stays `processing` before its outcome. */
   processingMs?: number;
+  /** A test clock: predictions then age, and webhooks go out, only at `advance()`. */
+  clock?: TestClock;
 }
 
 /**
@@ -51,15 +55,20 @@ export class ReplicateFake {
   private outcome: ReplicateFakeOutcome = 'succeeded';
   private png: Buffer = Buffer.alloc(0);
   private mp4: Buffer = Buffer.alloc(0);
+  private readonly timeline: FakeTimeline;
 
   private constructor(
     private readonly server: FakeHttpServer,
-    private readonly options: Required<Omit<ReplicateFakeOptions, 'apiKey' | 'webhookSecret'>>,
+    private readonly options: Required<
+      Omit<ReplicateFakeOptions, 'apiKey' | 'webhookSecret' | 'clock'>
+    >,
     apiKey: string,
     webhookSecret: string,
+    clock: TestClock | undefined,
   ) {
     this.apiKey = apiKey;
     this.webhookSecret = webhookSecret;
+    this.timeline = new FakeTimeline(clock);
   }
 
   static async start(options: ReplicateFakeOptions = {}): Promise<ReplicateFake> {
@@ -71,6 +80,7 @@ export class ReplicateFake {
       { startingMs: options.startingMs ?? 60, processingMs: options.processingMs ?? 150 },
       options.apiKey ?? 'test-key',
       options.webhookSecret ?? generateWebhookSecret(),
+      options.clock,
     );
     self.fake = fake;
     fake.png = await fakePng();
@@ -137,8 +147,13 @@ export class ReplicateFake {
     };
   }
 
+  /** Moves the test clock (see {@link ReplicateFakeOptions.clock}) and sends the webhooks now due. */
+  advance(ms: number): Promise<void> {
+    return this.timeline.advance(ms);
+  }
+
   async close(): Promise<void> {
-    for (const prediction of this.predictions.values()) clearTimeout(prediction.timer);
+    this.timeline.clear();
     await this.server.close();
   }
 
@@ -209,16 +224,16 @@ export class ReplicateFake {
       model,
       version: typeof version === 'string' ? version : randomBytes(32).toString('hex'),
       input: input as Record<string, unknown>,
-      createdAt: Date.now(),
+      createdAt: this.timeline.now(),
       outcome: this.outcome,
       webhook: typeof webhook === 'string' ? webhook : undefined,
       webhookEventsFilter: Array.isArray(filter) ? filter.map(String) : undefined,
     };
     this.predictions.set(prediction.id, prediction);
     if (prediction.webhook && (prediction.webhookEventsFilter?.includes('completed') ?? true)) {
-      prediction.timer = setTimeout(
-        () => void this.deliver(prediction),
+      prediction.cancelDelivery = this.timeline.schedule(
         this.options.startingMs + this.options.processingMs + 5,
+        () => this.deliver(prediction),
       );
     }
     return { status: 201, json: this.render(prediction) };
@@ -226,8 +241,8 @@ export class ReplicateFake {
 
   private cancel(prediction: FakePrediction): Record<string, unknown> {
     if (!isTerminal(this.statusOf(prediction))) {
-      prediction.canceledAt = Date.now();
-      clearTimeout(prediction.timer);
+      prediction.canceledAt = this.timeline.now();
+      prediction.cancelDelivery?.();
       if (prediction.webhook) void this.deliver(prediction);
     }
     return this.render(prediction);
@@ -235,7 +250,7 @@ export class ReplicateFake {
 
   private statusOf(prediction: FakePrediction): string {
     if (prediction.canceledAt !== undefined) return 'canceled';
-    const elapsed = Date.now() - prediction.createdAt;
+    const elapsed = this.timeline.now() - prediction.createdAt;
     if (elapsed < this.options.startingMs) return 'starting';
     if (prediction.outcome === 'aborted') return 'aborted';
     if (elapsed < this.options.startingMs + this.options.processingMs) return 'processing';

@@ -7,6 +7,8 @@ import {
 } from '../fake-http-server.js';
 import { fakeMp4, fakePng } from '../fake-media.js';
 import { validateRunwayTask } from './runway-fake-validation.js';
+import { FakeTimeline } from '../fake-timeline.js';
+import type { TestClock } from '../../helpers/test-clock.js';
 
 /** How a task ends once its (short) run is over. */
 export type RunwayFakeOutcome = 'succeeded' | 'failed' | 'moderated';
@@ -20,6 +22,8 @@ export interface RunwayFakeOptions {
   runningMs?: number;
   /** Initial organization credit balance. */
   creditBalance?: number;
+  /** A test clock: tasks then age only at `advance()`. */
+  clock?: TestClock;
 }
 
 interface FakeTask {
@@ -89,15 +93,18 @@ export class RunwayFake {
   private throttled = false;
   private png: Buffer = Buffer.alloc(0);
   private mp4: Buffer = Buffer.alloc(0);
+  private readonly timeline: FakeTimeline;
 
   private constructor(
     private readonly server: FakeHttpServer,
     private readonly timing: { pendingMs: number; runningMs: number },
     apiKey: string,
     creditBalance: number,
+    clock: TestClock | undefined,
   ) {
     this.apiKey = apiKey;
     this.creditBalance = creditBalance;
+    this.timeline = new FakeTimeline(clock);
   }
 
   static async start(options: RunwayFakeOptions = {}): Promise<RunwayFake> {
@@ -109,11 +116,17 @@ export class RunwayFake {
       { pendingMs: options.pendingMs ?? 60, runningMs: options.runningMs ?? 150 },
       options.apiKey ?? 'test-key',
       options.creditBalance ?? 1000,
+      options.clock,
     );
     self.fake = fake;
     fake.png = await fakePng();
     fake.mp4 = await fakeMp4();
     return fake;
+  }
+
+  /** Moves the test clock (see {@link RunwayFakeOptions.clock}). */
+  advance(ms: number): Promise<void> {
+    return this.timeline.advance(ms);
   }
 
   /** `http://127.0.0.1:PORT` (Runway's base URL has no `/v1`). */
@@ -213,7 +226,7 @@ export class RunwayFake {
       id: randomUUID(),
       kind: request.path === '/v1/text_to_image' ? 'image' : 'video',
       body: body as Record<string, unknown>,
-      createdAt: Date.now(),
+      createdAt: this.timeline.now(),
       outcome: this.outcome,
       throttled: this.throttled,
       credits: checked.credits,
@@ -232,7 +245,7 @@ export class RunwayFake {
 
   private statusOf(task: FakeTask): string {
     if (task.canceled) return 'CANCELLED';
-    const elapsed = Date.now() - task.createdAt;
+    const elapsed = this.timeline.now() - task.createdAt;
     if (elapsed < this.timing.pendingMs) return task.throttled ? 'THROTTLED' : 'PENDING';
     if (elapsed < this.timing.pendingMs + this.timing.runningMs) return 'RUNNING';
     return task.outcome === 'succeeded' ? 'SUCCEEDED' : 'FAILED';
@@ -244,7 +257,7 @@ export class RunwayFake {
     switch (status) {
       case 'RUNNING': {
         const progress =
-          (Date.now() - task.createdAt - this.timing.pendingMs) / this.timing.runningMs;
+          (this.timeline.now() - task.createdAt - this.timing.pendingMs) / this.timing.runningMs;
         return {
           ...base,
           progress: Math.round(Math.min(0.99, progress) * 100) / 100,

@@ -9,6 +9,7 @@ import { AimlapiAdapter } from '../../../src/providers/aimlapi/aimlapi-adapter.j
 import { AimlapiConfigSchema } from '../../../src/providers/aimlapi/aimlapi-config.js';
 import { sampleRequest } from '../../contracts/sample-request.js';
 import { AimlapiFake } from '../../fakes/aimlapi/aimlapi-fake.js';
+import { estimateAdapterCost } from '../../../src/catalog/estimate-cost.js';
 
 let counter = 0;
 const context = (): SubmitContext => {
@@ -192,8 +193,8 @@ describe('AimlapiAdapter against the AIMLAPI fake', () => {
   });
 
   it('should estimate costs from the catalog and declare no webhooks or cancel', () => {
-    expect(adapter.estimateCost(kling({ duration: 10 }))).toBeCloseTo(0.7);
-    expect(adapter.estimateCost(flux({ n: 2 }))).toBeCloseTo(0.006);
+    expect(estimateAdapterCost(adapter, kling({ duration: 10 }))).toBeCloseTo(0.7);
+    expect(estimateAdapterCost(adapter, flux({ n: 2 }))).toBeCloseTo(0.006);
     const contract: ProviderAdapter = adapter;
     expect(contract.parseWebhook).toBeUndefined();
     expect(contract.cancel).toBeUndefined();

@@ -5,6 +5,7 @@ import { GoogleAdapter } from '../../../src/providers/google/google-adapter.js';
 import { GoogleConfigSchema } from '../../../src/providers/google/google-config.js';
 import { sampleRequest } from '../../contracts/sample-request.js';
 import { GoogleFake } from '../../fakes/google/google-fake.js';
+import { estimateAdapterCost } from '../../../src/catalog/estimate-cost.js';
 
 const context = () => ({
   jobId: 'gen_test',
@@ -64,10 +65,9 @@ describe('google adapter against the fake', () => {
       outputs: [{ type: 'bytes', mimeType: 'image/png', width: 768, height: 1344 }],
     });
     expect(submitted.providerJobId.length).toBeGreaterThan(5);
-    expect(adapter.estimateCost(sampleRequest(model('gemini-2.5-flash-image')))).toBeCloseTo(
-      0.039,
-      6,
-    );
+    expect(
+      estimateAdapterCost(adapter, sampleRequest(model('gemini-2.5-flash-image'))),
+    ).toBeCloseTo(0.039, 6);
   });
 
   it('should report blocked prompts and text-only answers as failed submissions', async () => {
@@ -111,7 +111,10 @@ describe('google adapter against the fake', () => {
     expect(video.headers.get('content-type')).toBe('video/mp4');
     // 6 s at the 720p rate of $0.10/s.
     expect(
-      adapter.estimateCost(sampleRequest(model('veo-3-fast'), { overrides: { duration: 6 } })),
+      estimateAdapterCost(
+        adapter,
+        sampleRequest(model('veo-3-fast'), { overrides: { duration: 6 } }),
+      ),
     ).toBeCloseTo(0.6, 6);
   });
 

@@ -11,6 +11,7 @@ import { OpenAIConfigSchema } from '../../../src/providers/openai/openai-config.
 import { renderPng } from '../../../src/providers/simulator/render-png.js';
 import { sampleRequest } from '../../contracts/sample-request.js';
 import { OpenAIFake } from '../../fakes/openai/openai-fake.js';
+import { estimateAdapterCost } from '../../../src/catalog/estimate-cost.js';
 
 const context = (attemptId = 'att_test') => ({
   jobId: 'gen_test',
@@ -160,7 +161,7 @@ describe('openai adapter against the fake', () => {
     const content = await fetch(output.url, { headers: output.headers });
     expect(content.headers.get('content-type')).toBe('video/mp4');
     expect(
-      adapter.estimateCost(sampleRequest(model('sora-2'), { overrides: { duration: 8 } })),
+      estimateAdapterCost(adapter, sampleRequest(model('sora-2'), { overrides: { duration: 8 } })),
     ).toBeCloseTo(0.8, 6);
   });
 

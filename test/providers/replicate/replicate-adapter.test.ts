@@ -11,7 +11,9 @@ import { ReplicateConfigSchema } from '../../../src/providers/replicate/replicat
 import { actualCost } from '../../../src/catalog/estimate-cost.js';
 import { sampleRequest } from '../../contracts/sample-request.js';
 import { fakePng } from '../../fakes/fake-media.js';
+import { createTestClock } from '../../helpers/test-clock.js';
 import { ReplicateFake } from '../../fakes/replicate/replicate-fake.js';
+import { estimateAdapterCost } from '../../../src/catalog/estimate-cost.js';
 
 const signal = () => ({ signal: AbortSignal.timeout(5000) });
 let attempt = 0;
@@ -22,11 +24,16 @@ const submitContext = (callbackUrl?: string) => ({
   callbackUrl,
 });
 
-async function settle(adapter: ReplicateAdapter, operation: JsonValue): Promise<StatusResult> {
+async function settle(
+  adapter: ReplicateAdapter,
+  operation: JsonValue,
+  fake: ReplicateFake,
+): Promise<StatusResult> {
   for (let poll = 0; poll < 100; poll++) {
     const result = await adapter.status(operation, signal());
     if (result.status !== 'pending') return result;
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    // The fake's predictions age only when its clock moves: one poll interval per step.
+    await fake.advance(25);
   }
   throw new Error('never settled');
 }
@@ -54,7 +61,7 @@ describe('replicate adapter against its fake', () => {
     });
 
   beforeAll(async () => {
-    fake = await ReplicateFake.start();
+    fake = await ReplicateFake.start({ clock: createTestClock() });
     adapter = new ReplicateAdapter(configFor());
   });
   afterAll(async () => {
@@ -85,7 +92,7 @@ describe('replicate adapter against its fake', () => {
       },
     });
     expect(submitted.providerJobId).toMatch(/^[a-z0-9]+$/);
-    const result = await settle(adapter, submitted.operation);
+    const result = await settle(adapter, submitted.operation, fake);
     expect(result.status === 'completed' && result.outputs).toHaveLength(2);
   });
 
@@ -142,7 +149,7 @@ describe('replicate adapter against its fake', () => {
         status: 'pending',
         phase: 'queued',
       });
-      expect(await settle(adapter, submitted.operation)).toMatchObject(expected);
+      expect(await settle(adapter, submitted.operation, fake)).toMatchObject(expected);
     }
   });
 
@@ -154,7 +161,7 @@ describe('replicate adapter against its fake', () => {
       poll < 50 && result.status === 'pending' && result.phase === 'queued';
       poll++
     ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await fake.advance(10);
       result = await adapter.status(submitted.operation, signal());
     }
     expect(result).toEqual({ status: 'pending', phase: 'running' });
@@ -168,10 +175,11 @@ describe('replicate adapter against its fake', () => {
 
   it('should report compute and video seconds so the catalog prices the attempt', async () => {
     const request = sampleRequest(model('veo-2'), { overrides: { duration: 8 } });
-    expect(adapter.estimateCost(request)).toBe(4);
+    expect(estimateAdapterCost(adapter, request)).toBe(4);
     const result = await settle(
       adapter,
       (await adapter.submit(request, submitContext())).operation,
+      fake,
     );
     expect(result).toMatchObject({
       status: 'completed',
@@ -180,7 +188,7 @@ describe('replicate adapter against its fake', () => {
     if (result.status !== 'completed') return;
     expect(actualCost(model('veo-2').price, request, result.usage, result.outputs.length)).toBe(4);
     expect(
-      adapter.estimateCost(sampleRequest(model('flux-schnell'), { overrides: { n: 4 } })),
+      estimateAdapterCost(adapter, sampleRequest(model('flux-schnell'), { overrides: { n: 4 } })),
     ).toBe(0.012);
   });
 
@@ -247,7 +255,7 @@ describe('replicate adapter against its fake', () => {
     let predictionId: string;
     beforeAll(async () => {
       const submitted = await adapter.submit(sampleRequest(model('flux-schnell')), submitContext());
-      await settle(adapter, submitted.operation);
+      await settle(adapter, submitted.operation, fake);
       predictionId = submitted.providerJobId;
     });
 
@@ -297,7 +305,7 @@ describe('replicate request typing', () => {
     );
     for (const offering of adapter.models) {
       const request: ProviderRequest = sampleRequest(offering);
-      expect(adapter.estimateCost(request)).toBeGreaterThan(0);
+      expect(estimateAdapterCost(adapter, request)).toBeGreaterThan(0);
     }
   });
 });

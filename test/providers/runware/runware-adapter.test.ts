@@ -5,6 +5,7 @@ import { RunwareConfigSchema } from '../../../src/providers/runware/runware-conf
 import { runwareTaskUuid } from '../../../src/providers/runware/runware-task-uuid.js';
 import { sampleRequest } from '../../contracts/sample-request.js';
 import { RunwareFake } from '../../fakes/runware/runware-fake.js';
+import { estimateAdapterCost } from '../../../src/catalog/estimate-cost.js';
 
 const callbackUrl = 'https://gw.example/v1/providers/runware/webhook';
 let counter = 0;
@@ -264,10 +265,10 @@ describe('RunwareAdapter against the Runware fake', () => {
 
   it('should estimate costs from the catalog', () => {
     const seedance = sampleRequest(model('seedance-1-pro-fast'));
-    expect(adapter.estimateCost(seedance)).toBeCloseTo(0.07);
-    expect(adapter.estimateCost({ ...seedance, resolution: '1080p', duration: 10 })).toBeCloseTo(
-      0.314,
-    );
-    expect(adapter.estimateCost(flux({ n: 4 }))).toBeCloseTo(0.0024);
+    expect(estimateAdapterCost(adapter, seedance)).toBeCloseTo(0.07);
+    expect(
+      estimateAdapterCost(adapter, { ...seedance, resolution: '1080p', duration: 10 }),
+    ).toBeCloseTo(0.314);
+    expect(estimateAdapterCost(adapter, flux({ n: 4 }))).toBeCloseTo(0.0024);
   });
 });

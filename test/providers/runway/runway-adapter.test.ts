@@ -5,6 +5,7 @@ import { RunwayAdapter } from '../../../src/providers/runway/runway-adapter.js';
 import { RunwayConfigSchema } from '../../../src/providers/runway/runway-config.js';
 import { sampleRequest } from '../../contracts/sample-request.js';
 import { fakePng } from '../../fakes/fake-media.js';
+import { createTestClock } from '../../helpers/test-clock.js';
 import { RunwayFake } from '../../fakes/runway/runway-fake.js';
 
 const signal = () => ({ signal: AbortSignal.timeout(5000) });
@@ -15,13 +16,18 @@ const submitContext = () => ({
   signal: AbortSignal.timeout(5000),
 });
 
-async function statuses(adapter: RunwayAdapter, operation: JsonValue): Promise<StatusResult[]> {
+async function statuses(
+  adapter: RunwayAdapter,
+  operation: JsonValue,
+  fake: RunwayFake,
+): Promise<StatusResult[]> {
   const seen: StatusResult[] = [];
   for (let poll = 0; poll < 200; poll++) {
     const result = await adapter.status(operation, signal());
     seen.push(result);
     if (result.status !== 'pending') return seen;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The fake's tasks age only when its clock moves: one poll interval per step.
+    await fake.advance(10);
   }
   throw new Error('never settled');
 }
@@ -49,7 +55,7 @@ describe('runway adapter against its fake', () => {
     });
 
   beforeAll(async () => {
-    fake = await RunwayFake.start();
+    fake = await RunwayFake.start({ clock: createTestClock() });
     adapter = new RunwayAdapter(configFor());
   });
   afterAll(async () => {
@@ -98,7 +104,7 @@ describe('runway adapter against its fake', () => {
       sampleRequest(model('gen4_turbo'), { overrides: { duration: 4 } }),
       submitContext(),
     );
-    const seen = await statuses(adapter, submitted.operation);
+    const seen = await statuses(adapter, submitted.operation, fake);
     expect(seen[0]).toEqual({ status: 'pending', phase: 'queued', retryAfterMs: 5000 });
     expect(
       seen.some(
@@ -127,14 +133,14 @@ describe('runway adapter against its fake', () => {
   it('should map failed and moderated tasks', async () => {
     fake.setOutcome('failed');
     const failed = await adapter.submit(sampleRequest(model('gen4_image')), submitContext());
-    expect((await statuses(adapter, failed.operation)).at(-1)).toMatchObject({
+    expect((await statuses(adapter, failed.operation, fake)).at(-1)).toMatchObject({
       status: 'failed',
       code: 'provider_generation_failed',
       isRetryable: true,
     });
     fake.setOutcome('moderated');
     const moderated = await adapter.submit(sampleRequest(model('gen4_image')), submitContext());
-    expect((await statuses(adapter, moderated.operation)).at(-1)).toMatchObject({
+    expect((await statuses(adapter, moderated.operation, fake)).at(-1)).toMatchObject({
       status: 'failed',
       code: 'provider_content_rejected',
       isRetryable: false,
@@ -153,7 +159,7 @@ describe('runway adapter against its fake', () => {
 
   it('should report a deleted finished task as a retryable failure', async () => {
     const submitted = await adapter.submit(sampleRequest(model('gen4_image')), submitContext());
-    await statuses(adapter, submitted.operation);
+    await statuses(adapter, submitted.operation, fake);
     await adapter.cancel(submitted.operation, signal());
     expect(await adapter.status(submitted.operation, signal())).toMatchObject({
       status: 'failed',

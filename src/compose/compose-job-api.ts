@@ -1,0 +1,49 @@
+import type { Config } from '../config/config-schema.js';
+import { BatchedJobWriter } from '../jobs/batched-job-writer.js';
+import { InboundWebhookHandler } from '../jobs/inbound-webhook-handler.js';
+import { JobService } from '../jobs/job-service.js';
+import type { ProvidersLayer } from './compose-providers.js';
+import type { RoutingLayer } from './compose-routing.js';
+import type { StoreLayer } from './compose-store.js';
+import type { JobsLayer } from './compose-jobs.js';
+
+/** The job roles HTTP calls. */
+export interface JobApiLayer {
+  /** Creates, reads, cancels and waits for jobs. */
+  jobs: JobService;
+  /** Provider callbacks, applied through the workers' completion path. */
+  inboundWebhooks: InboundWebhookHandler;
+}
+
+/**
+ * The API side of jobs: new jobs are written, read and canceled through the API's own pool
+ * (see `StoreLayer.apiDatabase`); provider callbacks go the workers' way.
+ */
+export function composeJobApi(
+  config: Config,
+  layers: { store: StoreLayer; providers: ProvidersLayer; routing: RoutingLayer; jobs: JobsLayer },
+  shutdown: AbortSignal,
+): JobApiLayer {
+  const { store, providers, routing, jobs } = layers;
+  const { instances } = providers;
+  const service = new JobService({
+    ...jobs.finishing,
+    database: store.apiDatabase,
+    repository: store.apiRepository,
+    writer: new BatchedJobWriter(store.apiDatabase, store.apiRepository, jobs.queue),
+    inline: jobs.engine,
+    router: routing.router,
+    instances,
+    images: jobs.images,
+    webhookGuard: jobs.webhookGuard,
+    limits: config.jobs,
+    shutdown,
+  });
+  const inboundWebhooks = new InboundWebhookHandler({
+    instances,
+    repository: store.repository,
+    completion: jobs.completion,
+    logger: jobs.finishing.logger,
+  });
+  return { jobs: service, inboundWebhooks };
+}

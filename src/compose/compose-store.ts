@@ -1,0 +1,51 @@
+import { AssetStore } from '../assets/asset-store.js';
+import type { Config } from '../config/config-schema.js';
+import { loadWebhookSecret } from '../jobs/load-webhook-secret.js';
+import type { Logger } from '../observability/logger.js';
+import type { Database } from '../store/database.js';
+import { openDatabase } from '../store/open-database.js';
+import { GenerationRepository } from '../store/repositories/generation-repository.js';
+import { runMigrations } from '../store/run-migrations.js';
+import type { Lifecycle } from './lifecycle.js';
+
+/** The databases and what reads and writes them. */
+export interface StoreLayer {
+  /** The workers' pool (and everything but the API's job reads and writes). */
+  database: Database;
+  /** The API's pool: the same database on PGlite. */
+  apiDatabase: Database;
+  repository: GenerationRepository;
+  /** Jobs as the API reads and writes them, through its own pool. */
+  apiRepository: GenerationRepository;
+  assets: AssetStore;
+  /** The Standard Webhooks secret (configured, or generated once and stored). */
+  webhookSecret: string;
+}
+
+/** Opens the databases (closed by `lifecycle` last) and brings the schema up to date. */
+export async function composeStore(
+  config: Config,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<StoreLayer> {
+  const open = (maxConnections: number) =>
+    openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections });
+  const database = await open(config.databaseWorkerPoolSize);
+  lifecycle.adopt(() => database.close());
+  // On PostgreSQL the API gets its own pool, so that busy workers (submits, polls) can never make
+  // a client wait for a connection; PGlite has a single connection anyway.
+  const apiDatabase = database.kind === 'postgres' ? await open(config.databasePoolSize) : database;
+  if (apiDatabase !== database) lifecycle.adopt(() => apiDatabase.close());
+
+  const applied = await runMigrations(database);
+  if (applied.length) logger.info({ applied }, 'database migrated');
+  const repository = new GenerationRepository(database);
+  return {
+    database,
+    apiDatabase,
+    repository,
+    apiRepository: apiDatabase === database ? repository : new GenerationRepository(apiDatabase),
+    assets: new AssetStore(database, config.dataDir),
+    webhookSecret: await loadWebhookSecret(database, config.webhooks.secret, logger),
+  };
+}
