@@ -2,7 +2,7 @@
  * Fixed latency bucket upper bounds (ms), log-spaced from 50 ms to 30 min. Rollups store one
  * count per bucket so percentiles over any window come from summing a few arrays.
  */
-export const latencyBucketBounds: readonly number[] = (() => {
+const latencyBucketBounds: readonly number[] = (() => {
   const bounds: number[] = [];
   let bound = 50;
   while (bound < 30 * 60_000) {

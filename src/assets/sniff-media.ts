@@ -5,7 +5,6 @@ export type ImageMimeType = 'image/png' | 'image/jpeg' | 'image/webp' | 'image/g
 /** Video formats the gateway stores and serves. */
 export type VideoMimeType = 'video/mp4' | 'video/webm' | 'video/quicktime';
 /** Every media type {@link sniffMedia} can report. */
-export type MediaMimeType = ImageMimeType | VideoMimeType;
 
 /** What the bytes actually are, according to {@link sniffMedia}. */
 export type SniffedMedia =

@@ -11,7 +11,7 @@ import { registerRolloutCommands } from './rollout-commands.js';
  * @example
  * SWITCHYARD_ADMIN_KEY=… switchyard weights set '{"fal":0.9,"runware":0.1}' --reason "canary D1"
  */
-export function buildProgram(
+function buildProgram(
   output: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
 ): Command {
   const program = new Command('switchyard')

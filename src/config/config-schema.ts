@@ -10,7 +10,7 @@ export const ProviderIdSchema = z
  * The part of a provider entry every type shares. Each provider type validates the rest of
  * its entry with its own schema (see `src/providers/registry.ts`).
  */
-export const ProviderEntrySchema = z
+const ProviderEntrySchema = z
   .object({
     /** Unique instance id (`simulator`, `sim-b`, `runware`). */
     id: ProviderIdSchema,
@@ -19,7 +19,7 @@ export const ProviderEntrySchema = z
   })
   .loose();
 
-export const JobsConfigSchema = z
+const JobsConfigSchema = z
   .object({
     /** Default per-job timeout. */
     defaultTimeoutSeconds: z.number().int().min(5).default(900),
@@ -42,7 +42,7 @@ export const JobsConfigSchema = z
   })
   .strict();
 
-export const WebhooksConfigSchema = z
+const WebhooksConfigSchema = z
   .object({
     /** Standard Webhooks secret (`whsec_…`); generated and stored when absent. */
     secret: z.string().min(16).optional(),
@@ -60,7 +60,7 @@ export const WebhooksConfigSchema = z
   })
   .strict();
 
-export const UploadsConfigSchema = z
+const UploadsConfigSchema = z
   .object({
     /** Largest accepted upload. */
     maxBytes: z
@@ -71,7 +71,7 @@ export const UploadsConfigSchema = z
   })
   .strict();
 
-export const DownloadsConfigSchema = z
+const DownloadsConfigSchema = z
   .object({
     /** Largest file downloaded from a provider or an input URL. */
     maxBytes: z
@@ -90,7 +90,7 @@ export const DownloadsConfigSchema = z
   })
   .strict();
 
-export const OpenAiCompatConfigSchema = z
+const OpenAiCompatConfigSchema = z
   .object({
     /** Maps OpenAI model names to catalog keys (`{"dall-e-3": "flux-dev"}`). */
     modelAliases: z.record(z.string(), z.string()).default({}),
@@ -167,7 +167,7 @@ export const HealthConfigSchema = z
   })
   .strict();
 
-export const AlertsConfigSchema = z
+const AlertsConfigSchema = z
   .object({
     /** Operator URL that receives alerts (signed per Standard Webhooks). */
     webhookUrl: z.url().optional(),
@@ -176,7 +176,7 @@ export const AlertsConfigSchema = z
   })
   .strict();
 
-export const AnalyticsConfigSchema = z
+const AnalyticsConfigSchema = z
   .object({
     /** Raw routing events are kept this long; per-minute rollups are kept. */
     retentionDays: z.number().min(0.01).default(14),
@@ -190,7 +190,7 @@ export const AnalyticsConfigSchema = z
   })
   .strict();
 
-export const RolloutsConfigSchema = z
+const RolloutsConfigSchema = z
   .object({
     /** Run the rollout controller in this instance (one instance holds the lease at a time). */
     enabled: z.boolean().default(true),

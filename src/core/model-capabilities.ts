@@ -14,7 +14,7 @@ export type Size = z.infer<typeof SizeSchema>;
  * What one model can do on one provider. The gateway validates requests against it before
  * routing, so adapters never have to clamp or drop a parameter.
  */
-export const ModelCapabilitiesSchema = z
+const ModelCapabilitiesSchema = z
   .object({
     /** Tasks the model serves. */
     tasks: z.array(z.enum(GenerationTask)).min(1),
@@ -67,7 +67,6 @@ export const ModelCapabilitiesSchema = z
   })
   // Strict: a typo in an operator's model override must fail start-up, not vanish.
   .strict();
-export type ModelCapabilities = z.infer<typeof ModelCapabilitiesSchema>;
 export type ModelCapabilitiesInput = z.input<typeof ModelCapabilitiesSchema>;
 
 /**

@@ -62,7 +62,7 @@ const StageSchema = z
 export type RolloutStage = z.infer<typeof StageSchema>;
 
 /** The runbook's stages: 10 % for 1 h → 50 % for 3 h → 100 %. */
-export const defaultStages: RolloutStage[] = [
+const defaultStages: RolloutStage[] = [
   { weight: 0.1, minDurationSeconds: 3600 },
   { weight: 0.5, minDurationSeconds: 10_800 },
   { weight: 1, minDurationSeconds: 0 },

@@ -35,7 +35,7 @@ function openAiType(status: number): string {
 }
 
 /** Builds the body and status for any thrown value. */
-export function renderError(error: unknown): { status: number; body: ErrorBody } {
+function renderError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof GatewayError) {
     const { code, message, details } = error.toJSON();
     return {

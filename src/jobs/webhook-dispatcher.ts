@@ -20,7 +20,7 @@ export interface WebhookDispatcherOptions {
 }
 
 /** Thrown to make the queue retry a delivery later (with backoff). */
-export class WebhookDeliveryFailed extends Error {}
+class WebhookDeliveryFailed extends Error {}
 
 /**
  * POSTs finished jobs to their `webhook_url`, signed per Standard Webhooks. Each try is

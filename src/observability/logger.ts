@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 
 /** Paths never written to logs: credentials in headers, bodies and config. */
-export const redactedPaths = [
+const redactedPaths = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers["x-goog-api-key"]',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JobResourceSchema, type JobResource } from '../../src/api/job-resource-schema.js';
 import { getJson } from './http-client.js';
 
 /**
@@ -13,57 +14,9 @@ export const ErrorBody = z.looseObject({
   }),
 });
 
-export const OutputBody = z.looseObject({
-  url: z.string(),
-  asset_id: z.string(),
-  mime_type: z.string(),
-  bytes: z.number(),
-  width: z.number().nullable(),
-  height: z.number().nullable(),
-  duration: z.number().nullable(),
-});
-
-export const AttemptBody = z.looseObject({
-  id: z.string(),
-  provider: z.string(),
-  provider_model_id: z.string(),
-  provider_job_id: z.string().nullable(),
-  status: z.string(),
-  error: z.looseObject({ code: z.string(), message: z.string() }).nullable(),
-  cost_usd: z.number().nullable(),
-});
-
-export const JobBody = z.looseObject({
-  id: z.string(),
-  status: z.string(),
-  kind: z.string(),
-  task: z.string(),
-  model: z.string(),
-  provider: z.string().nullable(),
-  request: z.record(z.string(), z.unknown()),
-  outputs: z.array(OutputBody),
-  attempts: z.array(AttemptBody),
-  cost: z.looseObject({ estimated_usd: z.number().nullable(), actual_usd: z.number().nullable() }),
-  error: z
-    .looseObject({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    })
-    .nullable(),
-  warnings: z.array(z.looseObject({ code: z.string() })),
-  webhook: z
-    .looseObject({
-      url: z.string(),
-      status: z.string(),
-      deliveries: z.array(
-        z.looseObject({ attempt: z.number(), status_code: z.number().nullable(), ok: z.boolean() }),
-      ),
-    })
-    .nullable(),
-  regenerated_from: z.string().nullable(),
-});
-export type JobBody = z.infer<typeof JobBody>;
+/** A job as the API answers it: the gateway's own schema of its public job JSON. */
+export const JobBody = JobResourceSchema;
+export type JobBody = JobResource;
 
 export const JobListBody = z.looseObject({
   data: z.array(JobBody),

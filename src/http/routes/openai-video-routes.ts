@@ -33,7 +33,7 @@ const statusMap: Record<JobStatus, 'queued' | 'in_progress' | 'completed' | 'fai
 };
 
 /** A job in OpenAI's `Video` shape. */
-export function toOpenAiVideo(job: Job) {
+function toOpenAiVideo(job: Job) {
   const output = job.outputs[0];
   const width = output?.width ?? job.request.width;
   const height = output?.height ?? job.request.height;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 
 /** AIMLAPI's API host; paths carry their own version (`/v1/images/…`, `/v2/video/…`). */
-export const aimlapiDefaultBaseUrl = 'https://api.aimlapi.com';
+const aimlapiDefaultBaseUrl = 'https://api.aimlapi.com';
 
 /** An `aimlapi` provider entry. */
 export const AimlapiConfigSchema = HttpProviderConfigSchema.extend({

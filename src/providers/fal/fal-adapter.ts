@@ -223,7 +223,7 @@ function requestPath(stored: FalOperation): string {
 }
 
 /** `{owner}/{app}` of an endpoint id: fal's status/result/cancel URLs drop the subpath. */
-export function appIdOf(endpointId: string): string {
+function appIdOf(endpointId: string): string {
   return endpointId.split('/').filter(Boolean).slice(0, 2).join('/');
 }
 

@@ -19,10 +19,9 @@ export const FalStatusResponseSchema = z.looseObject({
   error_type: z.string().nullish(),
   metrics: z.looseObject({ inference_time: z.number().nullish() }).nullish(),
 });
-export type FalStatusResponse = z.infer<typeof FalStatusResponseSchema>;
 
 /** A file in a model output (`images[]`, `video`). */
-export const FalFileSchema = z.looseObject({
+const FalFileSchema = z.looseObject({
   url: z.string().min(1),
   content_type: z.string().nullish(),
   width: z.number().nullish(),
@@ -36,7 +35,6 @@ export const FalOutputSchema = z.looseObject({
   seed: z.number().nullish(),
   has_nsfw_concepts: z.array(z.boolean()).nullish(),
 });
-export type FalOutput = z.infer<typeof FalOutputSchema>;
 
 /** Error bodies: `{detail: string}` or pydantic's `{detail: [{loc, msg, type}]}`. */
 export const FalErrorBodySchema = z.looseObject({
@@ -59,7 +57,6 @@ export const FalWebhookBodySchema = z.looseObject({
   error: z.string().nullish(),
   payload_error: z.string().nullish(),
 });
-export type FalWebhookBody = z.infer<typeof FalWebhookBodySchema>;
 
 /** One key of fal's JWKS (`kty: OKP`, `crv: Ed25519`, `x` base64url). */
 export const FalJwksSchema = z.looseObject({

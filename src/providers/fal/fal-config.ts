@@ -8,7 +8,7 @@ export const falDefaultBaseUrl = 'https://queue.fal.run';
  * Where fal publishes the ED25519 keys that sign its webhooks. fal's webhook docs name the
  * `rest.alpha.fal.ai` host; `https://rest.fal.ai/.well-known/jwks.json` serves the same set.
  */
-export const falDefaultJwksUrl = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
+const falDefaultJwksUrl = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
 
 /** One `providers[]` entry of type `fal`. */
 export const FalConfigSchema = HttpProviderConfigSchema.extend({

@@ -26,7 +26,7 @@ export function falErrorMessage(json: unknown): string | undefined {
 }
 
 /** Whether a fal error body says the account's balance is exhausted. */
-export function isFalExhaustedBalance(json: unknown): boolean {
+function isFalExhaustedBalance(json: unknown): boolean {
   const message = falErrorMessage(json);
   return message !== undefined && exhaustedBalancePattern.test(message);
 }

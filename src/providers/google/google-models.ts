@@ -22,7 +22,7 @@ export const gemini25ImageAspectRatioBySize: Record<string, string> = {
 };
 
 /** Veo resolution presets (landscape; portrait swaps them). */
-export const veoResolutions = {
+const veoResolutions = {
   '720p': { width: 1280, height: 720 },
   '1080p': { width: 1920, height: 1080 },
 };

@@ -12,10 +12,9 @@ export const OpenAIErrorBodySchema = z.object({
     code: z.string().nullish(),
   }),
 });
-export type OpenAIErrorBody = z.infer<typeof OpenAIErrorBodySchema>;
 
 /** Token usage GPT image models report (`usage`); DALL·E reports none. */
-export const OpenAIImageUsageSchema = z.object({
+const OpenAIImageUsageSchema = z.object({
   input_tokens: z.number().nullish(),
   output_tokens: z.number().nullish(),
   input_tokens_details: z

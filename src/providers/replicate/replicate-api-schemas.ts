@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Lifecycle states of a Replicate prediction (`aborted`: its deadline passed before it started). */
-export const ReplicatePredictionStatusSchema = z.enum([
+const ReplicatePredictionStatusSchema = z.enum([
   'starting',
   'processing',
   'succeeded',
@@ -9,7 +9,6 @@ export const ReplicatePredictionStatusSchema = z.enum([
   'canceled',
   'aborted',
 ]);
-export type ReplicatePredictionStatus = z.infer<typeof ReplicatePredictionStatusSchema>;
 
 /**
  * The prediction object (create, get, cancel and webhook bodies). Minimal and loose: only the

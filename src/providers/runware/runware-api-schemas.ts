@@ -5,7 +5,7 @@ import { z } from 'zod';
 // /task-polling, /webhooks, /account-management and the official SDK's types (README.md).
 
 /** One entry of an `errors` array (also the `error` object embedded in a failed result). */
-export const RunwareErrorItemSchema = z.looseObject({
+const RunwareErrorItemSchema = z.looseObject({
   code: z.string().nullish(),
   message: z.string().nullish(),
   /** A string, or several field names for cross-field rules. */
@@ -17,7 +17,7 @@ export const RunwareErrorItemSchema = z.looseObject({
 export type RunwareErrorItem = z.infer<typeof RunwareErrorItemSchema>;
 
 /** One entry of a `data` array: an acknowledgement, a `processing` placeholder or a result. */
-export const RunwareResultItemSchema = z.looseObject({
+const RunwareResultItemSchema = z.looseObject({
   taskType: z.string().nullish(),
   taskUUID: z.string().nullish(),
   /** `processing`, `success` or `error` on polls; absent on some finished results. */

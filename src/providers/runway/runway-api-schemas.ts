@@ -6,7 +6,7 @@ export const RunwayTaskCreatedSchema = z.looseObject({
 });
 
 /** Task states; SUCCEEDED, FAILED and CANCELLED are terminal. */
-export const RunwayTaskStatusSchema = z.enum([
+const RunwayTaskStatusSchema = z.enum([
   'PENDING',
   'THROTTLED',
   'RUNNING',

@@ -5,7 +5,7 @@ import { HttpProviderConfigSchema } from '../kernel/http-provider-config.js';
 export const runwayDefaultBaseUrl = 'https://api.dev.runwayml.com';
 
 /** The API version every request names in `X-Runway-Version`. */
-export const runwayDefaultApiVersion = '2024-11-06';
+const runwayDefaultApiVersion = '2024-11-06';
 
 /** One `providers[]` entry of type `runway`. */
 export const RunwayConfigSchema = HttpProviderConfigSchema.extend({

@@ -10,7 +10,7 @@ import { RunwayErrorBodySchema } from './runway-api-schemas.js';
 const exhaustedCredit = /not have enough credits|insufficient credits?/i;
 
 /** The human message of a Runway error body, with the first validation issue when listed. */
-export function runwayErrorMessage(body: unknown): string | undefined {
+function runwayErrorMessage(body: unknown): string | undefined {
   const parsed = RunwayErrorBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
   const { error, message, issues } = parsed.data;

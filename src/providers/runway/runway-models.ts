@@ -26,7 +26,7 @@ export const runwayRatios = {
 } as const;
 
 /** Every `ratio` gen4_image accepts (`@runwayml/sdk` `TextToImageCreateParams.Gen4Image`). */
-export const gen4ImageAllRatios = [
+const gen4ImageAllRatios = [
   '1024:1024',
   '1080:1080',
   '1168:880',

@@ -24,11 +24,11 @@ export interface RenderMp4Options {
 }
 
 /** Largest width or height {@link renderMp4} accepts (covers DCI 4K). */
-export const MAX_MP4_DIMENSION = 4096;
+const MAX_MP4_DIMENSION = 4096;
 /** Longest clip {@link renderMp4} accepts; longer ones would risk the 60 s kill on slow boxes. */
-export const MAX_MP4_DURATION_SECONDS = 60;
+const MAX_MP4_DURATION_SECONDS = 60;
 /** Default wall-clock limit for one ffmpeg run. */
-export const MP4_RENDER_TIMEOUT_MS = 60_000;
+const MP4_RENDER_TIMEOUT_MS = 60_000;
 
 const MIN_DIMENSION = 16;
 const DEFAULT_FPS = 24;

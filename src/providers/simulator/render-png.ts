@@ -5,7 +5,7 @@ import { crc32, deflate } from 'node:zlib';
 const deflateAsync = promisify(deflate);
 
 /** Largest width or height {@link renderPng} accepts; caps one render at ~200 MB of raw pixels. */
-export const MAX_PNG_DIMENSION = 8192;
+const MAX_PNG_DIMENSION = 8192;
 
 /** Input for {@link renderPng}. */
 export interface RenderPngOptions {

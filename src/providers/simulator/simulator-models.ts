@@ -3,19 +3,13 @@ import { ModelOfferingSchema } from '../../core/model-capabilities.js';
 import type { SimulatorProfile } from './simulator-profile.js';
 
 /** Video presets, the same as Runware's SeeDance ones so drills exercise real sizes. */
-export const simulatorVideoResolutions = {
+const simulatorVideoResolutions = {
   '480p': { width: 864, height: 480 },
   '720p': { width: 1280, height: 720 },
   '1080p': { width: 1920, height: 1088 },
 };
 
-export const simulatorStylePresets = [
-  'photographic',
-  'illustration',
-  'watercolor',
-  'anime',
-  'party',
-];
+const simulatorStylePresets = ['photographic', 'illustration', 'watercolor', 'anime', 'party'];
 
 /** The model offerings of one simulator instance, priced from its profile. */
 export function simulatorModels(profile: SimulatorProfile): ModelOffering[] {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../../store/database.js';
 import type { FlagRow } from './routing-settings.js';
 
-export const controlPlaneChannel = 'switchyard_control_plane';
+const controlPlaneChannel = 'switchyard_control_plane';
 
 /** Who made a change and why; recorded by the audit trigger. */
 export interface ChangeAuthor {

@@ -50,7 +50,7 @@ const JobErrorSchema = z.object({
 });
 
 /** A `generations` row joined with its attempts and deliveries (see `selectJobSql`). */
-export const GenerationRowSchema = z.object({
+const GenerationRowSchema = z.object({
   id: z.string(),
   status: z.enum(JobStatus),
   provider: z.string().nullable(),
