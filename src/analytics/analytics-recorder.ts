@@ -1,5 +1,10 @@
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/database.js';
+import {
+  AnalyticsRepository,
+  type AnalyticsEventRecord,
+  type RollupDelta,
+} from '../store/repositories/analytics-repository.js';
 import { emptyHistogram, latencyBucket } from './latency-histogram.js';
 
 /** Event names as the seed runbook (S2) logs them. */
@@ -22,34 +27,21 @@ export interface AnalyticsEvent {
   at?: number;
 }
 
-interface RollupDelta {
-  bucketStart: number;
-  provider: string;
-  model: string;
-  routed: number;
-  successes: number;
-  failures: number;
-  outputs: number;
-  costUsd: number;
-  latencySum: number;
-  histogram: number[];
-  regenerations: number;
-}
-
 /**
  * Buffers events and per-bucket rollup deltas in memory and writes them in batches, so the
  * request path never waits on analytics. Several instances add their deltas to the same rollup
  * rows. A crash loses at most one flush interval of analytics, never a job.
  */
 export class AnalyticsRecorder {
-  private events: AnalyticsEvent[] = [];
+  private events: AnalyticsEventRecord[] = [];
   private deltas = new Map<string, RollupDelta>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private lastPurge = 0;
+  private readonly analytics: AnalyticsRepository;
 
   constructor(
-    private readonly database: Database,
+    database: Database,
     private readonly options: {
       flushIntervalMs: number;
       retentionDays: number;
@@ -58,7 +50,9 @@ export class AnalyticsRecorder {
       logger: Logger;
       now?: () => number;
     },
-  ) {}
+  ) {
+    this.analytics = new AnalyticsRepository(database);
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
@@ -116,8 +110,8 @@ export class AnalyticsRecorder {
     this.events = [];
     this.deltas = new Map();
     try {
-      if (events.length) await this.insertEvents(events);
-      for (const delta of deltas) await this.upsertRollup(delta);
+      if (events.length) await this.analytics.insertEvents(events);
+      for (const delta of deltas) await this.analytics.addToRollup(delta);
       if (this.now() - this.lastPurge > 3_600_000) await this.purge();
     } catch (error) {
       this.options.logger.error(
@@ -127,61 +121,10 @@ export class AnalyticsRecorder {
     }
   }
 
-  private async insertEvents(events: AnalyticsEvent[]): Promise<void> {
-    const column = <T>(pick: (event: AnalyticsEvent) => T) => events.map(pick);
-    await this.database.query(
-      `INSERT INTO analytics_events (event_type, occurred_at, job_id, user_id, provider, model, strategy, latency_ms, cost_usd, error_code, details)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::double precision[], $9::double precision[], $10::text[], $11::jsonb[])`,
-      [
-        column((event) => event.type),
-        column((event) => new Date(event.at ?? this.now()).toISOString()),
-        column((event) => event.jobId ?? null),
-        column((event) => event.user ?? null),
-        column((event) => event.provider ?? null),
-        column((event) => event.model ?? null),
-        column((event) => event.strategy ?? null),
-        column((event) => event.latencyMs ?? null),
-        column((event) => event.costUsd ?? null),
-        column((event) => event.errorCode ?? null),
-        column((event) => JSON.stringify(event.details ?? {})),
-      ],
-    );
-  }
-
-  private async upsertRollup(delta: RollupDelta): Promise<void> {
-    await this.database.query(
-      `INSERT INTO provider_rollups AS r (bucket_start, provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::integer[], $11)
-       ON CONFLICT (bucket_start, provider, model) DO UPDATE SET
-         routed = r.routed + EXCLUDED.routed,
-         successes = r.successes + EXCLUDED.successes,
-         failures = r.failures + EXCLUDED.failures,
-         outputs = r.outputs + EXCLUDED.outputs,
-         cost_usd = r.cost_usd + EXCLUDED.cost_usd,
-         latency_ms_sum = r.latency_ms_sum + EXCLUDED.latency_ms_sum,
-         latency_histogram = ARRAY(SELECT a + b FROM unnest(r.latency_histogram, EXCLUDED.latency_histogram) AS pair(a, b)),
-         regenerations = r.regenerations + EXCLUDED.regenerations`,
-      [
-        new Date(delta.bucketStart),
-        delta.provider,
-        delta.model,
-        delta.routed,
-        delta.successes,
-        delta.failures,
-        delta.outputs,
-        delta.costUsd,
-        delta.latencySum,
-        delta.histogram,
-        delta.regenerations,
-      ],
-    );
-  }
-
   private async purge(): Promise<void> {
     this.lastPurge = this.now();
     const cutoff = new Date(this.now() - this.options.retentionDays * 86_400_000);
-    await this.database.query('DELETE FROM analytics_events WHERE occurred_at < $1', [cutoff]);
+    await this.analytics.deleteEventsBefore(cutoff);
   }
 
   private delta(at: number, provider: string, model: string): RollupDelta {

@@ -1,19 +1,9 @@
-import { z } from 'zod';
 import type { Database } from '../store/database.js';
+import {
+  AnalyticsRepository,
+  type RollupQuery,
+} from '../store/repositories/analytics-repository.js';
 import { addHistograms, emptyHistogram, histogramPercentile } from './latency-histogram.js';
-
-const RollupRowSchema = z.object({
-  provider: z.string(),
-  model: z.string(),
-  routed: z.number(),
-  successes: z.number(),
-  failures: z.number(),
-  outputs: z.number(),
-  cost_usd: z.number(),
-  latency_ms_sum: z.number(),
-  latency_histogram: z.array(z.number()),
-  regenerations: z.number(),
-});
 
 /** Totals over a window for one provider (optionally one model). */
 export interface WindowTotals {
@@ -40,19 +30,9 @@ export interface WindowTotals {
  */
 export async function readWindowTotals(
   database: Database,
-  options: { since: Date; until?: Date; providers?: readonly string[]; model?: string },
+  options: RollupQuery,
 ): Promise<Map<string, WindowTotals>> {
-  const params: unknown[] = [options.since];
-  let where = 'bucket_start >= $1::timestamptz';
-  if (options.until) where += ` AND bucket_start <= $${params.push(options.until)}`;
-  if (options.providers)
-    where += ` AND provider = ANY($${params.push([...options.providers])}::text[])`;
-  if (options.model) where += ` AND model = $${params.push(options.model)}`;
-  const { rows } = await database.query(
-    `SELECT provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations
-     FROM provider_rollups WHERE ${where}`,
-    params,
-  );
+  const rows = await new AnalyticsRepository(database).rollups(options);
   const totals = new Map<
     string,
     {
@@ -63,8 +43,7 @@ export async function readWindowTotals(
       histogram: number[];
     }
   >();
-  for (const raw of rows) {
-    const row = RollupRowSchema.parse(raw);
+  for (const row of rows) {
     let entry = totals.get(row.provider);
     if (!entry) {
       entry = {

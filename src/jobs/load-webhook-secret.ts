@@ -1,6 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import { generateWebhookSecret } from '../security/standard-webhooks.js';
 import type { Database } from '../store/database.js';
+import { GatewaySettingsRepository } from '../store/repositories/gateway-settings-repository.js';
 
 /**
  * The Standard Webhooks secret for outbound webhooks: from config, or generated once and kept
@@ -12,15 +13,10 @@ export async function loadWebhookSecret(
   logger: Logger,
 ): Promise<string> {
   if (configured) return configured;
-  await database.query(
-    `INSERT INTO gateway_settings (key, value) VALUES ('webhook_secret', $1) ON CONFLICT (key) DO NOTHING`,
-    [JSON.stringify(generateWebhookSecret())],
-  );
-  const { rows } = await database.query<{ value: unknown }>(
-    `SELECT value FROM gateway_settings WHERE key = 'webhook_secret'`,
-  );
-  const secret = rows[0]?.value;
-  if (typeof secret !== 'string') throw new Error('stored webhook secret is unreadable');
+  const settings = new GatewaySettingsRepository(database);
+  await settings.insertWebhookSecretIfAbsent(generateWebhookSecret());
+  const secret = await settings.webhookSecret();
+  if (secret === undefined) throw new Error('stored webhook secret is unreadable');
   logger.info(
     'outbound webhooks are signed with a generated secret (GET /admin/webhook-secret, or set SWITCHYARD_WEBHOOK_SECRET)',
   );

@@ -3,6 +3,7 @@ import { safeFetch } from '../security/safe-fetch.js';
 import type { SsrfGuard } from '../security/ssrf-guard.js';
 import { webhookHeaders } from '../security/standard-webhooks.js';
 import type { Database } from '../store/database.js';
+import { AlertRepository, type AlertRow } from '../store/repositories/alert-repository.js';
 import type { Logger } from './logger.js';
 
 /** Something an operator must know about. */
@@ -29,8 +30,11 @@ export interface AlertSinkOptions {
  */
 export class AlertSink {
   private readonly listeners: ((alert: Alert) => void)[] = [];
+  private readonly alerts: AlertRepository;
 
-  constructor(private readonly options: AlertSinkOptions) {}
+  constructor(private readonly options: AlertSinkOptions) {
+    this.alerts = new AlertRepository(options.database);
+  }
 
   /** Calls `listener` on every alert raised from now on (metrics count them). */
   onAlert(listener: (alert: Alert) => void): void {
@@ -43,27 +47,21 @@ export class AlertSink {
       alert.severity === 'critical' ? 'error' : alert.severity === 'warning' ? 'warn' : 'info';
     this.options.logger[log]({ alert: alert.type, ...alert.details }, `ALERT ${alert.message}`);
     for (const listener of this.listeners) listener(alert);
-    await this.options.database.query(
-      `INSERT INTO alerts (id, alert_type, severity, message, details, delivery_status) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [
-        id,
-        alert.type,
-        alert.severity,
-        alert.message,
-        JSON.stringify(alert.details ?? {}),
-        this.options.webhookUrl ? 'pending' : null,
-      ],
-    );
+    await this.alerts.insert({
+      id,
+      type: alert.type,
+      severity: alert.severity,
+      message: alert.message,
+      details: alert.details ?? {},
+      deliveryStatus: this.options.webhookUrl ? 'pending' : null,
+    });
     if (this.options.webhookUrl) void this.deliver(id, alert);
     return id;
   }
 
-  async recent(limit: number): Promise<unknown[]> {
-    const { rows } = await this.options.database.query(
-      'SELECT * FROM alerts ORDER BY created_at DESC LIMIT $1',
-      [limit],
-    );
-    return rows;
+  /** The latest alerts, newest first, as stored rows (the admin API lists them as they are). */
+  recent(limit: number): Promise<AlertRow[]> {
+    return this.alerts.recent(limit);
   }
 
   private async deliver(id: string, alert: Alert): Promise<void> {
@@ -73,7 +71,7 @@ export class AlertSink {
       timestamp: new Date().toISOString(),
       data: { id, ...alert },
     });
-    let status = 'failed';
+    let status: 'delivered' | 'failed' = 'failed';
     for (let attempt = 1; attempt <= 3 && status !== 'delivered'; attempt++) {
       try {
         const response = await safeFetch(url, {
@@ -98,8 +96,6 @@ export class AlertSink {
       if (status !== 'delivered' && attempt < 3)
         await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
     }
-    await this.options.database
-      .query('UPDATE alerts SET delivery_status = $2 WHERE id = $1', [id, status])
-      .catch(() => undefined);
+    await this.alerts.updateDeliveryStatus(id, status).catch(() => undefined);
   }
 }

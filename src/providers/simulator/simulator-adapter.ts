@@ -16,6 +16,7 @@ import type {
 import type { ModelOffering } from '../../core/model-capabilities.js';
 import { estimateCost } from '../../catalog/estimate-cost.js';
 import type { Database } from '../../store/database.js';
+import { SimulatorOperationRepository } from '../../store/repositories/simulator-operation-repository.js';
 import { renderMp4 } from './render-mp4.js';
 import { sampleLatency } from './sample-latency.js';
 import { renderPng } from './render-png.js';
@@ -88,10 +89,11 @@ export class SimulatorAdapter implements ProviderAdapter {
   readonly id: string;
   private currentProfile: SimulatorProfile;
   private offerings: ModelOffering[];
+  private readonly operations: SimulatorOperationRepository<SimulatorOperation>;
 
   constructor(
     config: SimulatorConfig,
-    private readonly database: Database,
+    database: Database,
     private readonly now: () => number = Date.now,
     private readonly random: () => number = Math.random,
   ) {
@@ -106,6 +108,7 @@ export class SimulatorAdapter implements ProviderAdapter {
       qualityScore: config.qualityScore,
     });
     this.offerings = simulatorModels(this.currentProfile);
+    this.operations = new SimulatorOperationRepository(database, SimulatorOperationSchema);
   }
 
   get models(): readonly ModelOffering[] {
@@ -145,24 +148,18 @@ export class SimulatorAdapter implements ProviderAdapter {
       costUsd: estimateCost(request.offering.price, { ...request, duration: durationSeconds }),
     };
     // Idempotent on attempt id: a resubmission returns the first operation unchanged.
-    const { rows } = await this.database.query<{ operation: unknown }>(
-      `INSERT INTO simulator_operations (attempt_id, provider_id, generation_id, operation)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (attempt_id) DO UPDATE SET submit_count = simulator_operations.submit_count + 1
-       RETURNING operation`,
-      [context.attemptId, this.id, context.jobId, JSON.stringify(operation)],
-    );
-    const stored = SimulatorOperationSchema.parse(rows[0]?.operation);
+    const stored = await this.operations.insertOrCount({
+      attemptId: context.attemptId,
+      providerId: this.id,
+      generationId: context.jobId,
+      operation,
+    });
     return { operation: stored as unknown as JsonValue, providerJobId: stored.attemptId };
   }
 
   async recover(_request: ProviderRequest, context: SubmitContext): Promise<SubmitResult | null> {
-    const { rows } = await this.database.query<{ operation: unknown }>(
-      'SELECT operation FROM simulator_operations WHERE attempt_id = $1',
-      [context.attemptId],
-    );
-    if (!rows[0]) return null;
-    const stored = SimulatorOperationSchema.parse(rows[0].operation);
+    const stored = await this.operations.find(context.attemptId);
+    if (!stored) return null;
     return { operation: stored as unknown as JsonValue, providerJobId: stored.attemptId };
   }
 
