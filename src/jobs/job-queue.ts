@@ -249,11 +249,6 @@ export class JobQueue {
     });
   }
 
-  /** Runs pg-boss maintenance now (expired leases → retry); tests call it instead of sleeping. */
-  async maintain(): Promise<void> {
-    await (this.boss as unknown as { maintain: () => Promise<unknown> }).maintain();
-  }
-
   /** Counts of waiting and active messages per queue (readiness, metrics). */
   async depth(): Promise<Record<string, { queued: number; active: number }>> {
     const result: Record<string, { queued: number; active: number }> = {};

@@ -5,6 +5,7 @@ import { verifyWebhook } from '../../src/security/standard-webhooks.js';
 import { fakePng } from '../fakes/fake-media.js';
 import { backends } from '../helpers/test-database.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+import { QueueName } from '../../src/jobs/job-queue.js';
 import { createRunningClock } from '../helpers/test-clock.js';
 import { z } from 'zod';
 import { getJson, postJson } from '../helpers/http-client.js';
@@ -94,7 +95,8 @@ describe.each(backends)('job engine on %s', (backend) => {
             models: ['doomed-image'],
           },
         ],
-        jobs: { maxSubmitRounds: 2 },
+        // The supervisor runs only when a test ticks it, so its passes are the test's own.
+        jobs: { maxSubmitRounds: 2, maintenanceIntervalSeconds: 3600 },
         webhooks: { secret: webhookSecret, allowPrivateTargets: true, retryDelaySeconds: 1 },
       },
       { now: clock.now },
@@ -229,6 +231,32 @@ describe.each(backends)('job engine on %s', (backend) => {
     expect(done.status).toBe('failed');
     expect(done.error?.code).toBe('job_timeout');
     expect(done.attempts[0]!.status).toBe('failed');
+  });
+
+  it('should let the supervisor end an overdue job whose poll chain was lost', async () => {
+    const body = JobBody.parse(
+      (
+        await postJson(`${test.url}/v1/generations`, {
+          model: 'slow-image',
+          prompt: 'lost poll chain',
+          width: 64,
+          height: 64,
+          timeout_seconds: 5,
+        })
+      ).body,
+    );
+    await waitForStatus(test.url, body.id, ['submitted', 'running']);
+    await losePollChain(test, body.id);
+    // Past the 5 s deadline and the supervisor's 5 s grace for the poll worker.
+    clock.advance(11_000);
+    const before = JobBody.parse((await getJson(`${test.url}/v1/generations/${body.id}`)).body);
+    expect(before.status).not.toBe('failed');
+    expect(await test.gateway.engine.supervisor.tick()).toBeGreaterThanOrEqual(1);
+    const done = JobBody.parse((await getJson(`${test.url}/v1/generations/${body.id}`)).body);
+    expect(done.status).toBe('failed');
+    expect(done.error?.code).toBe('job_timeout');
+    expect(done.attempts[0]!.status).toBe('failed');
+    expect(await test.gateway.engine.supervisor.tick()).toBe(0);
   });
 
   it('should fall back to the next provider when one fails before accepting', async () => {
@@ -406,6 +434,25 @@ describe.each(backends)('job engine on %s', (backend) => {
     ).toThrow();
   });
 });
+
+/**
+ * Deletes every queued poll message of a job, waiting out one a worker holds (it would queue
+ * the next), so that nothing but the supervisor will look at the job again.
+ */
+async function losePollChain(test: TestGateway, jobId: string): Promise<void> {
+  for (;;) {
+    await test.gateway.database.query(
+      `DELETE FROM pgboss.job WHERE name = $1 AND data->>'jobId' = $2 AND state IN ('created', 'retry')`,
+      [QueueName.poll, jobId],
+    );
+    const { rows } = await test.gateway.database.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM pgboss.job WHERE name = $1 AND data->>'jobId' = $2`,
+      [QueueName.poll, jobId],
+    );
+    if (rows[0]?.count === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 async function waitForStatus(baseUrl: string, id: string, statuses: string[]): Promise<JobBody> {
   const deadline = Date.now() + 15_000;
