@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -104,20 +105,7 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
 
   it('should let the CLI read and set weights and drive a rollout', async () => {
     const [first, second] = processes as [GatewayProcess, GatewayProcess];
-    const { execFile } = await import('node:child_process');
-    const run = (args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          ['bin/switchyard.js', '--url', first.url, ...args],
-          {
-            cwd: path.resolve(import.meta.dirname, '../..'),
-            env: { ...process.env, SWITCHYARD_ADMIN_KEY: adminKey, SWITCHYARD_CLI_SOURCE: '1' },
-          },
-          (error, stdout, stderr) =>
-            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-        );
-      });
+    const run = (args: string[]) => runBin('switchyard.js', ['--url', first.url, ...args]);
     const set = await run(['weights', 'set', '{"fal":0.5,"runware":0.5}', '--reason', 'D2']);
     expect(set).toMatchObject({ code: 0 });
     expect(set.stdout).toContain('weights now {"fal":0.5,"runware":0.5}');
@@ -176,4 +164,45 @@ describe('control plane across two gateway processes on PostgreSQL', () => {
     expect(rolledBack.stdout).toContain('reason: manual: artifacts');
     await routingUntil(second.url, (routing) => routing.weights.fal === 1);
   });
+
+  it("should take the seed's ops script form: update-provider-weights '<json>'", async () => {
+    const [first, second] = processes as [GatewayProcess, GatewayProcess];
+    const result = await runBin('update-provider-weights.js', ['{"fal":0.2,"runware":0.8}'], {
+      SWITCHYARD_URL: first.url,
+    });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('weights now {"fal":0.2,"runware":0.8}');
+    await routingUntil(second.url, (routing) => routing.weights.runware === 0.8);
+    const refused = await runBin('update-provider-weights.js', ['{"fal":"lots"}'], {
+      SWITCHYARD_URL: first.url,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^switchyard: /);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+  });
 });
+
+/** Runs one of the package's `bin/` scripts as a subprocess, from the TypeScript source. */
+function runBin(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join('bin', script), ...args],
+      {
+        cwd: path.resolve(import.meta.dirname, '../..'),
+        env: {
+          ...process.env,
+          SWITCHYARD_ADMIN_KEY: adminKey,
+          SWITCHYARD_CLI_SOURCE: '1',
+          ...env,
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}

@@ -91,8 +91,10 @@ export function resolveRoutingSettings(
     }
     const { base, model } = parseFlagKey(row.flag_key);
     if (!Object.values(FlagKey).includes(base as FlagKey)) continue;
-    // A flag switched off (flag_value false) is as good as absent.
-    if (!row.flag_value || row.flag_value_text === null) continue;
+    // For a value row the text is the value, whatever `flag_value` says: the S2 runbook
+    // inserts its weights with `flag_value = false` and they are live. Only the provider
+    // switches above read the boolean.
+    if (row.flag_value_text === null) continue;
     const scope = model ? (models[model] ??= {}) : global;
     try {
       switch (base) {
