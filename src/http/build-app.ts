@@ -24,6 +24,7 @@ import { adminRolloutRoutes } from './routes/admin-rollout-routes.js';
 import { feedbackRoutes } from './routes/feedback-routes.js';
 import { adminTenancyRoutes } from './routes/admin-tenancy-routes.js';
 import { installApiKeyAuth } from './routes/api-key-auth.js';
+import { callerRoutes } from './routes/caller-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
@@ -107,6 +108,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(adminRolloutRoutes(dependencies));
   await app.register(feedbackRoutes(dependencies));
   await app.register(adminTenancyRoutes(dependencies));
+  await app.register(callerRoutes());
   await app.register(operationsRoutes(dependencies));
   return app;
 }
