@@ -16,7 +16,9 @@ function buildProgram(
   output: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
 ): Command {
   const program = new Command('switchyard')
-    .description('Operate a Switchyard gateway: weights, strategy, providers, health, rollouts, tenants, keys.')
+    .description(
+      'Operate a Switchyard gateway: weights, strategy, providers, health, rollouts, tenants, keys.',
+    )
     .option(
       '--url <url>',
       'gateway base URL',

@@ -137,7 +137,7 @@ describe('auth mode (SWITCHYARD_ADMIN_KEY set)', () => {
     expect(rows[0]?.dump).not.toContain(created.key);
     expect(rows[0]?.dump).not.toContain(created.key.slice(11));
 
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { authorization: `Bearer ${created.key}` },
       { 'x-api-key': created.key },
     ]) {
