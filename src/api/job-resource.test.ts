@@ -34,6 +34,7 @@ function queuedJob(): Job {
     idempotencyKey: null,
     webhook: null,
     regeneratedFrom: null,
+    tenantId: null,
   };
 }
 

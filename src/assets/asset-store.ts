@@ -20,6 +20,8 @@ export interface Asset {
   height: number | null;
   durationSeconds: number | null;
   generationId: string | null;
+  /** Tenant that owns it: the uploader, or the tenant of the job that produced it. */
+  tenantId: string | null;
   createdAt: Date;
 }
 
@@ -34,6 +36,7 @@ const AssetRowSchema = z.object({
   duration_seconds: z.number().nullable(),
   storage_key: z.string(),
   generation_id: z.string().nullable(),
+  owner_tenant_id: z.string().nullable().default(null),
   created_at: z.coerce.date(),
 });
 
@@ -49,12 +52,15 @@ export interface PreparedAsset {
   durationSeconds: number | null;
   storageKey: string;
   generationId: string | null;
+  tenantId: string | null;
 }
 
 export interface SaveAssetInput {
   data: Buffer;
   purpose: 'upload' | 'output';
   generationId?: string;
+  /** The uploading tenant (outputs take their job's tenant, see `row`). */
+  tenantId?: string | null;
   /** MIME type claimed by the source; used only when sniffing cannot tell (never trusted over it). */
   claimedMimeType?: string;
   width?: number;
@@ -91,7 +97,11 @@ export class AssetStore {
    * Stores a client's input image. The type comes from the bytes: anything but PNG, JPEG, WebP
    * or GIF is refused with 415, whatever the request claimed. `what` names it in the message.
    */
-  async saveImageUpload(data: Buffer, what = 'The upload'): Promise<Asset> {
+  async saveImageUpload(
+    data: Buffer,
+    what = 'The upload',
+    tenantId: string | null = null,
+  ): Promise<Asset> {
     if (sniffMedia(data)?.kind !== 'image') {
       throw new GatewayError({
         code: 'unsupported_media_type',
@@ -99,7 +109,7 @@ export class AssetStore {
         httpStatus: 415,
       });
     }
-    return this.save({ data, purpose: 'upload' });
+    return this.save({ data, purpose: 'upload', tenantId });
   }
 
   /**
@@ -139,14 +149,15 @@ export class AssetStore {
       durationSeconds: input.durationSeconds ?? null,
       storageKey,
       generationId: input.generationId ?? null,
+      tenantId: input.tenantId ?? null,
     };
   }
 
   /** Records a written file. */
   async insertRow(prepared: PreparedAsset, executor: Queryable = this.database): Promise<Asset> {
     const { rows } = await executor.query(
-      `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id, tenant_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *, tenant_id AS owner_tenant_id`,
       [
         prepared.id,
         prepared.purpose,
@@ -158,6 +169,7 @@ export class AssetStore {
         prepared.durationSeconds,
         prepared.storageKey,
         prepared.generationId,
+        prepared.tenantId,
       ],
     );
     return this.toAsset(rows[0]);
@@ -209,7 +221,12 @@ export class AssetStore {
 
   private async row(id: string): Promise<z.infer<typeof AssetRowSchema> | undefined> {
     if (!/^asset_[0-9a-z]{26}$/.test(id)) return undefined;
-    const { rows } = await this.database.query('SELECT * FROM assets WHERE id = $1', [id]);
+    // An output belongs to its job's tenant; an upload to its uploader.
+    const { rows } = await this.database.query(
+      `SELECT a.*, COALESCE(a.tenant_id, g.tenant_id) AS owner_tenant_id
+       FROM assets a LEFT JOIN generations g ON g.id = a.generation_id WHERE a.id = $1`,
+      [id],
+    );
     return rows[0] ? AssetRowSchema.parse(rows[0]) : undefined;
   }
 
@@ -225,6 +242,7 @@ export class AssetStore {
       height: row.height,
       durationSeconds: row.duration_seconds,
       generationId: row.generation_id,
+      tenantId: row.owner_tenant_id,
       createdAt: row.created_at,
     };
   }

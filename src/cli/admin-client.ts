@@ -34,6 +34,10 @@ export class AdminClient {
     return this.request<T>('PUT', path, body);
   }
 
+  delete<T = unknown>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { 'x-switchyard-actor': this.options.actor };
     if (this.options.adminKey) headers.authorization = `Bearer ${this.options.adminKey}`;

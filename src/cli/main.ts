@@ -4,6 +4,7 @@ import { AdminClient, AdminRequestError } from './admin-client.js';
 import { registerRoutingCommands } from './routing-commands.js';
 import { registerProviderCommands } from './provider-commands.js';
 import { registerRolloutCommands } from './rollout-commands.js';
+import { registerTenancyCommands } from './tenancy-commands.js';
 
 /**
  * `switchyard` — operator CLI over the gateway's admin API.
@@ -15,7 +16,9 @@ function buildProgram(
   output: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
 ): Command {
   const program = new Command('switchyard')
-    .description('Operate a Switchyard gateway: weights, strategy, providers, health, rollouts.')
+    .description(
+      'Operate a Switchyard gateway: weights, strategy, providers, health, rollouts, tenants, keys.',
+    )
     .option(
       '--url <url>',
       'gateway base URL',
@@ -37,6 +40,7 @@ function buildProgram(
   registerRoutingCommands(program, client, print);
   registerProviderCommands(program, client, print);
   registerRolloutCommands(program, client, print);
+  registerTenancyCommands(program, client, print);
   return program;
 }
 

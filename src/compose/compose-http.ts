@@ -13,6 +13,7 @@ import type { ProvidersLayer } from './compose-providers.js';
 import type { RoutingLayer } from './compose-routing.js';
 import type { StoreLayer } from './compose-store.js';
 import type { Service } from './lifecycle.js';
+import type { TenancyLayer } from './compose-tenancy.js';
 
 /** What the routes are given. */
 export function composeHttp(
@@ -26,6 +27,7 @@ export function composeHttp(
     jobApi: JobApiLayer;
     alerts: AlertSink;
     rollouts: RolloutService;
+    tenancy: TenancyLayer;
   },
   options: { logger: Logger; runWorkers: boolean; factories: readonly ProviderFactory[] },
 ): AppDependencies {
@@ -44,6 +46,7 @@ export function composeHttp(
     readiness: createReadinessProbe(
       store.database,
       () => jobs.engine.running || !options.runWorkers,
+      layers.tenancy.authMode,
     ),
     database: store.database,
     generations: store.repository,
@@ -53,6 +56,8 @@ export function composeHttp(
     alerts: layers.alerts,
     analytics: observers.analytics,
     rollouts: layers.rollouts,
+    apiKeys: layers.tenancy.cache,
+    tenancy: layers.tenancy.admin,
     knownProviderTypes: options.factories
       .map((factory) => factory.type)
       .filter((type) => type !== 'simulator'),

@@ -25,6 +25,7 @@ import { composeQueue } from './compose-queue.js';
 import { composeRollouts } from './compose-rollouts.js';
 import { composeRouting } from './compose-routing.js';
 import { composeStore } from './compose-store.js';
+import { composeTenancy, type TenancyLayer } from './compose-tenancy.js';
 import { GatewayUrls } from './gateway-urls.js';
 import { Lifecycle } from './lifecycle.js';
 
@@ -61,6 +62,8 @@ export interface Gateway {
   alerts: AlertSink;
   rollouts: RolloutService;
   rolloutController: RolloutController;
+  /** Tenants, API keys and the key cache. */
+  tenancy: TenancyLayer;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /**
@@ -108,10 +111,11 @@ export async function createGateway(
       ...dependencies,
       stageClock: options.now,
     });
+    const tenancy = await composeTenancy(config, store, { logger, now });
     const app = await buildApp(
       composeHttp(
         config,
-        { store, providers, routing, observers, jobs, jobApi, alerts, rollouts },
+        { store, providers, routing, observers, jobs, jobApi, alerts, rollouts, tenancy },
         { logger, runWorkers, factories },
       ),
     );
@@ -121,6 +125,7 @@ export async function createGateway(
     // messages are released for retry), and analytics flush what all of them recorded.
     lifecycle.add(jobs.events);
     lifecycle.add(routing.controlPlane);
+    lifecycle.add(tenancy.cache);
     lifecycle.add(analytics);
     lifecycle.add(routing.health);
     lifecycle.add(jobs.queue);
@@ -151,6 +156,7 @@ export async function createGateway(
       alerts,
       rollouts,
       rolloutController,
+      tenancy,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host });
         const { port } = new URL(address);

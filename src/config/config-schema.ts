@@ -203,6 +203,16 @@ const RolloutsConfigSchema = z
   })
   .strict();
 
+/** Tenants and API keys (auth mode is on when `adminKey` is set). */
+export const TenancyConfigSchema = z
+  .object({
+    /** Backstop reload of the API key cache when a notification is missed. */
+    reloadIntervalSeconds: z.number().min(0.5).default(30),
+    /** How often keys' last-used times are written (one statement per flush). */
+    lastUsedFlushSeconds: z.number().min(0.1).default(30),
+  })
+  .strict();
+
 /** The whole configuration, after env and file are merged. */
 export const ConfigSchema = z
   .object({
@@ -222,6 +232,11 @@ export const ConfigSchema = z
     databaseWorkerPoolSize: z.number().int().min(2).max(200).default(10),
     /** Admin API key (`SWITCHYARD_ADMIN_KEY`); absent disables `/admin`. */
     adminKey: z.string().min(8).optional(),
+    /**
+     * Server secret (`SWITCHYARD_SECRET_KEY`): API keys are hashed with a key derived from it
+     * (generated and stored when absent).
+     */
+    secretKey: z.string().min(16).optional(),
     /**
      * Run queue workers in this process (`SWITCHYARD_WORKERS`); false makes an API-only node of a
      * split deployment (other instances do the work).
@@ -243,6 +258,7 @@ export const ConfigSchema = z
     alerts: AlertsConfigSchema.default(AlertsConfigSchema.parse({})),
     analytics: AnalyticsConfigSchema.default(AnalyticsConfigSchema.parse({})),
     rollouts: RolloutsConfigSchema.default(RolloutsConfigSchema.parse({})),
+    tenancy: TenancyConfigSchema.default(TenancyConfigSchema.parse({})),
   })
   .strict();
 

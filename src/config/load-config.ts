@@ -66,6 +66,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     dataDir: env.SWITCHYARD_DATA_DIR || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     adminKey: env.SWITCHYARD_ADMIN_KEY || undefined,
+    secretKey: env.SWITCHYARD_SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL || undefined,
     workers: env.SWITCHYARD_WORKERS
       ? !['false', '0', 'no', 'off'].includes(env.SWITCHYARD_WORKERS.toLowerCase())

@@ -158,4 +158,6 @@ export interface Job {
   } | null;
   /** Job this one regenerates (rollout analytics), if any. */
   regeneratedFrom: string | null;
+  /** Tenant whose key created the job; null in open mode or with the admin key. */
+  tenantId: string | null;
 }

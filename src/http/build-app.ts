@@ -22,6 +22,9 @@ import { operationsRoutes } from './routes/operations-routes.js';
 import { adminRoutingRoutes } from './routes/admin-routing-routes.js';
 import { adminRolloutRoutes } from './routes/admin-rollout-routes.js';
 import { feedbackRoutes } from './routes/feedback-routes.js';
+import { adminTenancyRoutes } from './routes/admin-tenancy-routes.js';
+import { installApiKeyAuth } from './routes/api-key-auth.js';
+import { callerRoutes } from './routes/caller-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
@@ -46,6 +49,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   // Response schemas document the API; plain JSON.stringify keeps serialisation cheap.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
+  installApiKeyAuth(app, dependencies);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -103,6 +107,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(adminRoutingRoutes(dependencies));
   await app.register(adminRolloutRoutes(dependencies));
   await app.register(feedbackRoutes(dependencies));
+  await app.register(adminTenancyRoutes(dependencies));
+  await app.register(callerRoutes());
   await app.register(operationsRoutes(dependencies));
   return app;
 }

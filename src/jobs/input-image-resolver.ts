@@ -16,12 +16,16 @@ export class InputImageResolver {
     private readonly publicUrl: () => string | undefined,
   ) {}
 
-  /** Checks references at creation: asset ids exist, URLs pass the SSRF syntax check. */
-  async validate(references: readonly string[], field: string): Promise<void> {
+  /**
+   * Checks references at creation: asset ids exist (and belong to `tenantId` when one is
+   * given: another tenant's upload is as unknown as a missing one), URLs pass the SSRF syntax
+   * check.
+   */
+  async validate(references: readonly string[], field: string, tenantId?: string): Promise<void> {
     for (const [index, reference] of references.entries()) {
       if (reference.startsWith('asset_')) {
         const asset = await this.assets.get(reference);
-        if (!asset)
+        if (!asset || (tenantId !== undefined && asset.tenantId !== tenantId))
           throw new ValidationError(
             `${field}[${index}]: no uploaded asset '${reference}'.`,
             { field, index },
@@ -40,7 +44,11 @@ export class InputImageResolver {
   }
 
   /** Replaces `data:image/…;base64,` references with stored asset ids. */
-  async storeInlineImages(references: readonly string[], field: string): Promise<string[]> {
+  async storeInlineImages(
+    references: readonly string[],
+    field: string,
+    tenantId: string | null = null,
+  ): Promise<string[]> {
     const stored: string[] = [];
     for (const [index, reference] of references.entries()) {
       if (!reference.startsWith('data:')) {
@@ -60,7 +68,7 @@ export class InputImageResolver {
           { field, index },
         );
       }
-      const asset = await this.assets.save({ data, purpose: 'upload' });
+      const asset = await this.assets.save({ data, purpose: 'upload', tenantId });
       stored.push(asset.id);
     }
     return stored;

@@ -3,6 +3,7 @@ import { createId } from '../core/create-id.js';
 import type { Config } from '../config/config-schema.js';
 import {
   ConflictError,
+  ForbiddenError,
   GatewayError,
   NotFoundError,
   ServiceUnavailableError,
@@ -10,6 +11,7 @@ import {
 } from '../core/errors/index.js';
 import { GenerationTask, type GenerationRequest } from '../core/generation-request.js';
 import { isTerminal, JobStatus, type Job } from '../core/job.js';
+import type { Access } from '../core/tenancy.js';
 import type { SsrfGuard } from '../security/ssrf-guard.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
@@ -52,6 +54,8 @@ export interface CreateOptions {
    * the queue (which keeps a delayed message as a backstop should this process die).
    */
   inline?: boolean;
+  /** Who asks: the job records the tenant, and the model must be on the caller's list. */
+  access?: Access;
 }
 
 /** A page of jobs, newest first. */
@@ -59,6 +63,10 @@ export interface JobPage {
   jobs: Job[];
   /** Pass as `cursor` to get the next page; null on the last page. */
   nextCursor: string | null;
+}
+
+function ownedBy(job: Job, access: Access | undefined): boolean {
+  return access?.tenantId === undefined || job.tenantId === access.tenantId;
 }
 
 function stableStringify(value: unknown): string {
@@ -84,37 +92,50 @@ export class JobService {
     options: CreateOptions = {},
   ): Promise<{ job: Job; created: boolean }> {
     const { images, writer, inline, limits } = this.options;
+    const tenantId = options.access?.tenantId;
     const requestHash = createHash('sha256').update(stableStringify(draft)).digest('hex');
-    if (options.idempotencyKey) {
-      const replay = await this.replay(options.idempotencyKey, requestHash);
+    // Keys are per tenant: another tenant's key can neither replay nor block this one's job.
+    const idempotencyKey =
+      options.idempotencyKey && tenantId
+        ? `${tenantId}:${options.idempotencyKey}`
+        : options.idempotencyKey;
+    if (idempotencyKey) {
+      const replay = await this.replay(idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };
     }
     const request = this.normalize(draft);
+    this.checkModelAllowed(draft.model, request.model, options.access);
     if (request.webhookUrl) this.options.webhookGuard.checkUrl(request.webhookUrl);
-    await images.validate(request.inputImages, 'input_images');
-    if (request.mask) await images.validate([request.mask], 'mask');
+    await images.validate(request.inputImages, 'input_images', tenantId);
+    if (request.mask) await images.validate([request.mask], 'mask', tenantId);
     const plan = this.planOrThrow(request);
-    request.inputImages = await images.storeInlineImages(request.inputImages, 'input_images');
-    if (request.mask) [request.mask] = await images.storeInlineImages([request.mask], 'mask');
+    request.inputImages = await images.storeInlineImages(
+      request.inputImages,
+      'input_images',
+      tenantId,
+    );
+    if (request.mask)
+      [request.mask] = await images.storeInlineImages([request.mask], 'mask', tenantId);
 
     const now = this.options.now();
     const generation = {
       id: createId('gen'),
       request,
       estimatedCostUsd: plan.candidates[0]?.estimatedCostUsd ?? null,
-      idempotencyKey: options.idempotencyKey ?? null,
+      idempotencyKey: idempotencyKey ?? null,
       requestHash,
       deadlineAt: new Date(now + (request.timeoutSeconds ?? limits.defaultTimeoutSeconds) * 1000),
       regeneratedFrom: options.regeneratedFrom ?? null,
+      tenantId: tenantId ?? null,
       createdAt: new Date(now),
     };
     const inlined = Boolean(options.inline && inline.acceptsInline);
     // The backstop fires only after an inline submission could have finished (provider timeout).
     const backstopMs = inlined ? limits.providerCallTimeoutMs + 30_000 : 0;
     const inserted = await writer.insert(generation, backstopMs);
-    if (!inserted && options.idempotencyKey) {
+    if (!inserted && idempotencyKey) {
       // Lost a race with a concurrent request carrying the same key.
-      const replay = await this.replay(options.idempotencyKey, requestHash);
+      const replay = await this.replay(idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };
     }
     this.options.observer.jobCreated({
@@ -128,18 +149,22 @@ export class JobService {
     return { job, created: true };
   }
 
-  async get(id: string): Promise<Job> {
+  /** A job; another tenant's job is as unknown as a missing one (404, never 403). */
+  async get(id: string, access?: Access): Promise<Job> {
     const job = /^gen_[0-9a-z]{26}$/.test(id) ? await this.options.repository.get(id) : undefined;
-    if (!job) throw new NotFoundError('generation', id);
+    if (!job || !ownedBy(job, access)) throw new NotFoundError('generation', id);
     return job;
   }
 
-  async list(query: {
-    user?: string;
-    status?: JobStatus;
-    limit: number;
-    cursor?: string;
-  }): Promise<JobPage> {
+  async list(
+    query: {
+      user?: string;
+      status?: JobStatus;
+      limit: number;
+      cursor?: string;
+    },
+    access?: Access,
+  ): Promise<JobPage> {
     const before = query.cursor
       ? Buffer.from(query.cursor, 'base64url').toString('utf8')
       : undefined;
@@ -149,6 +174,7 @@ export class JobService {
       });
     }
     const jobs = await this.options.repository.list({
+      tenantId: access?.tenantId,
       user: query.user,
       status: query.status,
       limit: query.limit + 1,
@@ -164,8 +190,8 @@ export class JobService {
   }
 
   /** Cancels an unfinished job, and the provider's work when the provider supports it. */
-  async cancel(id: string): Promise<Job> {
-    const job = await this.get(id);
+  async cancel(id: string, access?: Access): Promise<Job> {
+    const job = await this.get(id, access);
     if (isTerminal(job.status)) {
       throw new ConflictError('job_not_cancelable', `Job ${id} already ${job.status}.`, {
         status: job.status,
@@ -177,8 +203,12 @@ export class JobService {
   }
 
   /** Resolves when the job is terminal or `timeoutMs` passed, with the job as it is then. */
-  async wait(id: string, timeoutMs: number): Promise<Job> {
-    if (timeoutMs <= 0) return this.get(id);
+  async wait(id: string, timeoutMs: number, access?: Access): Promise<Job> {
+    if (timeoutMs <= 0 || access?.tenantId) {
+      // A tenant's wait starts with an owned read, so another tenant's id answers 404 at once.
+      const job = await this.get(id, access);
+      if (timeoutMs <= 0 || isTerminal(job.status)) return job;
+    }
     return new Promise<Job>((resolve, reject) => {
       let settled = false;
       const cleanUp = () => {
@@ -246,6 +276,16 @@ export class JobService {
       );
     }
     return this.get(existing.id);
+  }
+
+  /** 403 `model_not_allowed` when the caller's key lists models and this is none of them. */
+  private checkModelAllowed(asked: string, resolved: string, access: Access | undefined): void {
+    const allowed = access?.models;
+    if (!allowed || allowed.includes(asked) || allowed.includes(resolved)) return;
+    throw new ForbiddenError('model_not_allowed', `This API key may not use model '${resolved}'.`, {
+      model: resolved,
+      allowed,
+    });
   }
 
   private normalize(input: GenerationRequestDraft): GenerationRequest {

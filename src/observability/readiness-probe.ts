@@ -2,13 +2,19 @@ import type { Database } from '../store/database.js';
 
 /** Readiness: database reachable and workers running. */
 export interface ReadinessProbe {
-  check(): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string }> }>;
+  check(): Promise<{
+    ok: boolean;
+    /** `open`: no API keys (single tenant); `api_keys`: every /v1 route needs a key. */
+    auth: 'open' | 'api_keys';
+    checks: Record<string, { ok: boolean; error?: string }>;
+  }>;
 }
 
 /** `/readyz`: the database answers and the queue workers run. */
 export function createReadinessProbe(
   database: Database,
   workersRunning: () => boolean,
+  auth: 'open' | 'api_keys' = 'open',
 ): ReadinessProbe {
   return {
     async check() {
@@ -22,7 +28,7 @@ export function createReadinessProbe(
       checks.workers = workersRunning()
         ? { ok: true }
         : { ok: false, error: 'workers not running' };
-      return { ok: Object.values(checks).every((check) => check.ok), checks };
+      return { ok: Object.values(checks).every((check) => check.ok), auth, checks };
     },
   };
 }

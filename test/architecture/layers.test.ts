@@ -17,6 +17,7 @@ export const layerOrder = [
   'security',
   'store',
   'observability',
+  'tenancy',
   'catalog',
   'assets',
   'api',

@@ -58,11 +58,15 @@ describe('providers enabled by environment variables', () => {
       true,
     );
     expect(logs.lines.some((line) => line.includes('provider chain:'))).toBe(true);
-    const pinned = await postJson(`${test.url}/v1/generations`, {
-      model: 'flux-schnell',
-      prompt: 'x',
-      provider: 'runware',
-    });
+    const pinned = await postJson(
+      `${test.url}/v1/generations`,
+      {
+        model: 'flux-schnell',
+        prompt: 'x',
+        provider: 'runware',
+      },
+      { authorization: `Bearer ${adminKey}` },
+    );
     expect(pinned.status).toBe(403);
     expect(ErrorBody.parse(pinned.body).error.code).toBe('provider_disabled');
     const health = HealthBody.parse((await getJson(`${test.url}/api/health`)).body);
@@ -78,12 +82,16 @@ describe('providers enabled by environment variables', () => {
     expect(enabled.status).toBe(200);
     const job = JobBody.parse(
       (
-        await postJson(`${test.url}/v1/generations?wait=30`, {
-          model: 'flux-schnell',
-          prompt: 'a kite',
-          width: 512,
-          height: 512,
-        })
+        await postJson(
+          `${test.url}/v1/generations?wait=30`,
+          {
+            model: 'flux-schnell',
+            prompt: 'a kite',
+            width: 512,
+            height: 512,
+          },
+          { authorization: `Bearer ${adminKey}` },
+        )
       ).body,
     );
     expect(job.status).toBe('succeeded');

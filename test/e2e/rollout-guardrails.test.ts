@@ -78,7 +78,7 @@ describe('canary rollout guardrails', { timeout: 90_000 }, () => {
           if (result.provider !== 'runware' || result.status !== 'succeeded') return;
           // Every 12th success of the canary is redone: 8.3 % against a 5 % limit.
           if (++canarySuccesses % 12 === 0)
-            await postJson(`${url}/v1/generations/${result.id}/regenerate`, {});
+            await postJson(`${url}/v1/generations/${result.id}/regenerate`, {}, admin);
         };
       },
     ],

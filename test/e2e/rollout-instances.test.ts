@@ -73,6 +73,7 @@ async function step(instances: Instance[], count: number, order = instances): Pr
         model: 'sim-image',
         // Named users: the sticky split is the same every run.
         userPrefix: `step-${steps}-${index}`,
+        headers: admin,
       }),
     ),
   );

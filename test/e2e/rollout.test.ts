@@ -89,13 +89,17 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
     const tolerance = 4 * Math.sqrt((0.1 * 0.9) / stageOne.length);
     expect(Math.abs(share - 0.1)).toBeLessThan(tolerance);
     // After completion everything goes to the canary.
-    const after = await postJson(`${test.url}/v1/generations?wait=10`, {
-      model: 'sim-image',
-      prompt: 'after',
-      user: 'after-completion',
-      width: 64,
-      height: 64,
-    });
+    const after = await postJson(
+      `${test.url}/v1/generations?wait=10`,
+      {
+        model: 'sim-image',
+        prompt: 'after',
+        user: 'after-completion',
+        width: 64,
+        height: 64,
+      },
+      admin,
+    );
     expect(JobBody.parse(after.body).provider).toBe('runware');
   });
 
@@ -160,24 +164,32 @@ describe('canary rollouts', { timeout: 90_000 }, () => {
   });
 
   it('should record feedback and regenerations', async () => {
-    const job = await postJson(`${test.url}/v1/generations?wait=10`, {
-      model: 'sim-image',
-      prompt: 'rate me',
-      width: 64,
-      height: 64,
-      seed: 3,
-    });
+    const job = await postJson(
+      `${test.url}/v1/generations?wait=10`,
+      {
+        model: 'sim-image',
+        prompt: 'rate me',
+        width: 64,
+        height: 64,
+        seed: 3,
+      },
+      admin,
+    );
     const { id } = JobBody.parse(job.body);
-    const feedback = await postJson(`${test.url}/v1/generations/${id}/feedback`, {
-      rating: 4,
-      comment: 'nice',
-    });
+    const feedback = await postJson(
+      `${test.url}/v1/generations/${id}/feedback`,
+      {
+        rating: 4,
+        comment: 'nice',
+      },
+      admin,
+    );
     expect(feedback.status).toBe(201);
     expect(feedback.body).toMatchObject({ generation_id: id, rating: 4 });
     expect(
-      (await postJson(`${test.url}/v1/generations/${id}/feedback`, { rating: 9 })).status,
+      (await postJson(`${test.url}/v1/generations/${id}/feedback`, { rating: 9 }, admin)).status,
     ).toBe(400);
-    const redo = await postJson(`${test.url}/v1/generations/${id}/regenerate`, {});
+    const redo = await postJson(`${test.url}/v1/generations/${id}/regenerate`, {}, admin);
     expect(redo.status).toBe(202);
     const redone = JobBody.parse(redo.body);
     expect(redone.regenerated_from).toBe(id);

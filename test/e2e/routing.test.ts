@@ -26,6 +26,9 @@ const RoutingMetricsBody = z.looseObject({
   providers: z.array(z.looseObject({ provider: z.string(), share: z.number() })),
 });
 
+/** Auth mode is on (the admin key is set), so every /v1 read carries the admin key. */
+const waitFor = (url: string, id: string) => waitForJob(url, id, 30_000, admin);
+
 async function put(url: string, body: unknown, headers: Record<string, string> = admin) {
   const response = await fetch(url, {
     method: 'PUT',
@@ -79,13 +82,17 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
   const submit = async (user: string) =>
     JobBody.parse(
       (
-        await postJson(`${test.url}/v1/generations`, {
-          model: 'sim-image',
-          prompt: 'routing',
-          user,
-          width: 64,
-          height: 64,
-        })
+        await postJson(
+          `${test.url}/v1/generations`,
+          {
+            model: 'sim-image',
+            prompt: 'routing',
+            user,
+            width: 64,
+            height: 64,
+          },
+          admin,
+        )
       ).body,
     );
 
@@ -111,7 +118,7 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
       }),
     );
     const providers = await Promise.all(
-      ids.map(async (id) => (await waitForJob(test.url, id)).provider),
+      ids.map(async (id) => (await waitFor(test.url, id)).provider),
     );
     const share = providers.filter((provider) => provider === 'sim-b').length / providers.length;
     // 200 draws at 10 %: a binomial standard deviation of ~2.1 points; allow 3.5 sigma.
@@ -119,7 +126,7 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     expect(share).toBeLessThan(0.1 + 0.075);
     const again = await Promise.all(
       [3, 7, 11].map(
-        async (index) => (await waitForJob(test.url, (await submit(`user-${index}`)).id)).provider,
+        async (index) => (await waitFor(test.url, (await submit(`user-${index}`)).id)).provider,
       ),
     );
     expect(again).toEqual([providers[3], providers[7], providers[11]]);
@@ -137,13 +144,13 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     while (routing.weights['sim-a'] !== 0 && Date.now() < deadline)
       routing = RoutingBody.parse((await getJson(`${test.url}/admin/routing`, admin)).body);
     expect(routing.weights).toEqual({ 'sim-a': 0, 'sim-b': 1 });
-    const job = await waitForJob(test.url, (await submit('runbook-user')).id);
+    const job = await waitFor(test.url, (await submit('runbook-user')).id);
     expect(job.provider).toBe('sim-b');
     await database.query(
       `UPDATE feature_flags SET flag_value_text = '{"sim-a":1.0,"sim-b":0.0}' WHERE flag_key = 'GEN_PROVIDER_WEIGHTS'`,
     );
     await test.gateway.controlPlane.reload();
-    expect((await waitForJob(test.url, (await submit('runbook-user')).id)).provider).toBe('sim-a');
+    expect((await waitFor(test.url, (await submit('runbook-user')).id)).provider).toBe('sim-a');
     const audit = AuditListBody.parse(
       (await getJson(`${test.url}/admin/audit?key=GEN_PROVIDER_WEIGHTS`, admin)).body,
     ).data;
@@ -156,17 +163,17 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
 
   it('should follow strategy, primary and chain changes, globally and per model', async () => {
     await put(`${test.url}/admin/routing/strategy`, { strategy: 'cost_optimized' });
-    expect((await waitForJob(test.url, (await submit('cheap')).id)).provider).toBe('sim-b');
+    expect((await waitFor(test.url, (await submit('cheap')).id)).provider).toBe('sim-b');
     await put(`${test.url}/admin/routing/strategy`, { strategy: 'primary_first' });
     await put(`${test.url}/admin/routing/primary`, { provider: 'sim-a' });
-    expect((await waitForJob(test.url, (await submit('primary')).id)).provider).toBe('sim-a');
+    expect((await waitFor(test.url, (await submit('primary')).id)).provider).toBe('sim-a');
     await put(`${test.url}/admin/routing/chain`, { chain: ['sim-b', 'sim-a'], model: 'sim-image' });
-    expect((await waitForJob(test.url, (await submit('chain')).id)).provider).toBe('sim-b');
+    expect((await waitFor(test.url, (await submit('chain')).id)).provider).toBe('sim-b');
     await put(`${test.url}/admin/routing/strategy`, {
       strategy: 'quality_focused',
       model: 'sim-image',
     });
-    expect((await waitForJob(test.url, (await submit('quality')).id)).provider).toBe('sim-b');
+    expect((await waitFor(test.url, (await submit('quality')).id)).provider).toBe('sim-b');
     const cleared = await fetch(
       `${test.url}/admin/routing/overrides/GEN_PROVIDER_CHAIN:sim-image`,
       { method: 'DELETE', headers: admin },
@@ -176,7 +183,7 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
       method: 'DELETE',
       headers: admin,
     });
-    expect((await waitForJob(test.url, (await submit('primary-again')).id)).provider).toBe('sim-a');
+    expect((await waitFor(test.url, (await submit('primary-again')).id)).provider).toBe('sim-a');
   });
 
   it('should reject bad control-plane input with clear errors', async () => {
@@ -221,13 +228,17 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
       body: JSON.stringify({ reason: 'maintenance' }),
     });
     expect(await disabled.json()).toEqual({ id: 'sim-a', enabled: false });
-    const pinned = await postJson(`${test.url}/v1/generations`, {
-      model: 'sim-image',
-      prompt: 'x',
-      provider: 'sim-a',
-    });
+    const pinned = await postJson(
+      `${test.url}/v1/generations`,
+      {
+        model: 'sim-image',
+        prompt: 'x',
+        provider: 'sim-a',
+      },
+      admin,
+    );
     expect(pinned.status).toBe(403);
-    expect((await waitForJob(test.url, (await submit('after-disable')).id)).provider).toBe('sim-b');
+    expect((await waitFor(test.url, (await submit('after-disable')).id)).provider).toBe('sim-b');
     const health = HealthBody.parse((await getJson(`${test.url}/api/health`)).body);
     expect(health.providers['sim-a']).toMatchObject({ ok: false, enabled: false });
     const flag = await test.gateway.database.query<{ flag_value: boolean }>(
@@ -254,7 +265,7 @@ describe.each(backends)('routing and control plane on %s', (backend) => {
     expect(profileAudit.data[0]?.actor).toBe('admin');
     const ids: string[] = [];
     for (let index = 0; index < 20; index++) ids.push((await submit(`storm-${index}`)).id);
-    const jobs = await Promise.all(ids.map((id) => waitForJob(test.url, id)));
+    const jobs = await Promise.all(ids.map((id) => waitFor(test.url, id)));
     expect(jobs.map((job) => job.status)).toEqual(ids.map(() => 'succeeded'));
     expect(jobs.every((job) => job.provider === 'sim-b')).toBe(true);
     const triedOnA = jobs.filter((job) =>

@@ -81,10 +81,13 @@ export async function waitForJob(
   baseUrl: string,
   id: string,
   timeoutMs = 30_000,
+  headers: Record<string, string> = {},
 ): Promise<JobBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = JobBody.parse((await getJson(`${baseUrl}/v1/generations/${id}?wait=5`)).body);
+    const job = JobBody.parse(
+      (await getJson(`${baseUrl}/v1/generations/${id}?wait=5`, headers)).body,
+    );
     if (['succeeded', 'failed', 'canceled'].includes(job.status)) return job;
     if (Date.now() > deadline)
       throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);

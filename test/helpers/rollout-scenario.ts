@@ -159,6 +159,7 @@ export async function startRolloutScenario() {
         model: 'sim-image',
         // Named users: the sticky split (and so each arm's sample count) is the same every run.
         userPrefix: `step-${++steps}`,
+        headers: admin,
         ...batch,
       })),
     );

@@ -24,6 +24,8 @@ export function startTraffic(
     concurrency: number;
     model: string;
     onResult?: (result: TrafficResult) => Promise<void> | void;
+    /** Request headers (an API key when the gateway runs in auth mode). */
+    headers?: Record<string, string>;
   },
 ) {
   const results: TrafficResult[] = [];
@@ -33,13 +35,17 @@ export function startTraffic(
     while (running) {
       const user = `user-${counter++}`;
       const createdAt = Date.now();
-      const response = await postJson(`${baseUrl}/v1/generations?wait=20`, {
-        model: options.model,
-        prompt: 'rollout traffic',
-        user,
-        width: 64,
-        height: 64,
-      });
+      const response = await postJson(
+        `${baseUrl}/v1/generations?wait=20`,
+        {
+          model: options.model,
+          prompt: 'rollout traffic',
+          user,
+          width: 64,
+          height: 64,
+        },
+        options.headers,
+      );
       const answer = TrafficAnswer.parse(response.body);
       const result: TrafficResult = {
         id: answer.id ?? '',
@@ -79,6 +85,8 @@ export async function sendBatch(
     concurrency: number;
     model: string;
     userPrefix?: string;
+    /** Request headers (an API key when the gateway runs in auth mode). */
+    headers?: Record<string, string>;
     onResult?: (result: TrafficResult) => Promise<void> | void;
     whileStuck?: () => void;
     stuckAfterMs?: number;
@@ -101,13 +109,17 @@ export async function sendBatch(
         while (next < options.count) {
           const user = `${prefix}-${next++}`;
           const createdAt = Date.now();
-          const response = await postJson(`${baseUrl}/v1/generations?wait=20`, {
-            model: options.model,
-            prompt: 'rollout traffic',
-            user,
-            width: 64,
-            height: 64,
-          });
+          const response = await postJson(
+            `${baseUrl}/v1/generations?wait=20`,
+            {
+              model: options.model,
+              prompt: 'rollout traffic',
+              user,
+              width: 64,
+              height: 64,
+            },
+            options.headers,
+          );
           lastAnswer = Date.now();
           const answer = TrafficAnswer.parse(response.body);
           const result: TrafficResult = {

@@ -3,6 +3,7 @@ export { ValidationError } from './validation-error.js';
 export { NotFoundError } from './not-found-error.js';
 export { ConflictError } from './conflict-error.js';
 export { UnauthorizedError } from './unauthorized-error.js';
+export { ForbiddenError } from './forbidden-error.js';
 export { UnsupportedParameterError } from './unsupported-parameter-error.js';
 export {
   ProviderError,

@@ -15,6 +15,8 @@ import type { GenerationRepository } from '../../store/repositories/generation-r
 import type { AnalyticsRecorder } from '../../analytics/analytics-recorder.js';
 import type { RolloutService } from '../../rollout/rollout-service.js';
 import type { ReadinessProbe } from '../../observability/readiness-probe.js';
+import type { ApiKeyCache } from '../../tenancy/api-key-cache.js';
+import type { TenancyAdmin } from '../../tenancy/tenancy-admin.js';
 
 /**
  * Everything the HTTP layer may use; `createGateway` builds it, tests may build their own. Each
@@ -43,4 +45,8 @@ export interface AppDependencies {
   knownProviderTypes: readonly string[];
   /** The Standard Webhooks secret outbound webhooks are signed with (admin only). */
   webhookSecret: () => string;
+  /** Checks presented API keys, from memory (auth mode). */
+  apiKeys: Pick<ApiKeyCache, 'authenticate'>;
+  /** Tenants and keys for `/admin/tenants` and `/admin/keys`. */
+  tenancy: TenancyAdmin;
 }

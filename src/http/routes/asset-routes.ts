@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDependencies } from './app-dependencies.js';
+import { accessOf } from './api-key-auth.js';
 import { sendAsset } from './send-asset.js';
 
 /**
@@ -20,7 +21,15 @@ export function assetRoutes(dependencies: Pick<AppDependencies, 'assets'>): Fast
           params: z.object({ id: z.string().min(1).max(100) }),
         },
       },
-      async (request, reply) => sendAsset(request, reply, dependencies.assets, request.params.id),
+      async (request, reply) =>
+        sendAsset(
+          request,
+          reply,
+          dependencies.assets,
+          request.params.id,
+          undefined,
+          accessOf(request),
+        ),
     );
   };
 }

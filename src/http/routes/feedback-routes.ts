@@ -6,6 +6,7 @@ import { ConflictError } from '../../core/errors/index.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { baseUrlOf } from './base-url.js';
 import { toJobResource } from '../../api/job-resource.js';
+import { accessOf } from './api-key-auth.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -40,7 +41,7 @@ export function feedbackRoutes(
         },
       },
       async (request, reply) => {
-        const original = await jobs.get(request.params.id);
+        const original = await jobs.get(request.params.id, accessOf(request));
         if (original.status !== JobStatus.succeeded && original.status !== JobStatus.failed) {
           throw new ConflictError(
             'job_not_finished',
@@ -52,7 +53,7 @@ export function feedbackRoutes(
         const { seed: _previousSeed, ...request_ } = original.request;
         const { job } = await jobs.create(
           { ...request_, seed: request.body?.seed },
-          { regeneratedFrom: original.id },
+          { regeneratedFrom: original.id, access: accessOf(request) },
         );
         analytics.record({
           type: 'voucher_issued',
@@ -81,7 +82,7 @@ export function feedbackRoutes(
         },
       },
       async (request, reply) => {
-        const job = await jobs.get(request.params.id);
+        const job = await jobs.get(request.params.id, accessOf(request));
         const id = createId('feedback');
         await generations.insertFeedback({
           id,

@@ -9,6 +9,7 @@ import {
   toGenerationDraft,
 } from '../schemas/create-generation-body.js';
 import { toJobResource } from '../../api/job-resource.js';
+import { accessOf } from './api-key-auth.js';
 
 const maxWaitSeconds = 600;
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -60,7 +61,11 @@ export function generationRoutes(
         const { job: created, created: isNew } = await jobs.create(
           toGenerationDraft(request.body),
           // A client that waits is served inline (the queue keeps a backstop message).
-          { idempotencyKey: request.headers['idempotency-key'], inline: wait > 0 },
+          {
+            idempotencyKey: request.headers['idempotency-key'],
+            inline: wait > 0,
+            access: accessOf(request),
+          },
         );
         const job = wait > 0 ? await jobs.wait(created.id, wait * 1000) : created;
         reply.header('location', `/v1/generations/${job.id}`);
@@ -85,8 +90,8 @@ export function generationRoutes(
         const wait = request.query.wait ?? preferWait(request.headers.prefer) ?? 0;
         const job =
           wait > 0
-            ? await jobs.wait(request.params.id, wait * 1000)
-            : await jobs.get(request.params.id);
+            ? await jobs.wait(request.params.id, wait * 1000, accessOf(request))
+            : await jobs.get(request.params.id, accessOf(request));
         return toJobResource(job, baseUrlOf(request, config.publicUrl));
       },
     );
@@ -106,7 +111,7 @@ export function generationRoutes(
         },
       },
       async (request) => {
-        const page = await jobs.list(request.query);
+        const page = await jobs.list(request.query, accessOf(request));
         const baseUrl = baseUrlOf(request, config.publicUrl);
         return {
           object: 'list',
@@ -129,7 +134,7 @@ export function generationRoutes(
           throw new ValidationError('cancel takes no body');
         }
         return toJobResource(
-          await jobs.cancel(request.params.id),
+          await jobs.cancel(request.params.id, accessOf(request)),
           baseUrlOf(request, config.publicUrl),
         );
       },

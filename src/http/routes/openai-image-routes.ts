@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../core/errors/index.js';
 import { JobStatus, type Job } from '../../core/job.js';
 import type { AppDependencies } from './app-dependencies.js';
+import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
 import { jobErrorToGatewayError } from './job-error-status.js';
 
@@ -95,6 +96,7 @@ export function openAiImageRoutes(
                 : undefined,
             // Synchronous by contract: submit inline (the queue keeps a backstop message).
             inline: true,
+            access: accessOf(request),
           },
         );
         const job = await jobs.wait(created.id, config.openai.imageWaitSeconds * 1000);

@@ -6,6 +6,7 @@ import { JobStatus, type Job } from '../../core/job.js';
 import { formatIssues } from '../../config/load-config.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { resolveOpenAiModel } from './openai-image-routes.js';
+import { accessOf } from './api-key-auth.js';
 import { sendAsset } from './send-asset.js';
 
 const CreateVideoSchema = z
@@ -70,7 +71,8 @@ async function readCreateBody(
     if (part.type === 'file') {
       const data = await part.toBuffer();
       if (part.fieldname !== 'input_reference') continue;
-      reference = (await dependencies.assets.saveImageUpload(data, 'input_reference')).id;
+      const tenantId = accessOf(request)?.tenantId ?? null;
+      reference = (await dependencies.assets.saveImageUpload(data, 'input_reference', tenantId)).id;
     } else {
       fields[part.fieldname] = part.value;
     }
@@ -138,6 +140,7 @@ export function openAiVideoRoutes(
               typeof request.headers['idempotency-key'] === 'string'
                 ? request.headers['idempotency-key']
                 : undefined,
+            access: accessOf(request),
           },
         );
         return toOpenAiVideo(job);
@@ -147,7 +150,7 @@ export function openAiVideoRoutes(
     app.get(
       '/v1/videos/:id',
       { schema: { tags: ['openai'], summary: 'OpenAI-compatible video status', params: IdParams } },
-      async (request) => toOpenAiVideo(await jobs.get(request.params.id)),
+      async (request) => toOpenAiVideo(await jobs.get(request.params.id, accessOf(request))),
     );
 
     app.get(
@@ -163,7 +166,7 @@ export function openAiVideoRoutes(
         },
       },
       async (request, reply) => {
-        const job = await jobs.get(request.params.id);
+        const job = await jobs.get(request.params.id, accessOf(request));
         if (request.query.variant !== 'video')
           throw new NotFoundError('video_variant', request.query.variant);
         if (job.status !== JobStatus.succeeded) {

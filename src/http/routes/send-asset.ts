@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AssetStore } from '../../assets/asset-store.js';
-import { GatewayError } from '../../core/errors/index.js';
+import { GatewayError, NotFoundError } from '../../core/errors/index.js';
+import type { Access } from '../../core/tenancy.js';
 
 /** Parses a single `bytes=` range; undefined for no/unsupported header, null for unsatisfiable. */
 export function parseRange(
@@ -34,8 +35,12 @@ export async function sendAsset(
   assets: AssetStore,
   id: string,
   filename?: string,
+  access?: Access,
 ): Promise<FastifyReply> {
   const asset = await assets.require(id);
+  // Another tenant's file is as unknown as a missing one.
+  if (access?.tenantId !== undefined && asset.tenantId !== access.tenantId)
+    throw new NotFoundError('asset', id);
   const etag = `"${asset.sha256.slice(0, 32)}"`;
   reply.header('content-type', asset.mimeType);
   reply.header('accept-ranges', 'bytes');

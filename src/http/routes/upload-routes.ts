@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GatewayError, ValidationError } from '../../core/errors/index.js';
 import type { AppDependencies } from './app-dependencies.js';
+import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
 
 /**
@@ -54,7 +55,11 @@ export function uploadRoutes(
         }
         if (data.length === 0)
           throw new ValidationError('The upload is empty.', { parameter: 'file' });
-        const asset = await assets.saveImageUpload(data);
+        const asset = await assets.saveImageUpload(
+          data,
+          undefined,
+          accessOf(request)?.tenantId ?? null,
+        );
         return reply.status(201).send({
           id: asset.id,
           object: 'asset',

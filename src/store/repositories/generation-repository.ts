@@ -40,6 +40,8 @@ export interface NewGeneration {
   requestHash: string | null;
   deadlineAt: Date;
   regeneratedFrom?: string | null;
+  /** The creating tenant; absent or null in open mode and for the admin key. */
+  tenantId?: string | null;
 }
 
 /** Filter and page for listings. */
@@ -47,6 +49,8 @@ export interface GenerationListQuery {
   user?: string;
   status?: JobStatus;
   limit: number;
+  /** Only this tenant's jobs. */
+  tenantId?: string;
   /** Return jobs older than this id (ids sort by creation time). */
   before?: string;
 }
@@ -103,13 +107,16 @@ export class GenerationRepository {
     const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
     const { rows: stored } = await executor.query<{ id: string }>(
       `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
-         idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, updated_at)
+         idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, updated_at,
+         tenant_id)
        SELECT id, 'queued', kind, task, model, user_id, request, estimated_cost_usd, idempotency_key,
-              request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, created_at
+              request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, created_at,
+              tenant_id
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::double precision[],
-                   $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[])
+                   $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[],
+                   $15::text[])
          AS input(id, kind, task, model, user_id, request, estimated_cost_usd, idempotency_key, request_hash,
-                  webhook_url, webhook_status, deadline_at, regenerated_from, created_at)
+                  webhook_url, webhook_status, deadline_at, regenerated_from, created_at, tenant_id)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
       [
@@ -127,6 +134,7 @@ export class GenerationRepository {
         column((row) => row.deadline_at.toISOString()),
         column((row) => row.regenerated_from),
         column((row) => row.created_at.toISOString()),
+        column((row) => row.tenant_id),
       ],
     );
     return new Set(stored.map((row) => row.id));
@@ -176,6 +184,7 @@ export class GenerationRepository {
   async list(query: GenerationListQuery): Promise<Job[]> {
     const conditions: string[] = [];
     const params: unknown[] = [];
+    if (query.tenantId) conditions.push(`g.tenant_id = $${params.push(query.tenantId)}`);
     if (query.user) conditions.push(`g.user_id = $${params.push(query.user)}`);
     if (query.status) conditions.push(`g.status = $${params.push(query.status)}`);
     if (query.before) conditions.push(`g.id < $${params.push(query.before)}`);

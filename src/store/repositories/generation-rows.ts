@@ -65,6 +65,7 @@ const GenerationRowSchema = z.object({
   webhook_url: z.string().nullable(),
   webhook_status: z.enum(['pending', 'delivered', 'failed']).nullable(),
   regenerated_from: z.string().nullable(),
+  tenant_id: z.string().nullable(),
   created_at: timestamp,
   updated_at: timestamp,
   submitted_at: nullableTimestamp,
@@ -81,7 +82,7 @@ export type GenerationRow = z.infer<typeof GenerationRowSchema>;
 /** Columns plus aggregated attempts and deliveries: one round trip per job or page. */
 const jobColumnsSql = `g.id, g.status, g.provider, g.request, g.outputs, g.warnings, g.error, g.progress,
          g.estimated_cost_usd, g.actual_cost_usd, g.idempotency_key, g.webhook_url,
-         g.webhook_status, g.regenerated_from, g.created_at, g.updated_at, g.submitted_at,
+         g.webhook_status, g.regenerated_from, g.tenant_id, g.created_at, g.updated_at, g.submitted_at,
          g.started_at, g.completed_at, g.deadline_at`;
 
 /**
@@ -132,6 +133,7 @@ export function newGenerationRow(generation: NewGeneration & { createdAt: Date }
     webhook_url: request.webhookUrl ?? null,
     webhook_status: request.webhookUrl ? 'pending' : null,
     regenerated_from: generation.regeneratedFrom ?? null,
+    tenant_id: generation.tenantId ?? null,
     created_at: generation.createdAt,
     updated_at: generation.createdAt,
     submitted_at: null,
@@ -189,5 +191,6 @@ export function jobFromRow(row: GenerationRow): Job {
         }
       : null,
     regeneratedFrom: row.regenerated_from,
+    tenantId: row.tenant_id,
   };
 }

@@ -1,0 +1,244 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiKeyScope, type ApiKey, type Tenant } from '../../core/tenancy.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { adminAuth } from './admin-auth.js';
+
+const name = z.string().min(1).max(100);
+const group = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.-]+$/, 'letters, digits, _ . - only');
+const scopes = z.array(z.enum(ApiKeyScope)).min(1);
+const models = z.array(z.string().min(1).max(200)).min(1);
+const allowedIps = z.array(z.string().min(2).max(64)).min(1);
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+
+function tenantJson(tenant: Tenant) {
+  return {
+    id: tenant.id,
+    object: 'tenant',
+    name: tenant.name,
+    group: tenant.group,
+    balance_usd: tenant.balanceUsd,
+    created_at: tenant.createdAt.toISOString(),
+    updated_at: tenant.updatedAt.toISOString(),
+  };
+}
+
+/** A key as the admin API shows it: never the hash, never the plaintext (only at creation). */
+function keyJson(key: ApiKey) {
+  return {
+    id: key.id,
+    object: 'api_key',
+    tenant_id: key.tenantId,
+    name: key.name,
+    prefix: key.prefix,
+    group: key.group,
+    scopes: key.scopes,
+    models: key.models,
+    allowed_ips: key.allowedIps,
+    expires_at: key.expiresAt?.toISOString() ?? null,
+    revoked_at: key.revokedAt?.toISOString() ?? null,
+    last_used_at: key.lastUsedAt?.toISOString() ?? null,
+    created_at: key.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Admin: tenants and their API keys. A key's plaintext is in the creation answer only.
+ *
+ * @example
+ * curl -X POST localhost:8787/admin/tenants -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY" \
+ *   -H 'content-type: application/json' -d '{"name":"acme","group":"default"}'
+ * curl -X POST localhost:8787/admin/keys -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY" \
+ *   -H 'content-type: application/json' -d '{"tenant":"acme","name":"web","expires_in_seconds":2592000}'
+ * curl -X DELETE localhost:8787/admin/keys/key_… -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY"
+ */
+export function adminTenancyRoutes(
+  dependencies: Pick<AppDependencies, 'tenancy' | 'config'>,
+): FastifyPluginAsyncZod {
+  const { tenancy, config } = dependencies;
+  return async (app) => {
+    app.addHook('preHandler', adminAuth(config.adminKey));
+
+    app.post(
+      '/admin/tenants',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Create a tenant',
+          body: z
+            .object({ name, group: group.optional(), balance_usd: z.number().min(0).optional() })
+            .strict(),
+        },
+      },
+      async (request, reply) => {
+        const tenant = await tenancy.createTenant({
+          name: request.body.name,
+          group: request.body.group,
+          balanceUsd: request.body.balance_usd,
+        });
+        return reply.status(201).send(tenantJson(tenant));
+      },
+    );
+    app.get(
+      '/admin/tenants',
+      { schema: { tags: ['admin'], summary: 'List tenants' } },
+      async () => ({
+        object: 'list',
+        data: (await tenancy.listTenants()).map(tenantJson),
+      }),
+    );
+    app.get(
+      '/admin/tenants/:id',
+      { schema: { tags: ['admin'], summary: 'A tenant (by id or name)', params: IdParams } },
+      async (request) => tenantJson(await tenancy.tenant(request.params.id)),
+    );
+    app.patch(
+      '/admin/tenants/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Change a tenant (name, group, balance); keys obey at once on every instance',
+          params: IdParams,
+          body: z
+            .object({
+              name: name.optional(),
+              group: group.optional(),
+              balance_usd: z.number().min(0).nullable().optional(),
+            })
+            .strict(),
+        },
+      },
+      async (request) =>
+        tenantJson(
+          await tenancy.updateTenant(request.params.id, {
+            name: request.body.name,
+            group: request.body.group,
+            balanceUsd: request.body.balance_usd,
+          }),
+        ),
+    );
+    app.delete(
+      '/admin/tenants/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Delete a tenant and its keys (its jobs and files stay)',
+          params: IdParams,
+        },
+      },
+      async (request, reply) => {
+        await tenancy.deleteTenant(request.params.id);
+        return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      '/admin/keys',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Create an API key (the plaintext `key` is shown in this answer only)',
+          body: z
+            .object({
+              tenant: z.string().min(1).max(100),
+              name: name.optional(),
+              group: group.optional(),
+              scopes: scopes.optional(),
+              models: models.optional(),
+              allowed_ips: allowedIps.optional(),
+              expires_at: z.iso.datetime({ offset: true }).optional(),
+              /** Lifetime from now (the gateway's clock). */
+              expires_in_seconds: z.number().int().min(1).optional(),
+            })
+            .strict(),
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const { key, plaintext } = await tenancy.createKey({
+          tenant: body.tenant,
+          name: body.name,
+          group: body.group,
+          scopes: body.scopes,
+          models: body.models,
+          allowedIps: body.allowed_ips,
+          expiresAt: body.expires_at ? new Date(body.expires_at) : undefined,
+          expiresInSeconds: body.expires_in_seconds,
+        });
+        return reply.status(201).send({ ...keyJson(key), key: plaintext });
+      },
+    );
+    app.get(
+      '/admin/keys',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'List API keys (prefix only, never the key)',
+          querystring: z.object({ tenant: z.string().min(1).max(100).optional() }),
+        },
+      },
+      async (request) => ({
+        object: 'list',
+        data: (await tenancy.listKeys({ tenant: request.query.tenant })).map(keyJson),
+      }),
+    );
+    app.get(
+      '/admin/keys/:id',
+      { schema: { tags: ['admin'], summary: 'An API key', params: IdParams } },
+      async (request) => keyJson(await tenancy.key(request.params.id)),
+    );
+    app.patch(
+      '/admin/keys/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Change a key; every instance obeys within a second',
+          params: IdParams,
+          body: z
+            .object({
+              name: name.nullable().optional(),
+              group: group.nullable().optional(),
+              scopes: scopes.optional(),
+              models: models.nullable().optional(),
+              allowed_ips: allowedIps.nullable().optional(),
+              expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+            })
+            .strict(),
+        },
+      },
+      async (request) => {
+        const body = request.body;
+        return keyJson(
+          await tenancy.updateKey(request.params.id, {
+            name: body.name,
+            group: body.group,
+            scopes: body.scopes,
+            models: body.models,
+            allowedIps: body.allowed_ips,
+            expiresAt:
+              body.expires_at === undefined
+                ? undefined
+                : body.expires_at === null
+                  ? null
+                  : new Date(body.expires_at),
+          }),
+        );
+      },
+    );
+    app.delete(
+      '/admin/keys/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Revoke a key; every instance refuses it within a second',
+          params: IdParams,
+        },
+      },
+      async (request) => keyJson(await tenancy.revokeKey(request.params.id)),
+    );
+  };
+}

@@ -1,0 +1,103 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ForbiddenError, UnauthorizedError } from '../../core/errors/index.js';
+import { ApiKeyScope, type Access } from '../../core/tenancy.js';
+import type { ApiKeyWithGroup } from '../../store/repositories/api-key-repository.js';
+import type { AppDependencies } from './app-dependencies.js';
+
+/** Who is calling a `/v1` route. */
+export type Caller =
+  /** Auth mode off (no `SWITCHYARD_ADMIN_KEY`): the open, single-tenant gateway. */
+  | { kind: 'open' }
+  /** The admin key: sees every tenant's resources. */
+  | { kind: 'admin' }
+  /** A tenant's API key. */
+  | { kind: 'tenant'; key: ApiKeyWithGroup }
+  /** No key on a route that needs none (asset links handed to end users). */
+  | { kind: 'anonymous' };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the auth hook on every request. */
+    caller: Caller;
+  }
+}
+
+/** Routes under `/v1` that never take a key: provider callbacks are verified their own way. */
+const unauthenticatedRoutes = new Set(['/v1/providers/:provider/webhook']);
+/**
+ * Asset links are capability URLs (asset ids carry 80 random bits): they work without a key, so
+ * links handed to end users keep working; a tenant key still sees only its own tenant's assets.
+ */
+const keyOptionalRoutes = new Set(['/v1/assets/:id']);
+/** POST routes that only read. */
+const readOnlyPosts = new Set(['/v1/estimate']);
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** `Authorization: Bearer <key>`, else `x-api-key`. */
+function presentedKey(request: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
+  if (match?.[1]) return match[1].trim();
+  const header = request.headers['x-api-key'];
+  return typeof header === 'string' && header.trim() ? header.trim() : undefined;
+}
+
+/** What the caller may see: a tenant key is confined to its tenant and its models. */
+export function accessOf(request: FastifyRequest): Access | undefined {
+  const { caller } = request;
+  if (caller.kind !== 'tenant') return undefined;
+  return { tenantId: caller.key.tenantId, models: caller.key.models ?? undefined };
+}
+
+/**
+ * Auth mode: with `SWITCHYARD_ADMIN_KEY` set, every `/v1/...` route needs the admin key or a
+ * tenant's API key (`Authorization: Bearer`, or `x-api-key`). Missing → 401 `missing_api_key`;
+ * unknown, revoked or expired → 401 `invalid_api_key`; a key without the route's scope → 403
+ * `scope_denied` (GET routes need `read`, the others `generate`). Without the admin key the
+ * gateway is open, as before.
+ */
+export function installApiKeyAuth(
+  app: FastifyInstance,
+  dependencies: Pick<AppDependencies, 'config' | 'apiKeys'>,
+): void {
+  const adminKey = dependencies.config.adminKey;
+  const adminDigest = adminKey ? digest(adminKey) : undefined;
+  const open: Caller = { kind: 'open' };
+  app.decorateRequest('caller', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.caller = open;
+    if (!adminDigest || !request.url.startsWith('/v1/')) return;
+    const route = request.routeOptions.url;
+    if (route && unauthenticatedRoutes.has(route)) return;
+    const key = presentedKey(request);
+    if (!key) {
+      if (route && keyOptionalRoutes.has(route)) {
+        request.caller = { kind: 'anonymous' };
+        return;
+      }
+      throw new UnauthorizedError(
+        'An API key is required (Authorization: Bearer <key>, or x-api-key).',
+        'missing_api_key',
+      );
+    }
+    if (timingSafeEqual(digest(key), adminDigest)) {
+      request.caller = { kind: 'admin' };
+      return;
+    }
+    const found = await dependencies.apiKeys.authenticate(key, request.ip);
+    const needed =
+      request.method === 'GET' || request.method === 'HEAD' || readOnlyPosts.has(route ?? '')
+        ? ApiKeyScope.read
+        : ApiKeyScope.generate;
+    if (!found.scopes.includes(needed)) {
+      throw new ForbiddenError('scope_denied', `This API key lacks the '${needed}' scope.`, {
+        scope: needed,
+        scopes: found.scopes,
+      });
+    }
+    request.caller = { kind: 'tenant', key: found };
+  });
+}

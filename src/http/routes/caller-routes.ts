@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+
+/**
+ * `GET /v1/me`: who the gateway takes the caller for: `open` (no auth mode), `admin`, or a
+ * tenant key with its effective group, scopes and models, as this instance sees it now.
+ *
+ * @example
+ * curl localhost:8787/v1/me -H "authorization: Bearer $SWITCHYARD_API_KEY"
+ */
+export function callerRoutes(): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/v1/me',
+      { schema: { tags: ['generations'], summary: 'The calling key as the gateway sees it' } },
+      async (request) => {
+        const { caller } = request;
+        if (caller.kind !== 'tenant') return { object: 'caller', kind: caller.kind };
+        const { key } = caller;
+        return {
+          object: 'caller',
+          kind: 'tenant',
+          tenant_id: key.tenantId,
+          key_id: key.id,
+          prefix: key.prefix,
+          group: key.effectiveGroup,
+          scopes: key.scopes,
+          models: key.models,
+          expires_at: key.expiresAt?.toISOString() ?? null,
+        };
+      },
+    );
+  };
+}
