@@ -1,7 +1,10 @@
 import type { Logger } from '../observability/logger.js';
 import { generateWebhookSecret } from '../security/standard-webhooks.js';
 import type { Database } from '../store/database.js';
-import { GatewaySettingsRepository } from '../store/repositories/gateway-settings-repository.js';
+import {
+  GatewaySettingKey,
+  GatewaySettingsRepository,
+} from '../store/repositories/gateway-settings-repository.js';
 
 /**
  * The Standard Webhooks secret for outbound webhooks: from config, or generated once and kept
@@ -13,10 +16,10 @@ export async function loadWebhookSecret(
   logger: Logger,
 ): Promise<string> {
   if (configured) return configured;
-  const settings = new GatewaySettingsRepository(database);
-  await settings.insertWebhookSecretIfAbsent(generateWebhookSecret());
-  const secret = await settings.webhookSecret();
-  if (secret === undefined) throw new Error('stored webhook secret is unreadable');
+  const secret = await new GatewaySettingsRepository(database).getOrCreate(
+    GatewaySettingKey.webhookSecret,
+    generateWebhookSecret,
+  );
   logger.info(
     'outbound webhooks are signed with a generated secret (GET /admin/webhook-secret, or set SWITCHYARD_WEBHOOK_SECRET)',
   );

@@ -32,13 +32,11 @@ async function weightsOn(instance: TestGateway, expected: Record<string, number>
 async function servedBy(instance: TestGateway, count: number): Promise<Set<string>> {
   const providers = new Set<string>();
   for (let index = 0; index < count; index++) {
-    const response = await postJson(`${instance.url}/v1/generations?wait=30`, {
-      model: 'sim-image',
-      prompt: `runbook ${index}`,
-      width: 64,
-      height: 64,
-      user: `user-${index}`,
-    });
+    const response = await postJson(
+      `${instance.url}/v1/generations?wait=30`,
+      { model: 'sim-image', prompt: `runbook ${index}`, width: 64, height: 64, user: `u${index}` },
+      admin,
+    );
     expect(response.status).toBe(200);
     providers.add(JobBody.parse(response.body).provider ?? 'none');
   }
