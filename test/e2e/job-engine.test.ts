@@ -446,7 +446,9 @@ async function losePollChain(test: TestGateway, jobId: string): Promise<void> {
       [QueueName.poll, jobId],
     );
     const { rows } = await test.gateway.database.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM pgboss.job WHERE name = $1 AND data->>'jobId' = $2`,
+      // Finished messages stay in the table until pg-boss archives them; they poll no more.
+      `SELECT count(*)::int AS count FROM pgboss.job
+       WHERE name = $1 AND data->>'jobId' = $2 AND state IN ('created', 'retry', 'active')`,
       [QueueName.poll, jobId],
     );
     if (rows[0]?.count === 0) return;
