@@ -8,8 +8,13 @@ import {
   ServiceUnavailableError,
   ValidationError,
 } from '../core/errors/index.js';
-import { GenerationTask, type GenerationRequest } from '../core/generation-request.js';
+import {
+  GenerationTask,
+  type GenerationKind,
+  type GenerationRequest,
+} from '../core/generation-request.js';
 import { isTerminal, JobStatus, type Job } from '../core/job.js';
+import type { Warning } from '../core/warning.js';
 import type { SsrfGuard } from '../security/ssrf-guard.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
@@ -52,6 +57,8 @@ export interface CreateOptions {
    * the queue (which keeps a delayed message as a backstop should this process die).
    */
   inline?: boolean;
+  /** Warnings to store on the job from the start (a compatibility route adjusted a parameter). */
+  warnings?: Warning[];
 }
 
 /** A page of jobs, newest first. */
@@ -106,6 +113,7 @@ export class JobService {
       requestHash,
       deadlineAt: new Date(now + (request.timeoutSeconds ?? limits.defaultTimeoutSeconds) * 1000),
       regeneratedFrom: options.regeneratedFrom ?? null,
+      warnings: options.warnings ?? [],
       createdAt: new Date(now),
     };
     const inlined = Boolean(options.inline && inline.acceptsInline);
@@ -137,6 +145,7 @@ export class JobService {
   async list(query: {
     user?: string;
     status?: JobStatus;
+    kind?: GenerationKind;
     limit: number;
     cursor?: string;
   }): Promise<JobPage> {
@@ -151,6 +160,7 @@ export class JobService {
     const jobs = await this.options.repository.list({
       user: query.user,
       status: query.status,
+      kind: query.kind,
       limit: query.limit + 1,
       before,
     });
@@ -176,8 +186,15 @@ export class JobService {
     return this.get(id);
   }
 
-  /** Resolves when the job is terminal or `timeoutMs` passed, with the job as it is then. */
-  async wait(id: string, timeoutMs: number): Promise<Job> {
+  /**
+   * Resolves when the job is terminal (or in a state `until` accepts) or `timeoutMs` passed,
+   * with the job as it is then.
+   */
+  async wait(
+    id: string,
+    timeoutMs: number,
+    until: (status: JobStatus) => boolean = isTerminal,
+  ): Promise<Job> {
     if (timeoutMs <= 0) return this.get(id);
     return new Promise<Job>((resolve, reject) => {
       let settled = false;
@@ -201,11 +218,11 @@ export class JobService {
           settled = true;
           cleanUp();
           reject(new NotFoundError('generation', id));
-        } else if (isTerminal(status)) settle();
+        } else if (until(status)) settle();
       };
       // Subscribe before the first read, so a change in between cannot be missed.
       const unsubscribe = this.options.events.subscribe(id, (change) => {
-        if (isTerminal(change.status)) settle();
+        if (until(change.status)) settle();
       });
       const deadline = setTimeout(onTimeout, timeoutMs);
       // Shutdown answers held requests with the job as it is, so the server can close.
@@ -213,7 +230,7 @@ export class JobService {
       // A missed notification (connection blip) must not hold a request until its deadline.
       const backstop = setInterval(() => {
         this.options.repository.status(id).then(
-          (status) => status && isTerminal(status) && settle(),
+          (status) => status && until(status) && settle(),
           () => undefined,
         );
       }, 2000);

@@ -6,7 +6,7 @@ import {
   type JobError,
   type JobOutput,
 } from '../../core/job.js';
-import type { GenerationRequest } from '../../core/generation-request.js';
+import type { GenerationKind, GenerationRequest } from '../../core/generation-request.js';
 import type { JsonValue } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
 import type { Database, Queryable } from '../database.js';
@@ -40,11 +40,15 @@ export interface NewGeneration {
   requestHash: string | null;
   deadlineAt: Date;
   regeneratedFrom?: string | null;
+  /** Warnings known at creation (a compatibility route adjusted a parameter). */
+  warnings?: Warning[];
 }
 
 /** Filter and page for listings. */
 export interface GenerationListQuery {
   user?: string;
+  /** Only jobs of this kind (`image` or `video`). */
+  kind?: GenerationKind;
   status?: JobStatus;
   limit: number;
   /** Return jobs older than this id (ids sort by creation time). */
@@ -103,13 +107,14 @@ export class GenerationRepository {
     const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
     const { rows: stored } = await executor.query<{ id: string }>(
       `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
-         idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, updated_at)
+         idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, warnings, created_at, updated_at)
        SELECT id, 'queued', kind, task, model, user_id, request, estimated_cost_usd, idempotency_key,
-              request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, created_at
+              request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, warnings, created_at, created_at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::double precision[],
-                   $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[])
+                   $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[],
+                   $15::jsonb[])
          AS input(id, kind, task, model, user_id, request, estimated_cost_usd, idempotency_key, request_hash,
-                  webhook_url, webhook_status, deadline_at, regenerated_from, created_at)
+                  webhook_url, webhook_status, deadline_at, regenerated_from, created_at, warnings)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
       [
@@ -127,6 +132,7 @@ export class GenerationRepository {
         column((row) => row.deadline_at.toISOString()),
         column((row) => row.regenerated_from),
         column((row) => row.created_at.toISOString()),
+        column((row) => JSON.stringify(row.warnings)),
       ],
     );
     return new Set(stored.map((row) => row.id));
@@ -178,6 +184,7 @@ export class GenerationRepository {
     const params: unknown[] = [];
     if (query.user) conditions.push(`g.user_id = $${params.push(query.user)}`);
     if (query.status) conditions.push(`g.status = $${params.push(query.status)}`);
+    if (query.kind) conditions.push(`g.kind = $${params.push(query.kind)}`);
     if (query.before) conditions.push(`g.id < $${params.push(query.before)}`);
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const { rows } = await this.database.query(
@@ -185,6 +192,20 @@ export class GenerationRepository {
       params,
     );
     return rows.map(rowToJob);
+  }
+
+  /**
+   * Seconds from creation to success of the latest `limit` succeeded jobs of one model on one
+   * provider, newest first: the observed time to a result, as clients experience it.
+   */
+  async recentCompletionSeconds(model: string, provider: string, limit = 50): Promise<number[]> {
+    const { rows } = await this.database.query<{ seconds: number | string }>(
+      `SELECT EXTRACT(EPOCH FROM (completed_at - created_at)) AS seconds FROM generations
+       WHERE model = $1 AND provider = $2 AND status = '${JobStatus.succeeded}' AND completed_at IS NOT NULL
+       ORDER BY id DESC LIMIT $3`,
+      [model, provider, limit],
+    );
+    return rows.map((row) => Number(row.seconds));
   }
 
   /** Records an attempt before the provider call, so a crash leaves a trace. */
