@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { nearestAspectRatio } from './nearest-aspect-ratio.js';
 import { nearestDuration } from './nearest-duration.js';
 
 describe('nearestDuration', () => {
@@ -24,14 +23,5 @@ describe('nearestDuration', () => {
     expect(nearestDuration({ min: 2, max: 10, step: 2 }, 5)).toBe(6);
     expect(nearestDuration({ min: 2, max: 9, step: 2 }, 9)).toBe(8);
     expect(nearestDuration({ min: 1.2, max: 12, step: 0.1 }, 0.5)).toBe(1.2);
-  });
-});
-
-describe('nearestAspectRatio', () => {
-  it('should keep a supported ratio and pick the closest shape otherwise', () => {
-    expect(nearestAspectRatio(['16:9', '9:16'], '16:9')).toBe('16:9');
-    expect(nearestAspectRatio(['16:9', '9:16'], '21:9')).toBe('16:9');
-    expect(nearestAspectRatio(['16:9', '9:16', '1:1'], '4:5')).toBe('1:1');
-    expect(nearestAspectRatio(['16:9', '9:16'], '2:3')).toBe('9:16');
   });
 });
