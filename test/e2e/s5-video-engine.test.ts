@@ -6,7 +6,7 @@ import {
   S5StatusAnswerSchema,
 } from '../../src/http/schemas/s5-video-schemas.js';
 import { ReplicateFake } from '../fakes/replicate/replicate-fake.js';
-import { ErrorBody, JobBody, waitForJob } from '../helpers/api-schemas.js';
+import { ErrorBody, JobBody, JobListBody, waitForJob } from '../helpers/api-schemas.js';
 import { getJson, postJson } from '../helpers/http-client.js';
 import { downloadOutput } from '../helpers/provider-gateway.js';
 import { createTestClock } from '../helpers/test-clock.js';
@@ -26,6 +26,15 @@ const PredictionCreate = z.looseObject({ input: z.record(z.string(), z.unknown()
 async function generateVideo(test: TestGateway, body: Record<string, unknown>) {
   const { status, body: answer } = await postJson(`${test.url}/api/videos/generate`, body);
   return { status, answer };
+}
+
+/** Waits until no job of the gateway is in flight, so closing it interrupts no poll. */
+async function settleJobs(test: TestGateway): Promise<void> {
+  const list = JobListBody.parse((await getJson(`${test.url}/v1/generations?limit=100`)).body);
+  for (const job of list.data) {
+    if (!['succeeded', 'failed', 'canceled'].includes(job.status))
+      await waitForJob(test.url, job.id);
+  }
 }
 
 async function videoStatus(test: TestGateway, jobId: string) {
@@ -48,6 +57,7 @@ describe('S5 video engine routes (Replicate fake and the simulator)', () => {
     });
   });
   afterAll(async () => {
+    if (test) await settleJobs(test);
     await test?.close();
     await fake?.close();
   });
@@ -293,6 +303,8 @@ describe('S5 estimatedTime from observed latency', () => {
       (await getJson(`${test.url}/v1/generations/${second.jobId}`)).body,
     );
     expect(stored.status).not.toBe('succeeded');
+    await fake.advance(1000);
+    expect((await waitForJob(test.url, second.jobId)).status).toBe('succeeded');
   });
 });
 
