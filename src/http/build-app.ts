@@ -25,6 +25,7 @@ import { feedbackRoutes } from './routes/feedback-routes.js';
 import { adminTenancyRoutes } from './routes/admin-tenancy-routes.js';
 import { installApiKeyAuth } from './routes/api-key-auth.js';
 import { callerRoutes } from './routes/caller-routes.js';
+import { s5VideoRoutes } from './routes/s5-video-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
@@ -79,6 +80,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         { name: 'assets', description: 'Uploads and generated files' },
         { name: 'models', description: 'Catalog and estimates' },
         { name: 'openai', description: 'OpenAI Images/Videos compatible routes' },
+        {
+          name: 's5',
+          description:
+            'S5 video engine compatibility routes (/api/videos/…), translated onto native jobs',
+        },
         { name: 'providers', description: 'Provider callbacks' },
         { name: 'operations', description: 'Health and readiness' },
         { name: 'admin', description: 'Admin API (Authorization: Bearer SWITCHYARD_ADMIN_KEY)' },
@@ -102,6 +108,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(modelRoutes(dependencies));
   await app.register(openAiImageRoutes(dependencies));
   await app.register(openAiVideoRoutes(dependencies));
+  await app.register(s5VideoRoutes(dependencies));
   await app.register(providerWebhookRoutes(dependencies));
   await app.register(adminProviderRoutes(dependencies));
   await app.register(adminRoutingRoutes(dependencies));

@@ -9,9 +9,14 @@ import {
   ServiceUnavailableError,
   ValidationError,
 } from '../core/errors/index.js';
-import { GenerationTask, type GenerationRequest } from '../core/generation-request.js';
+import {
+  GenerationTask,
+  type GenerationKind,
+  type GenerationRequest,
+} from '../core/generation-request.js';
 import { isTerminal, JobStatus, type Job } from '../core/job.js';
 import type { Access } from '../core/tenancy.js';
+import type { Warning } from '../core/warning.js';
 import type { SsrfGuard } from '../security/ssrf-guard.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
@@ -56,6 +61,8 @@ export interface CreateOptions {
   inline?: boolean;
   /** Who asks: the job records the tenant, and the model must be on the caller's list. */
   access?: Access;
+  /** Warnings to store on the job from the start (a compatibility route adjusted a parameter). */
+  warnings?: Warning[];
 }
 
 /** A page of jobs, newest first. */
@@ -127,6 +134,7 @@ export class JobService {
       deadlineAt: new Date(now + (request.timeoutSeconds ?? limits.defaultTimeoutSeconds) * 1000),
       regeneratedFrom: options.regeneratedFrom ?? null,
       tenantId: tenantId ?? null,
+      warnings: options.warnings ?? [],
       createdAt: new Date(now),
     };
     const inlined = Boolean(options.inline && inline.acceptsInline);
@@ -160,6 +168,7 @@ export class JobService {
     query: {
       user?: string;
       status?: JobStatus;
+      kind?: GenerationKind;
       limit: number;
       cursor?: string;
     },
@@ -177,6 +186,7 @@ export class JobService {
       tenantId: access?.tenantId,
       user: query.user,
       status: query.status,
+      kind: query.kind,
       limit: query.limit + 1,
       before,
     });
@@ -202,12 +212,20 @@ export class JobService {
     return this.get(id);
   }
 
-  /** Resolves when the job is terminal or `timeoutMs` passed, with the job as it is then. */
-  async wait(id: string, timeoutMs: number, access?: Access): Promise<Job> {
+  /**
+   * Resolves when the job is terminal (or in a state `until` accepts) or `timeoutMs` passed,
+   * with the job as it is then.
+   */
+  async wait(
+    id: string,
+    timeoutMs: number,
+    access?: Access,
+    until: (status: JobStatus) => boolean = isTerminal,
+  ): Promise<Job> {
     if (timeoutMs <= 0 || access?.tenantId) {
       // A tenant's wait starts with an owned read, so another tenant's id answers 404 at once.
       const job = await this.get(id, access);
-      if (timeoutMs <= 0 || isTerminal(job.status)) return job;
+      if (timeoutMs <= 0 || until(job.status)) return job;
     }
     return new Promise<Job>((resolve, reject) => {
       let settled = false;
@@ -231,11 +249,11 @@ export class JobService {
           settled = true;
           cleanUp();
           reject(new NotFoundError('generation', id));
-        } else if (isTerminal(status)) settle();
+        } else if (until(status)) settle();
       };
       // Subscribe before the first read, so a change in between cannot be missed.
       const unsubscribe = this.options.events.subscribe(id, (change) => {
-        if (isTerminal(change.status)) settle();
+        if (until(change.status)) settle();
       });
       const deadline = setTimeout(onTimeout, timeoutMs);
       // Shutdown answers held requests with the job as it is, so the server can close.
@@ -243,7 +261,7 @@ export class JobService {
       // A missed notification (connection blip) must not hold a request until its deadline.
       const backstop = setInterval(() => {
         this.options.repository.status(id).then(
-          (status) => status && isTerminal(status) && settle(),
+          (status) => status && until(status) && settle(),
           () => undefined,
         );
       }, 2000);

@@ -127,6 +127,7 @@ describe.each(backends)('tenant isolation (%s)', (backend) => {
       ['openai content', await send(`${base}/v1/videos/${a.finished.id}/content`, b.key)],
       ['output file', await send(`${base}/v1/assets/${a.outputId}`, b.key)],
       ['upload file', await send(`${base}/v1/assets/${a.uploadId}`, b.key)],
+      ['s5 status', await send(`${base}/api/videos/status/${a.running.id}`, b.key)],
     ];
     for (const [route, answer] of attempts) expect(answer.status, route).toBe(404);
     // Another tenant's upload as an input is as unknown as a missing one.
@@ -193,6 +194,28 @@ describe.each(backends)('tenant isolation (%s)', (backend) => {
       [holdings.b.uploadId],
     );
     expect(uploads.rows[0]?.tenant_id).toBe(idOf('b'));
+  });
+
+  it('should guard the S5 video routes with the same keys and keep their jobs per tenant', async () => {
+    const { a, b } = holdings;
+    const base = gateway.url;
+    const body = { prompt: 'waves', model: 'sim-video', duration: 4, userId: 'shared-user' };
+    const keyless = await send(`${base}/api/videos/generate`, undefined, { body });
+    expect(keyless.status).toBe(401);
+    expect((keyless.body as { error: { code: string } }).error.code).toBe('missing_api_key');
+    const created = await send(`${base}/api/videos/generate`, a.key, { body });
+    expect(created.status).toBe(200);
+    const { jobId } = created.body as { jobId: string };
+    expect((await send(`${base}/api/videos/status/${jobId}`, a.key)).status).toBe(200);
+    expect((await send(`${base}/api/videos/status/${jobId}`, b.key)).status).toBe(404);
+    const listed = async (key: string) =>
+      (
+        (await send(`${base}/api/videos/jobs?userId=shared-user`, key)).body as {
+          jobs: { jobId: string }[];
+        }
+      ).jobs.map((job) => job.jobId);
+    expect(await listed(a.key)).toEqual([jobId]);
+    expect(await listed(b.key)).toEqual([]);
   });
 
   it('should keep idempotency keys apart between tenants', async () => {

@@ -23,6 +23,11 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The paths auth mode guards: the native and OpenAI-compatible API, and the seed systems'
+ * compatibility routes that create and read jobs (S5's video engine), which take the same keys.
+ */
+const protectedPrefixes = ['/v1/', '/api/videos/'];
 /** Routes under `/v1` that never take a key: provider callbacks are verified their own way. */
 const unauthenticatedRoutes = new Set(['/v1/providers/:provider/webhook']);
 /**
@@ -53,7 +58,7 @@ export function accessOf(request: FastifyRequest): Access | undefined {
 }
 
 /**
- * Auth mode: with `SWITCHYARD_ADMIN_KEY` set, every `/v1/...` route needs the admin key or a
+ * Auth mode: with `SWITCHYARD_ADMIN_KEY` set, every `/v1/...` (and `/api/videos/...`) route needs the admin key or a
  * tenant's API key (`Authorization: Bearer`, or `x-api-key`). Missing → 401 `missing_api_key`;
  * unknown, revoked or expired → 401 `invalid_api_key`; a key without the route's scope → 403
  * `scope_denied` (GET routes need `read`, the others `generate`). Without the admin key the
@@ -69,7 +74,7 @@ export function installApiKeyAuth(
   app.decorateRequest('caller', null as never);
   app.addHook('onRequest', async (request) => {
     request.caller = open;
-    if (!adminDigest || !request.url.startsWith('/v1/')) return;
+    if (!adminDigest || !protectedPrefixes.some((prefix) => request.url.startsWith(prefix))) return;
     const route = request.routeOptions.url;
     if (route && unauthenticatedRoutes.has(route)) return;
     const key = presentedKey(request);

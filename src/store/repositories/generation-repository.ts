@@ -6,7 +6,7 @@ import {
   type JobError,
   type JobOutput,
 } from '../../core/job.js';
-import type { GenerationRequest } from '../../core/generation-request.js';
+import type { GenerationKind, GenerationRequest } from '../../core/generation-request.js';
 import type { JsonValue } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
 import type { Database, Queryable } from '../database.js';
@@ -42,11 +42,15 @@ export interface NewGeneration {
   regeneratedFrom?: string | null;
   /** The creating tenant; absent or null in open mode and for the admin key. */
   tenantId?: string | null;
+  /** Warnings known at creation (a compatibility route adjusted a parameter). */
+  warnings?: Warning[];
 }
 
 /** Filter and page for listings. */
 export interface GenerationListQuery {
   user?: string;
+  /** Only jobs of this kind (`image` or `video`). */
+  kind?: GenerationKind;
   status?: JobStatus;
   limit: number;
   /** Only this tenant's jobs. */
@@ -108,15 +112,15 @@ export class GenerationRepository {
     const { rows: stored } = await executor.query<{ id: string }>(
       `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
          idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, updated_at,
-         tenant_id)
+         tenant_id, warnings)
        SELECT id, 'queued', kind, task, model, user_id, request, estimated_cost_usd, idempotency_key,
               request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, created_at,
-              tenant_id
+              tenant_id, warnings
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::double precision[],
                    $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[],
-                   $15::text[])
+                   $15::text[], $16::jsonb[])
          AS input(id, kind, task, model, user_id, request, estimated_cost_usd, idempotency_key, request_hash,
-                  webhook_url, webhook_status, deadline_at, regenerated_from, created_at, tenant_id)
+                  webhook_url, webhook_status, deadline_at, regenerated_from, created_at, tenant_id, warnings)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
       [
@@ -135,6 +139,7 @@ export class GenerationRepository {
         column((row) => row.regenerated_from),
         column((row) => row.created_at.toISOString()),
         column((row) => row.tenant_id),
+        column((row) => JSON.stringify(row.warnings)),
       ],
     );
     return new Set(stored.map((row) => row.id));
@@ -187,6 +192,7 @@ export class GenerationRepository {
     if (query.tenantId) conditions.push(`g.tenant_id = $${params.push(query.tenantId)}`);
     if (query.user) conditions.push(`g.user_id = $${params.push(query.user)}`);
     if (query.status) conditions.push(`g.status = $${params.push(query.status)}`);
+    if (query.kind) conditions.push(`g.kind = $${params.push(query.kind)}`);
     if (query.before) conditions.push(`g.id < $${params.push(query.before)}`);
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const { rows } = await this.database.query(
@@ -194,6 +200,20 @@ export class GenerationRepository {
       params,
     );
     return rows.map(rowToJob);
+  }
+
+  /**
+   * Seconds from creation to success of the latest `limit` succeeded jobs of one model on one
+   * provider, newest first: the observed time to a result, as clients experience it.
+   */
+  async recentCompletionSeconds(model: string, provider: string, limit = 50): Promise<number[]> {
+    const { rows } = await this.database.query<{ seconds: number | string }>(
+      `SELECT EXTRACT(EPOCH FROM (completed_at - created_at)) AS seconds FROM generations
+       WHERE model = $1 AND provider = $2 AND status = '${JobStatus.succeeded}' AND completed_at IS NOT NULL
+       ORDER BY id DESC LIMIT $3`,
+      [model, provider, limit],
+    );
+    return rows.map((row) => Number(row.seconds));
   }
 
   /** Records an attempt before the provider call, so a crash leaves a trace. */

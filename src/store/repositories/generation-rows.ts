@@ -124,7 +124,7 @@ export function newGenerationRow(generation: NewGeneration & { createdAt: Date }
     provider: null,
     request,
     outputs: [],
-    warnings: [],
+    warnings: generation.warnings ?? [],
     error: null,
     progress: null,
     estimated_cost_usd: generation.estimatedCostUsd,

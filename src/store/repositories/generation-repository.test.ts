@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMigratedDatabase } from '../../../test/helpers/migrated-database.js';
+import { backends } from '../../../test/helpers/test-database.js';
+import type { GenerationRequest } from '../../core/generation-request.js';
+import { GenerationRepository, type NewGeneration } from './generation-repository.js';
+
+function newGeneration(
+  id: string,
+  request: Partial<GenerationRequest>,
+  extra: Partial<NewGeneration> = {},
+): NewGeneration & { createdAt: Date } {
+  return {
+    id,
+    request: {
+      kind: 'video',
+      task: 'text-to-video',
+      model: 'haiper-v2',
+      prompt: 'p',
+      inputImages: [],
+      n: 1,
+      allowResubmit: false,
+      ...request,
+    },
+    estimatedCostUsd: null,
+    idempotencyKey: null,
+    requestHash: null,
+    deadlineAt: new Date(Date.now() + 60_000),
+    createdAt: new Date('2026-12-01T10:00:00Z'),
+    ...extra,
+  };
+}
+
+describe.each(backends)('GenerationRepository on %s', (backend) => {
+  let opened: Awaited<ReturnType<typeof openMigratedDatabase>>;
+  let generations: GenerationRepository;
+  beforeAll(async () => {
+    opened = await openMigratedDatabase(backend);
+    generations = new GenerationRepository(opened.database);
+    await generations.insertMany(
+      [
+        newGeneration(
+          'gen_01',
+          { user: 'u1' },
+          {
+            warnings: [{ code: 'parameter_adjusted', parameter: 'duration', message: '5 s → 6 s' }],
+          },
+        ),
+        newGeneration('gen_02', {
+          user: 'u1',
+          kind: 'image',
+          task: 'text-to-image',
+          model: 'sim-image',
+        }),
+        newGeneration('gen_03', { user: 'u2' }),
+        newGeneration('gen_04', { user: 'u1', model: 'veo-2' }),
+      ],
+      opened.database,
+    );
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+
+  it('should store warnings given at creation', async () => {
+    expect((await generations.get('gen_01'))?.warnings).toEqual([
+      { code: 'parameter_adjusted', parameter: 'duration', message: '5 s → 6 s' },
+    ]);
+    expect((await generations.get('gen_03'))?.warnings).toEqual([]);
+  });
+
+  it("should list one user's jobs of one kind, newest first", async () => {
+    const jobs = await generations.list({ user: 'u1', kind: 'video', limit: 10 });
+    expect(jobs.map((job) => job.id)).toEqual(['gen_04', 'gen_01']);
+    const images = await generations.list({ user: 'u1', kind: 'image', limit: 10 });
+    expect(images.map((job) => job.id)).toEqual(['gen_02']);
+  });
+
+  it('should read the seconds to success of one model on one provider, newest first', async () => {
+    const finish = (id: string, provider: string, seconds: number) =>
+      opened.database.query(
+        `UPDATE generations SET status = 'succeeded', provider = $2,
+           completed_at = created_at + make_interval(secs => $3) WHERE id = $1`,
+        [id, provider, seconds],
+      );
+    await finish('gen_01', 'replicate', 42.5);
+    await finish('gen_03', 'replicate', 80);
+    await finish('gen_04', 'replicate', 300);
+    expect(await generations.recentCompletionSeconds('haiper-v2', 'replicate')).toEqual([80, 42.5]);
+    expect(await generations.recentCompletionSeconds('haiper-v2', 'replicate', 1)).toEqual([80]);
+    expect(await generations.recentCompletionSeconds('haiper-v2', 'runware')).toEqual([]);
+  });
+});
