@@ -1,3 +1,4 @@
+import { CoalescedReload } from '../store/coalesced-reload.js';
 import { ForbiddenError, UnauthorizedError } from '../core/errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/database.js';
@@ -49,8 +50,14 @@ export class ApiKeyCache {
   private unsubscribe: (() => Promise<void>) | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
-  private reloading: Promise<void> | undefined;
-  private reloadAgain = false;
+  private readonly reloader = new CoalescedReload(
+    () => this.readKeys(),
+    (error) =>
+      this.options.logger.error(
+        { error: error.message },
+        'API key reload failed; keeping the last keys',
+      ),
+  );
   /** Applied reloads (tests wait on it instead of on time). */
   reloads = 0;
 
@@ -69,42 +76,27 @@ export class ApiKeyCache {
     clearInterval(this.reloadTimer);
     clearInterval(this.flushTimer);
     await this.unsubscribe?.();
-    await this.reloading;
+    await this.reloader.idle();
     await this.flush();
   }
 
   /** Re-reads every key; concurrent calls coalesce into one more read. */
   reload(): Promise<void> {
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
+    return this.reloader.reload();
+  }
+
+  private async readKeys(): Promise<void> {
+    const keys = await this.options.keys.listWithGroups();
+    const byPrefix = new Map<string, CachedKey[]>();
+    for (const key of keys) {
+      const entries = byPrefix.get(key.prefix) ?? [];
+      entries.push(this.compile(key));
+      byPrefix.set(key.prefix, entries);
     }
-    this.reloading = (async () => {
-      try {
-        do {
-          this.reloadAgain = false;
-          const keys = await this.options.keys.listWithGroups();
-          const byPrefix = new Map<string, CachedKey[]>();
-          for (const key of keys) {
-            const entries = byPrefix.get(key.prefix) ?? [];
-            entries.push(this.compile(key));
-            byPrefix.set(key.prefix, entries);
-          }
-          this.byPrefix = byPrefix;
-          this.misses = new Set();
-          this.generation++;
-          this.reloads++;
-        } while (this.reloadAgain);
-      } catch (error) {
-        this.options.logger.error(
-          { error: (error as Error).message },
-          'API key reload failed; keeping the last keys',
-        );
-      } finally {
-        this.reloading = undefined;
-      }
-    })();
-    return this.reloading;
+    this.byPrefix = byPrefix;
+    this.misses = new Set();
+    this.generation++;
+    this.reloads++;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { CoalescedReload } from '../../store/coalesced-reload.js';
 import { ValidationError } from '../../core/errors/index.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProviderInstances } from '../../providers/provider-instances.js';
@@ -45,8 +46,14 @@ export class ControlPlane {
   private readonly listeners = new Set<(change: ControlPlaneChange) => void>();
   private unsubscribe: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private reloading: Promise<void> | undefined;
-  private reloadAgain = false;
+  private readonly reloader = new CoalescedReload(
+    () => this.readOnce(),
+    (error) =>
+      this.options.logger.error(
+        { error: error.message },
+        'control plane reload failed; keeping the last settings',
+      ),
+  );
   private lastGoodRows = new Map<string, FlagRow>();
   private readonly flagListeners = new Set<(rows: readonly FlagRow[]) => void>();
 
@@ -67,7 +74,7 @@ export class ControlPlane {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.unsubscribe?.();
-    await this.reloading;
+    await this.reloader.idle();
   }
 
   /** The settings in force now. */
@@ -96,26 +103,7 @@ export class ControlPlane {
 
   /** Re-reads the flags; concurrent calls coalesce into one more read. */
   reload(): Promise<void> {
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      try {
-        do {
-          this.reloadAgain = false;
-          await this.readOnce();
-        } while (this.reloadAgain);
-      } catch (error) {
-        this.options.logger.error(
-          { error: (error as Error).message },
-          'control plane reload failed; keeping the last settings',
-        );
-      } finally {
-        this.reloading = undefined;
-      }
-    })();
-    return this.reloading;
+    return this.reloader.reload();
   }
 
   async setWeights(
