@@ -44,10 +44,12 @@ export async function composeTenancy(
   const authMode = config.adminKey ? 'api_keys' : 'open';
   if (authMode === 'open') {
     options.logger.info(
-      'auth: open single-tenant gateway (SWITCHYARD_ADMIN_KEY is not set; /v1 routes need no key)',
+      'auth: open single-tenant gateway (SWITCHYARD_ADMIN_KEY is not set; API routes need no key)',
     );
   } else {
-    options.logger.info('auth: API keys required on /v1 routes (admin key or a tenant key)');
+    options.logger.info(
+      'auth: API keys required on /v1 and /api/videos routes (admin key or a tenant key)',
+    );
   }
   return { cache, admin, authMode };
 }
