@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { S1GenerateAnswerSchema } from '../../src/http/schemas/s1-runware-schemas.js';
+import {
+  S1GenerateAnswerSchema,
+  S1UploadAnswerSchema,
+} from '../../src/http/schemas/s1-runware-schemas.js';
+import { onePixelPng } from '../fakes/fake-http-server.js';
 import { RunwareFake } from '../fakes/runware/runware-fake.js';
-import { ErrorBody } from '../helpers/api-schemas.js';
+import { ErrorBody, JobBody } from '../helpers/api-schemas.js';
 import { postJson } from '../helpers/http-client.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
@@ -143,5 +147,67 @@ describe('S1 Runware video proxy with RUNWARE_ENABLED=false', () => {
     const { status, body } = await postJson(`${test.url}${generationsPath}`, seedRequestExample);
     expect(status).toBe(403);
     expect(ErrorBody.parse(body).error.code).toBe('provider_disabled');
+  });
+});
+
+describe('S1 uploads (public URL set)', () => {
+  const publicUrl = 'https://gateway.example.com';
+  let fake: RunwareFake;
+  let test: TestGateway;
+  beforeAll(async () => {
+    fake = await RunwareFake.start();
+    test = await startTestGateway('pglite', {
+      publicUrl,
+      providers: [{ id: 'runware', type: 'runware', apiKey: 'test-key', baseUrl: fake.endpoint }],
+      jobs: { maxSubmitRounds: 1 },
+    });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await fake?.close();
+  });
+
+  async function upload(body: FormData | Uint8Array, headers: Record<string, string> = {}) {
+    const response = await fetch(`${test.url}/api/v3/uploads`, { method: 'POST', body, headers });
+    expect(response.status).toBe(200);
+    return S1UploadAnswerSchema.strict().parse(await response.json()).url;
+  }
+
+  it('should take a multipart file and answer a gateway URL that generate uses without fetching', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([onePixelPng], { type: 'image/png' }), 'frame.png');
+    const url = await upload(form);
+    expect(url).toMatch(new RegExp(`^${publicUrl}/v1/assets/asset_`));
+    const { status, body } = await postJson(`${test.url}${generationsPath}`, {
+      ...seedRequestExample,
+      image_url: url,
+    });
+    expect(status).toBe(200);
+    S1GenerateAnswerSchema.strict().parse(body);
+    // Runware is handed the gateway's public link to the stored upload.
+    expect(JSON.stringify(fake.lastTask()!.request)).toContain(url);
+  });
+
+  it('should take a raw image body, and the native API should accept its URL as input_images', async () => {
+    const url = await upload(onePixelPng, { 'content-type': 'image/png' });
+    const { status, body } = await postJson(`${test.url}/v1/generations?wait=30`, {
+      model: 'seedance-1-pro-fast',
+      prompt: 'waves',
+      input_images: [url],
+      duration: 5,
+    });
+    expect(status).toBe(200);
+    const job = JobBody.parse(body);
+    expect(job.status).toBe('succeeded');
+    expect(job.request.input_images).toEqual([url.slice(`${publicUrl}/v1/assets/`.length)]);
+  });
+
+  it('should refuse an upload that is not an image (415, as the native upload route)', async () => {
+    const response = await fetch(`${test.url}/api/v3/uploads`, {
+      method: 'POST',
+      body: Buffer.from('not an image'),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(response.status).toBe(415);
   });
 });

@@ -6,7 +6,12 @@ import { SsrfGuard } from '../../security/ssrf-guard.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
-import { S1GenerateAnswerSchema, S1GenerateBodySchema } from '../schemas/s1-runware-schemas.js';
+import { addImageBodyParser, readImageUpload } from './upload-body.js';
+import {
+  S1GenerateAnswerSchema,
+  S1GenerateBodySchema,
+  S1UploadAnswerSchema,
+} from '../schemas/s1-runware-schemas.js';
 import { checkS1ImageUrl, s1FailureError } from './s1-runware-translation.js';
 
 /** An asset id when `imageUrl` is a link to this gateway's own asset, else undefined. */
@@ -34,16 +39,42 @@ function asS1Error(error: unknown): unknown {
  * provider (see docs/migrating/s1-runware-video-proxy.md).
  *
  * @example
+ * curl -X POST localhost:8787/api/v3/uploads -F file=@frame.png
  * curl -X POST localhost:8787/api/v3/runware/videos/generations -H 'content-type: application/json' \
  *   -d '{"image_url":"https://i.imgur.com/abc.png","prompt":"Cinematic motion","duration":5,"resolution":"720p"}'
  */
 export function s1RunwareRoutes(
-  dependencies: Pick<AppDependencies, 'jobs' | 'config' | 'instances'>,
+  dependencies: Pick<AppDependencies, 'jobs' | 'config' | 'instances' | 'assets'>,
 ): FastifyPluginAsyncZod {
-  const { jobs, config, instances } = dependencies;
+  const { jobs, config, instances, assets } = dependencies;
   const settings = config.compat.s1;
   const guard = new SsrfGuard({ allowedPrivateHosts: config.downloads.allowedPrivateHosts });
+  const maxBytes = config.uploads.maxBytes;
   return async (app) => {
+    addImageBodyParser(app, maxBytes);
+
+    app.post(
+      '/api/v3/uploads',
+      {
+        bodyLimit: maxBytes,
+        schema: {
+          tags: ['s1'],
+          summary: 'Upload a first-frame image (S1)',
+          description: `multipart/form-data with a \`file\` field, or a raw image body (PNG, JPEG, WebP or GIF up to ${maxBytes} bytes). Answers the asset's URL on this gateway, which the generate route and the native API take as \`image_url\` / \`input_images\` without fetching it.`,
+          response: { 200: S1UploadAnswerSchema },
+        },
+      },
+      async (request) => {
+        const data = await readImageUpload(request);
+        const asset = await assets.saveImageUpload(
+          data,
+          undefined,
+          accessOf(request)?.tenantId ?? null,
+        );
+        return { url: `${baseUrlOf(request, config.publicUrl)}/v1/assets/${asset.id}` };
+      },
+    );
+
     app.post(
       '/api/v3/runware/videos/generations',
       {

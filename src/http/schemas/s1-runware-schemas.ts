@@ -38,3 +38,9 @@ export const S1GenerateAnswerSchema = z.object({
   }),
 });
 export type S1GenerateAnswer = z.infer<typeof S1GenerateAnswerSchema>;
+
+/** The answer to `POST /api/v3/uploads`. */
+export const S1UploadAnswerSchema = z.object({
+  /** The image on this gateway (`/v1/assets/asset_…`), usable as `image_url`. */
+  url: z.string(),
+});
