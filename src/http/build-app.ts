@@ -25,6 +25,7 @@ import { feedbackRoutes } from './routes/feedback-routes.js';
 import { adminTenancyRoutes } from './routes/admin-tenancy-routes.js';
 import { installApiKeyAuth } from './routes/api-key-auth.js';
 import { callerRoutes } from './routes/caller-routes.js';
+import { s1RunwareDownloadRoute } from './routes/s1-runware-download-route.js';
 import { s1RunwareRoutes } from './routes/s1-runware-routes.js';
 import { s5VideoRoutes } from './routes/s5-video-routes.js';
 
@@ -115,6 +116,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(openAiImageRoutes(dependencies));
   await app.register(openAiVideoRoutes(dependencies));
   await app.register(s1RunwareRoutes(dependencies));
+  await app.register(s1RunwareDownloadRoute(dependencies));
   await app.register(s5VideoRoutes(dependencies));
   await app.register(providerWebhookRoutes(dependencies));
   await app.register(adminProviderRoutes(dependencies));

@@ -118,6 +118,10 @@ describe('S1 Runware video proxy (Runware fake)', () => {
   it('should take the same keys as the native API when auth is on', async () => {
     const { status } = await postJson(`${test.url}${generationsPath}`, seedRequestExample);
     expect(status).toBe(401);
+    const download = `${test.url}/api/v3/runware/download?url=x`;
+    expect((await fetch(download)).status).toBe(401);
+    // A browser's CORS preflight carries no key.
+    expect((await fetch(download, { method: 'OPTIONS' })).status).toBe(204);
   });
 });
 

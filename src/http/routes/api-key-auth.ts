@@ -76,6 +76,8 @@ export function installApiKeyAuth(
   app.addHook('onRequest', async (request) => {
     request.caller = open;
     if (!adminDigest || !protectedPrefixes.some((prefix) => request.url.startsWith(prefix))) return;
+    // A CORS preflight never carries credentials (S1's download route answers them).
+    if (request.method === 'OPTIONS') return;
     const route = request.routeOptions.url;
     if (route && unauthenticatedRoutes.has(route)) return;
     const key = presentedKey(request);
