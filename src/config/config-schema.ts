@@ -103,6 +103,21 @@ const OpenAiCompatConfigSchema = z
   })
   .strict();
 
+/** Seed system S1's Runware video proxy (`/api/v3/…`, docs/migrating/s1-runware-video-proxy.md). */
+const S1CompatConfigSchema = z
+  .object({
+    /** Catalog key of the video model S1 requests run on (Runware's SeeDance 1.0 Pro Fast). */
+    model: z.string().min(1).default('seedance-1-pro-fast'),
+    /** How long `POST /api/v3/runware/videos/generations` holds the request for the video. */
+    waitSeconds: z.number().int().min(1).max(3600).default(600),
+  })
+  .strict();
+
+/** Compatibility routes of the seed systems. */
+const CompatConfigSchema = z
+  .object({ s1: S1CompatConfigSchema.default(S1CompatConfigSchema.parse({})) })
+  .strict();
+
 const strategyNames = [
   'weighted',
   'primary_first',
@@ -253,6 +268,7 @@ export const ConfigSchema = z
     uploads: UploadsConfigSchema.default(UploadsConfigSchema.parse({})),
     downloads: DownloadsConfigSchema.default(DownloadsConfigSchema.parse({})),
     openai: OpenAiCompatConfigSchema.default(OpenAiCompatConfigSchema.parse({})),
+    compat: CompatConfigSchema.default(CompatConfigSchema.parse({})),
     routing: RoutingConfigSchema.default(RoutingConfigSchema.parse({})),
     health: HealthConfigSchema.default(HealthConfigSchema.parse({})),
     alerts: AlertsConfigSchema.default(AlertsConfigSchema.parse({})),

@@ -25,6 +25,8 @@ import { feedbackRoutes } from './routes/feedback-routes.js';
 import { adminTenancyRoutes } from './routes/admin-tenancy-routes.js';
 import { installApiKeyAuth } from './routes/api-key-auth.js';
 import { callerRoutes } from './routes/caller-routes.js';
+import { s1RunwareDownloadRoute } from './routes/s1-runware-download-route.js';
+import { s1RunwareRoutes } from './routes/s1-runware-routes.js';
 import { s5VideoRoutes } from './routes/s5-video-routes.js';
 
 /**
@@ -81,6 +83,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         { name: 'models', description: 'Catalog and estimates' },
         { name: 'openai', description: 'OpenAI Images/Videos compatible routes' },
         {
+          name: 's1',
+          description:
+            'S1 Runware video proxy compatibility routes (/api/v3/…), translated onto native jobs',
+        },
+        {
           name: 's5',
           description:
             'S5 video engine compatibility routes (/api/videos/…), translated onto native jobs',
@@ -108,6 +115,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(modelRoutes(dependencies));
   await app.register(openAiImageRoutes(dependencies));
   await app.register(openAiVideoRoutes(dependencies));
+  await app.register(s1RunwareRoutes(dependencies));
+  await app.register(s1RunwareDownloadRoute(dependencies));
   await app.register(s5VideoRoutes(dependencies));
   await app.register(providerWebhookRoutes(dependencies));
   await app.register(adminProviderRoutes(dependencies));

@@ -22,7 +22,8 @@ export class InputImageResolver {
    * check.
    */
   async validate(references: readonly string[], field: string, tenantId?: string): Promise<void> {
-    for (const [index, reference] of references.entries()) {
+    for (const [index, given] of references.entries()) {
+      const reference = this.ownAssetId(given) ?? given;
       if (reference.startsWith('asset_')) {
         const asset = await this.assets.get(reference);
         if (!asset || (tenantId !== undefined && asset.tenantId !== tenantId))
@@ -52,7 +53,7 @@ export class InputImageResolver {
     const stored: string[] = [];
     for (const [index, reference] of references.entries()) {
       if (!reference.startsWith('data:')) {
-        stored.push(reference);
+        stored.push(this.ownAssetId(reference) ?? reference);
         continue;
       }
       const match = /^data:image\/[a-z0-9.+-]+;base64,([a-z0-9+/=\s]+)$/i.exec(reference);
@@ -72,6 +73,17 @@ export class InputImageResolver {
       stored.push(asset.id);
     }
     return stored;
+  }
+
+  /**
+   * The asset id of a link to this gateway's own asset (`<public URL>/v1/assets/asset_…`, as
+   * uploads answer it), so that it is read from the store, never fetched; undefined otherwise.
+   */
+  private ownAssetId(reference: string): string | undefined {
+    const base = this.publicUrl()?.replace(/\/+$/, '');
+    if (!base || !reference.startsWith(`${base}/v1/assets/`)) return undefined;
+    const id = reference.slice(`${base}/v1/assets/`.length);
+    return /^asset_[A-Za-z0-9_-]+$/.test(id) ? id : undefined;
   }
 
   /** The adapter-facing view of one reference. */

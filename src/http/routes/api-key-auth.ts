@@ -25,9 +25,10 @@ declare module 'fastify' {
 
 /**
  * The paths auth mode guards: the native and OpenAI-compatible API, and the seed systems'
- * compatibility routes that create and read jobs (S5's video engine), which take the same keys.
+ * compatibility routes that create and read jobs (S5's video engine, S1's Runware proxy), which
+ * take the same keys.
  */
-const protectedPrefixes = ['/v1/', '/api/videos/'];
+const protectedPrefixes = ['/v1/', '/api/videos/', '/api/v3/'];
 /** Routes under `/v1` that never take a key: provider callbacks are verified their own way. */
 const unauthenticatedRoutes = new Set(['/v1/providers/:provider/webhook']);
 /**
@@ -75,6 +76,8 @@ export function installApiKeyAuth(
   app.addHook('onRequest', async (request) => {
     request.caller = open;
     if (!adminDigest || !protectedPrefixes.some((prefix) => request.url.startsWith(prefix))) return;
+    // A CORS preflight never carries credentials (S1's download route answers them).
+    if (request.method === 'OPTIONS') return;
     const route = request.routeOptions.url;
     if (route && unauthenticatedRoutes.has(route)) return;
     const key = presentedKey(request);

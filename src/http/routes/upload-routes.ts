@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { GatewayError, ValidationError } from '../../core/errors/index.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
+import { addImageBodyParser, readImageUpload } from './upload-body.js';
 
 /**
  * Uploads of input images: `multipart/form-data` (field `file`) or a raw image body. The type
@@ -17,11 +17,7 @@ export function uploadRoutes(
   const { assets, config } = dependencies;
   const maxBytes = config.uploads.maxBytes;
   return async (app) => {
-    app.addContentTypeParser(
-      ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/octet-stream'],
-      { parseAs: 'buffer', bodyLimit: maxBytes },
-      (_request, body, done) => done(null, body),
-    );
+    addImageBodyParser(app, maxBytes);
 
     app.post(
       '/v1/uploads',
@@ -34,27 +30,7 @@ export function uploadRoutes(
         },
       },
       async (request, reply) => {
-        let data: Buffer;
-        if (request.isMultipart()) {
-          const file = await request.file();
-          if (!file)
-            throw new ValidationError(
-              'The multipart body has no file part (use the field name `file`).',
-              { parameter: 'file' },
-            );
-          data = await file.toBuffer();
-        } else if (Buffer.isBuffer(request.body)) {
-          data = request.body;
-        } else {
-          throw new GatewayError({
-            code: 'unsupported_media_type',
-            message:
-              'Send multipart/form-data with a `file` field, or a raw image body (image/png, image/jpeg, image/webp, image/gif).',
-            httpStatus: 415,
-          });
-        }
-        if (data.length === 0)
-          throw new ValidationError('The upload is empty.', { parameter: 'file' });
+        const data = await readImageUpload(request);
         const asset = await assets.saveImageUpload(
           data,
           undefined,

@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GatewayError, ValidationError } from '../../core/errors/index.js';
+
+/** Lets a route plugin take a raw image body (the type is sniffed later, never trusted). */
+export function addImageBodyParser(app: FastifyInstance, maxBytes: number): void {
+  app.addContentTypeParser(
+    ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: maxBytes },
+    (_request, body, done) => done(null, body),
+  );
+}
+
+/** The uploaded bytes: the multipart `file` part, or the raw body. */
+export async function readImageUpload(request: FastifyRequest): Promise<Buffer> {
+  let data: Buffer;
+  if (request.isMultipart()) {
+    const file = await request.file();
+    if (!file)
+      throw new ValidationError(
+        'The multipart body has no file part (use the field name `file`).',
+        {
+          parameter: 'file',
+        },
+      );
+    data = await file.toBuffer();
+  } else if (Buffer.isBuffer(request.body)) {
+    data = request.body;
+  } else {
+    throw new GatewayError({
+      code: 'unsupported_media_type',
+      message:
+        'Send multipart/form-data with a `file` field, or a raw image body (image/png, image/jpeg, image/webp, image/gif).',
+      httpStatus: 415,
+    });
+  }
+  if (data.length === 0) throw new ValidationError('The upload is empty.', { parameter: 'file' });
+  return data;
+}

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S1GenerateAnswerSchema } from '../../src/http/schemas/s1-runware-schemas.js';
+import { RunwareFake } from '../fakes/runware/runware-fake.js';
+import { ErrorBody } from '../helpers/api-schemas.js';
+import { postJson } from '../helpers/http-client.js';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+
+describe('S1 download proxy (Runware fake)', () => {
+  let fake: RunwareFake;
+  let test: TestGateway;
+  let videoUrl: string;
+  beforeAll(async () => {
+    fake = await RunwareFake.start();
+    test = await startTestGateway('pglite', {
+      providers: [{ id: 'runware', type: 'runware', apiKey: 'test-key', baseUrl: fake.endpoint }],
+      jobs: { maxSubmitRounds: 1 },
+    });
+    const { body } = await postJson(`${test.url}/api/v3/runware/videos/generations`, {
+      image_url: 'https://i.imgur.com/example.png',
+      prompt: 'Cinematic motion...',
+      duration: 5,
+      resolution: '720p',
+    });
+    videoUrl = S1GenerateAnswerSchema.parse(body).result.video_url;
+  });
+  afterAll(async () => {
+    await test?.close();
+    await fake?.close();
+  });
+
+  const download = (url: string, headers: Record<string, string> = {}) =>
+    fetch(`${test.url}/api/v3/runware/download?url=${encodeURIComponent(url)}`, { headers });
+
+  it('should stream the finished video with CORS headers', async () => {
+    const whole = await fetch(videoUrl);
+    const expected = Buffer.from(await whole.arrayBuffer());
+    const response = await download(videoUrl, { origin: 'https://app.example.com' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+    expect(Buffer.from(await response.arrayBuffer()).equals(expected)).toBe(true);
+  });
+
+  it('should answer a Range with 206 and exactly those bytes', async () => {
+    const expected = Buffer.from(await (await fetch(videoUrl)).arrayBuffer());
+    const response = await download(videoUrl, { range: 'bytes=4-7' });
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe(`bytes 4-7/${expected.length}`);
+    expect(response.headers.get('access-control-expose-headers')).toContain('content-range');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.equals(expected.subarray(4, 8))).toBe(true);
+    expect(bytes.toString()).toBe('ftyp');
+  });
+
+  it('should answer a CORS preflight', async () => {
+    const response = await fetch(`${test.url}/api/v3/runware/download?url=x`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-headers': 'range' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-headers')).toContain('range');
+  });
+
+  it.each([
+    ['a foreign host', 'https://cdn.runware.ai/video/abc.mp4'],
+    ['a private address', 'http://10.0.0.7/v1/assets/asset_aaaaaaaaaaaaaaaaaaaaaaaaaa'],
+    ['another path of this gateway', '/admin/providers'],
+  ])('should refuse %s without fetching it', async (_name, url) => {
+    const response = await download(url.startsWith('/') ? `${test.url}${url}` : url);
+    expect(response.status).toBe(400);
+    expect(ErrorBody.parse(await response.json()).error.code).toBe('url_not_allowed');
+  });
+
+  it('should answer 404 for an asset of this gateway that does not exist', async () => {
+    const response = await download(`${test.url}/v1/assets/asset_aaaaaaaaaaaaaaaaaaaaaaaaaa`);
+    expect(response.status).toBe(404);
+  });
+});
