@@ -11,21 +11,12 @@ import { emptyHistogram, latencyBucket } from './latency-histogram.js';
 export type AnalyticsEventType =
   'gen_route' | 'gen_ok' | 'gen_fail' | 'voucher_issued' | 'gen_feedback';
 
-/** One analytics event. */
-export interface AnalyticsEvent {
+/** One analytics event: the stored record, with a known type and the time optional. */
+export type AnalyticsEvent = Omit<AnalyticsEventRecord, 'type' | 'at'> & {
   type: AnalyticsEventType;
-  jobId?: string;
-  user?: string;
-  provider?: string;
-  model?: string;
-  strategy?: string;
-  latencyMs?: number;
-  costUsd?: number;
-  errorCode?: string;
-  details?: Record<string, unknown>;
   /** ms since epoch; defaults to now. */
   at?: number;
-}
+};
 
 /**
  * Buffers events and per-bucket rollup deltas in memory and writes them in batches, so the

@@ -1,8 +1,6 @@
 import type { Database } from '../store/database.js';
-import type {
-  GenerationRepository,
-  NewGeneration,
-} from '../store/repositories/generation-repository.js';
+import type { GenerationRepository } from '../store/repositories/generation-repository.js';
+import type { NewGeneration } from '../store/repositories/generation-rows.js';
 import type { JobQueue } from './job-queue.js';
 
 interface PendingInsert {

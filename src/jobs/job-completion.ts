@@ -7,7 +7,7 @@ import type { ProviderOutput, StatusResult } from '../core/provider-adapter.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js';
 import { downloadToBuffer } from '../security/safe-fetch.js';
-import type { AttemptRecord } from '../store/repositories/generation-repository.js';
+import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import type { Queryable } from '../store/database.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import { pollDelayMs } from './poll-backoff.js';

@@ -4,16 +4,11 @@ import type { Config } from '../config/config-schema.js';
 import {
   ConflictError,
   ForbiddenError,
-  GatewayError,
   NotFoundError,
   ServiceUnavailableError,
   ValidationError,
 } from '../core/errors/index.js';
-import {
-  GenerationTask,
-  type GenerationKind,
-  type GenerationRequest,
-} from '../core/generation-request.js';
+import type { GenerationKind, GenerationRequest } from '../core/generation-request.js';
 import { isTerminal, JobStatus, type Job } from '../core/job.js';
 import type { Access } from '../core/tenancy.js';
 import type { Warning } from '../core/warning.js';
@@ -24,8 +19,8 @@ import type { Router } from '../routing/router.js';
 import { newGenerationRow, jobFromRow } from '../store/repositories/generation-rows.js';
 import type { BatchedJobWriter } from './batched-job-writer.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
-import { inferTask } from './infer-task.js';
 import type { InlineSubmitter } from './inline-submitter.js';
+import { normalizeRequest, type GenerationRequestDraft } from './normalize-request.js';
 import type { InputImageResolver } from './input-image-resolver.js';
 
 export interface JobServiceOptions extends FinishJobDependencies {
@@ -43,13 +38,6 @@ export interface JobServiceOptions extends FinishJobDependencies {
   /** Aborted at shutdown: held waits answer with the job as it is. */
   shutdown: AbortSignal;
 }
-
-/** A request as the HTTP layer hands it over: kind, task and defaults not yet inferred. */
-export type GenerationRequestDraft = Omit<
-  GenerationRequest,
-  'kind' | 'task' | 'n' | 'inputImages' | 'allowResubmit'
-> &
-  Partial<Pick<GenerationRequest, 'kind' | 'task' | 'n' | 'inputImages' | 'allowResubmit'>>;
 
 export interface CreateOptions {
   idempotencyKey?: string;
@@ -110,7 +98,7 @@ export class JobService {
       const replay = await this.replay(idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };
     }
-    const request = this.normalize(draft);
+    const request = normalizeRequest(this.options.instances, draft);
     this.checkModelAllowed(draft.model, request.model, options.access);
     if (request.webhookUrl) this.options.webhookGuard.checkUrl(request.webhookUrl);
     await images.validate(request.inputImages, 'input_images', tenantId);
@@ -304,87 +292,6 @@ export class JobService {
       model: resolved,
       allowed,
     });
-  }
-
-  private normalize(input: GenerationRequestDraft): GenerationRequest {
-    const draft = {
-      ...input,
-      model: this.options.instances.resolveModelKey(input.model) ?? input.model,
-    };
-    const offerings = this.options.instances.offeringsFor(draft.model);
-    if (offerings.length === 0) {
-      const available = [
-        ...new Set(
-          this.options.instances
-            .list()
-            .flatMap((instance) => instance.adapter.models.map((model) => model.modelKey)),
-        ),
-      ].sort();
-      throw new ValidationError(
-        `Unknown model '${draft.model}'. See GET /v1/models.`,
-        { parameter: 'model', available },
-        'unknown_model',
-      );
-    }
-    const kind = offerings[0]!.offering.kind;
-    if (draft.kind && draft.kind !== kind) {
-      throw new ValidationError(`Model '${draft.model}' generates ${kind}, not ${draft.kind}.`, {
-        parameter: 'kind',
-      });
-    }
-    const inputImages = draft.inputImages ?? [];
-    const task = draft.task ?? inferTask(kind, { inputImages, mask: draft.mask });
-    const taskKind = task.endsWith('video') ? 'video' : 'image';
-    if (taskKind !== kind)
-      throw new ValidationError(`Task '${task}' does not match model '${draft.model}' (${kind}).`, {
-        parameter: 'task',
-      });
-    if (task === GenerationTask.textToImage || task === GenerationTask.textToVideo) {
-      if (inputImages.length || draft.mask)
-        throw new ValidationError(`Task '${task}' takes no input images; use image-to-${kind}.`, {
-          parameter: 'input_images',
-        });
-    } else if (inputImages.length === 0) {
-      throw new ValidationError(`Task '${task}' needs at least one input image.`, {
-        parameter: 'input_images',
-      });
-    }
-    if (task === GenerationTask.inpaint && !draft.mask)
-      throw new ValidationError('Inpainting needs a mask.', { parameter: 'mask' });
-    if (task !== GenerationTask.inpaint && draft.mask)
-      throw new ValidationError('A mask is only used for inpainting.', { parameter: 'mask' });
-    if (draft.provider) {
-      const instance = this.options.instances.get(draft.provider);
-      if (!instance)
-        throw new ValidationError(
-          `Unknown provider '${draft.provider}'.`,
-          { parameter: 'provider' },
-          'unknown_provider',
-        );
-      if (!instance.enabled) {
-        throw new GatewayError({
-          code: 'provider_disabled',
-          message: `Provider '${draft.provider}' is disabled.`,
-          httpStatus: 403,
-          details: { provider: draft.provider },
-        });
-      }
-      if (!offerings.some((entry) => entry.instance.adapter.id === draft.provider)) {
-        throw new ValidationError(
-          `Provider '${draft.provider}' does not serve model '${draft.model}'.`,
-          { parameter: 'provider' },
-          'model_not_served',
-        );
-      }
-    }
-    return {
-      ...draft,
-      kind,
-      task,
-      inputImages,
-      n: draft.n ?? 1,
-      allowResubmit: draft.allowResubmit ?? false,
-    };
   }
 
   /** Routes once at creation so that impossible requests fail with a 4xx before being stored. */

@@ -1,5 +1,5 @@
 import { AttemptStatus, isTerminal, JobStatus, type Job } from '../core/job.js';
-import type { AttemptRecord } from '../store/repositories/generation-repository.js';
+import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';

@@ -6,7 +6,7 @@ import type { SubmitContext, SubmitResult } from '../core/provider-adapter.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { Router } from '../routing/router.js';
 import type { RoutingCandidate } from '../routing/routing-candidate.js';
-import type { AttemptRecord } from '../store/repositories/generation-repository.js';
+import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import type { Queryable } from '../store/database.js';
 import { buildProviderRequest } from './build-provider-request.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';

@@ -1,4 +1,4 @@
-import type { GenerationRequestDraft } from '../../jobs/job-service.js';
+import type { GenerationRequestDraft } from '../../jobs/normalize-request.js';
 import { z } from 'zod';
 import { GenerationKind, GenerationTask, QualityTier } from '../../core/generation-request.js';
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedDatabase } from '../../../test/helpers/migrated-database.js';
 import { backends } from '../../../test/helpers/test-database.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
-import { GenerationRepository, type NewGeneration } from './generation-repository.js';
+import { GenerationRepository } from './generation-repository.js';
+import type { NewGeneration } from './generation-rows.js';
 
 function newGeneration(
   id: string,

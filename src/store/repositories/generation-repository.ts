@@ -6,16 +6,18 @@ import {
   type JobError,
   type JobOutput,
 } from '../../core/job.js';
-import type { GenerationKind, GenerationRequest } from '../../core/generation-request.js';
+import type { GenerationKind } from '../../core/generation-request.js';
 import type { JsonValue } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
 import type { Database, Queryable } from '../database.js';
 import {
   newGenerationRow,
+  type NewGeneration,
   rowToJob,
   selectJobSql,
   selectJobWithAttemptSql,
 } from './generation-rows.js';
+import { toAttempt, type AttemptRecord, type AttemptRow } from './attempt-rows.js';
 
 /** Constant statuses as an SQL list: `('queued', 'submitted')`. */
 function sqlList(statuses: readonly string[]): string {
@@ -31,21 +33,6 @@ const inFlightStatuses = sqlList([JobStatus.submitted, JobStatus.running]);
 /** Attempts not yet ended. */
 const openAttemptStatuses = sqlList([AttemptStatus.submitting, AttemptStatus.submitted]);
 
-/** Fields of a new job. */
-export interface NewGeneration {
-  id: string;
-  request: GenerationRequest;
-  estimatedCostUsd: number | null;
-  idempotencyKey: string | null;
-  requestHash: string | null;
-  deadlineAt: Date;
-  regeneratedFrom?: string | null;
-  /** The creating tenant; absent or null in open mode and for the admin key. */
-  tenantId?: string | null;
-  /** Warnings known at creation (a compatibility route adjusted a parameter). */
-  warnings?: Warning[];
-}
-
 /** Filter and page for listings. */
 export interface GenerationListQuery {
   user?: string;
@@ -57,42 +44,6 @@ export interface GenerationListQuery {
   tenantId?: string;
   /** Return jobs older than this id (ids sort by creation time). */
   before?: string;
-}
-
-/** A stored attempt with its operation handle (not exposed through the API). */
-export interface AttemptRecord {
-  id: string;
-  generationId: string;
-  seq: number;
-  provider: string;
-  providerModelId: string;
-  providerJobId: string | null;
-  operation: JsonValue | null;
-  status: AttemptStatus;
-}
-
-interface AttemptRow {
-  id: string;
-  generation_id: string;
-  seq: number;
-  provider: string;
-  provider_model_id: string;
-  provider_job_id: string | null;
-  operation: JsonValue | null;
-  status: AttemptRecord['status'];
-}
-
-function toAttempt(row: AttemptRow): AttemptRecord {
-  return {
-    id: row.id,
-    generationId: row.generation_id,
-    seq: row.seq,
-    provider: row.provider,
-    providerModelId: row.provider_model_id,
-    providerJobId: row.provider_job_id,
-    operation: row.operation,
-    status: row.status,
-  };
 }
 
 /** Typed data access for jobs and their attempts. Every status change is conditional. */

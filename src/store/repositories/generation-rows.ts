@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { GenerationRequestSchema } from '../../core/generation-request.js';
+import { GenerationRequestSchema, type GenerationRequest } from '../../core/generation-request.js';
+import type { Warning } from '../../core/warning.js';
 import { AttemptStatus, JobStatus, type Job } from '../../core/job.js';
-import type { NewGeneration } from './generation-repository.js';
 
 const timestamp = z.coerce.date();
 const nullableTimestamp = z.coerce.date().nullable();
@@ -110,6 +110,21 @@ export const selectJobSql = `
 /** Maps a row read back from the database to the domain `Job`. */
 export function rowToJob(input: unknown): Job {
   return jobFromRow(GenerationRowSchema.parse(input));
+}
+
+/** Fields of a new job. */
+export interface NewGeneration {
+  id: string;
+  request: GenerationRequest;
+  estimatedCostUsd: number | null;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  deadlineAt: Date;
+  regeneratedFrom?: string | null;
+  /** The creating tenant; absent or null in open mode and for the admin key. */
+  tenantId?: string | null;
+  /** Warnings known at creation (a compatibility route adjusted a parameter). */
+  warnings?: Warning[];
 }
 
 /**
