@@ -1,13 +1,12 @@
-// Loads the CLI: the compiled build (`npm run build`, which `npm start` runs, writes dist/), or
-// in a checkout that has not been built yet the TypeScript source through tsx, a development
-// dependency, so `npm ci && bin/switchyard.js …` works too. SWITCHYARD_CLI_SOURCE=1 forces the
-// source (the tests set it, so a stale dist/ can never stand in for the code under test).
-import { existsSync } from 'node:fs';
+// Loads the CLI: the compiled build when it is current (`npm ci` and `npm start` write dist/),
+// otherwise the TypeScript source through tsx, a development dependency, so a checkout whose
+// sources changed since the last build never runs yesterday's code. SWITCHYARD_CLI_SOURCE=1
+// forces the source (the tests set it).
+import { buildIsStale } from './build-state.js';
 
 export async function loadRunCli() {
-  const compiled = new URL('../dist/cli/main.js', import.meta.url);
-  if (existsSync(compiled) && process.env.SWITCHYARD_CLI_SOURCE !== '1') {
-    return (await import(compiled.href)).runCli;
+  if (process.env.SWITCHYARD_CLI_SOURCE !== '1' && !buildIsStale()) {
+    return (await import('../dist/cli/main.js')).runCli;
   }
   try {
     const { register } = await import('tsx/esm/api');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Database } from './database.js';
 import { openPgliteDatabase } from './pglite-database.js';
 import { openPostgresDatabase } from './postgres-database.js';
+import { seedFromPgliteTemplate } from './pglite-template.js';
 
 export interface OpenDatabaseOptions {
   /** `postgres://…` selects PostgreSQL; `memory://` an in-memory PGlite; absent, PGlite on disk. */
@@ -24,5 +25,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const directory = path.resolve(options.dataDir, 'pglite');
   await mkdir(directory, { recursive: true });
+  await seedFromPgliteTemplate(directory);
   return openPgliteDatabase(directory);
 }
