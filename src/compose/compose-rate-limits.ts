@@ -35,7 +35,15 @@ export async function composeRateLimits(
   redis.on('error', (error: Error) =>
     options.logger.warn({ err: error }, 'rate limits: Redis connection error'),
   );
-  await redis.connect();
+  try {
+    await redis.connect();
+  } catch (error) {
+    // Otherwise ioredis keeps reconnecting in the background and the process never exits.
+    redis.disconnect();
+    throw new Error(`REDIS_URL is set but Redis cannot be reached: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   options.lifecycle.adopt(async () => {
     await redis.quit().catch(() => redis.disconnect());
   });

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config-schema.js';
@@ -224,5 +227,18 @@ describe('rate limits on one PGlite gateway with the config defaults and an inje
     );
     for (let index = 0; index < 10; index++)
       expect((await send(`${gateway.url}/v1/models`, adminKey)).status).toBe(200);
+  });
+});
+
+describe('a configured Redis that cannot be reached', () => {
+  it('should stop the start with a message naming REDIS_URL', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-no-redis-'));
+    try {
+      await expect(
+        startTestGateway('pglite', { redisUrl: 'redis://127.0.0.1:1' }, { dataDir }),
+      ).rejects.toThrow(/REDIS_URL is set but Redis cannot be reached/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
