@@ -21,6 +21,8 @@ interface KeyView {
   group: string | null;
   scopes: string[];
   models: string[] | null;
+  rate_limit_rpm: number | null;
+  max_concurrent_jobs: number | null;
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
@@ -32,12 +34,22 @@ const list = (text: string) =>
     .map((entry) => entry.trim())
     .filter(Boolean);
 
+/** A whole number ≥ 1 from an option, or undefined when the option was not given. */
+function positiveCount(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${option} '${text}' is not a whole number of at least 1`);
+  return value;
+}
+
 /**
  * `tenants create|list`, `keys create|list|revoke` over `/admin/tenants` and `/admin/keys`.
  *
  * @example
  * switchyard tenants create acme --group default --balance-usd 50
  * switchyard keys create --tenant acme --name web --models sim-image --expires 30d
+ * switchyard keys create --tenant acme --rpm 60 --max-concurrent 4
  * switchyard keys list --json
  * switchyard keys revoke key_01j…
  */
@@ -93,6 +105,8 @@ export function registerTenancyCommands(
     .option('--scopes <scopes>', 'comma-separated scopes (generate, read, admin)')
     .option('--ips <ranges>', 'comma-separated IP addresses or CIDR ranges')
     .option('--expires <duration>', 'lifetime, e.g. 30d or 12h')
+    .option('--rpm <n>', 'requests per minute, on every instance together')
+    .option('--max-concurrent <n>', 'unfinished jobs at once, on every instance together')
     .action(
       async (options: {
         tenant: string;
@@ -102,6 +116,8 @@ export function registerTenancyCommands(
         scopes?: string;
         ips?: string;
         expires?: string;
+        rpm?: string;
+        maxConcurrent?: string;
       }) => {
         const created = await client().post<KeyView & { key: string }>('/admin/keys', {
           tenant: options.tenant,
@@ -113,6 +129,8 @@ export function registerTenancyCommands(
           expires_in_seconds: options.expires
             ? Math.ceil(parseDuration(options.expires))
             : undefined,
+          rate_limit_rpm: positiveCount(options.rpm, '--rpm'),
+          max_concurrent_jobs: positiveCount(options.maxConcurrent, '--max-concurrent'),
         });
         print(created, () =>
           [
@@ -132,7 +150,19 @@ export function registerTenancyCommands(
       const answer = await client().get<{ data: KeyView[] }>(`/admin/keys${query}`);
       print(answer, () =>
         formatTable(
-          ['id', 'prefix', 'tenant', 'name', 'group', 'scopes', 'models', 'expires', 'revoked'],
+          [
+            'id',
+            'prefix',
+            'tenant',
+            'name',
+            'group',
+            'scopes',
+            'models',
+            'rpm',
+            'concurrent',
+            'expires',
+            'revoked',
+          ],
           answer.data.map((key) => [
             key.id,
             key.prefix,
@@ -141,6 +171,8 @@ export function registerTenancyCommands(
             key.group,
             key.scopes.join(','),
             key.models?.join(',') ?? '*',
+            key.rate_limit_rpm,
+            key.max_concurrent_jobs,
             key.expires_at,
             key.revoked_at,
           ]),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config-schema.js';
+import type { RateLimitBackend } from '../http/routes/api-key-rate-limit.js';
 import type { AppDependencies } from '../http/routes/app-dependencies.js';
 import type { AlertSink } from '../observability/alert-sink.js';
 import type { Logger } from '../observability/logger.js';
@@ -28,6 +29,7 @@ export function composeHttp(
     alerts: AlertSink;
     rollouts: RolloutService;
     tenancy: TenancyLayer;
+    rateLimits: RateLimitBackend;
   },
   options: { logger: Logger; runWorkers: boolean; factories: readonly ProviderFactory[] },
 ): AppDependencies {
@@ -58,6 +60,7 @@ export function composeHttp(
     rollouts: layers.rollouts,
     apiKeys: layers.tenancy.cache,
     tenancy: layers.tenancy.admin,
+    rateLimits: layers.rateLimits,
     knownProviderTypes: options.factories
       .map((factory) => factory.type)
       .filter((type) => type !== 'simulator'),

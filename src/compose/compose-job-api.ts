@@ -30,7 +30,9 @@ export function composeJobApi(
     ...jobs.finishing,
     database: store.apiDatabase,
     repository: store.apiRepository,
-    writer: new BatchedJobWriter(store.apiDatabase, store.apiRepository, jobs.queue),
+    writer: new BatchedJobWriter(store.apiDatabase, store.apiRepository, jobs.queue, {
+      concurrencyRetryAfterMs: config.rateLimits.concurrencyRetryAfterSeconds * 1000,
+    }),
     inline: jobs.engine,
     router: routing.router,
     instances,

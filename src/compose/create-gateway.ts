@@ -22,6 +22,7 @@ import { composeJobs } from './compose-jobs.js';
 import { composeAlerts, composeObservers } from './compose-observability.js';
 import { composeProviders } from './compose-providers.js';
 import { composeQueue } from './compose-queue.js';
+import { composeRateLimits } from './compose-rate-limits.js';
 import { composeRollouts } from './compose-rollouts.js';
 import { composeRouting } from './compose-routing.js';
 import { composeStore } from './compose-store.js';
@@ -112,10 +113,22 @@ export async function createGateway(
       stageClock: options.now,
     });
     const tenancy = await composeTenancy(config, store, { logger, now });
+    const rateLimits = await composeRateLimits(config, store, { logger, now, lifecycle });
     const app = await buildApp(
       composeHttp(
         config,
-        { store, providers, routing, observers, jobs, jobApi, alerts, rollouts, tenancy },
+        {
+          store,
+          providers,
+          routing,
+          observers,
+          jobs,
+          jobApi,
+          alerts,
+          rollouts,
+          tenancy,
+          rateLimits,
+        },
         { logger, runWorkers, factories },
       ),
     );

@@ -228,6 +228,24 @@ export const TenancyConfigSchema = z
   })
   .strict();
 
+/**
+ * Per-key rate limits, shared by every instance: in Redis when `redisUrl` is set, else in
+ * PostgreSQL (`rate_limit_counters`). Keys set their own limits; these defaults apply to tenant
+ * keys that set none. Open mode and the admin key are never limited.
+ */
+export const RateLimitsConfigSchema = z
+  .object({
+    /** Requests per minute of a tenant key without its own `rate_limit_rpm`; absent: none. */
+    defaultRequestsPerMinute: z.number().int().min(1).optional(),
+    /** Unfinished jobs at once of a tenant key without its own `max_concurrent_jobs`. */
+    defaultMaxConcurrentJobs: z.number().int().min(1).optional(),
+    /** `Retry-After` (seconds) of a `concurrency_limit` answer. */
+    concurrencyRetryAfterSeconds: z.number().int().min(1).default(5),
+    /** Prefix of the Redis keys (several gateways, or test runs, may share one Redis). */
+    redisNamespace: z.string().min(1).default('switchyard:rate-limit:'),
+  })
+  .strict();
+
 /** The whole configuration, after env and file are merged. */
 export const ConfigSchema = z
   .object({
@@ -245,6 +263,8 @@ export const ConfigSchema = z
     databasePoolSize: z.number().int().min(2).max(200).default(20),
     /** PostgreSQL pool size of the job engine (queue, workers, controllers). */
     databaseWorkerPoolSize: z.number().int().min(2).max(200).default(10),
+    /** Redis URL (`REDIS_URL`) for shared rate limits; absent means PostgreSQL counters. */
+    redisUrl: z.string().min(1).optional(),
     /** Admin API key (`SWITCHYARD_ADMIN_KEY`); absent disables `/admin`. */
     adminKey: z.string().min(8).optional(),
     /**
@@ -275,6 +295,7 @@ export const ConfigSchema = z
     analytics: AnalyticsConfigSchema.default(AnalyticsConfigSchema.parse({})),
     rollouts: RolloutsConfigSchema.default(RolloutsConfigSchema.parse({})),
     tenancy: TenancyConfigSchema.default(TenancyConfigSchema.parse({})),
+    rateLimits: RateLimitsConfigSchema.default(RateLimitsConfigSchema.parse({})),
   })
   .strict();
 

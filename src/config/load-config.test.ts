@@ -49,6 +49,14 @@ describe('loadConfig', () => {
     expect(instances.list()[0]?.adapter.id).toBe('sim-a');
   });
 
+  it('should take REDIS_URL for shared rate limits, and leave the limits off by default', async () => {
+    const config = await loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(config.rateLimits.defaultRequestsPerMinute).toBeUndefined();
+    expect(config.rateLimits.defaultMaxConcurrentJobs).toBeUndefined();
+    expect((await loadConfig({})).redisUrl).toBeUndefined();
+  });
+
   it('should stop with a message naming the bad field', async () => {
     const json = await file('switchyard.json', JSON.stringify({ jobs: { pollInitialMs: 'fast' } }));
     await expect(loadConfig({ SWITCHYARD_CONFIG: json })).rejects.toThrow(/jobs\.pollInitialMs/);

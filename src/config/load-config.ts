@@ -65,6 +65,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     publicUrl: env.SWITCHYARD_PUBLIC_URL || undefined,
     dataDir: env.SWITCHYARD_DATA_DIR || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
     adminKey: env.SWITCHYARD_ADMIN_KEY || undefined,
     secretKey: env.SWITCHYARD_SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL || undefined,

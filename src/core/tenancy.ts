@@ -41,6 +41,16 @@ export interface ApiKey {
   models: string[] | null;
   /** IP addresses or CIDR ranges the key may be used from; null means anywhere. */
   allowedIps: string[] | null;
+  /**
+   * Requests per minute the key may make, counted on every instance together (Redis when
+   * `REDIS_URL` is set, else PostgreSQL); null means the config's default, if any, else none.
+   */
+  rateLimitRpm: number | null;
+  /**
+   * Unfinished jobs (`queued`, `submitted`, `running`) the key may have at once, on every
+   * instance together; null means the config's default, if any, else none.
+   */
+  maxConcurrentJobs: number | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
@@ -57,4 +67,11 @@ export interface Access {
   tenantId?: string;
   /** Catalog models (or provider model ids) the caller may use; absent means any. */
   models?: readonly string[];
+  /** The tenant key asking; recorded on the jobs it creates, so they count against it. */
+  apiKeyId?: string;
+  /**
+   * Most unfinished jobs `apiKeyId` may have at once; a job beyond it is refused with 429
+   * `concurrency_limit`. Absent means no limit.
+   */
+  maxConcurrentJobs?: number;
 }

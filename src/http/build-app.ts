@@ -24,6 +24,7 @@ import { adminRolloutRoutes } from './routes/admin-rollout-routes.js';
 import { feedbackRoutes } from './routes/feedback-routes.js';
 import { adminTenancyRoutes } from './routes/admin-tenancy-routes.js';
 import { installApiKeyAuth } from './routes/api-key-auth.js';
+import { installApiKeyRateLimit } from './routes/api-key-rate-limit.js';
 import { callerRoutes } from './routes/caller-routes.js';
 import { s1RunwareDownloadRoute } from './routes/s1-runware-download-route.js';
 import { s1RunwareRoutes } from './routes/s1-runware-routes.js';
@@ -53,6 +54,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
   installApiKeyAuth(app, dependencies);
+  // After auth: the limit is the calling key's.
+  await installApiKeyRateLimit(app, dependencies);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

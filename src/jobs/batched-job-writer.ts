@@ -1,14 +1,37 @@
+import { RateLimitCode, RateLimitedError } from '../core/errors/index.js';
 import type { Database } from '../store/database.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { NewGeneration } from '../store/repositories/generation-rows.js';
 import type { JobQueue } from './job-queue.js';
+import {
+  refuseOverConcurrencyLimit,
+  type ConcurrencyClaim,
+  type ConcurrencyRefusal,
+} from './refuse-over-concurrency-limit.js';
 
 interface PendingInsert {
   generation: NewGeneration & { createdAt: Date };
   /** Delay of the submit message (a backstop when the work starts inline). */
   submitDelayMs: number;
+  /** Set when the job's key limits its unfinished jobs: checked in the inserting transaction. */
+  claim?: ConcurrencyClaim;
   resolve: (stored: boolean) => void;
   reject: (error: unknown) => void;
+}
+
+export interface BatchedJobWriterOptions {
+  /** Most jobs written in one transaction. */
+  maxBatch?: number;
+  /**
+   * `Retry-After` of a job refused for its key's concurrency limit. Nobody knows when one of the
+   * key's jobs will finish, so this is a polite guess, not a promise.
+   */
+  concurrencyRetryAfterMs?: number;
+}
+
+interface WriteOutcome {
+  stored: Set<string>;
+  refused: Map<PendingInsert, ConcurrencyRefusal>;
 }
 
 /**
@@ -25,13 +48,20 @@ export class BatchedJobWriter {
     private readonly database: Database,
     private readonly repository: GenerationRepository,
     private readonly queue: JobQueue,
-    private readonly maxBatch = 200,
+    private readonly options: BatchedJobWriterOptions = {},
   ) {}
 
-  /** Resolves true once stored, false when the idempotency key already existed. */
-  insert(generation: NewGeneration & { createdAt: Date }, submitDelayMs = 0): Promise<boolean> {
+  /**
+   * Resolves true once stored, false when the idempotency key already existed; rejects with 429
+   * `concurrency_limit` when `claim` is given and its key has no slot left.
+   */
+  insert(
+    generation: NewGeneration & { createdAt: Date },
+    submitDelayMs = 0,
+    claim?: ConcurrencyClaim,
+  ): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.pending.push({ generation, submitDelayMs, resolve, reject });
+      this.pending.push({ generation, submitDelayMs, claim, resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -40,10 +70,10 @@ export class BatchedJobWriter {
     this.writing = true;
     try {
       while (this.pending.length) {
-        const batch = this.pending.splice(0, this.maxBatch);
+        const batch = this.pending.splice(0, this.options.maxBatch ?? 200);
         try {
-          const stored = await this.write(batch);
-          for (const entry of batch) entry.resolve(stored.has(entry.generation.id));
+          const outcome = await this.write(batch);
+          for (const entry of batch) this.settle(entry, outcome);
         } catch (error) {
           if (batch.length === 1) {
             batch[0]!.reject(error);
@@ -52,7 +82,7 @@ export class BatchedJobWriter {
           // One bad row must not fail its neighbours: retry them one by one.
           for (const entry of batch) {
             try {
-              entry.resolve((await this.write([entry])).has(entry.generation.id));
+              this.settle(entry, await this.write([entry]));
             } catch (single) {
               entry.reject(single);
             }
@@ -64,18 +94,36 @@ export class BatchedJobWriter {
     }
   }
 
+  private settle(entry: PendingInsert, outcome: WriteOutcome): void {
+    const refusal = outcome.refused.get(entry);
+    if (!refusal) return entry.resolve(outcome.stored.has(entry.generation.id));
+    entry.reject(
+      new RateLimitedError(
+        RateLimitCode.concurrencyLimit,
+        `This API key has ${refusal.active} unfinished jobs, as many as it may have at once (${refusal.limit}); try again when one has finished.`,
+        this.options.concurrencyRetryAfterMs ?? 5000,
+        { limit: refusal.limit, active: refusal.active },
+      ),
+    );
+  }
+
   /** Wakes the submit workers after the commit, unless every job's work started inline. */
-  private write(entries: readonly PendingInsert[]): Promise<Set<string>> {
+  private write(entries: readonly PendingInsert[]): Promise<WriteOutcome> {
     return this.queue.transaction(this.database, async (transaction) => {
+      const refused = await refuseOverConcurrencyLimit(
+        transaction,
+        entries,
+        (entry) => entry.claim,
+      );
       const stored = await this.repository.insertMany(
-        entries.map((entry) => entry.generation),
+        entries.filter((entry) => !refused.has(entry)).map((entry) => entry.generation),
         transaction,
       );
       const messages = entries
         .filter((entry) => stored.has(entry.generation.id))
         .map((entry) => ({ jobId: entry.generation.id, startAfterMs: entry.submitDelayMs }));
       await transaction.sendSubmits(messages);
-      return stored;
+      return { stored, refused };
     });
   }
 }

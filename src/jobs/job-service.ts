@@ -122,13 +122,17 @@ export class JobService {
       deadlineAt: new Date(now + (request.timeoutSeconds ?? limits.defaultTimeoutSeconds) * 1000),
       regeneratedFrom: options.regeneratedFrom ?? null,
       tenantId: tenantId ?? null,
+      apiKeyId: options.access?.apiKeyId ?? null,
       warnings: options.warnings ?? [],
       createdAt: new Date(now),
     };
     const inlined = Boolean(options.inline && inline.acceptsInline);
     // The backstop fires only after an inline submission could have finished (provider timeout).
     const backstopMs = inlined ? limits.providerCallTimeoutMs + 30_000 : 0;
-    const inserted = await writer.insert(generation, backstopMs);
+    const { apiKeyId, maxConcurrentJobs } = options.access ?? {};
+    // Checked in the transaction that stores the job, so instances cannot overshoot together.
+    const claim = apiKeyId && maxConcurrentJobs ? { apiKeyId, maxConcurrentJobs } : undefined;
+    const inserted = await writer.insert(generation, backstopMs, claim);
     if (!inserted && idempotencyKey) {
       // Lost a race with a concurrent request carrying the same key.
       const replay = await this.replay(idempotencyKey, requestHash);

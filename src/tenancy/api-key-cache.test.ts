@@ -22,6 +22,8 @@ function storedKey(plaintext: string, changes: Partial<ApiKeyWithGroup> = {}): A
     scopes: ['generate', 'read'],
     models: null,
     allowedIps: null,
+    rateLimitRpm: null,
+    maxConcurrentJobs: null,
     expiresAt: null,
     revokedAt: null,
     lastUsedAt: null,

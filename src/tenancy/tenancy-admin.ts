@@ -25,6 +25,10 @@ export interface NewApiKey {
   scopes?: ApiKeyScope[];
   models?: string[];
   allowedIps?: string[];
+  /** Requests per minute across every instance; absent means the config's default. */
+  rateLimitRpm?: number;
+  /** Unfinished jobs at once across every instance; absent means the config's default. */
+  maxConcurrentJobs?: number;
   expiresAt?: Date;
   /** Lifetime from now, on the gateway's clock (instead of `expiresAt`). */
   expiresInSeconds?: number;
@@ -101,6 +105,8 @@ export class TenancyAdmin {
       scopes: input.scopes ?? [ApiKeyScope.generate, ApiKeyScope.read],
       models: input.models ?? null,
       allowedIps: input.allowedIps ?? null,
+      rateLimitRpm: input.rateLimitRpm ?? null,
+      maxConcurrentJobs: input.maxConcurrentJobs ?? null,
       expiresAt:
         input.expiresAt ??
         (input.expiresInSeconds

@@ -168,6 +168,10 @@ describe('API keys across two gateway processes on PostgreSQL', () => {
       'generate,read',
       '--expires',
       '30d',
+      '--rpm',
+      '120',
+      '--max-concurrent',
+      '4',
     ]);
     expect(created).toMatchObject({ code: 0 });
     const plaintext = created.stdout.split('\n')[0]!;
@@ -176,9 +180,15 @@ describe('API keys across two gateway processes on PostgreSQL', () => {
     await meUntil(second.url, plaintext, (answer) => answer.status === 200);
 
     const listed = await run(['--json', 'keys', 'list', '--tenant', 'globex']);
-    const keys = JSON.parse(listed.stdout).data as { id: string; models: string[] }[];
+    const keys = JSON.parse(listed.stdout).data as {
+      id: string;
+      models: string[];
+      rate_limit_rpm: number;
+      max_concurrent_jobs: number;
+    }[];
     expect(keys).toHaveLength(1);
     expect(keys[0]!.models).toEqual(['sim-image', 'sim-video']);
+    expect(keys[0]).toMatchObject({ rate_limit_rpm: 120, max_concurrent_jobs: 4 });
     expect(listed.stdout).not.toContain(plaintext);
     const table = await run(['keys', 'list']);
     expect(table.stdout).toContain(plaintext.slice(0, 11));

@@ -11,6 +11,7 @@ export {
   providerErrorHttpStatus,
   type ProviderErrorOptions,
 } from './provider-error.js';
+export { RateLimitedError, RateLimitCode } from './rate-limited-error.js';
 export { ServiceUnavailableError } from './service-unavailable-error.js';
 export { SsrfBlockedError } from './ssrf-blocked-error.js';
 export { WebhookVerificationError } from './webhook-verification-error.js';

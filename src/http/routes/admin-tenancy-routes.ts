@@ -13,6 +13,10 @@ const group = z
 const scopes = z.array(z.enum(ApiKeyScope)).min(1);
 const models = z.array(z.string().min(1).max(200)).min(1);
 const allowedIps = z.array(z.string().min(2).max(64)).min(1);
+/** Requests per minute, counted on every instance together. */
+const rateLimitRpm = z.number().int().min(1).max(1_000_000);
+/** Unfinished jobs at once, on every instance together. */
+const maxConcurrentJobs = z.number().int().min(1).max(100_000);
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
 function tenantJson(tenant: Tenant) {
@@ -39,6 +43,8 @@ function keyJson(key: ApiKey) {
     scopes: key.scopes,
     models: key.models,
     allowed_ips: key.allowedIps,
+    rate_limit_rpm: key.rateLimitRpm,
+    max_concurrent_jobs: key.maxConcurrentJobs,
     expires_at: key.expiresAt?.toISOString() ?? null,
     revoked_at: key.revokedAt?.toISOString() ?? null,
     last_used_at: key.lastUsedAt?.toISOString() ?? null,
@@ -54,6 +60,8 @@ function keyJson(key: ApiKey) {
  *   -H 'content-type: application/json' -d '{"name":"acme","group":"default"}'
  * curl -X POST localhost:8787/admin/keys -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY" \
  *   -H 'content-type: application/json' -d '{"tenant":"acme","name":"web","expires_in_seconds":2592000}'
+ * curl -X PATCH localhost:8787/admin/keys/key_… -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY" \
+ *   -H 'content-type: application/json' -d '{"rate_limit_rpm":120,"max_concurrent_jobs":4}'
  * curl -X DELETE localhost:8787/admin/keys/key_… -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY"
  */
 export function adminTenancyRoutes(
@@ -150,6 +158,8 @@ export function adminTenancyRoutes(
               scopes: scopes.optional(),
               models: models.optional(),
               allowed_ips: allowedIps.optional(),
+              rate_limit_rpm: rateLimitRpm.optional(),
+              max_concurrent_jobs: maxConcurrentJobs.optional(),
               expires_at: z.iso.datetime({ offset: true }).optional(),
               /** Lifetime from now (the gateway's clock). */
               expires_in_seconds: z.number().int().min(1).optional(),
@@ -166,6 +176,8 @@ export function adminTenancyRoutes(
           scopes: body.scopes,
           models: body.models,
           allowedIps: body.allowed_ips,
+          rateLimitRpm: body.rate_limit_rpm,
+          maxConcurrentJobs: body.max_concurrent_jobs,
           expiresAt: body.expires_at ? new Date(body.expires_at) : undefined,
           expiresInSeconds: body.expires_in_seconds,
         });
@@ -205,6 +217,8 @@ export function adminTenancyRoutes(
               scopes: scopes.optional(),
               models: models.nullable().optional(),
               allowed_ips: allowedIps.nullable().optional(),
+              rate_limit_rpm: rateLimitRpm.nullable().optional(),
+              max_concurrent_jobs: maxConcurrentJobs.nullable().optional(),
               expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
             })
             .strict(),
@@ -219,6 +233,8 @@ export function adminTenancyRoutes(
             scopes: body.scopes,
             models: body.models,
             allowedIps: body.allowed_ips,
+            rateLimitRpm: body.rate_limit_rpm,
+            maxConcurrentJobs: body.max_concurrent_jobs,
             expiresAt:
               body.expires_at === undefined
                 ? undefined

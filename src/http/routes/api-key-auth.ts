@@ -11,10 +11,16 @@ export type Caller =
   | { kind: 'open' }
   /** The admin key: sees every tenant's resources. */
   | { kind: 'admin' }
-  /** A tenant's API key. */
-  | { kind: 'tenant'; key: ApiKeyWithGroup }
+  /** A tenant's API key, with the limits it runs under (its own, else the config's defaults). */
+  | { kind: 'tenant'; key: ApiKeyWithGroup; limits: KeyLimits }
   /** No key on a route that needs none (asset links handed to end users). */
   | { kind: 'anonymous' };
+
+/** The rate limits a tenant key runs under; absent means unlimited. */
+export interface KeyLimits {
+  requestsPerMinute?: number;
+  maxConcurrentJobs?: number;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,7 +61,12 @@ function presentedKey(request: FastifyRequest): string | undefined {
 export function accessOf(request: FastifyRequest): Access | undefined {
   const { caller } = request;
   if (caller.kind !== 'tenant') return undefined;
-  return { tenantId: caller.key.tenantId, models: caller.key.models ?? undefined };
+  return {
+    tenantId: caller.key.tenantId,
+    models: caller.key.models ?? undefined,
+    apiKeyId: caller.key.id,
+    maxConcurrentJobs: caller.limits.maxConcurrentJobs,
+  };
 }
 
 /**
@@ -70,6 +81,7 @@ export function installApiKeyAuth(
   dependencies: Pick<AppDependencies, 'config' | 'apiKeys'>,
 ): void {
   const adminKey = dependencies.config.adminKey;
+  const defaults = dependencies.config.rateLimits;
   const adminDigest = adminKey ? digest(adminKey) : undefined;
   const open: Caller = { kind: 'open' };
   app.decorateRequest('caller', null as never);
@@ -106,6 +118,13 @@ export function installApiKeyAuth(
         scopes: found.scopes,
       });
     }
-    request.caller = { kind: 'tenant', key: found };
+    request.caller = {
+      kind: 'tenant',
+      key: found,
+      limits: {
+        requestsPerMinute: found.rateLimitRpm ?? defaults.defaultRequestsPerMinute,
+        maxConcurrentJobs: found.maxConcurrentJobs ?? defaults.defaultMaxConcurrentJobs,
+      },
+    };
   });
 }

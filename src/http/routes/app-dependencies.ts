@@ -17,6 +17,7 @@ import type { RolloutService } from '../../rollout/rollout-service.js';
 import type { ReadinessProbe } from '../../observability/readiness-probe.js';
 import type { ApiKeyCache } from '../../tenancy/api-key-cache.js';
 import type { TenancyAdmin } from '../../tenancy/tenancy-admin.js';
+import type { RateLimitBackend } from './api-key-rate-limit.js';
 
 /**
  * Everything the HTTP layer may use; `createGateway` builds it, tests may build their own. Each
@@ -49,4 +50,6 @@ export interface AppDependencies {
   apiKeys: Pick<ApiKeyCache, 'authenticate'>;
   /** Tenants and keys for `/admin/tenants` and `/admin/keys`. */
   tenancy: TenancyAdmin;
+  /** Where per-key request counts are kept (Redis or PostgreSQL), shared by every instance. */
+  rateLimits: RateLimitBackend;
 }

@@ -25,6 +25,8 @@ export function callerRoutes(): FastifyPluginAsyncZod {
           group: key.effectiveGroup,
           scopes: key.scopes,
           models: key.models,
+          rate_limit_rpm: caller.limits.requestsPerMinute ?? null,
+          max_concurrent_jobs: caller.limits.maxConcurrentJobs ?? null,
           expires_at: key.expiresAt?.toISOString() ?? null,
         };
       },

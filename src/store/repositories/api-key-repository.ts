@@ -14,6 +14,8 @@ const ApiKeyRowSchema = z.object({
   scopes: z.array(z.enum(ApiKeyScope)),
   models: StringList,
   allowed_ips: StringList,
+  rate_limit_rpm: z.number().int().nullable(),
+  max_concurrent_jobs: z.number().int().nullable(),
   expires_at: z.coerce.date().nullable(),
   revoked_at: z.coerce.date().nullable(),
   last_used_at: z.coerce.date().nullable(),
@@ -33,6 +35,8 @@ function toApiKey(input: unknown): ApiKey {
     scopes: row.scopes,
     models: row.models,
     allowedIps: row.allowed_ips,
+    rateLimitRpm: row.rate_limit_rpm,
+    maxConcurrentJobs: row.max_concurrent_jobs,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
@@ -54,6 +58,8 @@ export interface ApiKeyChanges {
   scopes?: ApiKeyScope[];
   models?: string[] | null;
   allowedIps?: string[] | null;
+  rateLimitRpm?: number | null;
+  maxConcurrentJobs?: number | null;
   expiresAt?: Date | null;
 }
 
@@ -65,8 +71,9 @@ export class ApiKeyRepository {
 
   async insert(key: Omit<ApiKey, 'revokedAt' | 'lastUsedAt' | 'createdAt' | 'updatedAt'>) {
     const { rows } = await this.database.query(
-      `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, group_name, scopes, models, allowed_ips, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, group_name, scopes, models, allowed_ips,
+         expires_at, rate_limit_rpm, max_concurrent_jobs)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
       [
         key.id,
         key.tenantId,
@@ -78,6 +85,8 @@ export class ApiKeyRepository {
         json(key.models),
         json(key.allowedIps),
         key.expiresAt?.toISOString() ?? null,
+        key.rateLimitRpm,
+        key.maxConcurrentJobs,
       ],
     );
     return toApiKey(rows[0]);
@@ -125,6 +134,9 @@ export class ApiKeyRepository {
     if (changes.scopes !== undefined) set('scopes', JSON.stringify(changes.scopes));
     if (changes.models !== undefined) set('models', json(changes.models));
     if (changes.allowedIps !== undefined) set('allowed_ips', json(changes.allowedIps));
+    if (changes.rateLimitRpm !== undefined) set('rate_limit_rpm', changes.rateLimitRpm);
+    if (changes.maxConcurrentJobs !== undefined)
+      set('max_concurrent_jobs', changes.maxConcurrentJobs);
     if (changes.expiresAt !== undefined)
       set('expires_at', changes.expiresAt?.toISOString() ?? null);
     sets.push('updated_at = now()');

@@ -63,15 +63,16 @@ export class GenerationRepository {
     const { rows: stored } = await executor.query<{ id: string }>(
       `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
          idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, updated_at,
-         tenant_id, warnings)
+         tenant_id, warnings, api_key_id)
        SELECT id, 'queued', kind, task, model, user_id, request, estimated_cost_usd, idempotency_key,
               request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, created_at,
-              tenant_id, warnings
+              tenant_id, warnings, api_key_id
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::double precision[],
                    $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[],
-                   $15::text[], $16::jsonb[])
+                   $15::text[], $16::jsonb[], $17::text[])
          AS input(id, kind, task, model, user_id, request, estimated_cost_usd, idempotency_key, request_hash,
-                  webhook_url, webhook_status, deadline_at, regenerated_from, created_at, tenant_id, warnings)
+                  webhook_url, webhook_status, deadline_at, regenerated_from, created_at, tenant_id, warnings,
+                  api_key_id)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
       [
@@ -91,6 +92,7 @@ export class GenerationRepository {
         column((row) => row.created_at.toISOString()),
         column((row) => row.tenant_id),
         column((row) => JSON.stringify(row.warnings)),
+        generations.map((generation) => generation.apiKeyId ?? null),
       ],
     );
     return new Set(stored.map((row) => row.id));

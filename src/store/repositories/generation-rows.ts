@@ -123,6 +123,8 @@ export interface NewGeneration {
   regeneratedFrom?: string | null;
   /** The creating tenant; absent or null in open mode and for the admin key. */
   tenantId?: string | null;
+  /** The tenant key that created it (its unfinished jobs count against its concurrency limit). */
+  apiKeyId?: string | null;
   /** Warnings known at creation (a compatibility route adjusted a parameter). */
   warnings?: Warning[];
 }
