@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { AdminClient } from './admin-client.js';
+import { formatGuardrailValue } from '../rollout/evaluate-guardrails.js';
+import { formatPercent } from '../rollout/split-overrides.js';
 import { formatTable } from './format-table.js';
 import { parseDuration, parseStages } from './parse-duration.js';
 
@@ -13,7 +15,7 @@ interface RolloutView {
   model: string | null;
   stage: { number: number; of: number; canary_weight: number; started_at: string };
   weights: Record<string, number>;
-  observed_split_10m: Record<string, number | null>;
+  observed_split: Record<string, number | string | null> & { since: string; requests: number };
   guardrails:
     | {
         name: string;
@@ -31,13 +33,12 @@ function describe(rollout: RolloutView): string {
   const lines = [
     `${rollout.id}  ${rollout.status}  ${rollout.baseline} → ${rollout.canary}${rollout.model ? ` (${rollout.model})` : ''}`,
     `stage ${rollout.stage.number}/${rollout.stage.of} at ${Math.round(rollout.stage.canary_weight * 100)}% since ${rollout.stage.started_at}; weights ${JSON.stringify(rollout.weights)}`,
-    `split over the last 10 min: ${Object.entries(rollout.observed_split_10m)
-      .filter(([key]) => key !== 'requests')
-      .map(
-        ([provider, share]) =>
-          `${provider} ${share === null ? '-' : `${(share * 100).toFixed(1)}%`}`,
-      )
-      .join(', ')} (${rollout.observed_split_10m.requests} requests)`,
+    `split since ${rollout.observed_split.since}: ${[rollout.baseline, rollout.canary]
+      .map((provider) => {
+        const share = rollout.observed_split[provider];
+        return `${provider} ${typeof share === 'number' ? formatPercent(share) : '-'}`;
+      })
+      .join(', ')} (${rollout.observed_split.requests} requests)`,
   ];
   if (rollout.reason) lines.push(`reason: ${rollout.reason}`);
   if (rollout.guardrails) {
@@ -47,8 +48,8 @@ function describe(rollout: RolloutView): string {
         rollout.guardrails.map((check) => [
           check.name,
           check.status,
-          check.value === null ? null : Number(check.value.toPrecision(4)),
-          check.limit === null ? null : Number(check.limit.toPrecision(4)),
+          formatGuardrailValue(check.name, check.value),
+          formatGuardrailValue(check.name, check.limit),
           check.samples,
         ]),
       ),
@@ -85,6 +86,10 @@ export function registerRolloutCommands(
     .option('--model <key>', 'only this model (default: all models)')
     .option('--stages <list>', 'stages, e.g. 10%:1h,50%:3h,100% (the default)')
     .option('--interval <duration>', 'evaluation interval, e.g. 30s')
+    .option(
+      '--supersede-overrides',
+      'set aside per-model weights/strategies that would escape an all-models rollout (restored at the end)',
+    )
     .option('--reason <text>', 'recorded in the audit log')
     .action(
       async (options: {
@@ -94,6 +99,7 @@ export function registerRolloutCommands(
         stages?: string;
         interval?: string;
         reason?: string;
+        supersedeOverrides?: boolean;
       }) => {
         const body = {
           baseline: options.baseline,
@@ -102,6 +108,7 @@ export function registerRolloutCommands(
           stages: options.stages ? parseStages(options.stages) : undefined,
           intervalSeconds: options.interval ? parseDuration(options.interval) : undefined,
           reason: options.reason,
+          overrides: options.supersedeOverrides ? 'supersede' : undefined,
         };
         const started = await client().post<RolloutView>('/admin/rollouts', body);
         print(started, () => describe(started));

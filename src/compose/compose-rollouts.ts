@@ -40,6 +40,7 @@ export function composeRollouts(
     alerts,
     logger,
     defaults: config.rollouts.defaults,
+    now,
   });
   const rolloutController = new RolloutController({
     database: store.database,

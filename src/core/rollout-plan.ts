@@ -95,6 +95,12 @@ export const StartRolloutSchema = z
     breachConfirmations: z.number().int().min(1).max(10).optional(),
     /** Why (kept in the audit log). */
     reason: z.string().max(500).optional(),
+    /**
+     * Settings that would keep traffic away from the rollout (per-model weights or strategies
+     * under an all-models rollout): `refuse` (the default) answers 409 naming them; `supersede`
+     * sets them aside for the rollout's life and restores them when it ends.
+     */
+    overrides: z.enum(['refuse', 'supersede']).optional(),
   })
   .strict()
   .refine((body) => body.baseline !== body.canary, {

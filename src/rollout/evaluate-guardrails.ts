@@ -131,12 +131,14 @@ export function evaluateGuardrails(
 
 /** A human line for a breach: `p95_latency 12000 ms > 8000 ms over 300 s`. */
 export function describeBreach(result: GuardrailResult): string {
-  const format = (value: number | null) => {
-    if (value === null) return 'n/a';
-    if (result.name === GuardrailName.p95Latency) return `${Math.round(value)} ms`;
-    if (result.name === GuardrailName.costPerOutput) return `$${value.toFixed(4)}`;
-    return `${(value * 100).toFixed(1)}%`;
-  };
   const comparison = result.name === GuardrailName.p95Latency ? '≥' : '>';
-  return `${result.name} ${format(result.value)} ${comparison} limit ${format(result.limit)} over ${result.windowSeconds} s (${result.samples} samples)`;
+  return `${result.name} ${formatGuardrailValue(result.name, result.value)} ${comparison} limit ${formatGuardrailValue(result.name, result.limit)} over ${result.windowSeconds} s (${result.samples} samples)`;
+}
+
+/** A guardrail's value in its unit, the same in reasons, the API's tables and the CLI. */
+export function formatGuardrailValue(name: string, value: number | null): string {
+  if (value === null) return 'n/a';
+  if (name === GuardrailName.p95Latency) return `${Math.round(value)} ms`;
+  if (name === GuardrailName.costPerOutput) return `$${value.toFixed(4)}`;
+  return `${(value * 100).toFixed(1)}%`;
 }

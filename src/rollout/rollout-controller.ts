@@ -15,6 +15,8 @@ import {
 import { GuardrailName } from '../core/rollout-plan.js';
 import type { RolloutService } from './rollout-service.js';
 import type { Rollout } from './rollout-store.js';
+import { checkSplit, type SplitCheck } from './check-split.js';
+import { formatPercent } from './split-overrides.js';
 
 export interface RolloutControllerOptions {
   database: Database;
@@ -33,9 +35,15 @@ export interface RolloutEvaluation {
   at: string;
   stage: number;
   guardrails: GuardrailResult[];
-  decision: 'hold' | 'promote' | 'complete' | 'rollback';
+  /** The canary's share since the stage started (or the last resume) against the stage weight. */
+  split: SplitCheck;
+  /** `pause`: the split is not what the stage says, or the routing was changed by hand. */
+  decision: 'hold' | 'promote' | 'complete' | 'rollback' | 'pause';
   reason?: string;
 }
+
+/** Evaluations in a row that must see the routing changed before pausing (one NOTIFY may lag). */
+const driftConfirmations = 2;
 
 /**
  * Exactly one instance runs this at a time (a lease in the database). Every interval it reads the
@@ -108,22 +116,45 @@ export class RolloutController {
         (state.breachStreaks[result.name] ?? 0) >= rollout.plan.breachConfirmations,
     );
     const stage = rollout.plan.stages[rollout.currentStage]!;
-    const stageDone = now - rollout.stageStartedAt.getTime() >= stage.minDurationSeconds * 1000;
+    const pausedMs =
+      state.pausedMs + (state.pausedAt ? Math.max(0, now - Date.parse(state.pausedAt)) : 0);
+    const activeMs = now - rollout.stageStartedAt.getTime() - pausedMs;
+    const stageDone = activeMs >= stage.minDurationSeconds * 1000;
     const allPassing = guardrails.every(
       (result) => result.status === 'pass' || result.status === 'disabled',
     );
+    const split = await this.readSplit(rollout, stage.weight);
+    const expected = service.weightsFor(rollout.baseline, rollout.canary, stage.weight);
+    const drift = service.split.drift(rollout, expected);
+    state.driftStreak = drift ? state.driftStreak + 1 : 0;
+    const paused = rollout.status !== 'active';
     const decision: RolloutEvaluation['decision'] = confirmed.length
       ? 'rollback'
-      : rollout.status === 'active' && stageDone && allPassing
-        ? rollout.currentStage + 1 >= rollout.plan.stages.length
-          ? 'complete'
-          : 'promote'
-        : 'hold';
-    const reason = confirmed.length ? confirmed.map(describeBreach).join('; ') : undefined;
+      : !paused && drift && state.driftStreak >= driftConfirmations
+        ? 'pause'
+        : // A failing canary hands requests back to the baseline (routed there too): while a
+          // guardrail is breached the split says nothing new, and the breach decides.
+          !paused &&
+            split.status === 'mismatch' &&
+            !guardrails.some((result) => result.status === 'breach')
+          ? 'pause'
+          : !paused && stageDone && allPassing
+            ? rollout.currentStage + 1 >= rollout.plan.stages.length
+              ? 'complete'
+              : 'promote'
+            : 'hold';
+    const reason = confirmed.length
+      ? confirmed.map(describeBreach).join('; ')
+      : decision !== 'pause'
+        ? undefined
+        : drift && state.driftStreak >= driftConfirmations
+          ? `routing_changed: ${drift}; the rollout owns this split (resume writes the stage's weights again)`
+          : `split_mismatch: the canary received ${formatPercent(split.observedShare ?? 0)} of ${split.requests} requests since the stage started, the stage says ${formatPercent(split.expectedShare)}`;
     const evaluation: RolloutEvaluation = {
       at: new Date(now).toISOString(),
       stage: rollout.currentStage,
       guardrails,
+      split,
       decision,
       reason,
     };
@@ -152,6 +183,9 @@ export class RolloutController {
         await service.promote(current, actor, { guardrails });
       } else if (decision === 'complete') {
         await service.complete(current, actor, { guardrails });
+      } else if (decision === 'pause') {
+        this.options.logger.warn({ rolloutId: rollout.id, reason }, 'rollout paused');
+        await service.pause(current, actor, reason);
       }
     } catch (error) {
       // A manual command changed the rollout between our read and our write; it wins.
@@ -177,6 +211,25 @@ export class RolloutController {
         'rollout controller tick failed',
       );
     }
+  }
+
+  /** Requests routed to each arm since the stage started (or the rollout was last resumed). */
+  private async readSplit(rollout: Rollout, weight: number): Promise<SplitCheck> {
+    const since = rollout.state.splitSince
+      ? new Date(rollout.state.splitSince)
+      : rollout.stageStartedAt;
+    const window = await readWindowTotals(this.options.database, {
+      since,
+      providers: [rollout.baseline, rollout.canary],
+      model: rollout.model ?? undefined,
+    });
+    return checkSplit(
+      {
+        baseline: window.get(rollout.baseline)?.routed ?? 0,
+        canary: window.get(rollout.canary)?.routed ?? 0,
+      },
+      weight,
+    );
   }
 
   /** Totals per arm for each guardrail's own window (one read per distinct window). */

@@ -1,13 +1,19 @@
-import { createId } from '../core/create-id.js';
-import { ConflictError, NotFoundError, ValidationError } from '../core/errors/index.js';
+import { ConflictError, NotFoundError } from '../core/errors/index.js';
 import type { ControlPlane } from '../routing/control-plane/control-plane.js';
 import type { ChangeAuthor } from '../routing/control-plane/control-plane-store.js';
 import type { AlertSink } from '../observability/alert-sink.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { RolloutDefaults, StartRollout } from '../core/rollout-plan.js';
-import { resolvePlan } from './resolve-plan.js';
-import type { RolloutStore, Rollout, RolloutStatus } from './rollout-store.js';
+import { startRollout } from './start-rollout.js';
+import { RolloutSplit } from './rollout-split.js';
+import { formatPercent } from './split-overrides.js';
+import {
+  type RolloutStore,
+  type Rollout,
+  type RolloutState,
+  type RolloutStatus,
+} from './rollout-store.js';
 
 export interface RolloutServiceOptions {
   store: RolloutStore;
@@ -16,6 +22,8 @@ export interface RolloutServiceOptions {
   alerts: AlertSink;
   logger: Logger;
   defaults: RolloutDefaults;
+  /** The clock paused time is measured with (the controller's). */
+  now: () => number;
 }
 
 const live: readonly RolloutStatus[] = ['active', 'paused'];
@@ -26,102 +34,22 @@ const live: readonly RolloutStatus[] = ['active', 'paused'];
  * a second and every move is in the audit log, attributed to `rollout:<id>`.
  */
 export class RolloutService {
-  constructor(private readonly options: RolloutServiceOptions) {}
+  readonly split: RolloutSplit;
+
+  constructor(private readonly options: RolloutServiceOptions) {
+    this.split = new RolloutSplit(options.controlPlane);
+    options.controlPlane.setWriteGuard(this.split.guard(() => options.store.live()));
+  }
 
   get store(): RolloutStore {
     return this.options.store;
   }
 
   async start(request: StartRollout, author: ChangeAuthor): Promise<Rollout> {
-    const { instances, controlPlane, store } = this.options;
-    for (const [field, id] of [
-      ['baseline', request.baseline],
-      ['canary', request.canary],
-    ] as const) {
-      if (!instances.get(id))
-        throw new ValidationError(
-          `Unknown provider '${id}'.`,
-          { parameter: field },
-          'unknown_provider',
-        );
-    }
-    if (request.model) {
-      const serving = new Set(
-        instances.offeringsFor(request.model).map(({ instance }) => instance.adapter.id),
-      );
-      for (const [field, id] of [
-        ['baseline', request.baseline],
-        ['canary', request.canary],
-      ] as const) {
-        if (!serving.has(id))
-          throw new ValidationError(
-            `Provider '${id}' does not serve model '${request.model}'.`,
-            { parameter: field },
-            'model_not_served',
-          );
-      }
-    }
-    const existing = await store.liveInScope(request.model ?? null);
-    if (existing) {
-      throw new ConflictError(
-        'rollout_in_progress',
-        `Rollout ${existing.id} is already ${existing.status} for ${request.model ? `model '${request.model}'` : 'all models'}.`,
-        { rollout_id: existing.id },
-      );
-    }
-    const plan = resolvePlan(request, this.options.defaults);
-    const id = createId('rollout');
-    const scope = { model: request.model };
-    const before = request.model
-      ? controlPlane.settingsFor(request.model)
-      : controlPlane.settings();
-    try {
-      await store.insert({
-        id,
-        baseline: request.baseline,
-        canary: request.canary,
-        model: request.model ?? null,
-        plan,
-        previousRouting: {
-          strategy: before.strategy,
-          weights: before.weights,
-          chain: before.chain,
-        },
-        createdBy: author.actor,
-      });
-    } catch (error) {
-      // The unique index caught a concurrent start for the same scope.
-      if ((error as { code?: string }).code === '23505')
-        throw new ConflictError(
-          'rollout_in_progress',
-          'Another rollout for this scope started at the same moment.',
-        );
-      throw error;
-    }
-    const actor = {
-      actor: `rollout:${id}`,
-      reason: request.reason ?? `rollout started by ${author.actor}`,
-    };
-    if (before.strategy !== 'weighted') await controlPlane.setStrategy('weighted', scope, actor);
-    const weights = this.weightsFor(request.baseline, request.canary, plan.stages[0]!.weight);
-    await controlPlane.setWeights(weights, scope, actor);
-    await store.addDecision({
-      rolloutId: id,
-      decision: 'started',
-      stage: 0,
-      weights,
-      details: { plan, previous: { strategy: before.strategy, weights: before.weights } },
-      actor: author.actor,
-    });
-    this.options.logger.info(
-      {
-        rolloutId: id,
-        baseline: request.baseline,
-        canary: request.canary,
-        model: request.model,
-        weights,
-      },
-      'rollout started',
+    const id = await startRollout(
+      { ...this.options, split: this.split, weightsFor: this.weightsFor },
+      request,
+      author,
     );
     return this.require(id);
   }
@@ -140,10 +68,19 @@ export class RolloutService {
   ): Promise<Rollout> {
     const next = rollout.currentStage + 1;
     if (next >= rollout.plan.stages.length) return this.complete(rollout, actor, details);
+    const state: RolloutState = {
+      ...rollout.state,
+      breachStreaks: {},
+      driftStreak: 0,
+      pausedMs: 0,
+      splitSince: null,
+      // A paused rollout promoted by hand stays paused, from now on.
+      pausedAt: rollout.state.pausedAt ? this.isoNow() : null,
+    };
     const changed = await this.options.store.transition(rollout.id, live, {
       currentStage: next,
       stageStarted: true,
-      state: { ...rollout.state, breachStreaks: {} },
+      state,
     });
     if (!changed) throw this.notLive(rollout);
     const weights = this.weightsFor(
@@ -151,11 +88,10 @@ export class RolloutService {
       rollout.canary,
       rollout.plan.stages[next]!.weight,
     );
-    await this.options.controlPlane.setWeights(
-      weights,
-      { model: rollout.model ?? undefined },
-      { actor: `rollout:${rollout.id}`, reason: `promoted to stage ${next + 1} by ${actor}` },
-    );
+    await this.split.apply({ ...rollout, state }, weights, {
+      actor: `rollout:${rollout.id}`,
+      reason: `promoted to stage ${next + 1} (${formatPercent(rollout.plan.stages[next]!.weight)}) by ${actor}`,
+    });
     await this.options.store.addDecision({
       rolloutId: rollout.id,
       decision: 'promoted',
@@ -184,6 +120,7 @@ export class RolloutService {
     const author = { actor: `rollout:${rollout.id}`, reason: `rollout completed (${actor})` };
     const weights = { [rollout.baseline]: 0, [rollout.canary]: 1 };
     await controlPlane.setWeights(weights, { model: rollout.model ?? undefined }, author);
+    await this.split.restore(rollout, author);
     if (rollout.model) {
       const chain = controlPlane.settingsFor(rollout.model).chain;
       await controlPlane.setChain(
@@ -225,11 +162,13 @@ export class RolloutService {
     });
     if (!changed) throw this.notLive(rollout);
     const weights = { [rollout.baseline]: 1, [rollout.canary]: 0 };
+    const author = { actor: `rollout:${rollout.id}`, reason: `rolled back: ${reason}` };
     await this.options.controlPlane.setWeights(
       weights,
       { model: rollout.model ?? undefined },
-      { actor: `rollout:${rollout.id}`, reason: `rolled back: ${reason}` },
+      author,
     );
+    await this.split.restore(rollout, author);
     await this.options.store.addDecision({
       rolloutId: rollout.id,
       decision: 'rolled_back',
@@ -254,9 +193,16 @@ export class RolloutService {
     return this.require(rollout.id);
   }
 
+  /** Stops promotions (guardrails still roll back); `reason` is shown on the rollout. */
   async pause(rollout: Rollout, actor: string, reason?: string): Promise<Rollout> {
-    if (!(await this.options.store.transition(rollout.id, ['active'], { status: 'paused' })))
-      throw this.notLive(rollout, 'active');
+    if (rollout.status === 'paused') throw this.notLive(rollout, 'active');
+    const state = { ...rollout.state, pausedAt: this.isoNow() };
+    const changed = await this.options.store.transition(rollout.id, ['active'], {
+      status: 'paused',
+      state,
+      ...(reason ? { reason } : {}),
+    });
+    if (!changed) throw this.notLive(await this.require(rollout.id), 'active');
     await this.options.store.addDecision({
       rolloutId: rollout.id,
       decision: 'paused',
@@ -267,13 +213,42 @@ export class RolloutService {
     return this.require(rollout.id);
   }
 
+  /**
+   * Continues the stage: the time spent paused does not count toward it, the split is counted
+   * afresh from now, and the stage's weights are written again — the rollout owns its split, so
+   * whatever changed it by hand while paused is put right.
+   */
   async resume(rollout: Rollout, actor: string, reason?: string): Promise<Rollout> {
-    if (!(await this.options.store.transition(rollout.id, ['paused'], { status: 'active' })))
-      throw this.notLive(rollout, 'paused');
+    if (rollout.status === 'active') throw this.notLive(rollout, 'paused');
+    const now = this.options.now();
+    const pausedAt = rollout.state.pausedAt ? Date.parse(rollout.state.pausedAt) : now;
+    const state: RolloutState = {
+      ...rollout.state,
+      pausedAt: null,
+      pausedMs: rollout.state.pausedMs + Math.max(0, now - pausedAt),
+      splitSince: new Date(now).toISOString(),
+      driftStreak: 0,
+    };
+    const changed = await this.options.store.transition(rollout.id, ['paused'], {
+      status: 'active',
+      state,
+      reason: null,
+    });
+    if (!changed) throw this.notLive(await this.require(rollout.id), 'paused');
+    const weights = this.weightsFor(
+      rollout.baseline,
+      rollout.canary,
+      rollout.plan.stages[rollout.currentStage]!.weight,
+    );
+    await this.split.apply({ ...rollout, state }, weights, {
+      actor: `rollout:${rollout.id}`,
+      reason: `resumed by ${actor}`,
+    });
     await this.options.store.addDecision({
       rolloutId: rollout.id,
       decision: 'resumed',
       stage: rollout.currentStage,
+      weights,
       details: reason ? { reason } : {},
       actor,
     });
@@ -285,11 +260,17 @@ export class RolloutService {
     return { [baseline]: Math.round((1 - weight) * 1e6) / 1e6, [canary]: weight };
   }
 
+  private isoNow(): string {
+    return new Date(this.options.now()).toISOString();
+  }
+
+  /** Says what state the rollout is in, not only what it is not. */
   private notLive(rollout: Rollout, expected?: RolloutStatus): ConflictError {
-    return new ConflictError(
-      'rollout_not_live',
-      `Rollout ${rollout.id} is not ${expected ?? 'active or paused'} any more.`,
-      { status: rollout.status },
-    );
+    const status = rollout.status.replace('_', ' ');
+    const message =
+      expected && (rollout.status === 'active' || rollout.status === 'paused')
+        ? `Rollout ${rollout.id} is already ${status}.`
+        : `Rollout ${rollout.id} is ${status}; it can no longer change.`;
+    return new ConflictError('rollout_not_live', message, { status: rollout.status });
   }
 }

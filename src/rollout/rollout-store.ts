@@ -10,11 +10,32 @@ export const RolloutStatus = {
 } as const;
 export type RolloutStatus = (typeof RolloutStatus)[keyof typeof RolloutStatus];
 
-const RolloutStateSchema = z.object({
+export const RolloutStateSchema = z.object({
   /** Consecutive breached evaluations per guardrail. */
   breachStreaks: z.record(z.string(), z.number()).default({}),
   /** Last known baseline cost per output (used when the baseline gets no traffic). */
   baselineCostReference: z.number().nullable().default(null),
+  /** When the rollout was paused (ISO), null while active: paused time does not count. */
+  pausedAt: z.string().nullable().default(null),
+  /** Time spent paused during the current stage, ms. */
+  pausedMs: z.number().default(0),
+  /** The split is counted from here (ISO; the stage start, or the last resume); null: stage start. */
+  splitSince: z.string().nullable().default(null),
+  /** Consecutive evaluations that found the routing changed outside the rollout. */
+  driftStreak: z.number().default(0),
+  /** Settings set aside for the rollout's life (`overrides: supersede`), restored at the end. */
+  superseded: z
+    .array(
+      z.object({
+        key: z.string(),
+        model: z.string(),
+        setting: z.enum(['weights', 'strategy']),
+        value: z.string(),
+        previousText: z.string().nullable(),
+        previousFlag: z.boolean().nullable(),
+      }),
+    )
+    .default([]),
 });
 export type RolloutState = z.infer<typeof RolloutStateSchema>;
 
@@ -120,14 +141,15 @@ export class RolloutStore {
       plan: unknown;
       previousRouting: unknown;
       createdBy: string;
+      state?: RolloutState;
     },
     executor: Queryable = this.database,
   ): Promise<void> {
     await executor.query(
       `INSERT INTO rollouts (id, status, baseline_provider, canary_provider, model, plan, previous_routing, created_by,
-                             created_at, updated_at, stage_started_at)
+                             created_at, updated_at, stage_started_at, state)
        VALUES ($1, 'active', $2, $3, $4, $5, $6, $7, COALESCE($8::timestamptz, now()), COALESCE($8::timestamptz, now()),
-               COALESCE($8::timestamptz, now()))`,
+               COALESCE($8::timestamptz, now()), COALESCE($9::jsonb, '{}'::jsonb))`,
       [
         rollout.id,
         rollout.baseline,
@@ -137,6 +159,7 @@ export class RolloutStore {
         JSON.stringify(rollout.previousRouting),
         rollout.createdBy,
         this.stamp(),
+        rollout.state ? JSON.stringify(rollout.state) : null,
       ],
     );
   }

@@ -87,6 +87,8 @@ export async function sendBatch(
     userPrefix?: string;
     /** Request headers (an API key when the gateway runs in auth mode). */
     headers?: Record<string, string>;
+    /** More fields for every request body (`provider` to pin one). */
+    body?: Record<string, unknown>;
     onResult?: (result: TrafficResult) => Promise<void> | void;
     whileStuck?: () => void;
     stuckAfterMs?: number;
@@ -117,6 +119,7 @@ export async function sendBatch(
               user,
               width: 64,
               height: 64,
+              ...options.body,
             },
             options.headers,
           );

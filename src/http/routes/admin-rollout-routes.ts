@@ -33,8 +33,12 @@ export function adminRolloutRoutes(
       ? controlPlane.settingsFor(rollout.model)
       : controlPlane.settings();
     await analytics.flush();
+    // Counted from the stage's start (or the last resume), never from before the rollout.
+    const since = rollout.state.splitSince
+      ? new Date(rollout.state.splitSince)
+      : rollout.stageStartedAt;
     const window = await readWindowTotals(database, {
-      since: new Date(Date.now() - 600_000),
+      since,
       providers: [rollout.baseline, rollout.canary],
       model: rollout.model ?? undefined,
     });
@@ -61,11 +65,13 @@ export function adminRolloutRoutes(
         [rollout.baseline]: settings.weights[rollout.baseline] ?? 0,
         [rollout.canary]: settings.weights[rollout.canary] ?? 0,
       },
-      observed_split_10m: {
+      observed_split: {
+        since: since.toISOString(),
         requests: total,
         [rollout.baseline]: total ? baselineRouted / total : null,
         [rollout.canary]: total ? canaryRouted / total : null,
       },
+      superseded: rollout.state.superseded,
       guardrails: (rollout.lastEvaluation as { guardrails?: unknown } | null)?.guardrails ?? null,
       last_evaluation: rollout.lastEvaluation,
       last_evaluated_at: rollout.lastEvaluatedAt?.toISOString() ?? null,

@@ -25,6 +25,12 @@ export interface ControlPlaneOptions {
   logger: Logger;
 }
 
+/**
+ * Refuses a change before it is written (throws); a layer above installs it (a live rollout
+ * owns its split). Provider switches are never guarded: they are the emergency lever.
+ */
+export type ControlPlaneWriteGuard = (key: string, author: ChangeAuthor) => Promise<void>;
+
 /** A settings change as observed by one instance. */
 export interface ControlPlaneChange {
   previous: RoutingSettings;
@@ -56,6 +62,7 @@ export class ControlPlane {
   );
   private lastGoodRows = new Map<string, FlagRow>();
   private readonly flagListeners = new Set<(rows: readonly FlagRow[]) => void>();
+  private guard: ControlPlaneWriteGuard | undefined;
 
   constructor(private readonly options: ControlPlaneOptions) {
     this.store = new ControlPlaneStore(options.database);
@@ -94,6 +101,11 @@ export class ControlPlane {
   onFlags(listener: (rows: readonly FlagRow[]) => void): () => void {
     this.flagListeners.add(listener);
     return () => this.flagListeners.delete(listener);
+  }
+
+  /** Installs the write guard (one; a second call replaces it). */
+  setWriteGuard(guard: ControlPlaneWriteGuard): void {
+    this.guard = guard;
   }
 
   onChange(listener: (change: ControlPlaneChange) => void): () => void {
@@ -172,6 +184,7 @@ export class ControlPlane {
 
   /** Removes an override so the config default applies again. */
   async clear(key: string, author: ChangeAuthor): Promise<boolean> {
+    await this.guard?.(key, author);
     const removed = await this.store.delete(key, author);
     await this.reload();
     return removed;
@@ -187,6 +200,7 @@ export class ControlPlane {
     author: ChangeAuthor,
     description: string,
   ): Promise<void> {
+    await this.guard?.(key, author);
     await this.store.set(key, { flagValue: true, text, description }, author);
     // This instance applies at once; the others follow on the NOTIFY.
     await this.reload();
