@@ -1,6 +1,8 @@
+import type { GatewayError } from '../core/errors/index.js';
 import type { Database } from '../store/database.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { NewGeneration } from '../store/repositories/generation-rows.js';
+import type { QuotaReserver, SoftLimitReached } from '../tenancy/quota-reserver.js';
 import type { JobQueue } from './job-queue.js';
 
 interface PendingInsert {
@@ -10,6 +12,24 @@ interface PendingInsert {
   resolve: (stored: boolean) => void;
   reject: (error: unknown) => void;
 }
+
+/** What one shared transaction did. */
+interface WriteResult {
+  stored: Set<string>;
+  /** Jobs refused for money (402), with the error their clients get. */
+  refused: Map<string, GatewayError>;
+  softLimits: SoftLimitReached[];
+}
+
+export interface BatchedJobWriterOptions {
+  /** Most jobs per transaction. */
+  maxBatch?: number;
+  /** Reserves tenant jobs' estimates in the same transaction; absent means no quotas. */
+  quota?: QuotaReserver;
+}
+
+const byTenant = (left: PendingInsert, right: PendingInsert) =>
+  (left.generation.tenantId ?? '').localeCompare(right.generation.tenantId ?? '');
 
 /**
  * Writes new jobs and their submit messages in shared transactions: while one transaction is
@@ -25,10 +45,13 @@ export class BatchedJobWriter {
     private readonly database: Database,
     private readonly repository: GenerationRepository,
     private readonly queue: JobQueue,
-    private readonly maxBatch = 200,
+    private readonly options: BatchedJobWriterOptions = {},
   ) {}
 
-  /** Resolves true once stored, false when the idempotency key already existed. */
+  /**
+   * Resolves true once stored, false when the idempotency key already existed; rejects with
+   * 402 when the tenant cannot pay for the job.
+   */
   insert(generation: NewGeneration & { createdAt: Date }, submitDelayMs = 0): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.pending.push({ generation, submitDelayMs, resolve, reject });
@@ -40,10 +63,9 @@ export class BatchedJobWriter {
     this.writing = true;
     try {
       while (this.pending.length) {
-        const batch = this.pending.splice(0, this.maxBatch);
+        const batch = this.pending.splice(0, this.options.maxBatch ?? 200);
         try {
-          const stored = await this.write(batch);
-          for (const entry of batch) entry.resolve(stored.has(entry.generation.id));
+          this.settle(batch, await this.write(batch));
         } catch (error) {
           if (batch.length === 1) {
             batch[0]!.reject(error);
@@ -52,7 +74,7 @@ export class BatchedJobWriter {
           // One bad row must not fail its neighbours: retry them one by one.
           for (const entry of batch) {
             try {
-              entry.resolve((await this.write([entry])).has(entry.generation.id));
+              this.settle([entry], await this.write([entry]));
             } catch (single) {
               entry.reject(single);
             }
@@ -64,18 +86,59 @@ export class BatchedJobWriter {
     }
   }
 
-  /** Wakes the submit workers after the commit, unless every job's work started inline. */
-  private write(entries: readonly PendingInsert[]): Promise<Set<string>> {
+  /** Answers each client after the commit, then raises the soft budget alerts it crossed. */
+  private settle(entries: readonly PendingInsert[], result: WriteResult): void {
+    for (const entry of entries) {
+      const refusal = result.refused.get(entry.generation.id);
+      if (refusal) entry.reject(refusal);
+      else entry.resolve(result.stored.has(entry.generation.id));
+    }
+    if (result.softLimits.length) this.options.quota?.alertSoftLimits(result.softLimits);
+  }
+
+  /**
+   * Reserves, stores and queues in one transaction, so a crash never leaves a reservation
+   * without its job or a job without its reservation. Wakes the submit workers after the
+   * commit, unless every job's work started inline.
+   */
+  private write(entries: readonly PendingInsert[]): Promise<WriteResult> {
+    const { quota } = this.options;
     return this.queue.transaction(this.database, async (transaction) => {
-      const stored = await this.repository.insertMany(
-        entries.map((entry) => entry.generation),
-        transaction,
-      );
-      const messages = entries
+      const refused = new Map<string, GatewayError>();
+      const softLimits: SoftLimitReached[] = [];
+      const reserved: string[] = [];
+      // Tenant rows are locked in one order, so two instances' batches cannot deadlock.
+      for (const entry of quota ? [...entries].sort(byTenant) : []) {
+        const { generation } = entry;
+        if (!generation.tenantId) continue;
+        const outcome = await quota!.reserve(transaction, {
+          jobId: generation.id,
+          tenantId: generation.tenantId,
+          apiKeyId: generation.apiKeyId ?? null,
+          amountUsd: generation.estimatedCostUsd ?? 0,
+          model: generation.request.model,
+          at: generation.createdAt,
+        });
+        if (outcome.status === 'refused') refused.set(generation.id, outcome.error);
+        else {
+          reserved.push(generation.id);
+          softLimits.push(...outcome.softLimits);
+        }
+      }
+      const accepted = entries.filter((entry) => !refused.has(entry.generation.id));
+      const stored = accepted.length
+        ? await this.repository.insertMany(
+            accepted.map((entry) => entry.generation),
+            transaction,
+          )
+        : new Set<string>();
+      // An idempotent replay stores no job, so it holds no money either.
+      for (const id of reserved) if (!stored.has(id)) await this.options.quota!.unreserve(transaction, id);
+      const messages = accepted
         .filter((entry) => stored.has(entry.generation.id))
         .map((entry) => ({ jobId: entry.generation.id, startAfterMs: entry.submitDelayMs }));
       await transaction.sendSubmits(messages);
-      return stored;
+      return { stored, refused, softLimits };
     });
   }
 }

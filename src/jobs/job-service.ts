@@ -122,6 +122,7 @@ export class JobService {
       deadlineAt: new Date(now + (request.timeoutSeconds ?? limits.defaultTimeoutSeconds) * 1000),
       regeneratedFrom: options.regeneratedFrom ?? null,
       tenantId: tenantId ?? null,
+      apiKeyId: options.access?.keyId ?? null,
       warnings: options.warnings ?? [],
       createdAt: new Date(now),
     };

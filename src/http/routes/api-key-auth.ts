@@ -55,7 +55,11 @@ function presentedKey(request: FastifyRequest): string | undefined {
 export function accessOf(request: FastifyRequest): Access | undefined {
   const { caller } = request;
   if (caller.kind !== 'tenant') return undefined;
-  return { tenantId: caller.key.tenantId, models: caller.key.models ?? undefined };
+  return {
+    tenantId: caller.key.tenantId,
+    models: caller.key.models ?? undefined,
+    keyId: caller.key.id,
+  };
 }
 
 /**

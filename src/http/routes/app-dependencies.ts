@@ -17,6 +17,8 @@ import type { RolloutService } from '../../rollout/rollout-service.js';
 import type { ReadinessProbe } from '../../observability/readiness-probe.js';
 import type { ApiKeyCache } from '../../tenancy/api-key-cache.js';
 import type { TenancyAdmin } from '../../tenancy/tenancy-admin.js';
+import type { LedgerRepository } from '../../store/repositories/ledger-repository.js';
+import type { UsageRepository } from '../../store/repositories/usage-repository.js';
 
 /**
  * Everything the HTTP layer may use; `createGateway` builds it, tests may build their own. Each
@@ -49,4 +51,8 @@ export interface AppDependencies {
   apiKeys: Pick<ApiKeyCache, 'authenticate'>;
   /** Tenants and keys for `/admin/tenants` and `/admin/keys`. */
   tenancy: TenancyAdmin;
+  /** Balances: `POST /admin/tenants/{id}/balance`. */
+  ledger: Pick<LedgerRepository, 'credit' | 'funds'>;
+  /** Spend reports: `/v1/usage`, `/admin/usage`. */
+  usage: Pick<UsageRepository, 'report'>;
 }

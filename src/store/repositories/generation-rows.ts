@@ -123,6 +123,8 @@ export interface NewGeneration {
   regeneratedFrom?: string | null;
   /** The creating tenant; absent or null in open mode and for the admin key. */
   tenantId?: string | null;
+  /** The tenant key that created it: recorded on its ledger rows (not on the job row). */
+  apiKeyId?: string | null;
   /** Warnings known at creation (a compatibility route adjusted a parameter). */
   warnings?: Warning[];
 }
