@@ -55,7 +55,9 @@ export class UsageRepository {
          COALESCE(sum(amount_usd) FILTER (WHERE kind = 'reservation' AND released_at IS NULL), 0)
            AS reserved_usd
        FROM ledger
-       WHERE kind <> 'credit' AND ($1::text IS NULL OR tenant_id = $1)
+       -- A released reservation is told by its settlement or refund, which know the provider.
+       WHERE kind <> 'credit' AND NOT (kind = 'reservation' AND released_at IS NOT NULL)
+         AND ($1::text IS NULL OR tenant_id = $1)
          AND ($2::timestamptz IS NULL OR accounted_at >= $2)
          AND ($3::timestamptz IS NULL OR accounted_at < $3)
        ${groups.length ? `GROUP BY ${groups.join(', ')} ORDER BY ${groups.join(', ')}` : ''}`,
