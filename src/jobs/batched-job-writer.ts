@@ -133,7 +133,8 @@ export class BatchedJobWriter {
           )
         : new Set<string>();
       // An idempotent replay stores no job, so it holds no money either.
-      for (const id of reserved) if (!stored.has(id)) await this.options.quota!.unreserve(transaction, id);
+      for (const id of reserved)
+        if (!stored.has(id)) await this.options.quota!.unreserve(transaction, id);
       const messages = accepted
         .filter((entry) => stored.has(entry.generation.id))
         .map((entry) => ({ jobId: entry.generation.id, startAfterMs: entry.submitDelayMs }));

@@ -26,8 +26,7 @@ export interface SoftLimitReached {
 
 /** What reserving a new job's estimate came to. */
 export type ReserveOutcome =
-  | { status: 'held'; softLimits: SoftLimitReached[] }
-  | { status: 'refused'; error: GatewayError };
+  { status: 'held'; softLimits: SoftLimitReached[] } | { status: 'refused'; error: GatewayError };
 
 export interface QuotaReserverOptions {
   ledger: LedgerRepository;
@@ -58,7 +57,8 @@ export class QuotaReserver {
     // The conditional UPDATE takes the tenant's row lock: reservations of one tenant queue up
     // here, on every instance, and each sees the balance the previous one left.
     const budgets = await ledger.reserve(executor, reservation);
-    if (!budgets) return { status: 'refused', error: await this.insufficient(executor, reservation) };
+    if (!budgets)
+      return { status: 'refused', error: await this.insufficient(executor, reservation) };
     const periods = Object.values(BudgetPeriod).filter((period) => {
       const limits = limitsOf(budgets, period);
       return limits.soft !== null || limits.hard !== null;
@@ -149,7 +149,9 @@ export class QuotaReserver {
     // The tenant was deleted after the key was checked: its keys are gone with it.
     if (!funds) return new UnauthorizedError('This API key is not valid.', 'invalid_api_key');
     const available =
-      funds.balanceUsd === null ? null : (micros(funds.balanceUsd) - micros(funds.reservedUsd)) / 1e6;
+      funds.balanceUsd === null
+        ? null
+        : (micros(funds.balanceUsd) - micros(funds.reservedUsd)) / 1e6;
     return new PaymentRequiredError(
       'insufficient_quota',
       `The estimate of ${reservation.amountUsd} USD exceeds the tenant's remaining balance of ${available} USD.`,

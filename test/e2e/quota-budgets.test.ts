@@ -33,7 +33,7 @@ function runCli(url: string, args: string[]) {
   });
 }
 
-describe('budgets, usage and balance on PGlite', () => {
+describe('budgets, usage and balance on PGlite', { timeout: 60_000 }, () => {
   let gateway: TestGateway;
   let fixtures: ReturnType<typeof tenantFixtures>;
   // Starts at noon UTC so that one advance of a day crosses exactly one midnight.
@@ -171,7 +171,7 @@ describe('budgets, usage and balance on PGlite', () => {
     expect(table.stdout).not.toContain(acme.tenant.id);
   });
 
-  it('should answer 404 for an unknown tenant's balance and refuse a tenant key on the admin API', async () => {
+  it("should answer 404 for an unknown tenant's balance and refuse a tenant key on the admin API", async () => {
     const missing = await postJson(
       `${gateway.url}/admin/tenants/nobody/balance`,
       { usd: 1 },

@@ -57,7 +57,9 @@ describe('refunds across kill -9 and two instances on PostgreSQL', () => {
     await vi.waitFor(
       async () => {
         for (const id of ids) {
-          const job = JobBody.parse((await getJson(`${first.url}/v1/generations/${id}`, headers)).body);
+          const job = JobBody.parse(
+            (await getJson(`${first.url}/v1/generations/${id}`, headers)).body,
+          );
           expect(['submitted', 'running']).toContain(job.status);
         }
       },
@@ -65,9 +67,10 @@ describe('refunds across kill -9 and two instances on PostgreSQL', () => {
     );
     // One job failed and the process died before its refund was written (the state a crash
     // between the two would leave, were they two transactions).
-    await sql.query(`UPDATE generations SET status = 'failed', completed_at = now() WHERE id = $1`, [
-      ids[0],
-    ]);
+    await sql.query(
+      `UPDATE generations SET status = 'failed', completed_at = now() WHERE id = $1`,
+      [ids[0]],
+    );
     await first.kill9();
     const held = await sql.query<{ reserved_usd: string }>(
       'SELECT reserved_usd FROM tenants WHERE id = $1',

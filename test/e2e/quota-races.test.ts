@@ -88,9 +88,7 @@ describe('quota races on PostgreSQL', () => {
     const ids = accepted.map((answer) => JobBody.parse(answer.body).id);
     const jobs = await Promise.all(
       ids.map(async (id) =>
-        JobBody.parse(
-          (await getJson(`${gateway.url}/v1/generations/${id}?wait=30`, headers)).body,
-        ),
+        JobBody.parse((await getJson(`${gateway.url}/v1/generations/${id}?wait=30`, headers)).body),
       ),
     );
     expect(jobs.map((job) => job.status)).toEqual(Array(10).fill('succeeded'));

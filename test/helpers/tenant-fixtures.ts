@@ -13,7 +13,9 @@ export function tenantFixtures(url: string, adminKey: string) {
   const admin = { authorization: `Bearer ${adminKey}` };
   return {
     admin,
-    async tenantWithKey(body: Record<string, unknown>): Promise<{ tenant: TenantBody; key: string }> {
+    async tenantWithKey(
+      body: Record<string, unknown>,
+    ): Promise<{ tenant: TenantBody; key: string }> {
       const created = await postJson(`${url}/admin/tenants`, body, admin);
       if (created.status !== 201) throw new Error(`tenant: ${JSON.stringify(created.body)}`);
       const tenant = TenantBody.parse(created.body);
