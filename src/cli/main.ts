@@ -5,6 +5,7 @@ import { registerRoutingCommands } from './routing-commands.js';
 import { registerProviderCommands } from './provider-commands.js';
 import { registerRolloutCommands } from './rollout-commands.js';
 import { registerTenancyCommands } from './tenancy-commands.js';
+import { registerQuotaCommands } from './quota-commands.js';
 
 /**
  * `switchyard` — operator CLI over the gateway's admin API.
@@ -41,6 +42,7 @@ function buildProgram(
   registerProviderCommands(program, client, print);
   registerRolloutCommands(program, client, print);
   registerTenancyCommands(program, client, print);
+  registerQuotaCommands(program, client, print);
   return program;
 }
 

@@ -63,7 +63,10 @@ export function registerTenancyCommands(
     .command('create <name>')
     .description('create a tenant')
     .option('--group <group>', 'routing group of its keys', 'default')
-    .option('--balance-usd <usd>', 'balance in USD (stored; not enforced yet)')
+    .option(
+      '--balance-usd <usd>',
+      'balance in USD (jobs are refused once it is spent; unset: unlimited)',
+    )
     .action(async (name: string, options: { group: string; balanceUsd?: string }) => {
       const balance = options.balanceUsd === undefined ? undefined : Number(options.balanceUsd);
       if (balance !== undefined && !(balance >= 0))

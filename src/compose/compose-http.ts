@@ -15,6 +15,7 @@ import type { RoutingLayer } from './compose-routing.js';
 import type { StoreLayer } from './compose-store.js';
 import type { Service } from './lifecycle.js';
 import type { TenancyLayer } from './compose-tenancy.js';
+import type { QuotaLayer } from './compose-quota.js';
 
 /** What the routes are given. */
 export function composeHttp(
@@ -30,6 +31,7 @@ export function composeHttp(
     rollouts: RolloutService;
     tenancy: TenancyLayer;
     rateLimits: RateLimitBackend;
+    quota: QuotaLayer;
   },
   options: { logger: Logger; runWorkers: boolean; factories: readonly ProviderFactory[] },
 ): AppDependencies {
@@ -61,6 +63,8 @@ export function composeHttp(
     apiKeys: layers.tenancy.cache,
     tenancy: layers.tenancy.admin,
     rateLimits: layers.rateLimits,
+    ledger: layers.quota.ledger,
+    usage: layers.quota.usage,
     knownProviderTypes: options.factories
       .map((factory) => factory.type)
       .filter((type) => type !== 'simulator'),

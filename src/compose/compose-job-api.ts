@@ -6,6 +6,7 @@ import type { ProvidersLayer } from './compose-providers.js';
 import type { RoutingLayer } from './compose-routing.js';
 import type { StoreLayer } from './compose-store.js';
 import type { JobsLayer } from './compose-jobs.js';
+import type { QuotaLayer } from './compose-quota.js';
 
 /** The job roles HTTP calls. */
 export interface JobApiLayer {
@@ -21,7 +22,13 @@ export interface JobApiLayer {
  */
 export function composeJobApi(
   config: Config,
-  layers: { store: StoreLayer; providers: ProvidersLayer; routing: RoutingLayer; jobs: JobsLayer },
+  layers: {
+    store: StoreLayer;
+    providers: ProvidersLayer;
+    routing: RoutingLayer;
+    jobs: JobsLayer;
+    quota: QuotaLayer;
+  },
   shutdown: AbortSignal,
 ): JobApiLayer {
   const { store, providers, routing, jobs } = layers;
@@ -32,6 +39,7 @@ export function composeJobApi(
     repository: store.apiRepository,
     writer: new BatchedJobWriter(store.apiDatabase, store.apiRepository, jobs.queue, {
       concurrencyRetryAfterMs: config.rateLimits.concurrencyRetryAfterSeconds * 1000,
+      quota: layers.quota.reserver,
     }),
     inline: jobs.engine,
     router: routing.router,

@@ -8,6 +8,7 @@ import { SubmitWorker } from '../jobs/submit-worker.js';
 import { WebhookDispatcher } from '../jobs/webhook-dispatcher.js';
 import type { Logger } from '../observability/logger.js';
 import { SsrfGuard } from '../security/ssrf-guard.js';
+import { LedgerRepository } from '../store/repositories/ledger-repository.js';
 import type { GatewayUrls } from './gateway-urls.js';
 import type { QueueLayer } from './compose-queue.js';
 import type { ProvidersLayer } from './compose-providers.js';
@@ -82,7 +83,13 @@ export function composeJobs(
       timeoutMs: config.webhooks.timeoutMs,
       baseUrl: urls.baseUrl,
     }),
-    supervisor: new JobSupervisor({ repository, pollWorker, logger, now }),
+    supervisor: new JobSupervisor({
+      repository,
+      pollWorker,
+      logger,
+      now,
+      ledger: new LedgerRepository(store.database),
+    }),
     workerConcurrency: config.jobs.workerConcurrency,
     maintenanceIntervalSeconds: config.jobs.maintenanceIntervalSeconds,
     logger,

@@ -22,6 +22,7 @@ import { composeJobs } from './compose-jobs.js';
 import { composeAlerts, composeObservers } from './compose-observability.js';
 import { composeProviders } from './compose-providers.js';
 import { composeQueue } from './compose-queue.js';
+import { composeQuota } from './compose-quota.js';
 import { composeRateLimits } from './compose-rate-limits.js';
 import { composeRollouts } from './compose-rollouts.js';
 import { composeRouting } from './compose-routing.js';
@@ -105,7 +106,8 @@ export async function createGateway(
     const shutdown = lifecycle.signal;
     const layers = { store, providers, routing, queue };
     const jobs = composeJobs(config, layers, { urls, shutdown, logger, now });
-    const jobApi = composeJobApi(config, { ...layers, jobs }, shutdown);
+    const quota = composeQuota(store, { alerts, logger, now });
+    const jobApi = composeJobApi(config, { ...layers, jobs, quota }, shutdown);
     const { analytics } = observers;
     const dependencies = { store, routing, instances, alerts, analytics, logger, now };
     const { rollouts, rolloutController } = composeRollouts(config, {
@@ -128,6 +130,7 @@ export async function createGateway(
           rollouts,
           tenancy,
           rateLimits,
+          quota,
         },
         { logger, runWorkers, factories },
       ),

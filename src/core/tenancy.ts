@@ -17,11 +17,43 @@ export interface Tenant {
   name: string;
   /** Routing group of its keys (default `default`); a key may override it. */
   group: string;
-  /** Balance in USD, stored for the quota work to come; not enforced yet. */
+  /**
+   * USD the tenant may still spend (settled costs are taken from it); null means unlimited.
+   * A job is accepted only while `balanceUsd - reservedUsd` covers its estimate.
+   */
   balanceUsd: number | null;
+  /** USD held by the estimates of its jobs that have not ended yet. */
+  reservedUsd: number;
+  /** Spending limits per UTC day and month. */
+  budgets: TenantBudgets;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** The spending limits of one period (a UTC day or month); null means none. */
+export interface BudgetLimits {
+  /** Spend at which one `budget_soft_limit_reached` alert is raised per period. */
+  softUsd: number | null;
+  /** Spend a new job may not take the period past: refused with 402 `budget_exceeded`. */
+  hardUsd: number | null;
+}
+
+/** A tenant's budgets; spend counts settled costs and the estimates of unfinished jobs. */
+export interface TenantBudgets {
+  /** Per UTC calendar day. */
+  day: BudgetLimits;
+  /** Per UTC calendar month. */
+  month: BudgetLimits;
+}
+
+/** The budget periods. */
+export const BudgetPeriod = {
+  /** A UTC calendar day. */
+  day: 'day',
+  /** A UTC calendar month. */
+  month: 'month',
+} as const;
+export type BudgetPeriod = (typeof BudgetPeriod)[keyof typeof BudgetPeriod];
 
 /** An API key as stored: never the plaintext, only its keyed hash. */
 export interface ApiKey {

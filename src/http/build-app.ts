@@ -26,6 +26,8 @@ import { adminTenancyRoutes } from './routes/admin-tenancy-routes.js';
 import { installApiKeyAuth } from './routes/api-key-auth.js';
 import { installApiKeyRateLimit } from './routes/api-key-rate-limit.js';
 import { callerRoutes } from './routes/caller-routes.js';
+import { usageRoutes } from './routes/usage-routes.js';
+import { adminQuotaRoutes } from './routes/admin-quota-routes.js';
 import { s1RunwareDownloadRoute } from './routes/s1-runware-download-route.js';
 import { s1RunwareRoutes } from './routes/s1-runware-routes.js';
 import { s5VideoRoutes } from './routes/s5-video-routes.js';
@@ -128,6 +130,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(feedbackRoutes(dependencies));
   await app.register(adminTenancyRoutes(dependencies));
   await app.register(callerRoutes());
+  await app.register(usageRoutes(dependencies));
+  await app.register(adminQuotaRoutes(dependencies));
   await app.register(operationsRoutes(dependencies));
   return app;
 }

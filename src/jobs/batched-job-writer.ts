@@ -1,27 +1,37 @@
-import { RateLimitCode, RateLimitedError } from '../core/errors/index.js';
+import { RateLimitCode, RateLimitedError, type GatewayError } from '../core/errors/index.js';
 import type { Database } from '../store/database.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { NewGeneration } from '../store/repositories/generation-rows.js';
+import type { QuotaReserver, SoftLimitReached } from '../tenancy/quota-reserver.js';
 import type { JobQueue } from './job-queue.js';
 import {
   refuseOverConcurrencyLimit,
   type ConcurrencyClaim,
-  type ConcurrencyRefusal,
 } from './refuse-over-concurrency-limit.js';
 
 interface PendingInsert {
   generation: NewGeneration & { createdAt: Date };
   /** Delay of the submit message (a backstop when the work starts inline). */
   submitDelayMs: number;
-  /** Set when the job's key limits its unfinished jobs: checked in the inserting transaction. */
+  /** The creating key's concurrency limit, when it has one. */
   claim?: ConcurrencyClaim;
   resolve: (stored: boolean) => void;
   reject: (error: unknown) => void;
 }
 
+/** What one shared transaction did. */
+interface WriteResult {
+  stored: Set<string>;
+  /** Jobs refused for money (402) or the key's concurrency limit (429), with their error. */
+  refused: Map<string, GatewayError>;
+  softLimits: SoftLimitReached[];
+}
+
 export interface BatchedJobWriterOptions {
-  /** Most jobs written in one transaction. */
+  /** Most jobs per transaction. */
   maxBatch?: number;
+  /** Reserves tenant jobs' estimates in the same transaction; absent means no quotas. */
+  quota?: QuotaReserver;
   /**
    * `Retry-After` of a job refused for its key's concurrency limit. Nobody knows when one of the
    * key's jobs will finish, so this is a polite guess, not a promise.
@@ -29,10 +39,8 @@ export interface BatchedJobWriterOptions {
   concurrencyRetryAfterMs?: number;
 }
 
-interface WriteOutcome {
-  stored: Set<string>;
-  refused: Map<PendingInsert, ConcurrencyRefusal>;
-}
+const byTenant = (left: PendingInsert, right: PendingInsert) =>
+  (left.generation.tenantId ?? '').localeCompare(right.generation.tenantId ?? '');
 
 /**
  * Writes new jobs and their submit messages in shared transactions: while one transaction is
@@ -52,8 +60,9 @@ export class BatchedJobWriter {
   ) {}
 
   /**
-   * Resolves true once stored, false when the idempotency key already existed; rejects with 429
-   * `concurrency_limit` when `claim` is given and its key has no slot left.
+   * Resolves true once stored, false when the idempotency key already existed; rejects with
+   * 402 when the tenant cannot pay for the job, and with 429 `concurrency_limit` when `claim` is
+   * given and its key has no slot left.
    */
   insert(
     generation: NewGeneration & { createdAt: Date },
@@ -72,8 +81,7 @@ export class BatchedJobWriter {
       while (this.pending.length) {
         const batch = this.pending.splice(0, this.options.maxBatch ?? 200);
         try {
-          const outcome = await this.write(batch);
-          for (const entry of batch) this.settle(entry, outcome);
+          this.settle(batch, await this.write(batch));
         } catch (error) {
           if (batch.length === 1) {
             batch[0]!.reject(error);
@@ -82,7 +90,7 @@ export class BatchedJobWriter {
           // One bad row must not fail its neighbours: retry them one by one.
           for (const entry of batch) {
             try {
-              this.settle(entry, await this.write([entry]));
+              this.settle([entry], await this.write([entry]));
             } catch (single) {
               entry.reject(single);
             }
@@ -94,36 +102,76 @@ export class BatchedJobWriter {
     }
   }
 
-  private settle(entry: PendingInsert, outcome: WriteOutcome): void {
-    const refusal = outcome.refused.get(entry);
-    if (!refusal) return entry.resolve(outcome.stored.has(entry.generation.id));
-    entry.reject(
-      new RateLimitedError(
-        RateLimitCode.concurrencyLimit,
-        `This API key has ${refusal.active} unfinished jobs, as many as it may have at once (${refusal.limit}); try again when one has finished.`,
-        this.options.concurrencyRetryAfterMs ?? 5000,
-        { limit: refusal.limit, active: refusal.active },
-      ),
-    );
+  /** Answers each client after the commit, then raises the soft budget alerts it crossed. */
+  private settle(entries: readonly PendingInsert[], result: WriteResult): void {
+    for (const entry of entries) {
+      const refusal = result.refused.get(entry.generation.id);
+      if (refusal) entry.reject(refusal);
+      else entry.resolve(result.stored.has(entry.generation.id));
+    }
+    if (result.softLimits.length) this.options.quota?.alertSoftLimits(result.softLimits);
   }
 
-  /** Wakes the submit workers after the commit, unless every job's work started inline. */
-  private write(entries: readonly PendingInsert[]): Promise<WriteOutcome> {
+  /**
+   * Admits, reserves, stores and queues in one transaction, so a crash never leaves a
+   * reservation without its job or a job without its reservation. Wakes the submit workers after
+   * the commit, unless every job's work started inline.
+   */
+  private write(entries: readonly PendingInsert[]): Promise<WriteResult> {
+    const { quota } = this.options;
     return this.queue.transaction(this.database, async (transaction) => {
-      const refused = await refuseOverConcurrencyLimit(
+      const refused = new Map<string, GatewayError>();
+      // Keys' admission locks first, then tenant rows, each in sorted order: two instances'
+      // batches take them in the same order and cannot deadlock.
+      const overLimit = await refuseOverConcurrencyLimit(
         transaction,
         entries,
         (entry) => entry.claim,
       );
-      const stored = await this.repository.insertMany(
-        entries.filter((entry) => !refused.has(entry)).map((entry) => entry.generation),
-        transaction,
-      );
-      const messages = entries
+      for (const [entry, refusal] of overLimit)
+        refused.set(
+          entry.generation.id,
+          new RateLimitedError(
+            RateLimitCode.concurrencyLimit,
+            `This API key has ${refusal.active} unfinished jobs, as many as it may have at once (${refusal.limit}); try again when one has finished.`,
+            this.options.concurrencyRetryAfterMs ?? 5000,
+            { limit: refusal.limit, active: refusal.active },
+          ),
+        );
+      const softLimits: SoftLimitReached[] = [];
+      const reserved: string[] = [];
+      for (const entry of quota ? [...entries].sort(byTenant) : []) {
+        const { generation } = entry;
+        if (!generation.tenantId || refused.has(generation.id)) continue;
+        const outcome = await quota!.reserve(transaction, {
+          jobId: generation.id,
+          tenantId: generation.tenantId,
+          apiKeyId: generation.apiKeyId ?? null,
+          amountUsd: generation.estimatedCostUsd ?? 0,
+          model: generation.request.model,
+          at: generation.createdAt,
+        });
+        if (outcome.status === 'refused') refused.set(generation.id, outcome.error);
+        else {
+          reserved.push(generation.id);
+          softLimits.push(...outcome.softLimits);
+        }
+      }
+      const accepted = entries.filter((entry) => !refused.has(entry.generation.id));
+      const stored = accepted.length
+        ? await this.repository.insertMany(
+            accepted.map((entry) => entry.generation),
+            transaction,
+          )
+        : new Set<string>();
+      // An idempotent replay stores no job, so it holds no money either.
+      for (const id of reserved)
+        if (!stored.has(id)) await this.options.quota!.unreserve(transaction, id);
+      const messages = accepted
         .filter((entry) => stored.has(entry.generation.id))
         .map((entry) => ({ jobId: entry.generation.id, startAfterMs: entry.submitDelayMs }));
       await transaction.sendSubmits(messages);
-      return { stored, refused };
+      return { stored, refused, softLimits };
     });
   }
 }

@@ -1,6 +1,7 @@
 import { AttemptStatus } from '../core/job.js';
 import type { Logger } from '../observability/logger.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
+import type { LedgerRepository } from '../store/repositories/ledger-repository.js';
 import type { PollWorker } from './poll-worker.js';
 
 export interface JobSupervisorOptions {
@@ -9,6 +10,8 @@ export interface JobSupervisorOptions {
   pollWorker: PollWorker;
   logger: Logger;
   now: () => number;
+  /** Releases reservations of jobs that ended without their settlement or refund. */
+  ledger?: Pick<LedgerRepository, 'releaseEnded'>;
 }
 
 /**
@@ -55,6 +58,11 @@ export class JobSupervisor {
         );
         ended++;
       }
+      // A backstop: jobs end with their release in one transaction, but a job ended by plain
+      // SQL (or by a version without quotas) would otherwise hold its reservation forever.
+      const released = await this.options.ledger?.releaseEnded(500);
+      if (released)
+        this.options.logger.warn({ released }, 'released reservations of jobs ended elsewhere');
       return ended;
     } finally {
       this.running = false;

@@ -2,7 +2,11 @@ import { createId } from '../core/create-id.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors/index.js';
 import { ApiKeyScope, type ApiKey, type Tenant } from '../core/tenancy.js';
 import type { ApiKeyChanges, ApiKeyRepository } from '../store/repositories/api-key-repository.js';
-import type { TenantChanges, TenantRepository } from '../store/repositories/tenant-repository.js';
+import type {
+  BudgetChanges,
+  TenantChanges,
+  TenantRepository,
+} from '../store/repositories/tenant-repository.js';
 import type { ApiKeyCache } from './api-key-cache.js';
 import { generateApiKey, hashApiKey } from './api-key-format.js';
 import { checkIpAllowList } from './ip-allow-list.js';
@@ -42,12 +46,14 @@ export class TenancyAdmin {
     name: string;
     group?: string;
     balanceUsd?: number;
+    budgets?: BudgetChanges;
   }): Promise<Tenant> {
     const tenant = await this.options.tenants.insert({
       id: createId('tenant', this.options.now()),
       name: input.name,
       group: input.group ?? 'default',
       balanceUsd: input.balanceUsd ?? null,
+      budgets: input.budgets,
     });
     if (!tenant) {
       throw new ConflictError('tenant_exists', `A tenant named '${input.name}' exists already.`, {

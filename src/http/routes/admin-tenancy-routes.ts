@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiKeyScope, type ApiKey, type Tenant } from '../../core/tenancy.js';
+import type { BudgetChanges } from '../../store/repositories/tenant-repository.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { adminAuth } from './admin-auth.js';
 
@@ -18,6 +19,20 @@ const rateLimitRpm = z.number().int().min(1).max(1_000_000);
 /** Unfinished jobs at once, on every instance together. */
 const maxConcurrentJobs = z.number().int().min(1).max(100_000);
 const IdParams = z.object({ id: z.string().min(1).max(100) });
+const usd = z.number().min(0).nullable().optional();
+const budgetLimits = z.object({ soft_usd: usd, hard_usd: usd }).strict();
+/** `{day?: {soft_usd?, hard_usd?}, month?: {…}}`; null clears a limit, absent keeps it. */
+const budgets = z
+  .object({ day: budgetLimits.optional(), month: budgetLimits.optional() })
+  .strict()
+  .optional();
+
+function budgetChanges(input: z.infer<typeof budgets>): BudgetChanges | undefined {
+  if (!input) return undefined;
+  const limits = (period: z.infer<typeof budgetLimits> | undefined) =>
+    period && { softUsd: period.soft_usd, hardUsd: period.hard_usd };
+  return { day: limits(input.day), month: limits(input.month) };
+}
 
 function tenantJson(tenant: Tenant) {
   return {
@@ -26,6 +41,11 @@ function tenantJson(tenant: Tenant) {
     name: tenant.name,
     group: tenant.group,
     balance_usd: tenant.balanceUsd,
+    reserved_usd: tenant.reservedUsd,
+    budgets: {
+      day: { soft_usd: tenant.budgets.day.softUsd, hard_usd: tenant.budgets.day.hardUsd },
+      month: { soft_usd: tenant.budgets.month.softUsd, hard_usd: tenant.budgets.month.hardUsd },
+    },
     created_at: tenant.createdAt.toISOString(),
     updated_at: tenant.updatedAt.toISOString(),
   };
@@ -78,7 +98,12 @@ export function adminTenancyRoutes(
           tags: ['admin'],
           summary: 'Create a tenant',
           body: z
-            .object({ name, group: group.optional(), balance_usd: z.number().min(0).optional() })
+            .object({
+              name,
+              group: group.optional(),
+              balance_usd: z.number().min(0).optional(),
+              budgets,
+            })
             .strict(),
         },
       },
@@ -87,6 +112,7 @@ export function adminTenancyRoutes(
           name: request.body.name,
           group: request.body.group,
           balanceUsd: request.body.balance_usd,
+          budgets: budgetChanges(request.body.budgets),
         });
         return reply.status(201).send(tenantJson(tenant));
       },
@@ -109,13 +135,15 @@ export function adminTenancyRoutes(
       {
         schema: {
           tags: ['admin'],
-          summary: 'Change a tenant (name, group, balance); keys obey at once on every instance',
+          summary:
+            'Change a tenant (name, group, balance, budgets); keys obey at once on every instance',
           params: IdParams,
           body: z
             .object({
               name: name.optional(),
               group: group.optional(),
               balance_usd: z.number().min(0).nullable().optional(),
+              budgets,
             })
             .strict(),
         },
@@ -126,6 +154,7 @@ export function adminTenancyRoutes(
             name: request.body.name,
             group: request.body.group,
             balanceUsd: request.body.balance_usd,
+            budgets: budgetChanges(request.body.budgets),
           }),
         ),
     );

@@ -18,6 +18,8 @@ import type { ReadinessProbe } from '../../observability/readiness-probe.js';
 import type { ApiKeyCache } from '../../tenancy/api-key-cache.js';
 import type { TenancyAdmin } from '../../tenancy/tenancy-admin.js';
 import type { RateLimitBackend } from './api-key-rate-limit.js';
+import type { LedgerRepository } from '../../store/repositories/ledger-repository.js';
+import type { UsageRepository } from '../../store/repositories/usage-repository.js';
 
 /**
  * Everything the HTTP layer may use; `createGateway` builds it, tests may build their own. Each
@@ -52,4 +54,8 @@ export interface AppDependencies {
   tenancy: TenancyAdmin;
   /** Where per-key request counts are kept (Redis or PostgreSQL), shared by every instance. */
   rateLimits: RateLimitBackend;
+  /** Balances: `POST /admin/tenants/{id}/balance`. */
+  ledger: Pick<LedgerRepository, 'credit' | 'funds'>;
+  /** Spend reports: `/v1/usage`, `/admin/usage`. */
+  usage: Pick<UsageRepository, 'report'>;
 }

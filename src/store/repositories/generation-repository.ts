@@ -18,6 +18,14 @@ import {
   selectJobWithAttemptSql,
 } from './generation-rows.js';
 import { toAttempt, type AttemptRecord, type AttemptRow } from './attempt-rows.js';
+import { releaseReservation } from './ledger-repository.js';
+
+/** What ending a job reads back to settle or refund its reservation. */
+interface EndedRow {
+  tenant_id: string | null;
+  provider: string | null;
+  actual_cost_usd: number | string | null;
+}
 
 /** Constant statuses as an SQL list: `('queued', 'submitted')`. */
 function sqlList(statuses: readonly string[]): string {
@@ -283,10 +291,11 @@ export class GenerationRepository {
       warnings: Warning[];
     },
   ): Promise<boolean> {
-    const { rowCount } = await executor.query(
+    const { rowCount, rows } = await executor.query<EndedRow>(
       `UPDATE generations SET status = 'succeeded', outputs = $2, progress = 1, completed_at = now(),
          actual_cost_usd = COALESCE(actual_cost_usd, 0) + $3, warnings = warnings || $4::jsonb, updated_at = now()
-       WHERE id = $1 AND status IN ${activeStatuses}`,
+       WHERE id = $1 AND status IN ${activeStatuses}
+       RETURNING tenant_id, provider, actual_cost_usd`,
       [
         input.generationId,
         JSON.stringify(input.outputs),
@@ -299,6 +308,15 @@ export class GenerationRepository {
       `UPDATE generation_attempts SET status = 'succeeded', ended_at = now(), cost_usd = $2 WHERE id = $1`,
       [input.attemptId, input.costUsd],
     );
+    // Settled in the transaction that ends the job: a crash can never leave one without the other.
+    const ended = rows[0];
+    if (ended?.tenant_id) {
+      await releaseReservation(executor, input.generationId, {
+        kind: 'settlement',
+        actualUsd: Number(ended.actual_cost_usd ?? 0),
+        provider: ended.provider,
+      });
+    }
     return true;
   }
 
@@ -309,11 +327,18 @@ export class GenerationRepository {
     status: typeof JobStatus.failed | typeof JobStatus.canceled,
     error: JobError | null,
   ): Promise<boolean> {
-    const { rowCount } = await executor.query(
+    const { rowCount, rows } = await executor.query<EndedRow>(
       `UPDATE generations SET status = $2, error = $3, completed_at = now(), updated_at = now()
-       WHERE id = $1 AND status IN ${activeStatuses}`,
+       WHERE id = $1 AND status IN ${activeStatuses}
+       RETURNING tenant_id, provider, actual_cost_usd`,
       [generationId, status, error ? JSON.stringify(error) : null],
     );
+    // A failed or canceled job gives its reservation back, in the transaction that ends it.
+    if (rows[0]?.tenant_id)
+      await releaseReservation(executor, generationId, {
+        kind: 'refund',
+        provider: rows[0].provider,
+      });
     if (rowCount === 1 && status === JobStatus.canceled) {
       await executor.query(
         `UPDATE generation_attempts SET status = 'canceled', ended_at = now()

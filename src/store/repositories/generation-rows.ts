@@ -123,7 +123,7 @@ export interface NewGeneration {
   regeneratedFrom?: string | null;
   /** The creating tenant; absent or null in open mode and for the admin key. */
   tenantId?: string | null;
-  /** The tenant key that created it (its unfinished jobs count against its concurrency limit). */
+  /** The tenant key that created it: its unfinished jobs count against its concurrency limit, and its ledger rows name it. */
   apiKeyId?: string | null;
   /** Warnings known at creation (a compatibility route adjusted a parameter). */
   warnings?: Warning[];

@@ -1,12 +1,18 @@
 import { z } from 'zod';
-import type { Tenant } from '../../core/tenancy.js';
+import type { Tenant, TenantBudgets } from '../../core/tenancy.js';
 import type { Database } from '../database.js';
 
 const TenantRowSchema = z.object({
   id: z.string(),
   name: z.string(),
   group_name: z.string(),
-  balance_usd: z.number().nullable(),
+  // numeric columns arrive as strings; null stays null (nullable checks before coercing).
+  balance_usd: z.coerce.number().nullable(),
+  reserved_usd: z.coerce.number(),
+  budget_day_soft_usd: z.coerce.number().nullable(),
+  budget_day_hard_usd: z.coerce.number().nullable(),
+  budget_month_soft_usd: z.coerce.number().nullable(),
+  budget_month_hard_usd: z.coerce.number().nullable(),
   created_at: z.coerce.date(),
   updated_at: z.coerce.date(),
 });
@@ -18,6 +24,11 @@ function toTenant(input: unknown): Tenant {
     name: row.name,
     group: row.group_name,
     balanceUsd: row.balance_usd,
+    reservedUsd: row.reserved_usd,
+    budgets: {
+      day: { softUsd: row.budget_day_soft_usd, hardUsd: row.budget_day_hard_usd },
+      month: { softUsd: row.budget_month_soft_usd, hardUsd: row.budget_month_hard_usd },
+    },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -28,7 +39,22 @@ export interface TenantChanges {
   name?: string;
   group?: string;
   balanceUsd?: number | null;
+  /** Each limit given replaces the stored one (null clears it); absent ones stay. */
+  budgets?: BudgetChanges;
 }
+
+/** Budget limits to change; a limit left undefined keeps its stored value. */
+export type BudgetChanges = {
+  [Period in keyof TenantBudgets]?: { softUsd?: number | null; hardUsd?: number | null };
+};
+
+/** The budget columns in the order `update` binds them ($6 on). */
+const budgetColumns = [
+  ['day', 'softUsd', 'budget_day_soft_usd'],
+  ['day', 'hardUsd', 'budget_day_hard_usd'],
+  ['month', 'softUsd', 'budget_month_soft_usd'],
+  ['month', 'hardUsd', 'budget_month_hard_usd'],
+] as const;
 
 /** Typed access to `tenants`; the table's trigger NOTIFYs every change. */
 export class TenantRepository {
@@ -40,11 +66,20 @@ export class TenantRepository {
     name: string;
     group: string;
     balanceUsd: number | null;
+    budgets?: BudgetChanges;
   }): Promise<Tenant | undefined> {
     const { rows } = await this.database.query(
-      `INSERT INTO tenants (id, name, group_name, balance_usd) VALUES ($1, $2, $3, $4)
+      `INSERT INTO tenants (id, name, group_name, balance_usd, budget_day_soft_usd,
+         budget_day_hard_usd, budget_month_soft_usd, budget_month_hard_usd)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (name) DO NOTHING RETURNING *`,
-      [tenant.id, tenant.name, tenant.group, tenant.balanceUsd],
+      [
+        tenant.id,
+        tenant.name,
+        tenant.group,
+        tenant.balanceUsd,
+        ...budgetColumns.map(([period, limit]) => tenant.budgets?.[period]?.[limit] ?? null),
+      ],
     );
     return rows[0] ? toTenant(rows[0]) : undefined;
   }
@@ -66,7 +101,13 @@ export class TenantRepository {
   async update(id: string, changes: TenantChanges): Promise<Tenant | undefined> {
     const { rows } = await this.database.query(
       `UPDATE tenants SET name = COALESCE($2, name), group_name = COALESCE($3, group_name),
-         balance_usd = CASE WHEN $4::boolean THEN $5::double precision ELSE balance_usd END,
+         balance_usd = CASE WHEN $4::boolean THEN $5::numeric ELSE balance_usd END,
+         ${budgetColumns
+           .map(
+             ([, , column], index) =>
+               `${column} = CASE WHEN $${6 + index * 2}::boolean THEN $${7 + index * 2}::numeric ELSE ${column} END`,
+           )
+           .join(', ')},
          updated_at = now()
        WHERE id = $1 RETURNING *`,
       [
@@ -75,6 +116,10 @@ export class TenantRepository {
         changes.group ?? null,
         changes.balanceUsd !== undefined,
         changes.balanceUsd ?? null,
+        ...budgetColumns.flatMap(([period, limit]) => {
+          const value = changes.budgets?.[period]?.[limit];
+          return [value !== undefined, value ?? null];
+        }),
       ],
     );
     return rows[0] ? toTenant(rows[0]) : undefined;

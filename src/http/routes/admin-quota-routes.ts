@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NotFoundError } from '../../core/errors/index.js';
+import { adminAuth } from './admin-auth.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { UsageRangeQuery, usageJson, usageRange, usageTotals } from '../schemas/usage-query.js';
+
+/**
+ * Admin: adding balance (a `credit` ledger row) and usage by tenant, key, model, provider and
+ * day.
+ *
+ * @example
+ * curl -X POST localhost:8787/admin/tenants/acme/balance -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY" \
+ *   -H 'content-type: application/json' -d '{"usd":25}'
+ * curl 'localhost:8787/admin/usage?tenant=acme&from=2026-05-01&to=2026-05-31' \
+ *   -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY"
+ */
+export function adminQuotaRoutes(
+  dependencies: Pick<AppDependencies, 'tenancy' | 'ledger' | 'usage' | 'config'>,
+): FastifyPluginAsyncZod {
+  const { tenancy, ledger, usage, config } = dependencies;
+  return async (app) => {
+    app.addHook('preHandler', adminAuth(config.adminKey));
+
+    app.post(
+      '/admin/tenants/:id/balance',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: "Add to a tenant's balance (a tenant without one starts from 0)",
+          params: z.object({ id: z.string().min(1).max(100) }),
+          body: z.object({ usd: z.number().positive().max(1e9) }).strict(),
+        },
+      },
+      async (request) => {
+        const tenant = await tenancy.tenant(request.params.id);
+        const funds = await ledger.credit(tenant.id, request.body.usd);
+        if (!funds) throw new NotFoundError('tenant', request.params.id);
+        return {
+          object: 'balance',
+          tenant_id: tenant.id,
+          balance_usd: funds.balanceUsd,
+          reserved_usd: funds.reservedUsd,
+          available_usd: Math.round((funds.balanceUsd - funds.reservedUsd) * 1e9) / 1e9,
+        };
+      },
+    );
+
+    app.get(
+      '/admin/usage',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Spend by tenant, key, model, provider and day',
+          querystring: UsageRangeQuery.extend({ tenant: z.string().min(1).max(100).optional() }),
+        },
+      },
+      async (request) => {
+        const tenantId = request.query.tenant
+          ? (await tenancy.tenant(request.query.tenant)).id
+          : undefined;
+        const rows = await usage.report({
+          ...usageRange(request.query),
+          tenantId,
+          by: ['tenant', 'key', 'model', 'provider', 'day'],
+        });
+        return { object: 'usage', data: rows.map(usageJson), totals: usageTotals(rows) };
+      },
+    );
+  };
+}
