@@ -14,6 +14,7 @@ import type { RoutingLayer } from './compose-routing.js';
 import type { StoreLayer } from './compose-store.js';
 import type { Service } from './lifecycle.js';
 import type { TenancyLayer } from './compose-tenancy.js';
+import type { ChannelsLayer } from './compose-channels.js';
 
 /** What the routes are given. */
 export function composeHttp(
@@ -28,6 +29,7 @@ export function composeHttp(
     alerts: AlertSink;
     rollouts: RolloutService;
     tenancy: TenancyLayer;
+    channels: ChannelsLayer;
   },
   options: { logger: Logger; runWorkers: boolean; factories: readonly ProviderFactory[] },
 ): AppDependencies {
@@ -58,6 +60,7 @@ export function composeHttp(
     rollouts: layers.rollouts,
     apiKeys: layers.tenancy.cache,
     tenancy: layers.tenancy.admin,
+    channels: layers.channels,
     knownProviderTypes: options.factories
       .map((factory) => factory.type)
       .filter((type) => type !== 'simulator'),

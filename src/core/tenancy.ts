@@ -57,4 +57,6 @@ export interface Access {
   tenantId?: string;
   /** Catalog models (or provider model ids) the caller may use; absent means any. */
   models?: readonly string[];
+  /** Routing group: only its channels serve the caller; absent means `default`. */
+  group?: string;
 }

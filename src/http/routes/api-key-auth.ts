@@ -55,7 +55,11 @@ function presentedKey(request: FastifyRequest): string | undefined {
 export function accessOf(request: FastifyRequest): Access | undefined {
   const { caller } = request;
   if (caller.kind !== 'tenant') return undefined;
-  return { tenantId: caller.key.tenantId, models: caller.key.models ?? undefined };
+  return {
+    tenantId: caller.key.tenantId,
+    models: caller.key.models ?? undefined,
+    group: caller.key.effectiveGroup,
+  };
 }
 
 /**
@@ -70,12 +74,17 @@ export function installApiKeyAuth(
   dependencies: Pick<AppDependencies, 'config' | 'apiKeys'>,
 ): void {
   const adminKey = dependencies.config.adminKey;
+  // S4's relay routes take the same keys as /v1.
+  const guarded = [
+    ...protectedPrefixes,
+    ...Object.keys(dependencies.config.relay.routes).map((prefix) => `${prefix}/`),
+  ];
   const adminDigest = adminKey ? digest(adminKey) : undefined;
   const open: Caller = { kind: 'open' };
   app.decorateRequest('caller', null as never);
   app.addHook('onRequest', async (request) => {
     request.caller = open;
-    if (!adminDigest || !protectedPrefixes.some((prefix) => request.url.startsWith(prefix))) return;
+    if (!adminDigest || !guarded.some((prefix) => request.url.startsWith(prefix))) return;
     // A CORS preflight never carries credentials (S1's download route answers them).
     if (request.method === 'OPTIONS') return;
     const route = request.routeOptions.url;

@@ -17,6 +17,10 @@ import type { RolloutService } from '../../rollout/rollout-service.js';
 import type { ReadinessProbe } from '../../observability/readiness-probe.js';
 import type { ApiKeyCache } from '../../tenancy/api-key-cache.js';
 import type { TenancyAdmin } from '../../tenancy/tenancy-admin.js';
+import type { ChannelAdmin } from '../../tenancy/channel-admin.js';
+import type { ChannelCache } from '../../tenancy/channel-cache.js';
+import type { ChannelTester } from '../../relay/channel-tester.js';
+import type { RelayService } from '../../relay/relay-service.js';
 
 /**
  * Everything the HTTP layer may use; `createGateway` builds it, tests may build their own. Each
@@ -49,4 +53,11 @@ export interface AppDependencies {
   apiKeys: Pick<ApiKeyCache, 'authenticate'>;
   /** Tenants and keys for `/admin/tenants` and `/admin/keys`. */
   tenancy: TenancyAdmin;
+  /** Channels: `/admin/channels`, the relay routes, channel health. */
+  channels: {
+    cache: ChannelCache;
+    admin: ChannelAdmin;
+    tester: ChannelTester;
+    relay: RelayService;
+  };
 }
