@@ -82,8 +82,12 @@ export class Router {
     const group = request.group ?? defaultGroup;
     const offerings = this.instances.offeringsFor(request.model);
     const inGroup = offerings.filter(({ instance }) => instance.groups.includes(group));
-    // The S4 outage as a clear answer: the model exists, just not for this group.
-    if (offerings.length > 0 && inGroup.length === 0)
+    // The S4 outage as a clear answer: the model exists, just not for this group (a disabled
+    // channel serves nobody; a disabled config provider keeps its own `provider_disabled`).
+    const serving = inGroup.filter(
+      ({ instance }) => instance.enabled || instance.channelId === undefined,
+    );
+    if (offerings.length > 0 && serving.length === 0)
       capabilityError = new NoChannelError(group, request.model);
     const tierOf = new Map<string, { priority: number; weight: number; weighted: boolean }>();
     for (const { instance, offering } of inGroup) {
