@@ -5,6 +5,7 @@ import { registerRoutingCommands } from './routing-commands.js';
 import { registerProviderCommands } from './provider-commands.js';
 import { registerRolloutCommands } from './rollout-commands.js';
 import { registerTenancyCommands } from './tenancy-commands.js';
+import { registerChannelCommands } from './channel-commands.js';
 
 /**
  * `switchyard` — operator CLI over the gateway's admin API.
@@ -41,6 +42,7 @@ function buildProgram(
   registerProviderCommands(program, client, print);
   registerRolloutCommands(program, client, print);
   registerTenancyCommands(program, client, print);
+  registerChannelCommands(program, client, print);
   return program;
 }
 
@@ -53,6 +55,11 @@ export async function runCli(argv: string[]): Promise<void> {
       process.stderr.write(
         `switchyard: ${error.message}${error.code !== 'http_error' ? ` (${error.code})` : ''}\n`,
       );
+      process.exit(1);
+    }
+    // A bad flag value found by a command (`--priority x`): the message, not a stack trace.
+    if (error instanceof Error && error.name === 'Error') {
+      process.stderr.write(`switchyard: ${error.message}\n`);
       process.exit(1);
     }
     throw error;
