@@ -6,6 +6,7 @@ import { registerProviderCommands } from './provider-commands.js';
 import { registerRolloutCommands } from './rollout-commands.js';
 import { registerTenancyCommands } from './tenancy-commands.js';
 import { registerQuotaCommands } from './quota-commands.js';
+import { registerChannelCommands } from './channel-commands.js';
 
 /**
  * `switchyard` — operator CLI over the gateway's admin API.
@@ -43,6 +44,7 @@ function buildProgram(
   registerRolloutCommands(program, client, print);
   registerTenancyCommands(program, client, print);
   registerQuotaCommands(program, client, print);
+  registerChannelCommands(program, client, print);
   return program;
 }
 
@@ -55,6 +57,11 @@ export async function runCli(argv: string[]): Promise<void> {
       process.stderr.write(
         `switchyard: ${error.message}${error.code !== 'http_error' ? ` (${error.code})` : ''}\n`,
       );
+      process.exit(1);
+    }
+    // A bad flag value found by a command (`--priority x`): the message, not a stack trace.
+    if (error instanceof Error && error.name === 'Error') {
+      process.stderr.write(`switchyard: ${error.message}\n`);
       process.exit(1);
     }
     throw error;

@@ -16,6 +16,7 @@ import type { StoreLayer } from './compose-store.js';
 import type { Service } from './lifecycle.js';
 import type { TenancyLayer } from './compose-tenancy.js';
 import type { QuotaLayer } from './compose-quota.js';
+import type { ChannelsLayer } from './compose-channels.js';
 
 /** What the routes are given. */
 export function composeHttp(
@@ -32,6 +33,7 @@ export function composeHttp(
     tenancy: TenancyLayer;
     rateLimits: RateLimitBackend;
     quota: QuotaLayer;
+    channels: ChannelsLayer;
   },
   options: { logger: Logger; runWorkers: boolean; factories: readonly ProviderFactory[] },
 ): AppDependencies {
@@ -65,6 +67,7 @@ export function composeHttp(
     rateLimits: layers.rateLimits,
     ledger: layers.quota.ledger,
     usage: layers.quota.usage,
+    channels: layers.channels,
     knownProviderTypes: options.factories
       .map((factory) => factory.type)
       .filter((type) => type !== 'simulator'),

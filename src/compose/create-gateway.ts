@@ -28,6 +28,7 @@ import { composeRollouts } from './compose-rollouts.js';
 import { composeRouting } from './compose-routing.js';
 import { composeStore } from './compose-store.js';
 import { composeTenancy, type TenancyLayer } from './compose-tenancy.js';
+import { composeChannels, type ChannelsLayer } from './compose-channels.js';
 import { GatewayUrls } from './gateway-urls.js';
 import { Lifecycle } from './lifecycle.js';
 
@@ -66,6 +67,8 @@ export interface Gateway {
   rolloutController: RolloutController;
   /** Tenants, API keys and the key cache. */
   tenancy: TenancyLayer;
+  /** Channels (runtime provider instances per group) and the relay. */
+  channels: ChannelsLayer;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /**
@@ -116,6 +119,11 @@ export async function createGateway(
     });
     const tenancy = await composeTenancy(config, store, { logger, now });
     const rateLimits = await composeRateLimits(config, store, { logger, now, lifecycle });
+    const channels = composeChannels(
+      config,
+      { store, providers, alerts },
+      { env, factories, logger, now },
+    );
     const app = await buildApp(
       composeHttp(
         config,
@@ -131,6 +139,7 @@ export async function createGateway(
           tenancy,
           rateLimits,
           quota,
+          channels,
         },
         { logger, runWorkers, factories },
       ),
@@ -142,6 +151,7 @@ export async function createGateway(
     lifecycle.add(jobs.events);
     lifecycle.add(routing.controlPlane);
     lifecycle.add(tenancy.cache);
+    lifecycle.add(channels.service);
     lifecycle.add(analytics);
     lifecycle.add(routing.health);
     lifecycle.add(jobs.queue);
@@ -173,6 +183,7 @@ export async function createGateway(
       rollouts,
       rolloutController,
       tenancy,
+      channels,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host });
         const { port } = new URL(address);

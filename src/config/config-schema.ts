@@ -246,6 +246,57 @@ export const RateLimitsConfigSchema = z
   })
   .strict();
 
+/** Channels: provider instances created at run time per routing group (issue 9, S4). */
+export const ChannelsConfigSchema = z
+  .object({
+    /** Backstop reload of the channel cache when a notification is missed. */
+    reloadIntervalSeconds: z.number().min(0.5).default(30),
+    /** How long a key that answered an auth or credit refusal stays out of rotation. */
+    keySetAsideSeconds: z.number().min(1).default(600),
+  })
+  .strict();
+
+/** How a relay puts a channel's key on the upstream call (`Authorization: Bearer <key>`). */
+const RelayAuthHeaderSchema = z
+  .object({
+    /** Header name, lower case. */
+    header: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name'),
+    /** Text before the key (`Bearer `); empty for a bare key. */
+    prefix: z.string().default(''),
+  })
+  .strict();
+
+/** S4's relay routes: provider-native APIs forwarded to channels. */
+export const RelayConfigSchema = z
+  .object({
+    /** Mount prefix → model (relay family); each serves `<prefix>/v1/*`. */
+    routes: z
+      .record(z.string().regex(/^\/[\w-]+$/, 'a path prefix like /runway'), z.string().min(1))
+      .default({ '/runway': 'runway', '/runwayml': 'runway', '/kling': 'kling', '/pika': 'pika' }),
+    /** Channel type → auth header; a type not listed uses `authorization: Bearer <key>`. */
+    authHeaders: z
+      .record(z.string(), RelayAuthHeaderSchema)
+      .default({ runway: { header: 'authorization', prefix: 'Bearer ' } }),
+    /**
+     * Model → upstream path prefixes of task reads (`/v1/tasks/` for Runway): a GET or DELETE
+     * there must name a task this tenant created through the relay, else 404.
+     */
+    pollPaths: z
+      .record(z.string(), z.array(z.string().startsWith('/')))
+      .default({ runway: ['/v1/tasks/'], kling: ['/v1/videos/'], pika: ['/v1/generations/'] }),
+    /** Channels tried per call before the upstream accepted it (connection error, 5xx, 429). */
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+    /** Per-attempt upstream timeout. */
+    timeoutMs: z.number().int().min(100).default(120_000),
+    /** Largest request body relayed (Runway takes images inline as data URIs). */
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(16 * 1024 * 1024),
+  })
+  .strict();
+
 /** The whole configuration, after env and file are merged. */
 export const ConfigSchema = z
   .object({
@@ -296,6 +347,8 @@ export const ConfigSchema = z
     rollouts: RolloutsConfigSchema.default(RolloutsConfigSchema.parse({})),
     tenancy: TenancyConfigSchema.default(TenancyConfigSchema.parse({})),
     rateLimits: RateLimitsConfigSchema.default(RateLimitsConfigSchema.parse({})),
+    channels: ChannelsConfigSchema.default(ChannelsConfigSchema.parse({})),
+    relay: RelayConfigSchema.default(RelayConfigSchema.parse({})),
   })
   .strict();
 

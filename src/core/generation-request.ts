@@ -61,6 +61,11 @@ export const GenerationRequestSchema = z.object({
   metadata: z.record(z.string(), z.string()).optional(),
   /** Provider pin. */
   provider: z.string().optional(),
+  /**
+   * Routing group of the caller (its key's, else its tenant's); only channels and providers of
+   * that group serve the job. Absent means `default` (open mode, the admin key, older jobs).
+   */
+  group: z.string().optional(),
   /** Client webhook URL. */
   webhookUrl: z.string().optional(),
   /** Per-job timeout in seconds. */

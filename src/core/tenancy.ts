@@ -106,4 +106,6 @@ export interface Access {
    * `concurrency_limit`. Absent means no limit.
    */
   maxConcurrentJobs?: number;
+  /** Routing group: only its channels serve the caller; absent means `default`. */
+  group?: string;
 }

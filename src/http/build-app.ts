@@ -31,6 +31,8 @@ import { adminQuotaRoutes } from './routes/admin-quota-routes.js';
 import { s1RunwareDownloadRoute } from './routes/s1-runware-download-route.js';
 import { s1RunwareRoutes } from './routes/s1-runware-routes.js';
 import { s5VideoRoutes } from './routes/s5-video-routes.js';
+import { adminChannelRoutes } from './routes/admin-channel-routes.js';
+import { relayRoutes } from './routes/relay-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
@@ -129,6 +131,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(adminRolloutRoutes(dependencies));
   await app.register(feedbackRoutes(dependencies));
   await app.register(adminTenancyRoutes(dependencies));
+  await app.register(adminChannelRoutes(dependencies));
+  await app.register(relayRoutes(dependencies));
   await app.register(callerRoutes());
   await app.register(usageRoutes(dependencies));
   await app.register(adminQuotaRoutes(dependencies));

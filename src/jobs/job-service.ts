@@ -99,6 +99,8 @@ export class JobService {
       if (replay) return { job: replay, created: false };
     }
     const request = normalizeRequest(this.options.instances, draft);
+    // Stored with the job, so every later plan (fallback, resubmission) stays in the group.
+    if (options.access?.group) request.group = options.access.group;
     this.checkModelAllowed(draft.model, request.model, options.access);
     if (request.webhookUrl) this.options.webhookGuard.checkUrl(request.webhookUrl);
     await images.validate(request.inputImages, 'input_images', tenantId);

@@ -1,5 +1,6 @@
 import type { ProviderAdapter } from '../core/provider-adapter.js';
 import type { ModelOffering } from '../core/model-capabilities.js';
+import { defaultGroup } from '../core/channel.js';
 
 /** A loaded provider instance with its operator state. */
 export interface ProviderInstance {
@@ -8,6 +9,23 @@ export interface ProviderInstance {
   enabled: boolean;
   /** Config-file order, used as the default chain order. */
   order: number;
+  /** Routing groups it serves: `default` for env/config providers, a channel's own groups. */
+  groups: readonly string[];
+  /** Priority tier (higher first); 0 for env/config providers. */
+  priority: number;
+  /** Share of traffic inside its tier; 1 for env/config providers. */
+  weight: number;
+  /** Set when the instance was built from a channel (its id equals the channel's). */
+  channelId?: string;
+}
+
+/** A provider instance built from a channel (see `syncChannelInstances`). */
+export interface ChannelInstanceSpec {
+  adapter: ProviderAdapter;
+  enabled: boolean;
+  groups: readonly string[];
+  priority: number;
+  weight: number;
 }
 
 /**
@@ -17,12 +35,44 @@ export interface ProviderInstance {
 export class ProviderInstances {
   private readonly instances = new Map<string, ProviderInstance>();
   private readonly listeners = new Set<() => void>();
+  private readonly configuredCount: number;
 
   constructor(adapters: readonly { adapter: ProviderAdapter; enabled: boolean }[]) {
     adapters.forEach(({ adapter, enabled }, order) => {
       if (this.instances.has(adapter.id)) throw new Error(`duplicate provider id '${adapter.id}'`);
-      this.instances.set(adapter.id, { adapter, enabled, order });
+      this.instances.set(adapter.id, {
+        adapter,
+        enabled,
+        order,
+        groups: [defaultGroup],
+        priority: 0,
+        weight: 1,
+      });
     });
+    this.configuredCount = adapters.length;
+  }
+
+  /**
+   * Replaces every channel-built instance with `channels` (after a channel reload). Env/config
+   * instances stay; a channel id that collides with one of them is skipped.
+   */
+  replaceChannels(channels: readonly ChannelInstanceSpec[]): void {
+    for (const [id, instance] of this.instances)
+      if (instance.channelId !== undefined) this.instances.delete(id);
+    channels.forEach((spec, index) => {
+      const id = spec.adapter.id;
+      if (this.instances.has(id)) return;
+      this.instances.set(id, {
+        adapter: spec.adapter,
+        enabled: spec.enabled,
+        order: this.configuredCount + index,
+        groups: spec.groups,
+        priority: spec.priority,
+        weight: spec.weight,
+        channelId: id,
+      });
+    });
+    this.changed();
   }
 
   /** All instances, in configuration order. */

@@ -1,5 +1,6 @@
 import type { GenerationRequest } from '../core/generation-request.js';
-import { GatewayError } from '../core/errors/index.js';
+import { GatewayError, NoChannelError } from '../core/errors/index.js';
+import { defaultGroup } from '../core/channel.js';
 import { estimateAdapterCost } from '../catalog/estimate-cost.js';
 import {
   resolveRequestForOffering,
@@ -12,6 +13,7 @@ import type { ProviderHealthService } from './provider-health.js';
 import type { RejectedCandidate, RoutingCandidate, RoutingPlan } from './routing-candidate.js';
 import { orderByChain } from './strategies/primary-first-strategy.js';
 import { getStrategy } from './strategies/strategies.js';
+import { orderByPriorityTiers } from './strategies/priority-tiers.js';
 
 export interface PlanOptions {
   /** Providers already tried for this job. */
@@ -28,6 +30,8 @@ export interface RouterDependencies {
   health?: ProviderHealthService;
   /** Called once per real decision (metrics). */
   onDecision?: (plan: RoutingPlan) => void;
+  /** Draws for the weighted choice inside a channel priority tier (tests fix it). */
+  random?: () => number;
 }
 
 /** The catalog's typed rejection of `request` on `offering`, if it rejects it. */
@@ -46,9 +50,12 @@ function rejectionOf(
 
 /**
  * Chooses which providers may serve a request and in which order. Candidates are the enabled
- * providers whose model offering accepts the request; the strategy configured for the model
- * (control plane) orders them; providers held back by health (open circuit, no credit) go last,
- * as a last resort rather than never.
+ * providers of the caller's group (env/config providers are in `default`, channels in their
+ * own groups) whose model offering accepts the request; the strategy configured for the model
+ * (control plane) orders them, then priority tiers go highest first with a weighted random
+ * order inside tiers holding channels; providers held back by health (open circuit, no
+ * credit) go last, as a last resort rather than never. A model served, but not in the caller's
+ * group, is refused as `no_channel`.
  */
 export class Router {
   private sequence = 0;
@@ -72,9 +79,25 @@ export class Router {
     const rejected: RejectedCandidate[] = [];
     let capabilityError: GatewayError | undefined;
     const { health } = this.dependencies;
-    for (const { instance, offering } of this.instances.offeringsFor(request.model)) {
+    const group = request.group ?? defaultGroup;
+    const offerings = this.instances.offeringsFor(request.model);
+    const inGroup = offerings.filter(({ instance }) => instance.groups.includes(group));
+    // The S4 outage as a clear answer: the model exists, just not for this group (a disabled
+    // channel serves nobody; a disabled config provider keeps its own `provider_disabled`).
+    const serving = inGroup.filter(
+      ({ instance }) => instance.enabled || instance.channelId === undefined,
+    );
+    if (offerings.length > 0 && serving.length === 0)
+      capabilityError = new NoChannelError(group, request.model);
+    const tierOf = new Map<string, { priority: number; weight: number; weighted: boolean }>();
+    for (const { instance, offering } of inGroup) {
       const providerId = instance.adapter.id;
       if (request.provider && request.provider !== providerId) continue;
+      tierOf.set(providerId, {
+        priority: instance.priority,
+        weight: instance.weight,
+        weighted: instance.channelId !== undefined,
+      });
       if (options.exclude?.has(providerId)) {
         rejected.push({
           providerId,
@@ -164,7 +187,11 @@ export class Router {
     };
     const ordered = request.provider
       ? available
-      : getStrategy(settings.strategy).order(available, context);
+      : orderByPriorityTiers(
+          getStrategy(settings.strategy).order(available, context),
+          (candidate) => tierOf.get(candidate.providerId)!,
+          this.dependencies.random,
+        );
     const plan: RoutingPlan = {
       candidates: [...ordered, ...orderByChain(heldBack, settings.chain)],
       rejected,

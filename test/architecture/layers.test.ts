@@ -23,6 +23,7 @@ export const layerOrder = [
   'api',
   'providers',
   'routing',
+  'relay',
   'analytics',
   'jobs',
   'rollout',

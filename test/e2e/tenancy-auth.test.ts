@@ -163,7 +163,8 @@ describe('auth mode (SWITCHYARD_ADMIN_KEY set)', () => {
   });
 
   it('should refuse a model outside the allow-list with 403 model_not_allowed', async () => {
-    const videoOnly = await createKey({ tenant: 'acme', models: ['sim-video'] });
+    // acme's group (gold) has no channel; the key's own group reaches the config providers.
+    const videoOnly = await createKey({ tenant: 'acme', models: ['sim-video'], group: 'default' });
     const headers = { authorization: `Bearer ${videoOnly.key}` };
     const refused = await call(`${gateway.url}/v1/generations`, { headers, body: image });
     expect(refused.status).toBe(403);

@@ -16,3 +16,4 @@ export { ServiceUnavailableError } from './service-unavailable-error.js';
 export { SsrfBlockedError } from './ssrf-blocked-error.js';
 export { WebhookVerificationError } from './webhook-verification-error.js';
 export { PaymentRequiredError, type PaymentRequiredCode } from './payment-required-error.js';
+export { NoChannelError } from './no-channel-error.js';

@@ -66,6 +66,7 @@ export function accessOf(request: FastifyRequest): Access | undefined {
     models: caller.key.models ?? undefined,
     apiKeyId: caller.key.id,
     maxConcurrentJobs: caller.limits.maxConcurrentJobs,
+    group: caller.key.effectiveGroup,
   };
 }
 
@@ -82,12 +83,17 @@ export function installApiKeyAuth(
 ): void {
   const adminKey = dependencies.config.adminKey;
   const defaults = dependencies.config.rateLimits;
+  // S4's relay routes take the same keys as /v1.
+  const guarded = [
+    ...protectedPrefixes,
+    ...Object.keys(dependencies.config.relay.routes).map((prefix) => `${prefix}/`),
+  ];
   const adminDigest = adminKey ? digest(adminKey) : undefined;
   const open: Caller = { kind: 'open' };
   app.decorateRequest('caller', null as never);
   app.addHook('onRequest', async (request) => {
     request.caller = open;
-    if (!adminDigest || !protectedPrefixes.some((prefix) => request.url.startsWith(prefix))) return;
+    if (!adminDigest || !guarded.some((prefix) => request.url.startsWith(prefix))) return;
     // A CORS preflight never carries credentials (S1's download route answers them).
     if (request.method === 'OPTIONS') return;
     const route = request.routeOptions.url;

@@ -20,6 +20,10 @@ import type { TenancyAdmin } from '../../tenancy/tenancy-admin.js';
 import type { RateLimitBackend } from './api-key-rate-limit.js';
 import type { LedgerRepository } from '../../store/repositories/ledger-repository.js';
 import type { UsageRepository } from '../../store/repositories/usage-repository.js';
+import type { ChannelAdmin } from '../../tenancy/channel-admin.js';
+import type { ChannelCache } from '../../tenancy/channel-cache.js';
+import type { ChannelTester } from '../../relay/channel-tester.js';
+import type { RelayService } from '../../relay/relay-service.js';
 
 /**
  * Everything the HTTP layer may use; `createGateway` builds it, tests may build their own. Each
@@ -58,4 +62,11 @@ export interface AppDependencies {
   ledger: Pick<LedgerRepository, 'credit' | 'funds'>;
   /** Spend reports: `/v1/usage`, `/admin/usage`. */
   usage: Pick<UsageRepository, 'report'>;
+  /** Channels: `/admin/channels`, the relay routes, channel health. */
+  channels: {
+    cache: ChannelCache;
+    admin: ChannelAdmin;
+    tester: ChannelTester;
+    relay: RelayService;
+  };
 }

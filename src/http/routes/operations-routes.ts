@@ -2,6 +2,38 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './app-dependencies.js';
 
 /**
+ * Each channel: its groups and switch, keys in rotation and set aside, and for adapter-typed
+ * channels the provider view's verdict (circuit, credits, last check) under the same id.
+ */
+function channelHealth(
+  cache: AppDependencies['channels']['cache'],
+  providers: Record<string, unknown>,
+): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const channel of cache.list()) {
+    const keys = cache.keyCounts(channel);
+    const provider = providers[channel.id] as { ok?: boolean; error?: string | null } | undefined;
+    const problems = [
+      !channel.enabled ? 'disabled' : undefined,
+      keys.available === 0 ? 'every key is set aside' : undefined,
+      provider && !provider.ok ? (provider.error ?? 'unhealthy') : undefined,
+    ].filter((problem): problem is string => problem !== undefined);
+    view[channel.id] = {
+      name: channel.name,
+      type: channel.type,
+      groups: channel.groups,
+      models: channel.models,
+      enabled: channel.enabled,
+      ok: problems.length === 0,
+      error: problems.length ? problems.join('; ') : null,
+      keys_available: keys.available,
+      keys_set_aside: keys.setAside,
+    };
+  }
+  return view;
+}
+
+/**
  * `GET /api/health` (the seed systems' health contract, extended) and `GET /metrics`.
  *
  * @example
@@ -11,10 +43,10 @@ import type { AppDependencies } from './app-dependencies.js';
 export function operationsRoutes(
   dependencies: Pick<
     AppDependencies,
-    'health' | 'controlPlane' | 'instances' | 'metrics' | 'knownProviderTypes'
+    'health' | 'controlPlane' | 'instances' | 'metrics' | 'knownProviderTypes' | 'channels'
   >,
 ): FastifyPluginAsyncZod {
-  const { health, controlPlane, instances, metrics, knownProviderTypes } = dependencies;
+  const { health, controlPlane, instances, metrics, knownProviderTypes, channels } = dependencies;
   return async (app) => {
     app.get(
       '/api/health',
@@ -45,6 +77,7 @@ export function operationsRoutes(
         return {
           status: usable === 0 ? 'down' : usable < instances.list().length ? 'degraded' : 'ok',
           providers,
+          channels: channelHealth(channels.cache, providers),
           config: {
             primary: settings.primary,
             strategy: settings.strategy,
