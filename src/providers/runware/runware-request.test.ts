@@ -116,7 +116,7 @@ describe('buildRunwareRequest', () => {
     expect(task.inputs).toEqual({ seedImage: dataUri, maskImage: dataUri });
   });
 
-  it('should map quality tiers to the catalog\'s steps and warn where a model has no quality setting', async () => {
+  it("should map quality tiers to the catalog's steps and warn where a model has no quality setting", async () => {
     const dev = await buildRunwareRequest(
       'runware',
       sampleRequest(model('flux-dev'), { overrides: { quality: 'premium' } }),
