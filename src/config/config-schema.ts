@@ -314,7 +314,9 @@ export const ConfigSchema = z
      * Gateway style presets by name, added to (or replacing) the built-in ones
      * (`src/core/style-preset.ts`).
      */
-    stylePresets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/), StylePresetSchema).default({}),
+    stylePresets: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/), StylePresetSchema)
+      .default({}),
     promptEnhancement: PromptEnhancementConfigSchema.default(
       PromptEnhancementConfigSchema.parse({}),
     ),

@@ -66,15 +66,31 @@ export class Router {
     this.decisionListeners.push(listener);
   }
 
-  plan(request: GenerationRequest, options: PlanOptions = {}): RoutingPlan {
+  /**
+   * The candidates of one model key: `available` in catalog order, `heldBack` by health, and
+   * why the others were refused.
+   */
+  private collect(
+    request: GenerationRequest,
+    modelKey: string,
+    options: PlanOptions,
+    skip: ReadonlySet<string> = new Set(),
+  ): {
+    available: RoutingCandidate[];
+    heldBack: RoutingCandidate[];
+    rejected: RejectedCandidate[];
+    capabilityError: GatewayError | undefined;
+  } {
     const available: RoutingCandidate[] = [];
     const heldBack: RoutingCandidate[] = [];
     const rejected: RejectedCandidate[] = [];
     let capabilityError: GatewayError | undefined;
     const { health } = this.dependencies;
-    for (const { instance, offering } of this.instances.offeringsFor(request.model)) {
+    for (const { instance, offering } of this.instances.offeringsFor(modelKey)) {
       const providerId = instance.adapter.id;
       if (request.provider && request.provider !== providerId) continue;
+      // A provider already planned for an earlier model is not planned twice.
+      if (skip.has(providerId)) continue;
       if (options.exclude?.has(providerId)) {
         rejected.push({
           providerId,
@@ -143,6 +159,16 @@ export class Router {
         available.push(candidate);
       }
     }
+    return { available, heldBack, rejected, capabilityError };
+  }
+
+  plan(request: GenerationRequest, options: PlanOptions = {}): RoutingPlan {
+    const { health } = this.dependencies;
+    const { available, heldBack, rejected, capabilityError } = this.collect(
+      request,
+      request.model,
+      options,
+    );
     const settings = this.dependencies.controlPlane?.settingsFor(request.model) ?? {
       strategy: 'primary_first' as const,
       chain: this.instances.list().map((instance) => instance.adapter.id),
@@ -165,11 +191,25 @@ export class Router {
     const ordered = request.provider
       ? available
       : getStrategy(settings.strategy).order(available, context);
+    const candidates = [...ordered, ...orderByChain(heldBack, settings.chain)];
+    // Fallback models come after every provider of the model itself, in chain order.
+    let fallbackError: GatewayError | undefined;
+    for (const fallback of request.fallbackModels ?? []) {
+      if (fallback === request.model) continue;
+      const planned = new Set(candidates.map((candidate) => candidate.providerId));
+      const more = this.collect(request, fallback, options, planned);
+      candidates.push(
+        ...orderByChain(more.available, settings.chain),
+        ...orderByChain(more.heldBack, settings.chain),
+      );
+      rejected.push(...more.rejected.map((entry) => ({ ...entry, model: fallback })));
+      fallbackError ??= more.capabilityError;
+    }
     const plan: RoutingPlan = {
-      candidates: [...ordered, ...orderByChain(heldBack, settings.chain)],
+      candidates,
       rejected,
       strategy: strategyName,
-      capabilityError,
+      capabilityError: capabilityError ?? fallbackError,
     };
     if (!options.dryRun) for (const listener of this.decisionListeners) listener(plan);
     return plan;
