@@ -83,8 +83,12 @@ export const JobResourceSchema = z.object({
   model: z.string(),
   /** Provider instance serving (or that served) the job. */
   provider: z.string().nullable(),
-  /** The prompt. */
+  /** The prompt sent to the provider (after a style preset's template and enhancement). */
   prompt: z.string(),
+  /** The prompt the client sent, when the gateway changed it; null otherwise. */
+  original_prompt: z.string().nullable(),
+  /** Provider whose prompt enhancement wrote `prompt`; null when none did. */
+  prompt_enhanced_by: z.string().nullable(),
   /** End-user id, when given. */
   user: z.string().nullable(),
   /** Client metadata (string values). */
@@ -103,6 +107,10 @@ export const JobResourceSchema = z.object({
     seed: z.number().optional(),
     quality: z.enum(QualityTier).optional(),
     style: z.string().optional(),
+    style_preset: z.string().optional(),
+    strength: z.number().optional(),
+    enhance_prompt: z.boolean().optional(),
+    fallback_models: z.array(z.string()).optional(),
     provider: z.string().optional(),
     timeout_seconds: z.number().optional(),
     allow_resubmit: z.boolean(),

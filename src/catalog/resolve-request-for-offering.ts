@@ -60,15 +60,22 @@ export function resolveRequestForOffering(
       false,
     );
   }
-  if (
-    request.quality &&
-    capabilities.qualityTiers &&
-    !capabilities.qualityTiers.includes(request.quality)
-  ) {
+  // The tiers an offering declares settings for are the ones it offers, unless listed explicitly.
+  const tiers =
+    capabilities.qualityTiers ??
+    (offering.qualitySettings ? Object.keys(offering.qualitySettings) : undefined);
+  if (request.quality && tiers && !tiers.includes(request.quality)) {
     throw new UnsupportedParameterError(
       'quality',
-      `Model '${model}' does not offer quality '${request.quality}'.`,
-      capabilities.qualityTiers,
+      `Model '${model}' does not offer quality '${request.quality}' (it offers ${tiers.join(', ')}).`,
+      tiers,
+    );
+  }
+  if (request.strength !== undefined && !capabilities.supportsStrength) {
+    throw new UnsupportedParameterError(
+      'strength',
+      `Model '${model}' does not take an image-to-image strength.`,
+      false,
     );
   }
   if (request.style !== undefined && !capabilities.stylePresets?.includes(request.style)) {

@@ -2,6 +2,8 @@ import type { Config } from '../config/config-schema.js';
 import { BatchedJobWriter } from '../jobs/batched-job-writer.js';
 import { InboundWebhookHandler } from '../jobs/inbound-webhook-handler.js';
 import { JobService } from '../jobs/job-service.js';
+import { PromptEnhancer } from '../jobs/prompt-enhancer.js';
+import { defaultStylePresets } from '../core/style-preset.js';
 import type { ProvidersLayer } from './compose-providers.js';
 import type { RoutingLayer } from './compose-routing.js';
 import type { StoreLayer } from './compose-store.js';
@@ -48,6 +50,13 @@ export function composeJobApi(
     webhookGuard: jobs.webhookGuard,
     limits: config.jobs,
     shutdown,
+    stylePresets: { ...defaultStylePresets, ...config.stylePresets },
+    enhancer: new PromptEnhancer({
+      instances,
+      settings: config.promptEnhancement,
+      shutdown,
+      logger: jobs.finishing.logger,
+    }),
   });
   const inboundWebhooks = new InboundWebhookHandler({
     instances,

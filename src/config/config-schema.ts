@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RolloutDefaultsSchema } from '../core/rollout-plan.js';
+import { StylePresetSchema } from '../core/style-preset.js';
 
 /** Identifier of a provider instance: lower case, digits, `-` and `_`. */
 export const ProviderIdSchema = z
@@ -113,9 +114,49 @@ const S1CompatConfigSchema = z
   })
   .strict();
 
+/** Seed system S3's image service manager (`/motif/...`, docs/migrating/s3-image-service-manager.md). */
+const S3CompatConfigSchema = z
+  .object({
+    /**
+     * Catalog key `/motif` generations use when the style preset names none; absent: the first
+     * of `flux-dev` (Runware), `sim-image` and any image model that is loaded.
+     */
+    model: z.string().min(1).optional(),
+    /**
+     * Catalog keys tried when every provider of the model failed; absent: Gemini
+     * (`gemini-3.1-flash-image`) when a `google` provider is loaded (`GEMINI_API_KEY`).
+     */
+    fallbackModels: z.array(z.string().min(1)).optional(),
+    /** How long the generation routes hold the request for the images. */
+    waitSeconds: z.number().int().min(1).max(3600).default(120),
+    /** Most images one `generate-batch` request may ask for. */
+    maxBatchSize: z.number().int().min(1).max(64).default(8),
+    /** Ask for prompt enhancement on `/motif` generations unless the body says otherwise. */
+    enhancePrompt: z.boolean().default(false),
+  })
+  .strict();
+
 /** Compatibility routes of the seed systems. */
 const CompatConfigSchema = z
-  .object({ s1: S1CompatConfigSchema.default(S1CompatConfigSchema.parse({})) })
+  .object({
+    s1: S1CompatConfigSchema.default(S1CompatConfigSchema.parse({})),
+    s3: S3CompatConfigSchema.default(S3CompatConfigSchema.parse({})),
+  })
+  .strict();
+
+/** Prompt enhancement (`enhance_prompt: true`, docs/generation-features.md). */
+const PromptEnhancementConfigSchema = z
+  .object({
+    /**
+     * Provider instance that enhances prompts for every request; absent: the provider routing
+     * would try first, when it can (Runware's `promptEnhance`), else none (a warning says so).
+     */
+    provider: z.string().min(1).optional(),
+    /** Longest enhanced prompt asked for (Runware accepts 12–400). */
+    maxLength: z.number().int().min(12).max(400).default(300),
+    /** Longest the enhancement call may take before the original prompt is used. */
+    timeoutMs: z.number().int().min(100).default(15_000),
+  })
   .strict();
 
 const strategyNames = [
@@ -340,6 +381,16 @@ export const ConfigSchema = z
     downloads: DownloadsConfigSchema.default(DownloadsConfigSchema.parse({})),
     openai: OpenAiCompatConfigSchema.default(OpenAiCompatConfigSchema.parse({})),
     compat: CompatConfigSchema.default(CompatConfigSchema.parse({})),
+    /**
+     * Gateway style presets by name, added to (or replacing) the built-in ones
+     * (`src/core/style-preset.ts`).
+     */
+    stylePresets: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/), StylePresetSchema)
+      .default({}),
+    promptEnhancement: PromptEnhancementConfigSchema.default(
+      PromptEnhancementConfigSchema.parse({}),
+    ),
     routing: RoutingConfigSchema.default(RoutingConfigSchema.parse({})),
     health: HealthConfigSchema.default(HealthConfigSchema.parse({})),
     alerts: AlertsConfigSchema.default(AlertsConfigSchema.parse({})),

@@ -92,4 +92,18 @@ describe('loadConfig', () => {
       /Cannot read/,
     );
   });
+  it("should map S3's routing env vars, gemini naming the google instance", async () => {
+    const config = await loadConfig({
+      PRIMARY_IMAGE_PROVIDER: 'runware',
+      FALLBACK_IMAGE_PROVIDERS: 'gemini',
+      SERVICE_ROUTING_STRATEGY: 'health_based',
+      SERVICE_HEALTH_CHECK_INTERVAL: '45',
+    });
+    expect(config.routing).toMatchObject({
+      primary: 'runware',
+      chain: ['runware', 'google'],
+      strategy: 'health_based',
+    });
+    expect(config.health.checkIntervalSeconds).toBe(45);
+  });
 });

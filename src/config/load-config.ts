@@ -77,16 +77,18 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     if (value !== undefined) merged[key] = value;
   // The seed image service's names (S3) keep working.
   const routing = { ...(merged.routing as Record<string, unknown> | undefined) };
+  // S3 called the Google provider `gemini`; GEMINI_API_KEY loads it as the instance `google`.
+  const declared = Array.isArray(merged.providers) ? (merged.providers as { id?: unknown }[]) : [];
+  const s3Provider = (name: string) =>
+    name === 'gemini' && !declared.some((entry) => entry.id === 'gemini') ? 'google' : name;
+  const primary = env.PRIMARY_IMAGE_PROVIDER ? s3Provider(env.PRIMARY_IMAGE_PROVIDER) : undefined;
   if (env.SERVICE_ROUTING_STRATEGY) routing.strategy = env.SERVICE_ROUTING_STRATEGY;
-  if (env.PRIMARY_IMAGE_PROVIDER) routing.primary = env.PRIMARY_IMAGE_PROVIDER;
+  if (primary) routing.primary = primary;
   if (env.FALLBACK_IMAGE_PROVIDERS) {
     const fallbacks = env.FALLBACK_IMAGE_PROVIDERS.split(',')
-      .map((entry) => entry.trim())
+      .map((entry) => s3Provider(entry.trim()))
       .filter(Boolean);
-    routing.chain = [
-      ...(env.PRIMARY_IMAGE_PROVIDER ? [env.PRIMARY_IMAGE_PROVIDER] : []),
-      ...fallbacks,
-    ];
+    routing.chain = [...(primary ? [primary] : []), ...fallbacks];
   }
   if (Object.keys(routing).length) merged.routing = routing;
   if (env.SERVICE_HEALTH_CHECK_INTERVAL) {

@@ -53,8 +53,26 @@ export const GenerationRequestSchema = z.object({
   seed: z.number().int().optional(),
   /** Quality tier. */
   quality: z.enum(QualityTier).optional(),
-  /** Style preset. */
+  /** A provider's own style preset (OpenAI `vivid`), checked against the model's capabilities. */
   style: z.string().optional(),
+  /**
+   * The gateway style preset applied (config `stylePresets`): its template, negative prompt,
+   * size and model are already folded into the other fields.
+   */
+  stylePreset: z.string().optional(),
+  /** Image-to-image: how far to move from the input image, 0 (keep) to 1 (ignore it). */
+  strength: z.number().min(0).max(1).optional(),
+  /**
+   * Catalog keys tried after every provider of `model` failed, in order (S3's Gemini fallback:
+   * another model on another provider); each is checked against its own capabilities.
+   */
+  fallbackModels: z.array(z.string()).optional(),
+  /** The prompt the client sent, when the gateway changed it (preset template, enhancement). */
+  originalPrompt: z.string().optional(),
+  /** Whether the client asked for prompt enhancement. */
+  enhancePrompt: z.boolean().optional(),
+  /** Provider instance whose prompt enhancement produced `prompt`, when one did. */
+  promptEnhancedBy: z.string().optional(),
   /** End-user id. */
   user: z.string().optional(),
   /** Client metadata. */

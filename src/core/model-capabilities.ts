@@ -64,10 +64,29 @@ const ModelCapabilitiesSchema = z
     qualityTiers: z.array(z.enum(QualityTier)).optional(),
     /** Style presets honoured (absent: none; a style is then rejected). */
     stylePresets: z.array(z.string()).optional(),
+    /** Whether an image-to-image `strength` (how far to move from the input image) is honoured. */
+    supportsStrength: z.boolean().default(false),
   })
   // Strict: a typo in an operator's model override must fail start-up, not vanish.
   .strict();
 export type ModelCapabilitiesInput = z.input<typeof ModelCapabilitiesSchema>;
+
+/**
+ * What one quality tier means on one model offering, as data: the adapter applies the fields its
+ * provider has (Runware sends `steps`, OpenAI sends `quality`); `providerModelId` swaps in another
+ * variant of the model for that tier.
+ */
+export const QualityTierSettingsSchema = z
+  .object({
+    /** Denoising steps sent to the provider (Runware `steps`). */
+    steps: z.number().int().positive().optional(),
+    /** The provider's own quality value (OpenAI `quality`: `low`, `medium`, `high`, `hd`). */
+    quality: z.string().min(1).optional(),
+    /** Another model variant served for this tier (a faster or larger sibling). */
+    providerModelId: z.string().min(1).optional(),
+  })
+  .strict();
+export type QualityTierSettings = z.infer<typeof QualityTierSettingsSchema>;
 
 /**
  * One model as one provider serves it: the logical catalog key, the provider's own id, what it
@@ -87,6 +106,11 @@ export const ModelOfferingSchema = z
     capabilities: ModelCapabilitiesSchema,
     /** Price rule. */
     price: PriceRuleSchema,
+    /**
+     * What each quality tier does on this offering (steps, variant, provider quality value). A
+     * tier listed here is offered; `capabilities.qualityTiers`, when set, must agree.
+     */
+    qualitySettings: z.partialRecord(z.enum(QualityTier), QualityTierSettingsSchema).optional(),
     /** Relative quality score 0–100 used by the `quality_focused` strategy. */
     qualityScore: z.number().min(0).max(100).default(50),
     /** Marked deprecated by the operator or provider (still served, shown in health). */

@@ -1,5 +1,5 @@
 import type { GenerationKind, GenerationTask, QualityTier } from './generation-request.js';
-import type { ModelOffering } from './model-capabilities.js';
+import type { ModelOffering, QualityTierSettings } from './model-capabilities.js';
 import type { Warning } from './warning.js';
 
 /** JSON value an adapter may store as its opaque operation handle. */
@@ -56,10 +56,33 @@ export interface ProviderRequest {
   seed?: number;
   /** Quality tier. */
   quality?: QualityTier;
-  /** Style preset. */
+  /**
+   * What `quality` means on this offering, from the catalog (`offering.qualitySettings`); the
+   * adapter sends the fields its provider has. Absent when the tier has no settings here.
+   */
+  qualitySettings?: QualityTierSettings;
+  /** The provider's own style preset (not a gateway preset: those are applied already). */
   style?: string;
+  /** Image-to-image strength 0–1 (only when the model honours it). */
+  strength?: number;
   /** End-user id, for providers that take one (abuse tracking). */
   user?: string;
+}
+
+/** What `enhancePrompt` is asked. */
+export interface PromptEnhanceRequest {
+  /** The prompt to improve (after any style preset template). */
+  prompt: string;
+  /** Longest prompt wanted back, in characters. */
+  maxLength: number;
+}
+
+/** What `enhancePrompt` returns. */
+export interface PromptEnhanceResult {
+  /** The improved prompt. */
+  prompt: string;
+  /** USD the provider charged for it, when reported. */
+  costUsd?: number;
 }
 
 /** Per-call context the job engine hands to adapters. */
@@ -236,4 +259,9 @@ export interface ProviderAdapter {
   parseWebhook?(webhook: InboundWebhook): Promise<WebhookResult>;
   /** A cheap check that the provider is reachable and the key works (never billable). */
   healthCheck(context: CallContext): Promise<HealthCheckResult>;
+  /**
+   * Rewrites a prompt into a richer one (Runware's `promptEnhance` task), when the provider
+   * offers that. One call, synchronous; the gateway records the result on the job.
+   */
+  enhancePrompt?(request: PromptEnhanceRequest, context: CallContext): Promise<PromptEnhanceResult>;
 }

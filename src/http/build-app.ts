@@ -33,6 +33,8 @@ import { s1RunwareRoutes } from './routes/s1-runware-routes.js';
 import { s5VideoRoutes } from './routes/s5-video-routes.js';
 import { adminChannelRoutes } from './routes/admin-channel-routes.js';
 import { relayRoutes } from './routes/relay-routes.js';
+import { s3MotifGenerationRoutes } from './routes/s3-motif-generation-routes.js';
+import { s3MotifServiceRoutes } from './routes/s3-motif-service-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
@@ -95,6 +97,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
             'S1 Runware video proxy compatibility routes (/api/v3/…), translated onto native jobs',
         },
         {
+          name: 's3',
+          description:
+            'S3 image service manager compatibility routes (/motif/…), translated onto native jobs and the control plane',
+        },
+        {
           name: 's5',
           description:
             'S5 video engine compatibility routes (/api/videos/…), translated onto native jobs',
@@ -125,6 +132,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(s1RunwareRoutes(dependencies));
   await app.register(s1RunwareDownloadRoute(dependencies));
   await app.register(s5VideoRoutes(dependencies));
+  await app.register(s3MotifGenerationRoutes(dependencies));
+  await app.register(s3MotifServiceRoutes(dependencies));
   await app.register(providerWebhookRoutes(dependencies));
   await app.register(adminProviderRoutes(dependencies));
   await app.register(adminRoutingRoutes(dependencies));

@@ -10,10 +10,17 @@ export function buildProviderRequest(
   images: InputImageResolver,
 ): ProviderRequest {
   const { parameters } = candidate;
+  const qualitySettings = request.quality
+    ? candidate.offering.qualitySettings?.[request.quality]
+    : undefined;
+  // A tier may be served by another variant of the model; the catalog declares which.
+  const offering = qualitySettings?.providerModelId
+    ? { ...candidate.offering, providerModelId: qualitySettings.providerModelId }
+    : candidate.offering;
   return {
     kind: request.kind,
     task: request.task,
-    offering: candidate.offering,
+    offering,
     prompt: request.prompt,
     negativePrompt: request.negativePrompt,
     inputImages: request.inputImages.map((reference) => images.resolve(reference)),
@@ -26,7 +33,9 @@ export function buildProviderRequest(
     n: request.n,
     seed: request.seed,
     quality: request.quality,
+    ...(qualitySettings ? { qualitySettings } : {}),
     style: request.style,
+    ...(request.strength !== undefined ? { strength: request.strength } : {}),
     user: request.user,
   };
 }

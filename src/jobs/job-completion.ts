@@ -190,11 +190,13 @@ export class JobCompletion {
       height: asset.height ?? result.outputs[index]?.height,
       durationSeconds: asset.durationSeconds ?? result.outputs[index]?.durationSeconds,
     }));
+    // The attempt may have run on a fallback model (`fallbackModels`), priced by its own rule.
+    const modelKeys = [job.request.model, ...(job.request.fallbackModels ?? [])];
     const offering = options.instances
       .adapter(attempt.provider)
       ?.models.find(
         (model) =>
-          model.providerModelId === attempt.providerModelId && model.modelKey === job.request.model,
+          model.providerModelId === attempt.providerModelId && modelKeys.includes(model.modelKey),
       );
     const costUsd = offering
       ? actualCost(

@@ -21,6 +21,9 @@ import type { BatchedJobWriter } from './batched-job-writer.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { InlineSubmitter } from './inline-submitter.js';
 import { normalizeRequest, type GenerationRequestDraft } from './normalize-request.js';
+import { applyStylePreset, type StyledDraft } from './apply-style-preset.js';
+import type { PromptEnhancer } from './prompt-enhancer.js';
+import type { StylePreset } from '../core/style-preset.js';
 import type { InputImageResolver } from './input-image-resolver.js';
 
 export interface JobServiceOptions extends FinishJobDependencies {
@@ -37,6 +40,10 @@ export interface JobServiceOptions extends FinishJobDependencies {
   limits: Pick<Config['jobs'], 'defaultTimeoutSeconds' | 'providerCallTimeoutMs'>;
   /** Aborted at shutdown: held waits answer with the job as it is. */
   shutdown: AbortSignal;
+  /** Gateway style presets by name (built-in ones merged with the config file's). */
+  stylePresets: Readonly<Record<string, StylePreset>>;
+  /** Rewrites prompts of requests that ask for it (`enhance_prompt`). */
+  enhancer: PromptEnhancer;
 }
 
 export interface CreateOptions {
@@ -83,7 +90,7 @@ export class JobService {
   constructor(private readonly options: JobServiceOptions) {}
 
   async create(
-    draft: GenerationRequestDraft,
+    draft: StyledDraft,
     options: CreateOptions = {},
   ): Promise<{ job: Job; created: boolean }> {
     const { images, writer, inline, limits } = this.options;
@@ -98,14 +105,17 @@ export class JobService {
       const replay = await this.replay(idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };
     }
-    const request = normalizeRequest(this.options.instances, draft);
+    const styled = this.styled(draft);
+    const request = normalizeRequest(this.options.instances, styled);
     // Stored with the job, so every later plan (fallback, resubmission) stays in the group.
     if (options.access?.group) request.group = options.access.group;
-    this.checkModelAllowed(draft.model, request.model, options.access);
+    this.checkModelAllowed(styled.model, request.model, options.access);
     if (request.webhookUrl) this.options.webhookGuard.checkUrl(request.webhookUrl);
     await images.validate(request.inputImages, 'input_images', tenantId);
     if (request.mask) await images.validate([request.mask], 'mask', tenantId);
     const plan = this.planOrThrow(request);
+    // Before the job is stored, so the job records the prompt actually sent.
+    const enhancementWarnings = await this.options.enhancer.enhance(request, plan);
     request.inputImages = await images.storeInlineImages(
       request.inputImages,
       'input_images',
@@ -125,7 +135,7 @@ export class JobService {
       regeneratedFrom: options.regeneratedFrom ?? null,
       tenantId: tenantId ?? null,
       apiKeyId: options.access?.apiKeyId ?? null,
-      warnings: options.warnings ?? [],
+      warnings: [...(options.warnings ?? []), ...enhancementWarnings],
       createdAt: new Date(now),
     };
     const inlined = Boolean(options.inline && inline.acceptsInline);
@@ -149,6 +159,21 @@ export class JobService {
     // Should the workers have stopped meanwhile, the job is not taken and its backstop submits it.
     if (inlined) inline.submitInline(job);
     return { job, created: true };
+  }
+
+  /** A draft with its style preset applied (what `create` routes; estimates use it too). */
+  styled(draft: StyledDraft): GenerationRequestDraft {
+    return applyStylePreset(this.options.instances, this.options.stylePresets, draft);
+  }
+
+  /** The gateway style presets by name. */
+  get stylePresets(): Readonly<Record<string, StylePreset>> {
+    return this.options.stylePresets;
+  }
+
+  /** Which provider would enhance prompts for a request routed like `plan`, if any. */
+  enhancerFor(plan: Parameters<PromptEnhancer['pick']>[0]): string | undefined {
+    return this.options.enhancer.pick(plan)?.id;
   }
 
   /** A job; another tenant's job is as unknown as a missing one (404, never 403). */

@@ -34,6 +34,13 @@ export interface RouterDependencies {
   random?: () => number;
 }
 
+/** A candidate's channel priority tier: highest first, weighted random inside channel tiers. */
+interface Tier {
+  priority: number;
+  weight: number;
+  weighted: boolean;
+}
+
 /** The catalog's typed rejection of `request` on `offering`, if it rejects it. */
 function rejectionOf(
   request: GenerationRequest,
@@ -54,8 +61,8 @@ function rejectionOf(
  * own groups) whose model offering accepts the request; the strategy configured for the model
  * (control plane) orders them, then priority tiers go highest first with a weighted random
  * order inside tiers holding channels; providers held back by health (open circuit, no
- * credit) go last, as a last resort rather than never. A model served, but not in the caller's
- * group, is refused as `no_channel`.
+ * credit) go last, as a last resort rather than never; the request's fallback models follow,
+ * in chain order. A model served, but not in the caller's group, is refused as `no_channel`.
  */
 export class Router {
   private sequence = 0;
@@ -73,14 +80,29 @@ export class Router {
     this.decisionListeners.push(listener);
   }
 
-  plan(request: GenerationRequest, options: PlanOptions = {}): RoutingPlan {
+  /**
+   * The candidates of one model key: `available` in catalog order, `heldBack` by health, and
+   * why the others were refused.
+   */
+  private collect(
+    request: GenerationRequest,
+    modelKey: string,
+    options: PlanOptions,
+    skip: ReadonlySet<string> = new Set(),
+  ): {
+    available: RoutingCandidate[];
+    heldBack: RoutingCandidate[];
+    rejected: RejectedCandidate[];
+    capabilityError: GatewayError | undefined;
+    tierOf: Map<string, Tier>;
+  } {
     const available: RoutingCandidate[] = [];
     const heldBack: RoutingCandidate[] = [];
     const rejected: RejectedCandidate[] = [];
     let capabilityError: GatewayError | undefined;
     const { health } = this.dependencies;
     const group = request.group ?? defaultGroup;
-    const offerings = this.instances.offeringsFor(request.model);
+    const offerings = this.instances.offeringsFor(modelKey);
     const inGroup = offerings.filter(({ instance }) => instance.groups.includes(group));
     // The S4 outage as a clear answer: the model exists, just not for this group (a disabled
     // channel serves nobody; a disabled config provider keeps its own `provider_disabled`).
@@ -88,11 +110,13 @@ export class Router {
       ({ instance }) => instance.enabled || instance.channelId === undefined,
     );
     if (offerings.length > 0 && serving.length === 0)
-      capabilityError = new NoChannelError(group, request.model);
-    const tierOf = new Map<string, { priority: number; weight: number; weighted: boolean }>();
+      capabilityError = new NoChannelError(group, modelKey);
+    const tierOf = new Map<string, Tier>();
     for (const { instance, offering } of inGroup) {
       const providerId = instance.adapter.id;
       if (request.provider && request.provider !== providerId) continue;
+      // A provider already planned for an earlier model is not planned twice.
+      if (skip.has(providerId)) continue;
       tierOf.set(providerId, {
         priority: instance.priority,
         weight: instance.weight,
@@ -166,6 +190,16 @@ export class Router {
         available.push(candidate);
       }
     }
+    return { available, heldBack, rejected, capabilityError, tierOf };
+  }
+
+  plan(request: GenerationRequest, options: PlanOptions = {}): RoutingPlan {
+    const { health } = this.dependencies;
+    const { available, heldBack, rejected, capabilityError, tierOf } = this.collect(
+      request,
+      request.model,
+      options,
+    );
     const settings = this.dependencies.controlPlane?.settingsFor(request.model) ?? {
       strategy: 'primary_first' as const,
       chain: this.instances.list().map((instance) => instance.adapter.id),
@@ -192,11 +226,25 @@ export class Router {
           (candidate) => tierOf.get(candidate.providerId)!,
           this.dependencies.random,
         );
+    const candidates = [...ordered, ...orderByChain(heldBack, settings.chain)];
+    // Fallback models come after every provider of the model itself, in chain order.
+    let fallbackError: GatewayError | undefined;
+    for (const fallback of request.fallbackModels ?? []) {
+      if (fallback === request.model) continue;
+      const planned = new Set(candidates.map((candidate) => candidate.providerId));
+      const more = this.collect(request, fallback, options, planned);
+      candidates.push(
+        ...orderByChain(more.available, settings.chain),
+        ...orderByChain(more.heldBack, settings.chain),
+      );
+      rejected.push(...more.rejected.map((entry) => ({ ...entry, model: fallback })));
+      fallbackError ??= more.capabilityError;
+    }
     const plan: RoutingPlan = {
-      candidates: [...ordered, ...orderByChain(heldBack, settings.chain)],
+      candidates,
       rejected,
       strategy: strategyName,
-      capabilityError,
+      capabilityError: capabilityError ?? fallbackError,
     };
     if (!options.dryRun) for (const listener of this.decisionListeners) listener(plan);
     return plan;

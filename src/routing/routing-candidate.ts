@@ -26,6 +26,8 @@ export interface RejectedCandidate {
   reason: string;
   /** Human explanation. */
   message: string;
+  /** The fallback model this refusal is about (absent: the request's own model). */
+  model?: string;
 }
 
 /** The router's answer: candidates in the order to try them. */

@@ -31,10 +31,10 @@ declare module 'fastify' {
 
 /**
  * The paths auth mode guards: the native and OpenAI-compatible API, and the seed systems'
- * compatibility routes that create and read jobs (S5's video engine, S1's Runware proxy), which
- * take the same keys.
+ * compatibility routes that create and read jobs (S5's video engine, S1's Runware proxy, S3's
+ * `/motif/generation/`), which take the same keys. S3's `/motif/services/` take the admin key.
  */
-const protectedPrefixes = ['/v1/', '/api/videos/', '/api/v3/'];
+const protectedPrefixes = ['/v1/', '/api/videos/', '/api/v3/', '/motif/generation/'];
 /** Routes under `/v1` that never take a key: provider callbacks are verified their own way. */
 const unauthenticatedRoutes = new Set(['/v1/providers/:provider/webhook']);
 /**

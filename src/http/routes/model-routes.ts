@@ -29,7 +29,7 @@ function describeOffering(providerId: string, enabled: boolean, offering: ModelO
  *   -d '{"model":"sim-video","prompt":"x","duration":5}'
  */
 export function modelRoutes(
-  dependencies: Pick<AppDependencies, 'instances' | 'router'>,
+  dependencies: Pick<AppDependencies, 'instances' | 'router' | 'jobs'>,
 ): FastifyPluginAsyncZod {
   const { instances, router } = dependencies;
   return async (app) => {
@@ -77,7 +77,8 @@ export function modelRoutes(
         },
       },
       async (request) => {
-        const draft = toGenerationDraft(request.body);
+        // A style preset may supply the model, prompt template and size.
+        const draft = dependencies.jobs.styled(toGenerationDraft(request.body));
         draft.model = instances.resolveModelKey(draft.model) ?? draft.model;
         const offerings = instances.offeringsFor(draft.model);
         if (offerings.length === 0)

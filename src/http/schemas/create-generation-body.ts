@@ -1,4 +1,4 @@
-import type { GenerationRequestDraft } from '../../jobs/normalize-request.js';
+import type { StyledDraft } from '../../jobs/apply-style-preset.js';
 import { z } from 'zod';
 import { GenerationKind, GenerationTask, QualityTier } from '../../core/generation-request.js';
 
@@ -28,8 +28,11 @@ export const CreateGenerationBodySchema = z
     kind: z.enum(GenerationKind).optional(),
     /** The task; inferred from `kind` and the presence of input images and a mask. */
     task: z.enum(GenerationTask).optional(),
-    /** Catalog key of the model (see `GET /v1/models`). */
-    model: z.string().min(1).max(200),
+    /**
+     * Catalog key of the model (see `GET /v1/models`); may be left out when `style` names a
+     * gateway style preset with a preferred model.
+     */
+    model: z.string().min(1).max(200).optional(),
     /** What to generate. */
     prompt: z.string().min(1).max(10_000),
     /** What to avoid; rejected for models that do not support it. */
@@ -57,8 +60,17 @@ export const CreateGenerationBodySchema = z
     seed: z.number().int().min(0).max(4_294_967_295).optional(),
     /** Quality tier. */
     quality: z.enum(QualityTier).optional(),
-    /** Style preset name. */
+    /**
+     * A gateway style preset (`party`, …: template, negative prompt, size, model; see
+     * docs/generation-features.md), or a provider's own style the model lists (`vivid`).
+     */
     style: z.string().min(1).max(100).optional(),
+    /** Rewrite the prompt with a provider's prompt enhancement first (Runware `promptEnhance`). */
+    enhance_prompt: z.boolean().optional(),
+    /** Image-to-image: 0 keeps the input image, 1 ignores it (models that take it). */
+    strength: z.number().min(0).max(1).optional(),
+    /** Catalog keys tried, in order, when every provider of `model` failed. */
+    fallback_models: z.array(z.string().min(1).max(200)).max(4).optional(),
     /** The end user this generation is for (sticky routing, listing, analytics). */
     user: z.string().min(1).max(256).optional(),
     /** Free-form string metadata returned with the job. */
@@ -83,7 +95,7 @@ export const CreateGenerationBodySchema = z
 export type CreateGenerationBody = z.infer<typeof CreateGenerationBodySchema>;
 
 /** Maps the snake_case wire body to the engine's draft request. */
-export function toGenerationDraft(body: CreateGenerationBody): GenerationRequestDraft {
+export function toGenerationDraft(body: CreateGenerationBody): StyledDraft {
   return {
     kind: body.kind,
     task: body.task,
@@ -101,6 +113,9 @@ export function toGenerationDraft(body: CreateGenerationBody): GenerationRequest
     seed: body.seed,
     quality: body.quality,
     style: body.style,
+    enhancePrompt: body.enhance_prompt,
+    strength: body.strength,
+    fallbackModels: body.fallback_models,
     user: body.user,
     metadata: body.metadata,
     provider: body.provider,

@@ -81,9 +81,14 @@ function resolveSize(
 function resolveQuality(request: ProviderRequest, providerId: string): string {
   // No tier asked for means the gateway's default tier, `standard` (medium / standard).
   const tier = request.quality ?? 'standard';
-  const quality = isDallE(request.offering.providerModelId)
-    ? dallE3QualityByTier[tier]
-    : gptImageQualityByTier[tier];
+  // The catalog declares each tier's OpenAI value (`qualitySettings`); the tables are the
+  // fallback for operator-defined offerings that declare none.
+  const quality =
+    request.qualitySettings?.quality ??
+    request.offering.qualitySettings?.[tier]?.quality ??
+    (isDallE(request.offering.providerModelId)
+      ? dallE3QualityByTier[tier]
+      : gptImageQualityByTier[tier]);
   if (!quality) {
     throw new ProviderError({
       providerId,

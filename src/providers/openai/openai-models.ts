@@ -37,6 +37,15 @@ export const soraSizeByAspectRatio: Record<string, string> = {
   '9:16': '720x1280',
 };
 
+/** A tier → `quality` table as catalog data (`qualitySettings`). */
+function tierSettings(
+  table: Partial<Record<QualityTier, string>>,
+): Partial<Record<QualityTier, { quality: string }>> {
+  return Object.fromEntries(
+    Object.entries(table).map(([tier, quality]) => [tier, { quality }]),
+  ) as Partial<Record<QualityTier, { quality: string }>>;
+}
+
 /** Seconds of video Sora accepts (sent as strings). */
 export const soraSeconds = [4, 8, 12] as const;
 
@@ -61,6 +70,7 @@ export const openaiModels: readonly ModelOffering[] = [
       supportsNegativePrompt: false,
       qualityTiers: ['fast', 'standard', 'premium'],
     },
+    qualitySettings: tierSettings(gptImageQualityByTier),
     // Per image at 1024×1024 by quality; the 1536 sizes cost 1.5×. Actual cost comes from the
     // token usage OpenAI reports.
     price: {
@@ -97,6 +107,7 @@ export const openaiModels: readonly ModelOffering[] = [
       qualityTiers: ['standard', 'premium'],
       stylePresets: ['vivid', 'natural'],
     },
+    qualitySettings: tierSettings(dallE3QualityByTier),
     // standard: $0.04 square, $0.08 wide; hd: $0.08 square, $0.12 wide.
     price: {
       type: 'per_image',

@@ -7,6 +7,8 @@ import type {
   HealthCheckResult,
   InboundWebhook,
   JsonValue,
+  PromptEnhanceRequest,
+  PromptEnhanceResult,
   ProviderAdapter,
   ProviderRequest,
   StatusResult,
@@ -167,6 +169,41 @@ export class RunwareAdapter implements ProviderAdapter {
         ? { ok: true }
         : { ok: true, credits: creditsFromBalance(remainingUsd) };
     });
+  }
+
+  /**
+   * Runware's `promptEnhance` task: one synchronous call returning `text` (official SDK's
+   * `IPromptEnhancer`: `prompt`, `promptMaxLength`, `promptVersions`, `includeCost`).
+   */
+  async enhancePrompt(
+    request: PromptEnhanceRequest,
+    context: CallContext,
+  ): Promise<PromptEnhanceResult> {
+    const taskUUID = randomUUID();
+    const task = {
+      taskType: 'promptEnhance',
+      taskUUID,
+      prompt: request.prompt,
+      promptMaxLength: request.maxLength,
+      promptVersions: 1,
+      includeCost: true,
+    };
+    const { envelope, text } = await this.post([task], context.signal);
+    if (envelope.errors?.length) throw runwareErrorFromItems(this.id, envelope.errors, text);
+    const item = (envelope.data ?? []).find(
+      (entry) => entry.taskUUID === taskUUID && typeof entry.text === 'string' && entry.text,
+    );
+    if (!item?.text) {
+      throw new ProviderError({
+        providerId: this.id,
+        code: 'provider_bad_response',
+        message: `${this.id} answered promptEnhance without a prompt.`,
+      });
+    }
+    return {
+      prompt: item.text,
+      ...(typeof item.cost === 'number' ? { costUsd: item.cost } : {}),
+    };
   }
 
   /** The callback URL Runware is given for a task (exposed for tests and fakes). */

@@ -36,6 +36,8 @@ const RunwareResultItemSchema = z.looseObject({
   NSFWContent: z.boolean().nullish(),
   /** Per-result failure, on items with `status: "error"`. */
   error: RunwareErrorItemSchema.nullish(),
+  /** `promptEnhance` results: one enhanced prompt per item. */
+  text: z.string().nullish(),
   /** Some failed items carry the error fields inline. */
   code: z.string().nullish(),
   message: z.string().nullish(),

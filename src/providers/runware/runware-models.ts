@@ -16,6 +16,10 @@ const fluxImageCapabilities: ModelCapabilitiesInput = {
   supportsSeed: true,
   // FLUX runs without classifier-free guidance by default, so Runware ignores negative prompts.
   supportsNegativePrompt: false,
+  // imageInference takes `strength` with a seed image (Runware SDK's IRequestImage).
+  supportsStrength: true,
+  // Runware needs pixels; the adapter derives them from a ratio (and says so in a warning).
+  aspectRatios: ['1:1', '4:3', '3:4', '3:2', '2:3', '16:9', '9:16'],
   supportsWebhook: true,
   supportsCancel: false,
 };
@@ -28,7 +32,13 @@ const builtIn: ModelOfferingInput[] = [
     displayName: 'FLUX.1 [schnell] (Runware)',
     qualityScore: 55,
     capabilities: fluxImageCapabilities,
-    price: { type: 'per_image', usd: 0.0006 },
+    // schnell is distilled for 1–4 steps; premium is served by FLUX.1 [dev] (priced as dev).
+    qualitySettings: {
+      fast: { steps: 2 },
+      standard: { steps: 4 },
+      premium: { providerModelId: 'runware:101@1', steps: 28 },
+    },
+    price: { type: 'per_image', usd: 0.0006, byQuality: { premium: 0.0038 } },
   },
   {
     modelKey: 'flux-dev',
@@ -36,7 +46,8 @@ const builtIn: ModelOfferingInput[] = [
     kind: 'image',
     displayName: 'FLUX.1 [dev] (Runware)',
     qualityScore: 70,
-    capabilities: { ...fluxImageCapabilities, qualityTiers: ['fast', 'standard', 'premium'] },
+    capabilities: fluxImageCapabilities,
+    qualitySettings: { fast: { steps: 12 }, standard: { steps: 28 }, premium: { steps: 40 } },
     price: { type: 'per_image', usd: 0.0038 },
   },
   {
@@ -167,11 +178,6 @@ export function runwareWireSize(
 ): { width: number; height: number } {
   return nativeSizes[providerModelId]?.[`${width}x${height}`] ?? { width, height };
 }
-
-/** Denoising steps per quality tier, for models whose quality is a step count. */
-export const runwareQualitySteps: Record<string, Record<string, number>> = {
-  'runware:101@1': { fast: 12, standard: 28, premium: 40 },
-};
 
 /**
  * Provider settings the adapter always sends, so the price in the catalog is the price billed

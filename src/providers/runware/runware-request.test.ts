@@ -116,7 +116,7 @@ describe('buildRunwareRequest', () => {
     expect(task.inputs).toEqual({ seedImage: dataUri, maskImage: dataUri });
   });
 
-  it('should map FLUX dev quality to steps and warn where a model has no quality setting', async () => {
+  it("should map quality tiers to the catalog's steps and warn where a model has no quality setting", async () => {
     const dev = await buildRunwareRequest(
       'runware',
       sampleRequest(model('flux-dev'), { overrides: { quality: 'premium' } }),
@@ -126,12 +126,21 @@ describe('buildRunwareRequest', () => {
     expect(dev.task.steps).toBe(40);
     const schnell = await buildRunwareRequest(
       'runware',
-      sampleRequest(model('flux-schnell'), { overrides: { quality: 'premium' } }),
+      sampleRequest(model('flux-schnell'), { overrides: { quality: 'fast' } }),
       uuid,
       undefined,
     );
-    expect(schnell.task.steps).toBeUndefined();
-    expect(schnell.warnings).toEqual([expect.objectContaining({ parameter: 'quality' })]);
+    expect(schnell.task.steps).toBe(2);
+    const video = await buildRunwareRequest(
+      'runware',
+      sampleRequest(model('seedance-1-pro-fast'), { overrides: { quality: 'premium' } }),
+      uuid,
+      undefined,
+    );
+    expect(video.task.steps).toBeUndefined();
+    expect(video.warnings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ parameter: 'quality' })]),
+    );
   });
 
   it('should switch audio off where it changes the price', async () => {

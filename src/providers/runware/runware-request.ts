@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ProviderError } from '../../core/errors/index.js';
 import type { ImageInput, JsonValue, ProviderRequest } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
-import { runwareProviderSettings, runwareQualitySteps, runwareWireSize } from './runware-models.js';
+import { runwareProviderSettings, runwareWireSize } from './runware-models.js';
 import { imageReference, isHttpUrl } from '../kernel/image-reference.js';
 
 /** What the adapter stores per attempt and needs again for polling. */
@@ -59,7 +59,12 @@ export async function buildRunwareRequest(
   const size = video ? videoSize(request, warnings) : imageSize(request, warnings);
   if (size) Object.assign(task, size);
 
-  const steps = request.quality ? runwareQualitySteps[model]?.[request.quality] : undefined;
+  // The tier's settings are catalog data (`qualitySettings`); the engine resolves them, and a
+  // direct caller (tests, recovery) gets them from the offering.
+  const tier =
+    request.qualitySettings ??
+    (request.quality ? request.offering.qualitySettings?.[request.quality] : undefined);
+  const steps = tier?.steps;
   if (steps !== undefined) task.steps = steps;
   else if (request.quality) {
     warnings.push({
@@ -92,6 +97,7 @@ export async function buildRunwareRequest(
       inputs.maskImage = await imageReference(request.mask, { canFetch: isHttpUrl });
     }
     task.inputs = inputs;
+    if (request.strength !== undefined) task.strength = request.strength;
     if (request.inputImages.length > 1) warnings.push(extraImagesIgnored(request));
   }
 

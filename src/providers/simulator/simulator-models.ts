@@ -33,6 +33,7 @@ export function simulatorModels(profile: SimulatorProfile): ModelOffering[] {
           supportsSeed: true,
           supportsNegativePrompt: true,
           supportsCancel: true,
+          supportsStrength: true,
           stylePresets: simulatorStylePresets,
         },
         price: { type: 'per_image', usd: profile.costPerImage },

@@ -18,6 +18,10 @@ import {
 
 type Json = Record<string, unknown>;
 
+/** What the fake's `promptEnhance` appends, so tests can tell an enhanced prompt. */
+export const fakeEnhancementSuffix =
+  'intricate details, cinematic lighting, award-winning composition';
+
 /** A generation the fake has accepted. */
 export interface RunwareFakeTask {
   taskUUID: string;
@@ -43,10 +47,13 @@ export interface RunwareFakeOptions {
 /** A Runware API double on a loopback port. */
 export class RunwareFake {
   readonly tasks = new Map<string, RunwareFakeTask>();
+  /** `promptEnhance` tasks received, as sent. */
+  readonly enhanceRequests: Json[] = [];
   balance: number;
   private scenario: FakeScenario = 'ok';
   private submitted = 0;
   private nextFailure: RunwareFakeTask['failure'];
+  private refusedPromptMarker: string | undefined;
 
   private constructor(
     readonly server: FakeHttpServer,
@@ -81,6 +88,11 @@ export class RunwareFake {
   /** Applies to the next generation submissions until set back to `ok`. */
   setScenario(scenario: FakeScenario): void {
     this.scenario = scenario;
+  }
+
+  /** Generations whose prompt contains this text are refused with 400 (a per-item failure). */
+  refusePromptsContaining(marker: string | undefined): void {
+    this.refusedPromptMarker = marker;
   }
 
   /** Generation tasks received (any outcome). */
@@ -139,7 +151,13 @@ export class RunwareFake {
     const generation = tasks.find((task) => isGeneration(task.taskType));
     if (generation) {
       this.submitted++;
-      const failure = runwareScenarioResponse(this.scenario, generation);
+      const refused =
+        this.refusedPromptMarker !== undefined &&
+        String(generation.positivePrompt ?? '').includes(this.refusedPromptMarker);
+      const failure = runwareScenarioResponse(
+        refused ? 'invalid_request' : this.scenario,
+        generation,
+      );
       if (failure) return failure;
     }
     if (key !== this.options.apiKey) {
@@ -181,6 +199,7 @@ export class RunwareFake {
       return { data: [{ taskType: task.taskType, taskUUID }], errors: [] };
     }
     if (task.taskType === 'getResponse') return this.poll(taskUUID);
+    if (task.taskType === 'promptEnhance') return this.enhance(task, taskUUID);
     if (task.taskType === 'accountManagement') {
       return {
         data: [
@@ -197,6 +216,33 @@ export class RunwareFake {
       };
     }
     return { status: errors(400, { code: 'unsupportedTaskType', taskType: task.taskType }) };
+  }
+
+  /**
+   * `promptEnhance`: one `text` item per requested version, never longer than
+   * `promptMaxLength` (Runware documents 12–400 for it and 1–5 versions).
+   */
+  private enhance(task: Json, taskUUID: string): { data: Json[]; errors: Json[] } {
+    this.enhanceRequests.push(task);
+    const scope = { taskType: 'promptEnhance', taskUUID };
+    const prompt = typeof task.prompt === 'string' ? task.prompt : '';
+    const maxLength = Number(task.promptMaxLength ?? 380);
+    const versions = Number(task.promptVersions ?? 1);
+    if (!prompt || maxLength < 12 || maxLength > 400 || versions < 1 || versions > 5) {
+      const message = !prompt
+        ? 'Missing prompt.'
+        : 'promptMaxLength or promptVersions out of range.';
+      return { data: [], errors: [{ code: 'invalidPromptEnhance', message, ...scope }] };
+    }
+    const data = Array.from({ length: versions }, (_, index) => ({
+      ...scope,
+      text: `${prompt}, ${fakeEnhancementSuffix}${index ? ` (v${index + 1})` : ''}`.slice(
+        0,
+        maxLength,
+      ),
+      cost: 0.0002,
+    }));
+    return { data, errors: [] };
   }
 
   private poll(taskUUID: string): { data: Json[]; errors: Json[] } | { status: FakeResponse } {
