@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import { channelValidator, syncChannelInstances } from '../providers/channel-instances.js';
 import type { ProviderFactory } from '../providers/kernel/provider-factory.js';
 import { ChannelTester } from '../relay/channel-tester.js';
+import { RelayMeter } from '../relay/relay-meter.js';
 import { RelayService } from '../relay/relay-service.js';
 import { ChannelKeyCipher } from '../security/channel-key-cipher.js';
 import { ChannelRepository } from '../store/repositories/channel-repository.js';
@@ -12,6 +13,7 @@ import { ChannelAdmin } from '../tenancy/channel-admin.js';
 import { ChannelCache } from '../tenancy/channel-cache.js';
 import { ChannelKeyRing } from '../tenancy/channel-key-ring.js';
 import type { ProvidersLayer } from './compose-providers.js';
+import type { QuotaLayer } from './compose-quota.js';
 import type { StoreLayer } from './compose-store.js';
 import type { Service } from './lifecycle.js';
 
@@ -31,7 +33,12 @@ export interface ChannelsLayer {
  */
 export function composeChannels(
   config: Config,
-  layers: { store: Pick<StoreLayer, 'database'>; providers: ProvidersLayer; alerts: AlertSink },
+  layers: {
+    store: Pick<StoreLayer, 'database'>;
+    providers: ProvidersLayer;
+    alerts: AlertSink;
+    quota: Pick<QuotaLayer, 'reserver'>;
+  },
   options: {
     env: NodeJS.ProcessEnv;
     factories: readonly ProviderFactory[];
@@ -74,6 +81,12 @@ export function composeChannels(
     tasks: new RelayTaskRepository(database),
     config: config.relay,
     logger: options.logger,
+    meter: new RelayMeter({
+      database,
+      reserver: layers.quota.reserver,
+      prices: config.relay.prices,
+      now: options.now,
+    }),
   });
   let unsubscribe: (() => void) | undefined;
   const service: Service = {

@@ -121,7 +121,7 @@ export async function createGateway(
     const rateLimits = await composeRateLimits(config, store, { logger, now, lifecycle });
     const channels = composeChannels(
       config,
-      { store, providers, alerts },
+      { store, providers, alerts, quota },
       { env, factories, logger, now },
     );
     const app = await buildApp(

@@ -335,6 +335,14 @@ export const RelayConfigSchema = z
       .int()
       .min(1024)
       .default(16 * 1024 * 1024),
+    /**
+     * What a tenant pays per task-creating call (a POST) of a relay family, in USD: held from
+     * its balance before the call is forwarded, settled when the upstream accepts (2xx),
+     * refunded otherwise. A family without a price is not metered.
+     */
+    prices: z
+      .record(z.string(), z.object({ perCallUsd: z.number().min(0).max(1000) }).strict())
+      .default({}),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import type { RelayTaskRepository } from '../store/repositories/relay-task-repos
 import type { ChannelCache } from '../tenancy/channel-cache.js';
 import { distribute } from './distribute.js';
 import { authHeaderFor, callerResponseHeaders, upstreamRequestHeaders } from './relay-headers.js';
+import type { RelayMeter } from './relay-meter.js';
 import { upstreamTaskId } from './upstream-task-id.js';
 
 /** One call on a relay route, as the HTTP layer hands it over. */
@@ -25,6 +26,8 @@ export interface RelayCall {
   group: string;
   /** The caller's tenant; null in open mode or with the admin key. */
   tenantId: string | null;
+  /** The tenant key calling (named on its ledger rows); null otherwise. */
+  apiKeyId: string | null;
   /** The admin key may read any tenant's task. */
   admin: boolean;
 }
@@ -46,6 +49,8 @@ export interface RelayServiceOptions {
   tasks: RelayTaskRepository;
   config: Config['relay'];
   logger: Logger;
+  /** Charges task-creating calls; absent means relay calls are free. */
+  meter?: Pick<RelayMeter, 'hold' | 'release'>;
   random?: () => number;
 }
 
@@ -63,13 +68,38 @@ export class RelayService {
   async relay(call: RelayCall): Promise<RelayAnswer> {
     const sticky = await this.taskChannel(call);
     if (sticky) return this.forwardOnce(call, sticky);
+    const { meter } = this.options;
+    const held = await meter?.hold(call);
+    let served: { answer: RelayAnswer; channelId: string | null } | undefined;
+    try {
+      served = await this.distributeAndForward(call);
+      return served.answer;
+    } finally {
+      if (held) {
+        const accepted = served !== undefined && served.answer.status < 300;
+        await meter!
+          .release(held, accepted, served?.channelId ?? null)
+          .catch((error: unknown) =>
+            this.options.logger.error(
+              { error: (error as Error).message, relayCall: held.id },
+              'relay: could not settle the call; its price stays reserved',
+            ),
+          );
+      }
+    }
+  }
+
+  /** Distribute, then forward with retries on the next channel before acceptance. */
+  private async distributeAndForward(
+    call: RelayCall,
+  ): Promise<{ answer: RelayAnswer; channelId: string | null }> {
     const candidates = distribute(
       this.options.channels,
       call.group,
       call.model,
       this.options.random,
     ).slice(0, this.options.config.maxAttempts);
-    let last: RelayAnswer | undefined;
+    let last: { answer: RelayAnswer; channelId: string } | undefined;
     let lastError: Error | undefined;
     for (const [position, channel] of candidates.entries()) {
       const attempt = position + 1;
@@ -82,7 +112,7 @@ export class RelayService {
             { channel: channel.id, baseUrl: channel.baseUrl, status: answer.status, attempt },
             'relay: upstream refused before accepting; trying the next channel',
           );
-          last = answer;
+          last = { answer, channelId: channel.id };
           continue;
         }
         await this.recordTask(call, channel, answer).catch((error: unknown) =>
@@ -92,7 +122,7 @@ export class RelayService {
             'relay: could not record the task; its polls will not find it',
           ),
         );
-        return answer;
+        return { answer, channelId: channel.id };
       } catch (error) {
         lastError = error as Error;
         this.options.logger.warn(

@@ -150,3 +150,85 @@ describe('S4 relay routes over two Runway channels', () => {
     });
   });
 });
+
+describe('S4 relay calls metered like generations', () => {
+  let test: TestGateway;
+  let upstream: RunwayFake;
+  beforeAll(async () => {
+    upstream = await RunwayFake.start({ apiKey: 'runway-key-metered' });
+    test = await startTestGateway('pglite', {
+      adminKey,
+      secretKey: 'relay-secret-key-0123456789',
+      health: { checkIntervalSeconds: 0 },
+      relay: { prices: { runway: { perCallUsd: 0.05 } } },
+    });
+    expect(
+      (
+        await jsonCall(`${test.url}/admin/channels`, {
+          headers: admin,
+          body: {
+            type: 'passthrough',
+            name: 'runway-metered',
+            base_url: upstream.url,
+            keys: [upstream.apiKey],
+            models: ['runway'],
+          },
+        })
+      ).status,
+    ).toBe(201);
+  });
+  afterAll(async () => {
+    await test?.close();
+    await upstream?.close();
+  });
+
+  it('should hold the price before forwarding, settle what the upstream accepted, refund what it refused, and refuse what the balance cannot cover', async () => {
+    expect(
+      (
+        await jsonCall(`${test.url}/admin/tenants`, {
+          headers: admin,
+          body: { name: 'metered', balance_usd: 0.1 },
+        })
+      ).status,
+    ).toBe(201);
+    const key = (
+      (await jsonCall(`${test.url}/admin/keys`, { headers: admin, body: { tenant: 'metered' } }))
+        .body as { key: string }
+    ).key;
+    const call = (body: Record<string, unknown>) =>
+      jsonCall(`${test.url}/runwayml/v1/text_to_image`, {
+        headers: { authorization: `Bearer ${key}`, ...version },
+        body,
+      });
+    const funds = async () =>
+      (await jsonCall(`${test.url}/admin/tenants/metered`, { headers: admin })).body as {
+        balance_usd: number;
+        reserved_usd: number;
+      };
+    // Refused upstream (a ratio Runway does not take): refunded, nothing spent.
+    expect((await call({ ...textToImage, ratio: '1:1' })).status).toBe(400);
+    expect(await funds()).toMatchObject({ balance_usd: 0.1, reserved_usd: 0 });
+    // Two accepted calls spend the whole balance; a poll is free.
+    for (const seed of [1, 2]) expect((await call({ ...textToImage, seed })).status).toBe(200);
+    expect(await funds()).toMatchObject({ balance_usd: 0, reserved_usd: 0 });
+    const submitted = upstream.submissions();
+    const refused = await call({ ...textToImage, seed: 3 });
+    expect(refused.status).toBe(402);
+    expect(errorCode(refused)).toBe('insufficient_quota');
+    // Refused before anything reached the upstream.
+    expect(upstream.submissions()).toBe(submitted);
+    const usage = await jsonCall(`${test.url}/v1/usage`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(usage.status).toBe(200);
+    expect(JSON.stringify(usage.body)).toContain('runway');
+    const { rows } = await test.gateway.database.query<{ kind: string; n: string }>(
+      `SELECT kind, count(*)::text AS n FROM ledger WHERE job_id LIKE 'relay_%' GROUP BY kind ORDER BY kind`,
+    );
+    expect(rows).toEqual([
+      { kind: 'refund', n: '1' },
+      { kind: 'reservation', n: '3' },
+      { kind: 'settlement', n: '2' },
+    ]);
+  });
+});

@@ -44,6 +44,7 @@ export function relayRoutes(
             body: Buffer.isBuffer(request.body) ? request.body : undefined,
             group: caller.kind === 'tenant' ? caller.key.effectiveGroup : defaultGroup,
             tenantId: caller.kind === 'tenant' ? caller.key.tenantId : null,
+            apiKeyId: caller.kind === 'tenant' ? caller.key.id : null,
             admin: caller.kind === 'admin',
           });
           return reply.status(answer.status).headers(answer.headers).send(answer.body);
