@@ -45,6 +45,20 @@ async function visibleAt(url: string, expected: number): Promise<number> {
   }
 }
 
+/** Polls `GET /v1/me` with `key` until it is accepted (or refused); returns performance.now(). */
+async function keyWorksOn(url: string, key: string, accepted: boolean): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const pollStarted = performance.now();
+    const response = await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${key}` } });
+    await response.arrayBuffer();
+    if ((response.status === 200) === accepted) return performance.now();
+    if (performance.now() - started > giveUpMs)
+      throw new Error(`${url} never ${accepted ? 'accepted' : 'refused'} the key`);
+    await sleep(Math.max(0, pollEveryMs - (performance.now() - pollStarted)));
+  }
+}
+
 async function main(): Promise<void> {
   const { quick } = parseBenchArgs();
   const changes = 20;
@@ -121,6 +135,40 @@ async function main(): Promise<void> {
       await sleep(50);
     }
 
+    // Issue 9: a key revoked on A stops working on B (the key cache's NOTIFY path).
+    const created = await fetch(`${a.url}/admin/tenants`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'bench-revocation' }),
+    });
+    if (created.status !== 201) throw new Error(`tenant create answered ${created.status}`);
+    const revokeAnswered: number[] = [];
+    const revokeToB: number[] = [];
+    for (let change = 1; change <= changes; change++) {
+      const keyAnswer = await fetch(`${a.url}/admin/keys`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ tenant: 'bench-revocation', name: `key-${change}` }),
+      });
+      if (keyAnswer.status !== 201)
+        throw new Error(`key create answered ${keyAnswer.status}: ${await keyAnswer.text()}`);
+      const key = (await keyAnswer.json()) as { id: string; key: string };
+      await keyWorksOn(b.url, key.key, true);
+      const started = performance.now();
+      const revokedOnB = keyWorksOn(b.url, key.key, false);
+      // Settled below; never left to reject on its own after a failure elsewhere.
+      revokedOnB.catch(() => undefined);
+      const revoked = await fetch(`${a.url}/admin/keys/${key.id}`, {
+        method: 'DELETE',
+        headers: { authorization: headers.authorization },
+      });
+      await revoked.arrayBuffer();
+      if (revoked.status >= 300) throw new Error(`revoke answered ${revoked.status}`);
+      revokeAnswered.push(performance.now() - started);
+      revokeToB.push((await revokedOnB) - started);
+      await sleep(50);
+    }
+
     const rows: [string, Summary][] = [
       ['admin PUT on A: answered', summarize(putAnswered)],
       ['admin PUT on A → visible on B', summarize(adminToB)],
@@ -129,6 +177,8 @@ async function main(): Promise<void> {
       ['SQL UPDATE → visible on A', summarize(sqlToA)],
       ['SQL UPDATE → visible on B', summarize(sqlToB)],
       ['SQL UPDATE → visible on both', summarize(sqlToBoth)],
+      ['key revoke on A: answered', summarize(revokeAnswered)],
+      ['key revoke on A → refused on B', summarize(revokeToB)],
     ];
     printTable(
       `Propagation (ms, ${changes} changes each, instances polled every ${pollEveryMs} ms)`,
@@ -149,12 +199,19 @@ async function main(): Promise<void> {
     );
     note(`with ${changes} samples the nearest-rank p99 is the maximum.`);
     const worst = Math.max(...adminToB, ...sqlToBoth);
+    const worstRevoke = Math.max(...revokeToB);
     const targets: TargetCheck[] = [
       {
         name: 'propagation to every instance, worst case (no issue target)',
         target: '< 1,000 ms (control plane docs: "within a second")',
         measured: `${round(worst)} ms`,
         met: worst < 1000,
+      },
+      {
+        name: 'key revocation on A refused on B, worst case (issue 9)',
+        target: '< 1,000 ms',
+        measured: `${round(worstRevoke)} ms`,
+        met: worstRevoke < 1000,
       },
     ];
     printTargets(targets);
@@ -171,6 +228,8 @@ async function main(): Promise<void> {
         sqlToA,
         sqlToB,
         sqlToBoth,
+        revokeAnswered,
+        revokeToB,
       },
       targets,
     });

@@ -18,6 +18,7 @@ const benchmarks = [
   'routing-decision',
   'propagation',
   'guardrail-evaluation',
+  'quota-overhead',
 ] as const;
 
 function runScript(name: string, quick: boolean): Promise<number> {
