@@ -184,9 +184,16 @@ export class RolloutStore {
     return rows.map(toRollout);
   }
 
-  async liveInScope(model: string | null): Promise<Rollout | undefined> {
+  /**
+   * A live rollout whose scope overlaps `model`'s (null: all models): the same scope, an
+   * all-models rollout over any model, or any rollout under an all-models one. The same scope
+   * first, so its message is the plainer one.
+   */
+  async liveOverlapping(model: string | null): Promise<Rollout | undefined> {
     const { rows } = await this.database.query(
-      `SELECT * FROM rollouts WHERE status IN ('active', 'paused') AND COALESCE(model, '*') = COALESCE($1, '*')`,
+      `SELECT * FROM rollouts WHERE status IN ('active', 'paused')
+         AND ($1::text IS NULL OR model IS NULL OR model = $1)
+       ORDER BY (COALESCE(model, '*') = COALESCE($1, '*')) DESC, created_at LIMIT 1`,
       [model],
     );
     return rows[0] ? toRollout(rows[0]) : undefined;

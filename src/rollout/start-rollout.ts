@@ -126,12 +126,16 @@ async function checkRolloutStart(
         );
     }
   }
-  const existing = await store.liveInScope(request.model ?? null);
+  const model = request.model ?? null;
+  const existing = await store.liveOverlapping(model);
   if (existing) {
+    const scope = (key: string | null) => (key ? `model '${key}'` : 'all models');
     throw new ConflictError(
       'rollout_in_progress',
-      `Rollout ${existing.id} is already ${existing.status} for ${request.model ? `model '${request.model}'` : 'all models'}.`,
-      { rollout_id: existing.id },
+      existing.model === model
+        ? `Rollout ${existing.id} is already ${existing.status} for ${scope(model)}.`
+        : `Rollout ${existing.id} is ${existing.status} for ${scope(existing.model)}, which overlaps ${scope(model)}: rollouts run at once only on separate models. Finish or roll it back first.`,
+      { rollout_id: existing.id, scope: existing.model ?? '*' },
     );
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postJson } from '../helpers/http-client.js';
 import { ErrorBody, RolloutBody, RoutingBody } from '../helpers/api-schemas.js';
 import { sendBatch, type TrafficResult } from '../helpers/traffic.js';
+import { resolvePlan } from '../../src/rollout/resolve-plan.js';
 import type { TestClock } from '../helpers/test-clock.js';
 import type { TestGateway } from '../helpers/test-gateway.js';
 import {
@@ -247,5 +248,65 @@ describe('a rollout owns its split', { timeout: 120_000 }, () => {
     const decision = promoted.decisions.find((entry) => entry.decision === 'promoted')!;
     // 3 s of active time: 1 s before the pause and 2 s after it.
     expect(Date.parse(decision.at) - startedAt).toBe(13_000);
+  });
+
+  it('refuses overlapping scopes in either direction and lets separate models run at once', async () => {
+    const stages = [
+      { weight: 0.1, minDurationSeconds: 600 },
+      { weight: 1, minDurationSeconds: 0 },
+    ];
+    const model = await send(test.url, 'POST', '/admin/rollouts', rolloutBody(stages));
+    expect(model.status, JSON.stringify(model.body)).toBe(201);
+    const modelId = RolloutBody.parse(model.body).id;
+    const all = await send(test.url, 'POST', '/admin/rollouts', allModels(stages));
+    expect(all.status).toBe(409);
+    expect(ErrorBody.parse(all.body).error.message).toBe(
+      `Rollout ${modelId} is active for model 'sim-image', which overlaps all models: rollouts run at once only on separate models. Finish or roll it back first.`,
+    );
+    await send(test.url, 'POST', `/admin/rollouts/${modelId}/rollback`, { reason: 'next' });
+    // The rolled-back model keeps its own weights (all on the baseline): a real override that an
+    // all-models rollout must not silently escape, so it goes first.
+    const leftover = await send(test.url, 'POST', '/admin/rollouts', allModels(stages));
+    expect(ErrorBody.parse(leftover.body).error.code).toBe('routing_override');
+    await send(
+      test.url,
+      'DELETE',
+      `/admin/routing/overrides/${encodeURIComponent('GEN_PROVIDER_WEIGHTS:sim-image')}`,
+    );
+    await send(
+      test.url,
+      'DELETE',
+      `/admin/routing/overrides/${encodeURIComponent('GEN_ROUTING_STRATEGY:sim-image')}`,
+    );
+    const allStarted = await send(test.url, 'POST', '/admin/rollouts', allModels(stages));
+    expect(allStarted.status).toBe(201);
+    const allId = RolloutBody.parse(allStarted.body).id;
+    const under = await send(test.url, 'POST', '/admin/rollouts', rolloutBody(stages));
+    expect(under.status).toBe(409);
+    expect(ErrorBody.parse(under.body).error.message).toContain(
+      `Rollout ${allId} is active for all models, which overlaps model 'sim-image'`,
+    );
+    await send(test.url, 'POST', `/admin/rollouts/${allId}/rollback`, { reason: 'next' });
+    // Separate models do not overlap: a live rollout on another model leaves sim-image free.
+    const { store } = test.gateway.rollouts;
+    await store.insert({
+      id: 'rollout_other_model',
+      baseline: 'fal',
+      canary: 'runware',
+      model: 'another-model',
+      plan: resolvePlan(
+        { baseline: 'fal', canary: 'runware', stages },
+        test.gateway.config.rollouts.defaults,
+      ),
+      previousRouting: null,
+      createdBy: 'test',
+    });
+    expect(await store.liveOverlapping('sim-image')).toBeUndefined();
+    expect((await store.liveOverlapping('another-model'))?.id).toBe('rollout_other_model');
+    expect((await store.liveOverlapping(null))?.id).toBe('rollout_other_model');
+    await store.transition('rollout_other_model', ['active'], {
+      status: 'rolled_back',
+      finished: true,
+    });
   });
 });
