@@ -14,3 +14,4 @@ export {
 export { ServiceUnavailableError } from './service-unavailable-error.js';
 export { SsrfBlockedError } from './ssrf-blocked-error.js';
 export { WebhookVerificationError } from './webhook-verification-error.js';
+export { DatabaseUnavailableError } from './database-unavailable-error.js';
