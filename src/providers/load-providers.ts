@@ -1,6 +1,7 @@
 import type { ProviderEntry } from '../config/config-schema.js';
 import { ConfigError, formatIssues } from '../config/load-config.js';
 import type { ProviderFactory, ProviderRuntime } from './kernel/provider-factory.js';
+import { redactingAdapter, secretsInConfig } from './kernel/redacting-adapter.js';
 import { ProviderInstances } from './provider-instances.js';
 import { providerFactories } from './registry.js';
 
@@ -80,7 +81,9 @@ export function loadProviders(
     const config = parsed.data as { id: string; type: string; enabled?: boolean; baseUrl?: string };
     // A provider's own base URL (often a fake or proxy on a private address) may be downloaded from.
     if (config.baseUrl) runtime.fetchContext.guard.addAllowedHost(new URL(config.baseUrl).host);
-    return { adapter: factory.create(config, runtime), enabled: config.enabled !== false };
+    // Every adapter's errors and failure texts pass the one redaction step (keys echoed back).
+    const adapter = redactingAdapter(factory.create(config, runtime), secretsInConfig(config));
+    return { adapter, enabled: config.enabled !== false };
   });
   const instances = new ProviderInstances(adapters);
   const summary = instances.list().map(({ adapter, enabled }) => {
