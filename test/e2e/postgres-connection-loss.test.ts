@@ -191,8 +191,16 @@ describe('a gateway process while PostgreSQL drops its connections', () => {
       (await weightsOf(gateway.url)).fal === 0.3 ? true : undefined,
     );
     expect(gateway.child.exitCode).toBeNull();
+    const output = gateway.output();
+    // Every fault was handled where it arose: the process-level policy is a last resort only.
+    expect(output).not.toContain('(uncaught exception)');
+    expect(output).not.toContain('(unhandled rejection)');
+    expect(output).not.toContain('unhandled promise rejection');
+    const count = (text: string) => output.split(text).length - 1;
     process.stdout.write(
-      `connection loss: ${terminated} backends terminated, ${accepted.length} jobs accepted, refusals ${JSON.stringify(Object.fromEntries(refusals))}\n`,
+      `connection loss: ${terminated} backends terminated, ${accepted.length} jobs accepted, refusals ${JSON.stringify(Object.fromEntries(refusals))}, ` +
+        `process policy caught ${count('(unhandled rejection)')} rejections and ${count('(uncaught exception)')} exceptions, ${count('unhandled promise rejection')} other rejections, ` +
+        `${count('notifications resumed')} reconnect reloads\n`,
     );
   }, 300_000);
 
