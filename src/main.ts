@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { createGateway } from './compose/create-gateway.js';
+import { installProcessFaultPolicy } from './compose/process-fault-policy.js';
 
 /** Process entry: config, gateway, listen, graceful shutdown on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -24,25 +25,27 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const url = await gateway.listen();
-  gateway.logger.info(
-    `Switchyard listening on ${url} (${gateway.database.kind}${config.databaseUrl ? '' : `, data in ${config.dataDir}`}) — docs at ${url}/docs`,
-  );
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     gateway.logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
     gateway.close().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         gateway.logger.error({ error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
+  // Installed before listening: a database blip during start-up work must not kill the process.
+  installProcessFaultPolicy({ logger: gateway.logger, shutdown: (reason) => stop(reason, 1) });
+  const url = await gateway.listen();
+  gateway.logger.info(
+    `Switchyard listening on ${url} (${gateway.database.kind}${config.databaseUrl ? '' : `, data in ${config.dataDir}`}) — docs at ${url}/docs`,
+  );
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

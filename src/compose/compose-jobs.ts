@@ -39,10 +39,10 @@ export function composeJobs(
   const { store, providers, routing } = layers;
   const { queue, finishing } = layers.queue;
   const { urls, shutdown, logger, now } = runtime;
-  const { instances, fetchContext } = providers;
+  const { instances, fetchContext, inputFetchContext } = providers;
   const { repository, assets } = store;
   const { publicUrl } = urls;
-  const images = new InputImageResolver(assets, fetchContext, publicUrl);
+  const images = new InputImageResolver(assets, inputFetchContext, publicUrl);
   const completion = new JobCompletion({
     ...finishing,
     instances,

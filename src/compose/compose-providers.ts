@@ -9,8 +9,17 @@ import type { Database } from '../store/database.js';
 
 export interface ProvidersLayer {
   instances: ProviderInstances;
-  /** Guard and limits for every download of a URL a provider or client handed us. */
+  /**
+   * Guard and limits for downloads of URLs a provider handed us (results): configured private
+   * hosts plus each provider's own base host and port.
+   */
   fetchContext: SafeFetchContext;
+  /**
+   * Guard and limits for URLs a client handed us (input images): configured private hosts
+   * only. A provider's base host is often a private address (a fake, a proxy, an internal
+   * gateway); a client must not be able to make the gateway fetch from it.
+   */
+  inputFetchContext: SafeFetchContext;
 }
 
 /** Builds the configured provider instances and logs what is on, in chain order. */
@@ -29,6 +38,10 @@ export function composeProviders(
     maxBytes: config.downloads.maxBytes,
     timeoutMs: config.downloads.timeoutMs,
   };
+  const inputFetchContext: SafeFetchContext = {
+    ...fetchContext,
+    guard: new SsrfGuard({ allowedPrivateHosts: config.downloads.allowedPrivateHosts }),
+  };
   const { database, env, now, factories, logger } = runtime;
   const { instances, summary } = loadProviders(
     config.providers,
@@ -41,5 +54,5 @@ export function composeProviders(
     .filter((instance) => instance.enabled)
     .map((instance) => instance.adapter.id);
   logger.info(`provider chain: ${chain.join(' → ')}`);
-  return { instances, fetchContext };
+  return { instances, fetchContext, inputFetchContext };
 }

@@ -29,7 +29,17 @@ export async function composeStore(
   lifecycle: Lifecycle,
 ): Promise<StoreLayer> {
   const open = (maxConnections: number) =>
-    openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections });
+    openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      maxConnections,
+      // Expected during a restart or failover: warn, the pool reconnects on the next query.
+      onConnectionError: (error) =>
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'database connection lost',
+        ),
+    });
   const database = await open(config.databaseWorkerPoolSize);
   lifecycle.adopt(() => database.close());
   // On PostgreSQL the API gets its own pool, so that busy workers (submits, polls) can never make

@@ -9,6 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './routes/app-dependencies.js';
 import { installErrorHandler } from './error-handler.js';
+import { installUnstorableTextCheck } from './reject-unstorable-text.js';
 import { adminProviderRoutes } from './routes/admin-provider-routes.js';
 import { assetRoutes } from './routes/asset-routes.js';
 import { generationRoutes } from './routes/generation-routes.js';
@@ -62,6 +63,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   installApiKeyAuth(app, dependencies);
   // After auth: the limit is the calling key's.
   await installApiKeyRateLimit(app, dependencies);
+  installUnstorableTextCheck(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Database, Queryable } from '../store/database.js';
+import { settleAcknowledgements } from './queue-acknowledgements.js';
 
 /** Queue names; one per kind of durable work. */
 export const QueueName = {
@@ -75,12 +76,16 @@ export class JobQueue {
 
   constructor(private readonly options: JobQueueOptions) {
     const { database } = options;
+    const schema = options.schema ?? 'pgboss';
+    const executeSql = settleAcknowledgements(
+      schema,
+      (text: string, values?: unknown[]) =>
+        values && values.length > 0 ? database.query(text, values) : database.script(text),
+      (error) => options.onError(error),
+    );
     this.boss = new PgBoss({
-      db: {
-        executeSql: (text: string, values?: unknown[]) =>
-          values && values.length > 0 ? database.query(text, values) : database.script(text),
-      },
-      schema: options.schema ?? 'pgboss',
+      db: { executeSql },
+      schema,
       supervise: true,
       schedule: false,
       maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,

@@ -8,6 +8,7 @@ import type { Router } from '../routing/router.js';
 import type { RoutingCandidate } from '../routing/routing-candidate.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import type { Queryable } from '../store/database.js';
+import { isTransientDatabaseError } from '../store/is-transient-database-error.js';
 import { buildProviderRequest } from './build-provider-request.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
@@ -136,6 +137,7 @@ export class SubmitWorker {
       providerModelId: candidate.offering.providerModelId,
     });
     const started = options.now();
+    let providerAccepted = false;
     try {
       const result = await callWithTimeout(
         candidate.providerId,
@@ -147,6 +149,7 @@ export class SubmitWorker {
             this.submitContext(job, attemptId, candidate.providerId, signal),
           ),
       );
+      providerAccepted = true;
       options.observer.attemptFinished({
         jobId: job.id,
         provider: candidate.providerId,
@@ -167,6 +170,10 @@ export class SubmitWorker {
       );
       return 'accepted';
     } catch (thrown) {
+      // The provider has the job but the database lost the answer (a restart mid-commit): this
+      // is no provider failure, and falling back would submit the job twice. The attempt stays
+      // `submitting`; the queue redelivers the message and `recover` asks the provider.
+      if (providerAccepted && isTransientDatabaseError(thrown)) throw thrown;
       const error = toProviderError(candidate.providerId, thrown);
       const retryAfterMs =
         'retryAfterMs' in error ? (error.retryAfterMs as number | undefined) : undefined;

@@ -10,7 +10,27 @@ export interface ReadinessProbe {
   }>;
 }
 
-/** `/readyz`: the database answers and the queue workers run. */
+/** A probe answers within this; an unreachable database must read as down, not hang the probe. */
+const probeTimeoutMs = 2000;
+
+async function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `/readyz`: the database answers, NOTIFY delivery is in force (an instance that cannot hear
+ * control-plane changes would route on stale settings) and the queue workers run.
+ */
 export function createReadinessProbe(
   database: Database,
   workersRunning: () => boolean,
@@ -20,11 +40,14 @@ export function createReadinessProbe(
     async check() {
       const checks: Record<string, { ok: boolean; error?: string }> = {};
       try {
-        await database.query('SELECT 1');
+        await withinTimeout(database.query('SELECT 1'), probeTimeoutMs);
         checks.database = { ok: true };
       } catch (error) {
         checks.database = { ok: false, error: (error as Error).message };
       }
+      checks.notifications = database.notificationsConnected()
+        ? { ok: true }
+        : { ok: false, error: 'LISTEN connection down; reconnecting' };
       checks.workers = workersRunning()
         ? { ok: true }
         : { ok: false, error: 'workers not running' };

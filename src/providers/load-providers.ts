@@ -1,6 +1,7 @@
 import type { ProviderEntry } from '../config/config-schema.js';
 import { ConfigError, formatIssues } from '../config/load-config.js';
 import type { ProviderFactory, ProviderRuntime } from './kernel/provider-factory.js';
+import { redactingAdapter, secretsInConfig } from './kernel/redacting-adapter.js';
 import { ProviderInstances } from './provider-instances.js';
 import { providerFactories } from './registry.js';
 
@@ -78,9 +79,13 @@ export function loadProviders(
     if (!parsed.success)
       throw new ConfigError(`Invalid configuration:\n${formatIssues(parsed.error.issues, label)}`);
     const config = parsed.data as { id: string; type: string; enabled?: boolean; baseUrl?: string };
-    // A provider's own base URL (often a fake or proxy on a private address) may be downloaded from.
-    if (config.baseUrl) runtime.fetchContext.guard.addAllowedHost(new URL(config.baseUrl).host);
-    return { adapter: factory.create(config, runtime), enabled: config.enabled !== false };
+    // A provider's own base URL (often a fake or proxy on a private address) may be downloaded
+    // from: that host on that port only (a URL without a port means the scheme's port, never
+    // "every port of the host").
+    if (config.baseUrl) runtime.fetchContext.guard.addAllowedHost(hostAndPort(config.baseUrl));
+    // Every adapter's errors and failure texts pass the one redaction step (keys echoed back).
+    const adapter = redactingAdapter(factory.create(config, runtime), secretsInConfig(config));
+    return { adapter, enabled: config.enabled !== false };
   });
   const instances = new ProviderInstances(adapters);
   const summary = instances.list().map(({ adapter, enabled }) => {
@@ -88,4 +93,11 @@ export function loadProviders(
     return `provider ${adapter.id} (${adapter.type})${enabled ? '' : ' [disabled]'}: ${models}`;
   });
   return { instances, summary };
+}
+
+/** `host:port` of a URL, the port made explicit (`http://10.0.0.5/v1` → `10.0.0.5:80`). */
+function hostAndPort(url: string): string {
+  const parsed = new URL(url);
+  const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+  return `${parsed.hostname}:${port}`;
 }

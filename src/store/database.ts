@@ -13,6 +13,15 @@ export interface Queryable {
   ): Promise<QueryResult<Row>>;
 }
 
+/** Options of one `listen` subscription. */
+export interface ListenOptions {
+  /**
+   * Called when notifications resume after the LISTEN connection was lost (PostgreSQL only):
+   * whatever was NOTIFYed meanwhile is gone, so a cache of shared rows reloads here.
+   */
+  onReconnect?: () => void;
+}
+
 /**
  * PostgreSQL or embedded PGlite behind one small interface. Both run the same SQL and the same
  * migrations; only connection handling differs.
@@ -28,7 +37,13 @@ export interface Database extends Queryable {
    */
   script<Row = Record<string, unknown>>(text: string): Promise<QueryResult<Row>>;
   /** Subscribes to a NOTIFY channel; resolves to an unsubscribe function. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    options?: ListenOptions,
+  ): Promise<() => Promise<void>>;
+  /** Whether NOTIFY delivery is in force now (false while PostgreSQL's LISTEN reconnects). */
+  notificationsConnected(): boolean;
   /** Closes connections. */
   close(): Promise<void>;
 }

@@ -12,6 +12,8 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** PostgreSQL pool size. */
   maxConnections?: number;
+  /** A PostgreSQL connection failed outside a statement (restart, failover): log it. */
+  onConnectionError?: (error: unknown) => void;
 }
 
 /** Opens PostgreSQL when a URL is given, otherwise embedded PGlite under the data directory. */
@@ -21,6 +23,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return openPostgresDatabase({
       connectionString: options.databaseUrl,
       maxConnections: options.maxConnections,
+      onConnectionError: options.onConnectionError,
     });
   }
   const directory = path.resolve(options.dataDir, 'pglite');

@@ -40,6 +40,8 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
       const unsubscribe = await pglite.listen(channel, onMessage);
       return async () => unsubscribe();
     },
+    // In-process notifications cannot be lost.
+    notificationsConnected: () => true,
     async close(): Promise<void> {
       if (!pglite.closed) await pglite.close();
     },

@@ -1,11 +1,18 @@
 import pg from 'pg';
-import type { Database, QueryResult, Queryable } from './database.js';
+import { DatabaseUnavailableError } from '../core/errors/index.js';
+import type { Database, ListenOptions, QueryResult, Queryable } from './database.js';
+import { asDatabaseError } from './is-transient-database-error.js';
+import { PostgresNotificationListener } from './postgres-notification-listener.js';
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-      const result = await client.query(text, params ? [...params] : undefined);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+      try {
+        const result = await client.query(text, params ? [...params] : undefined);
+        return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+      } catch (error) {
+        throw asDatabaseError(error);
+      }
     },
   };
 }
@@ -15,48 +22,61 @@ export interface PostgresOptions {
   connectionString: string;
   /** Pool size. */
   maxConnections?: number;
-  /** Called when the LISTEN connection drops and is re-established. */
-  onListenError?: (error: unknown) => void;
+  /**
+   * A connection failed outside any statement (an idle pooled client, a client in a
+   * transaction, the LISTEN connection): logged by the caller, never thrown.
+   */
+  onConnectionError?: (error: unknown) => void;
 }
 
 /** A PostgreSQL server through a `pg` pool; LISTEN uses one dedicated connection. */
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
+  const onConnectionError = options.onConnectionError ?? (() => undefined);
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 20,
     idleTimeoutMillis: 30_000,
+    // pg waits forever by default; an unreachable server must fail requests (503), not hang them.
+    connectionTimeoutMillis: 5000,
   });
   // An idle client that errors (server restart) must not crash the process.
-  pool.on('error', () => undefined);
+  pool.on('error', onConnectionError);
   const probe = await pool.connect();
   probe.release();
+  const listener = new PostgresNotificationListener({
+    connectionString: options.connectionString,
+    onError: onConnectionError,
+  });
 
-  const listeners = new Map<string, Set<(payload: string) => void>>();
-  let listenClient: pg.Client | undefined;
-  let closed = false;
-
-  async function connectListener(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: options.connectionString });
-    client.on('notification', (message) => {
-      for (const handler of listeners.get(message.channel) ?? []) handler(message.payload ?? '');
+  /** A checked-out client, with the 'error' listener pg-pool removes while a client is out. */
+  function checkout(): Promise<{ client: pg.PoolClient; broken: () => unknown }> {
+    let failure: unknown;
+    // A server that terminates this backend mid-transaction emits 'error' on the client; with
+    // no listener that is an unhandled 'error' event and the process dies. The statement in
+    // flight rejects on its own; this only remembers that the client must not go back.
+    const onError = (error: unknown) => {
+      failure ??= error;
+      onConnectionError(error);
+    };
+    return new Promise((resolve, reject) => {
+      // The callback form, not the promise: pg-pool hands a released client to the next waiter
+      // while still parsing that client's socket chunk, and a 57P01 later in the same chunk is
+      // emitted before a promise continuation could attach the listener (measured: 14–23
+      // uncaught exceptions per run of the connection-loss test). The callback runs at once.
+      pool.connect((error, client) => {
+        if (error || !client) {
+          reject(asDatabaseError(error ?? new Error('no client')));
+          return;
+        }
+        client.on('error', onError);
+        const release = client.release.bind(client);
+        client.release = (destroy?: boolean | Error) => {
+          client.removeListener('error', onError);
+          return release(destroy ?? (failure === undefined ? undefined : true));
+        };
+        resolve({ client, broken: () => failure });
+      });
     });
-    client.on('error', (error) => {
-      options.onListenError?.(error);
-      listenClient = undefined;
-      if (!closed) setTimeout(() => void reconnect(), 500).unref();
-    });
-    await client.connect();
-    for (const channel of listeners.keys()) await client.query(`LISTEN "${channel}"`);
-    return client;
-  }
-
-  async function reconnect(): Promise<void> {
-    try {
-      listenClient = await connectListener();
-    } catch (error) {
-      options.onListenError?.(error);
-      if (!closed) setTimeout(() => void reconnect(), 1000).unref();
-    }
   }
 
   const base = wrap(pool);
@@ -64,45 +84,60 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     kind: 'postgres',
     query: base.query,
     async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      let { client, broken } = await checkout();
       try {
         await client.query('BEGIN');
+      } catch {
+        // The pool may hand out a client whose backend was terminated a moment ago; nothing
+        // has run yet, so one more try on a fresh connection is always safe.
+        client.release(true);
+        ({ client, broken } = await checkout());
+        try {
+          await client.query('BEGIN');
+        } catch (error) {
+          client.release(true);
+          throw asDatabaseError(error);
+        }
+      }
+      let connectionLost = false;
+      try {
         const result = await work(wrap(client));
-        await client.query('COMMIT');
+        await wrap(client).query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        const mapped = asDatabaseError(error);
+        connectionLost = mapped instanceof DatabaseUnavailableError || broken() !== undefined;
+        if (!connectionLost) await client.query('ROLLBACK').catch(() => undefined);
+        throw mapped;
       } finally {
-        client.release();
+        // A client whose connection died is destroyed, never handed to the next caller.
+        client.release(connectionLost ? true : undefined);
       }
     },
     async script<Row>(text: string): Promise<QueryResult<Row>> {
       // A multi-statement simple query answers with one result per statement.
-      const result: pg.QueryResult | pg.QueryResult[] = await pool.query(text);
+      let result: pg.QueryResult | pg.QueryResult[];
+      try {
+        result = await pool.query(text);
+      } catch (error) {
+        throw asDatabaseError(error);
+      }
       const last = Array.isArray(result) ? result[result.length - 1] : result;
       return {
         rows: (last?.rows ?? []) as Row[],
         rowCount: last?.rowCount ?? last?.rows.length ?? 0,
       };
     },
-    async listen(channel: string, onMessage: (payload: string) => void) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
-      let handlers = listeners.get(channel);
-      if (!handlers) {
-        handlers = new Set();
-        listeners.set(channel, handlers);
-        listenClient ??= await connectListener();
-        await listenClient.query(`LISTEN "${channel}"`);
-      }
-      handlers.add(onMessage);
-      return async () => {
-        handlers.delete(onMessage);
-      };
+    async listen(
+      channel: string,
+      onMessage: (payload: string) => void,
+      listenOptions?: ListenOptions,
+    ) {
+      return listener.subscribe(channel, { onMessage, onReconnect: listenOptions?.onReconnect });
     },
+    notificationsConnected: () => listener.connected(),
     async close(): Promise<void> {
-      closed = true;
-      await listenClient?.end().catch(() => undefined);
+      await listener.close();
       await pool.end();
     },
   };

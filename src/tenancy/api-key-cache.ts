@@ -65,7 +65,17 @@ export class ApiKeyCache {
 
   async start(): Promise<void> {
     await this.reload();
-    this.unsubscribe = await this.options.database.listen(tenancyChannel, () => void this.reload());
+    this.unsubscribe = await this.options.database.listen(
+      tenancyChannel,
+      () => void this.reload(),
+      {
+        // A key revoked while the connection was down must not stay valid until the backstop.
+        onReconnect: () => {
+          this.options.logger.info('API key notifications resumed; reloading');
+          void this.reload();
+        },
+      },
+    );
     this.reloadTimer = setInterval(() => void this.reload(), this.options.reloadIntervalMs);
     this.reloadTimer.unref();
     this.flushTimer = setInterval(() => void this.flush(), this.options.lastUsedFlushMs);

@@ -38,6 +38,9 @@ describe('fal through a real gateway (pglite)', () => {
       providers: [
         { id: 'fal', type: 'fal', apiKey: 'test-key', baseUrl: fake.url, jwksUrl: fake.jwksUrl },
       ],
+      // The fake also serves the test's input image; a provider host is not a client source
+      // unless configured.
+      downloads: { allowedPrivateHosts: [new URL(fake.url).host] },
     });
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { echoCredentials } from './echo-credentials.js';
 
 /** A request as the fake saw it. */
 export interface FakeRequest {
@@ -34,6 +35,10 @@ export type FakeHandler = (request: FakeRequest) => FakeResponse | Promise<FakeR
  */
 export class FakeHttpServer {
   readonly requests: FakeRequest[] = [];
+  /** When set, error answers quote the request's credentials (see `echo-credentials.ts`). */
+  echoKeyInErrors = false;
+  /** Error answers that did quote them. */
+  echoedKeys = 0;
   private readonly hanging = new Set<ServerResponse>();
 
   private constructor(
@@ -96,6 +101,11 @@ export class FakeHttpServer {
         status: 500,
         json: { error: `fake handler crashed: ${(error as Error).message}` },
       };
+    }
+    if (this.echoKeyInErrors) {
+      const echo = echoCredentials(request, response);
+      response = echo.response;
+      if (echo.echoed) this.echoedKeys++;
     }
     if (response.hang) {
       this.hanging.add(outgoing);

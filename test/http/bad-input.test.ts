@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 import { z } from 'zod';
 import { getJson, postJson } from '../helpers/http-client.js';
-import { ErrorBody } from '../helpers/api-schemas.js';
+import { ErrorBody, JobBody } from '../helpers/api-schemas.js';
+import { backends } from '../helpers/test-database.js';
 
 /** The parts of the OpenAPI document the docs test reads. */
 const OpenApiDocument = z.looseObject({
@@ -276,5 +277,66 @@ describe('bad input', () => {
     const docs = await fetch(`${test.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
+  });
+});
+
+/** Text PostgreSQL cannot store, as JSON escapes (a raw body keeps them unpaired). */
+const unstorableTexts = [
+  ['a NUL', '\\u0000'],
+  ['a lone high surrogate', '\\ud800'],
+  ['a lone low surrogate', '\\udc00'],
+] as const;
+
+describe.each(backends)('text the database cannot store (%s)', (backend) => {
+  let test: TestGateway;
+  let jobId: string;
+  beforeAll(async () => {
+    test = await startTestGateway(backend);
+    const created = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'sim-image',
+      prompt: 'a lantern',
+    });
+    jobId = JobBody.parse(created.body).id;
+  }, 60_000);
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  const expectInvalidText = (response: { status: number; body: unknown }, field: string) => {
+    expect(response.status).toBe(400);
+    const { error } = ErrorBody.parse(response.body);
+    expect(error.code).toBe('invalid_text');
+    expect(error.message).toContain(field);
+  };
+
+  it.each(unstorableTexts)(
+    'should refuse %s in a prompt, user or metadata key',
+    async (_, text) => {
+      for (const [field, body] of [
+        ['prompt', `{"model":"sim-image","prompt":"a ${text} lantern"}`],
+        ['user', `{"model":"sim-image","prompt":"a lantern","user":"u${text}"}`],
+        ['metadata.k', `{"model":"sim-image","prompt":"a lantern","metadata":{"k${text}":"v"}}`],
+      ] as const) {
+        const response = await postJson(`${test.url}/v1/generations`, body);
+        expectInvalidText(response, field.replace(/\.k$/, '.k'));
+      }
+      const { rows } = await test.gateway.database.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM generations',
+      );
+      expect(rows[0]!.count).toBe(1);
+    },
+  );
+
+  it.each(unstorableTexts)('should refuse %s in a feedback comment', async (_, text) => {
+    const response = await postJson(
+      `${test.url}/v1/generations/${jobId}/feedback`,
+      `{"rating":4,"comment":"nice ${text}"}`,
+    );
+    expectInvalidText(response, 'comment');
+  });
+
+  it('should refuse a NUL in ?user=', async () => {
+    const response = await getJson(`${test.url}/v1/generations?user=a%00b`);
+    expectInvalidText(response, 'user');
   });
 });

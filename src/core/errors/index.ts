@@ -17,3 +17,4 @@ export { SsrfBlockedError } from './ssrf-blocked-error.js';
 export { WebhookVerificationError } from './webhook-verification-error.js';
 export { PaymentRequiredError, type PaymentRequiredCode } from './payment-required-error.js';
 export { NoChannelError } from './no-channel-error.js';
+export { DatabaseUnavailableError } from './database-unavailable-error.js';

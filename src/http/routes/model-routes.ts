@@ -90,14 +90,12 @@ export function modelRoutes(
         const kind = offerings[0]!.offering.kind;
         const inputImages = draft.inputImages ?? [];
         const task = draft.task ?? inferTask(kind, { inputImages, mask: draft.mask });
-        const plan = router.plan({
-          ...draft,
-          kind,
-          task,
-          inputImages,
-          n: draft.n ?? 1,
-          allowResubmit: false,
-        });
+        // A dry run: an estimate must not take a half-open breaker's single probe (which would
+        // keep a recovered provider out of rotation) nor count as a routing decision.
+        const plan = router.plan(
+          { ...draft, kind, task, inputImages, n: draft.n ?? 1, allowResubmit: false },
+          { dryRun: true },
+        );
         return {
           object: 'estimate',
           model: draft.model,

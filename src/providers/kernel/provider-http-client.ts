@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { ProviderError } from '../../core/errors/index.js';
+import { createSecretRedactor } from '../../security/redact-secrets.js';
 import type { HttpProviderConfig } from './http-provider-config.js';
+import { redactJson } from './redact-json.js';
 import { parseProviderResponse } from './parse-provider-response.js';
 import {
   providerErrorFromResponse,
@@ -22,6 +24,23 @@ export interface ProviderHttpClientOptions {
   timeoutMs?: number | undefined;
   /** The provider's error envelope → typed error; the shared status mapping is the fallback. */
   mapError?: ProviderErrorMapper;
+  /**
+   * Secrets sent some other way than in `headers` (a key in the body): removed, like the header
+   * values, from every error text before any mapping sees it.
+   */
+  secrets?: readonly string[];
+}
+
+/** The values of auth headers, and the credential after a scheme (`Bearer <key>`). */
+function secretsInHeaders(headers: Record<string, string>): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/authorization|key|token|secret/i.test(name)) continue;
+    secrets.push(value);
+    const scheme = /^\S+\s+(.+)$/.exec(value);
+    if (scheme?.[1]) secrets.push(scheme[1]);
+  }
+  return secrets;
 }
 
 /** One request to the provider's API. */
@@ -66,10 +85,20 @@ export interface ProviderResponse {
 export class ProviderHttpClient {
   readonly providerId: string;
   readonly baseUrl: string;
+  /**
+   * Removes this instance's secrets, credential shapes, account ids and internal hosts from
+   * upstream text (kept whole up to the 2,000 characters a `responseBody` holds; mappers
+   * shorten their messages themselves).
+   */
+  readonly redact: (text: string) => string;
 
   constructor(private readonly options: ProviderHttpClientOptions) {
     this.providerId = options.providerId;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.redact = createSecretRedactor(
+      [...secretsInHeaders(options.headers), ...(options.secrets ?? [])],
+      { maxLength: 2000 },
+    );
   }
 
   /**
@@ -78,7 +107,9 @@ export class ProviderHttpClient {
    */
   static fromConfig(
     config: Pick<HttpProviderConfig, 'id' | 'baseUrl' | 'timeoutMs'>,
-    options: Pick<ProviderHttpClientOptions, 'headers' | 'mapError'> & { defaultBaseUrl: string },
+    options: Pick<ProviderHttpClientOptions, 'headers' | 'mapError' | 'secrets'> & {
+      defaultBaseUrl: string;
+    },
   ): ProviderHttpClient {
     return new ProviderHttpClient({
       providerId: config.id,
@@ -86,6 +117,7 @@ export class ProviderHttpClient {
       headers: options.headers,
       timeoutMs: config.timeoutMs,
       ...(options.mapError ? { mapError: options.mapError } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
     });
   }
 
@@ -125,7 +157,7 @@ export class ProviderHttpClient {
       throw new ProviderError({
         providerId,
         code: 'provider_unavailable',
-        message: `${providerId} could not be reached: ${(error as Error).message}`,
+        message: `${providerId} could not be reached: ${this.redact((error as Error).message)}`,
         cause: error,
       });
     }
@@ -139,7 +171,14 @@ export class ProviderHttpClient {
       }
     }
     if (!response.ok) {
-      const errorResponse = { status: response.status, headers: response.headers, text, json };
+      // Redacted before any mapper reads it: whatever a mapper copies into a message (job
+      // error, health, logs) can no longer carry a key the upstream echoed back.
+      const errorResponse = {
+        status: response.status,
+        headers: response.headers,
+        text: this.redact(text),
+        json: redactJson(json, this.redact),
+      };
       throw (
         request.mapError?.(errorResponse) ??
         this.options.mapError?.(errorResponse) ??
@@ -151,7 +190,7 @@ export class ProviderHttpClient {
       throw badResponse(
         providerId,
         declared ? 'the body is not valid JSON' : 'the body is not JSON',
-        text,
+        this.redact(text),
       );
     }
     return { status: response.status, headers: response.headers, text, json };

@@ -82,8 +82,11 @@ export class ControlPlaneStore {
     return rows.map((row) => AuditRowSchema.parse(row));
   }
 
-  /** Calls `onChange(flagKey)` for every committed change, from any instance or from SQL. */
-  listen(onChange: (key: string) => void): Promise<() => Promise<void>> {
-    return this.database.listen(controlPlaneChannel, onChange);
+  /**
+   * Calls `onChange(flagKey)` for every committed change, from any instance or from SQL, and
+   * `onReconnect` when notifications resume after a lost connection (changes may be missed).
+   */
+  listen(onChange: (key: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
+    return this.database.listen(controlPlaneChannel, onChange, { onReconnect });
   }
 }

@@ -73,7 +73,14 @@ export class ControlPlane {
 
   async start(): Promise<void> {
     await this.reload();
-    this.unsubscribe = await this.store.listen(() => void this.reload());
+    this.unsubscribe = await this.store.listen(
+      () => void this.reload(),
+      () => {
+        // Changes NOTIFYed while the connection was down are lost: read everything once.
+        this.options.logger.info('control plane notifications resumed; reloading');
+        void this.reload();
+      },
+    );
     this.timer = setInterval(() => void this.reload(), this.options.reloadIntervalMs);
     this.timer.unref();
   }

@@ -66,6 +66,16 @@ export class AimlapiFake {
     return this.server.url;
   }
 
+  /** A careless upstream: error bodies quote the request's key (redaction tests). */
+  echoKeyInErrors(on = true): void {
+    this.server.echoKeyInErrors = on;
+  }
+
+  /** Error answers that quoted the key. */
+  get echoedKeys(): number {
+    return this.server.echoedKeys;
+  }
+
   /** Applies to the next generation submissions until set back to `ok`. */
   setScenario(scenario: FakeScenario): void {
     this.scenario = scenario;

@@ -106,6 +106,16 @@ export class KieaiFake {
     return this.server.requests;
   }
 
+  /** A careless upstream: error bodies quote the request's key (redaction tests). */
+  echoKeyInErrors(on = true): void {
+    this.server.echoKeyInErrors = on;
+  }
+
+  /** Error answers that quoted the key. */
+  get echoedKeys(): number {
+    return this.server.echoedKeys;
+  }
+
   setScenario(scenario: FakeScenario): void {
     this.scenario = scenario;
   }

@@ -103,6 +103,16 @@ export class ReplicateFake {
     return this.server.requests;
   }
 
+  /** A careless upstream: error bodies quote the request's key (redaction tests). */
+  echoKeyInErrors(on = true): void {
+    this.server.echoKeyInErrors = on;
+  }
+
+  /** Error answers that quoted the key. */
+  get echoedKeys(): number {
+    return this.server.echoedKeys;
+  }
+
   /** Answers the next prediction creations with this scenario (`ok` resets). */
   setScenario(scenario: FakeScenario): void {
     this.scenario = scenario;
