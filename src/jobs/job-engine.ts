@@ -141,12 +141,21 @@ export class JobEngine implements InlineSubmitter {
     failures: { item: { id: string }; error: unknown }[],
     level: 'error' | 'debug' = 'error',
   ): Promise<void> {
+    let unrecorded: unknown;
     for (const { item, error } of failures) {
       this.options.logger[level](
         { queue, error: error instanceof Error ? error.message : String(error) },
         'queue message failed; will retry',
       );
-      await this.options.queue.fail(queue, item.id, error);
+      try {
+        await this.options.queue.fail(queue, item.id, error);
+      } catch (failError) {
+        unrecorded ??= failError;
+      }
     }
+    // A failure the queue could not record must not be completed with its batch (its work would
+    // be marked done, undone): failing the batch leaves every message to its lease instead, and
+    // each is handled again, which every handler survives.
+    if (unrecorded !== undefined) throw unrecorded;
   }
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import PgBoss from 'pg-boss';
 import type { Database, Queryable } from '../store/database.js';
 import { settleAcknowledgements } from './queue-acknowledgements.js';
@@ -57,6 +58,8 @@ export interface QueueTransaction extends Queryable {
 
 /** A poll due this soon also wakes this process's poll workers when it becomes due. */
 const wakeForPollsWithinMs = 10_000;
+
+const CommandResponseSchema = z.object({ affected: z.number() });
 
 type Handler<Message> = (
   messages: { id: string; data: Message; retryCount: number; retryLimit: number }[],
@@ -229,11 +232,26 @@ export class JobQueue {
     this.workerIds.set(name, ids);
   }
 
-  /** Fails one claimed message so the queue retries it (with backoff) while its batch completes. */
+  /**
+   * Fails one claimed message so the queue retries it (with backoff) while its batch completes.
+   * Throws when the failure was not recorded (the database is away): the caller must then fail
+   * the whole batch rather than let pg-boss complete it, or the message would be marked done
+   * with its work undone. Unlike pg-boss's own acknowledgements, this one is awaited, so it goes
+   * straight to the database, not through `settleAcknowledgements`.
+   */
   async fail(name: QueueName, id: string, error: unknown): Promise<void> {
-    await this.boss.fail(name, id, {
-      message: error instanceof Error ? error.message : String(error),
-    });
+    const { database } = this.options;
+    // Typed as void; pg-boss 10 answers `{ jobs, requested, affected }`.
+    const result: unknown = await this.boss.fail(
+      name,
+      id,
+      { message: error instanceof Error ? error.message : String(error) },
+      {
+        db: { executeSql: (text: string, values: unknown[]) => database.query(text, values) },
+      } as PgBoss.ConnectionOptions,
+    );
+    if (CommandResponseSchema.parse(result).affected === 0)
+      throw new Error(`queue message ${id} could not be failed (no longer active)`);
   }
 
   /** Wakes this process's idle workers for a queue (work was just added here). */
