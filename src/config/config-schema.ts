@@ -58,6 +58,16 @@ const WebhooksConfigSchema = z
     retryLimit: z.number().int().min(0).max(30).default(14),
     /** Base retry delay in seconds (doubles each retry, with jitter). */
     retryDelaySeconds: z.number().int().min(1).default(10),
+    /**
+     * Largest provider callback accepted. Callbacks carry ids, statuses and output URLs, never
+     * media, so a megabyte is generous; anything above is refused with 413 while it streams in.
+     */
+    inboundBodyLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
   })
   .strict();
 
@@ -353,6 +363,12 @@ export const ConfigSchema = z
     port: z.number().int().min(0).max(65535).default(8787),
     /** Bind address (`HOST`). */
     host: z.string().default('0.0.0.0'),
+    /**
+     * Time a client has to send a whole request, headers and body: a connection that dribbles
+     * its body is closed (408) instead of holding memory and a socket forever. Only the request;
+     * a held answer (`?wait=`, S1's blocking route) is not limited by it.
+     */
+    requestTimeoutSeconds: z.number().min(1).max(3600).default(120),
     /** Public base URL used in asset links and provider callbacks (`SWITCHYARD_PUBLIC_URL`). */
     publicUrl: z.url().optional(),
     /** Embedded data (`SWITCHYARD_DATA_DIR`). */

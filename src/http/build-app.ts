@@ -8,6 +8,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './routes/app-dependencies.js';
+import { installRequestDeadline } from './request-deadline.js';
 import { installErrorHandler } from './error-handler.js';
 import { installUnstorableTextCheck } from './reject-unstorable-text.js';
 import { adminProviderRoutes } from './routes/admin-provider-routes.js';
@@ -47,6 +48,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     // Per-request lines go out at debug level (onResponse below); info stays readable in production.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    requestTimeout: dependencies.config.requestTimeoutSeconds * 1000,
     trustProxy: true,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -60,6 +62,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   // Response schemas document the API; plain JSON.stringify keeps serialisation cheap.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
+  installRequestDeadline(app, dependencies.config.requestTimeoutSeconds * 1000);
   installApiKeyAuth(app, dependencies);
   // After auth: the limit is the calling key's.
   await installApiKeyRateLimit(app, dependencies);

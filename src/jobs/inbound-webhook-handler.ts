@@ -22,6 +22,14 @@ export interface InboundWebhookHandlerOptions {
 export class InboundWebhookHandler {
   constructor(private readonly options: InboundWebhookHandlerOptions) {}
 
+  /**
+   * Whether `providerId` takes callbacks at all: asked before the body is read, so a callback
+   * for a provider that does not exist costs no buffering.
+   */
+  accepts(providerId: string): boolean {
+    return Boolean(this.options.instances.adapter(providerId)?.parseWebhook);
+  }
+
   async handle(providerId: string, webhook: InboundWebhook): Promise<{ matched: boolean }> {
     const { instances, repository, completion, logger } = this.options;
     const adapter = instances.adapter(providerId);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { NotFoundError } from '../../core/errors/index.js';
 import type { AppDependencies } from './app-dependencies.js';
 
 /**
@@ -9,15 +10,22 @@ import type { AppDependencies } from './app-dependencies.js';
  * (called by providers) POST /v1/providers/replicate/webhook
  */
 export function providerWebhookRoutes(
-  dependencies: Pick<AppDependencies, 'inboundWebhooks'>,
+  dependencies: Pick<AppDependencies, 'inboundWebhooks' | 'config'>,
 ): FastifyPluginAsyncZod {
+  const { inboundWebhooks, config } = dependencies;
   return async (app) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(
       '*',
-      { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 },
+      { parseAs: 'buffer', bodyLimit: config.webhooks.inboundBodyLimitBytes },
       (_request, body, done) => done(null, body),
     );
+    // Unauthenticated by nature: refuse an unknown provider before a byte of the body is read.
+    app.addHook('onRequest', async (request) => {
+      const { provider } = request.params as { provider?: string };
+      if (provider !== undefined && !inboundWebhooks.accepts(provider))
+        throw new NotFoundError('provider_webhook', provider);
+    });
     app.post(
       '/v1/providers/:provider/webhook',
       {
@@ -35,7 +43,7 @@ export function providerWebhookRoutes(
         for (const [name, value] of Object.entries(request.query as Record<string, unknown>))
           query[name] = typeof value === 'string' ? value : undefined;
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const { matched } = await dependencies.inboundWebhooks.handle(request.params.provider, {
+        const { matched } = await inboundWebhooks.handle(request.params.provider, {
           headers,
           rawBody,
           query,
