@@ -51,6 +51,23 @@ describe('a rollout owns its split', { timeout: 120_000 }, () => {
     RoutingBody.parse((await getJson(`${test.url}/admin/routing`, admin)).body);
   /** Moves the clock to the start of a rollup bucket (1 s), so windows begin where a test says. */
   const alignToBucket = () => clock.advance(1000 - (clock.now() % 1000));
+  /** A sim-image rollout at 10 % for ten minutes, guardrails off: only the split decides. */
+  const startTenPercent = async () =>
+    RolloutBody.parse(
+      (
+        await postJson(
+          `${test.url}/admin/rollouts`,
+          rolloutBody(
+            [
+              { weight: 0.1, minDurationSeconds: 600 },
+              { weight: 1, minDurationSeconds: 0 },
+            ],
+            { guardrailsEnabled: false },
+          ),
+          admin,
+        )
+      ).body,
+    );
   const allModels = (stages: { weight: number; minDurationSeconds: number }[]) => ({
     ...rolloutBody(stages, { guardrailsEnabled: false }),
     model: undefined,
@@ -136,21 +153,7 @@ describe('a rollout owns its split', { timeout: 120_000 }, () => {
 
   it('pauses with routing_changed when the split is edited by plain SQL, and resume puts it right', async () => {
     alignToBucket();
-    const started = RolloutBody.parse(
-      (
-        await postJson(
-          `${test.url}/admin/rollouts`,
-          rolloutBody(
-            [
-              { weight: 0.1, minDurationSeconds: 600 },
-              { weight: 1, minDurationSeconds: 0 },
-            ],
-            { guardrailsEnabled: false },
-          ),
-          admin,
-        )
-      ).body,
-    );
+    const started = await startTenPercent();
     await test.gateway.database.query(
       `UPDATE feature_flags SET flag_value_text = '{"fal":0.5,"runware":0.5}', updated_at = now() WHERE flag_key = 'GEN_PROVIDER_WEIGHTS:sim-image'`,
     );
@@ -180,21 +183,7 @@ describe('a rollout owns its split', { timeout: 120_000 }, () => {
 
   it('pauses with split_mismatch when requests do not follow the stage weights', async () => {
     alignToBucket();
-    const started = RolloutBody.parse(
-      (
-        await postJson(
-          `${test.url}/admin/rollouts`,
-          rolloutBody(
-            [
-              { weight: 0.1, minDurationSeconds: 600 },
-              { weight: 1, minDurationSeconds: 0 },
-            ],
-            { guardrailsEnabled: false },
-          ),
-          admin,
-        )
-      ).body,
-    );
+    const started = await startTenPercent();
     // Clients pinning the canary: 40 requests, all on runware, at a 10 % stage.
     const paused = await scenario.step(started.id, [], {
       count: 40,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunningClock } from '../helpers/test-clock.js';
+import { jsonCall } from '../helpers/json-call.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
 const adminKey = 'tenancy-admin-key';
@@ -10,27 +11,7 @@ interface ErrorBody {
   error: { code: string; message: string };
 }
 
-async function call(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON (metrics, docs)
-  }
-  return { status: response.status, body };
-}
+const call = jsonCall;
 
 const code = (answer: { body: unknown }) => (answer.body as ErrorBody).error?.code;
 
