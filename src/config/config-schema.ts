@@ -111,6 +111,13 @@ const S1CompatConfigSchema = z
     model: z.string().min(1).default('seedance-1-pro-fast'),
     /** How long `POST /api/v3/runware/videos/generations` holds the request for the video. */
     waitSeconds: z.number().int().min(1).max(3600).default(600),
+    /**
+     * Provider CDN hosts `GET /api/v3/runware/download?url=` may fetch besides the gateway's own
+     * assets: `host`, `host:port` or `*.domain` (any subdomain). Empty: own assets only.
+     */
+    downloadHosts: z
+      .array(z.string().regex(/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i))
+      .default([]),
   })
   .strict();
 
