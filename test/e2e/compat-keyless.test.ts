@@ -67,7 +67,7 @@ describe('keyless compatibility clients under auth', { timeout: 60_000 }, () => 
       providers: providers(fake),
       compat: {
         keyless: {
-          s1: { tenant: 'kiosk' },
+          s1: { tenant: 'kiosk', requestsPerMinute: 5 },
           s3: { tenant: 'kiosk' },
           // Named before the tenant exists: 503 until it is created, then served.
           s5: { tenant: 'video-app', requestsPerMinute: 1000 },
@@ -188,6 +188,21 @@ describe('keyless compatibility clients under auth', { timeout: 60_000 }, () => 
       .looseObject({ balance_usd: z.number().nullable() })
       .parse((await getJson(`${keyless.url}/admin/tenants/${kiosk.tenant.id}`, admin)).body);
     expect(tenant.balance_usd).toBe(0);
+  });
+
+  it("should count a family's keyless calls together against its requestsPerMinute", async () => {
+    const download = `${keyless.url}/api/v3/runware/download?url=x`;
+    const statuses: number[] = [];
+    // Two S1 calls were made above; 5 a minute, so one of the next ten is refused at the latest.
+    for (let index = 0; index < 10 && !statuses.includes(429); index++)
+      statuses.push((await fetch(download)).status);
+    expect(statuses).toContain(429);
+    const refused = await fetch(download);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(ErrorBody.parse(await refused.json()).error.code).toBe('rate_limited');
+    // A key of the same tenant has its own counter.
+    expect((await fetch(download, { headers: bearer(kiosk.key) })).status).toBe(400);
   });
 
   it('should stop start-up when compat.keyless names an unknown family, naming the key', () => {

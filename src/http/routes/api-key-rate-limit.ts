@@ -77,7 +77,7 @@ export async function installApiKeyRateLimit(
     if (!outcome.isExceeded) return;
     throw new RateLimitedError(
       RateLimitCode.rateLimited,
-      `This API key may make ${outcome.max} requests per minute; try again in ${outcome.ttlInSeconds} s.`,
+      `${request.caller.kind === 'keyless' ? 'Keyless calls of this family' : 'This API key'} may make ${outcome.max} requests per minute; try again in ${outcome.ttlInSeconds} s.`,
       outcome.ttl,
       { limit: outcome.max, window_seconds: windowMs / 1000 },
     );
