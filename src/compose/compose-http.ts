@@ -63,6 +63,7 @@ export function composeHttp(
     analytics: observers.analytics,
     rollouts: layers.rollouts,
     apiKeys: layers.tenancy.cache,
+    keyless: layers.tenancy.keyless,
     tenancy: layers.tenancy.admin,
     rateLimits: layers.rateLimits,
     ledger: layers.quota.ledger,

@@ -151,6 +151,7 @@ export async function createGateway(
     lifecycle.add(jobs.events);
     lifecycle.add(routing.controlPlane);
     lifecycle.add(tenancy.cache);
+    lifecycle.add(tenancy.keyless);
     lifecycle.add(channels.service);
     lifecycle.add(analytics);
     lifecycle.add(routing.health);

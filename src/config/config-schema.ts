@@ -121,6 +121,13 @@ const S1CompatConfigSchema = z
     model: z.string().min(1).default('seedance-1-pro-fast'),
     /** How long `POST /api/v3/runware/videos/generations` holds the request for the video. */
     waitSeconds: z.number().int().min(1).max(3600).default(600),
+    /**
+     * Provider CDN hosts `GET /api/v3/runware/download?url=` may fetch besides the gateway's own
+     * assets: `host`, `host:port` or `*.domain` (any subdomain). Empty: own assets only.
+     */
+    downloadHosts: z
+      .array(z.string().regex(/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i))
+      .default([]),
   })
   .strict();
 
@@ -146,13 +153,44 @@ const S3CompatConfigSchema = z
   })
   .strict();
 
+/**
+ * One compatibility family's keyless calls under auth (docs/tenancy.md, "Keyless compatibility clients"): a
+ * call without a key runs as `tenant`, as if it carried a key of that tenant with the scopes
+ * generate and read. Anyone who can reach the route spends that tenant's balance.
+ */
+const KeylessFamilyConfigSchema = z
+  .object({
+    /** Name (or id) of the tenant keyless calls run as; checked whenever tenants are read. */
+    tenant: z.string().min(1),
+    /** Requests per minute for all keyless calls of this family together; absent: the default. */
+    requestsPerMinute: z.number().int().min(1).optional(),
+    /** Unfinished jobs keyless calls of this family may have at once; absent: the default. */
+    maxConcurrentJobs: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+/** The families that may take keyless calls: S1 `/api/v3/`, S3 `/motif/generation/`, S5 `/api/videos/`. */
+const KeylessConfigSchema = z
+  .object({
+    s1: KeylessFamilyConfigSchema.optional(),
+    s3: KeylessFamilyConfigSchema.optional(),
+    s5: KeylessFamilyConfigSchema.optional(),
+  })
+  // An unknown family (`s2`, a typo) stops start-up naming the key.
+  .strict();
+
 /** Compatibility routes of the seed systems. */
 const CompatConfigSchema = z
   .object({
     s1: S1CompatConfigSchema.default(S1CompatConfigSchema.parse({})),
     s3: S3CompatConfigSchema.default(S3CompatConfigSchema.parse({})),
+    /** Keyless calls per family when `SWITCHYARD_ADMIN_KEY` is set; none by default. */
+    keyless: KeylessConfigSchema.default({}),
   })
   .strict();
+
+export type KeylessFamilyConfig = z.infer<typeof KeylessFamilyConfigSchema>;
+export type KeylessFamily = keyof z.infer<typeof KeylessConfigSchema>;
 
 /** Prompt enhancement (`enhance_prompt: true`, docs/generation-features.md). */
 const PromptEnhancementConfigSchema = z

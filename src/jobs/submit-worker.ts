@@ -91,6 +91,7 @@ export class SubmitWorker {
       return;
     }
     const failures: CandidateFailure[] = [];
+    let lastError: GatewayError | undefined;
     const decision = {
       strategy: plan.strategy,
       candidates: plan.candidates.map((candidate) => candidate.providerId),
@@ -99,6 +100,7 @@ export class SubmitWorker {
       const outcome = await this.trySubmit(job, candidate, decision);
       if (outcome === 'accepted') return;
       failures.push(outcome);
+      lastError = outcome.error;
       if (!allowsFallback(outcome.error)) {
         await finishJob(options, job, JobStatus.failed, outcome.error.toJSON());
         return;
@@ -115,6 +117,17 @@ export class SubmitWorker {
         options.logger.warn({ jobId, round, reasons }, 'every provider failed; trying again later');
         return;
       }
+    }
+    // A request pinned to one provider had no chain to exhaust: it reports that provider's own
+    // error (insufficient credits stays insufficient credits), with the attempts beside it.
+    const pinned = job.request.provider;
+    if (pinned && lastError && failures.every((failure) => failure.provider === pinned)) {
+      const own = lastError.toJSON();
+      await finishJob(options, job, JobStatus.failed, {
+        ...own,
+        details: { ...own.details, provider: pinned, attempts: reasons },
+      });
+      return;
     }
     await finishJob(options, job, JobStatus.failed, {
       code: 'all_providers_failed',

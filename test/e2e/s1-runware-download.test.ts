@@ -76,3 +76,63 @@ describe('S1 download proxy (Runware fake)', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('S1 download proxy with provider CDN hosts allowed (Runware fake)', () => {
+  let fake: RunwareFake;
+  let test: TestGateway;
+  let fakeHost: string;
+  beforeAll(async () => {
+    fake = await RunwareFake.start();
+    fakeHost = new URL(fake.url).host;
+    test = await startTestGateway('pglite', {
+      providers: [{ id: 'runware', type: 'runware', apiKey: 'test-key', baseUrl: fake.endpoint }],
+      // The fake's loopback address is a "CDN" only because both lists name it.
+      downloads: { allowedPrivateHosts: [fakeHost] },
+      compat: { s1: { downloadHosts: [fakeHost, 'localhost', '*.runware.example'] } },
+    });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await fake?.close();
+  });
+
+  const download = (url: string, headers: Record<string, string> = {}) =>
+    fetch(`${test.url}/api/v3/runware/download?url=${encodeURIComponent(url)}`, { headers });
+
+  it('should relay a file of an allowed CDN host with CORS headers', async () => {
+    const cdnUrl = `${fake.url}/files/task-1.mp4`;
+    const expected = Buffer.from(await (await fetch(cdnUrl)).arrayBuffer());
+    const response = await download(cdnUrl, { origin: 'https://app.example.com' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+    expect(Buffer.from(await response.arrayBuffer()).equals(expected)).toBe(true);
+  });
+
+  it('should answer a Range on a CDN file with 206 and exactly those bytes, 416 past its end', async () => {
+    const cdnUrl = `${fake.url}/files/task-2.mp4`;
+    const expected = Buffer.from(await (await fetch(cdnUrl)).arrayBuffer());
+    const response = await download(cdnUrl, { range: 'bytes=4-7' });
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe(`bytes 4-7/${expected.length}`);
+    expect(Buffer.from(await response.arrayBuffer()).toString()).toBe('ftyp');
+    const past = await download(cdnUrl, { range: `bytes=${expected.length + 10}-` });
+    expect(past.status).toBe(416);
+  });
+
+  it('should pass a CDN error on as 502 and still refuse hosts that are not listed', async () => {
+    const missing = await download(`${fake.url}/files/nothing.txt`);
+    expect(missing.status).toBe(502);
+    expect(ErrorBody.parse(await missing.json()).error.code).toBe('download_failed');
+    const other = await download('https://cdn.runware.ai/video/abc.mp4');
+    expect(other.status).toBe(400);
+    expect(ErrorBody.parse(await other.json()).error.code).toBe('url_not_allowed');
+  });
+
+  it('should keep the SSRF guard over the allow-list: a listed host on a private address is refused', async () => {
+    // `localhost` is on the CDN list but not in downloads.allowedPrivateHosts.
+    const response = await download(`http://localhost:${new URL(fake.url).port}/files/x.mp4`);
+    expect(response.status).toBe(400);
+    expect(ErrorBody.parse(await response.json()).error.code).toBe('url_not_allowed');
+  });
+});

@@ -92,6 +92,27 @@ describe('S1 Runware video proxy (Runware fake)', () => {
     expect(error.message).toContain('https://my.runware.ai/wallet');
   });
 
+  it("should fail a native job pinned to Runware with Runware's own error, not all_providers_failed", async () => {
+    fake.setScenario('insufficient_credits');
+    const { status, body } = await postJson(
+      `${test.url}/v1/generations?wait=30`,
+      {
+        model: 'seedance-1-pro-fast',
+        provider: 'runware',
+        prompt: 'Cinematic motion...',
+        input_images: ['https://i.imgur.com/example.png'],
+        duration: 5,
+        resolution: '720p',
+      },
+      auth,
+    );
+    expect(status).toBe(200);
+    const job = JobBody.parse(body);
+    expect(job.status).toBe('failed');
+    expect(job.error?.code).toBe('provider_insufficient_credits');
+    expect(job.error?.details).toMatchObject({ provider: 'runware' });
+  });
+
   it('should answer 500 for any other Runware error', async () => {
     fake.setScenario('auth_error');
     const { status, body } = await generate(seedRequestExample);

@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../../core/errors/index.js';
 import { ApiKeyScope, type Access } from '../../core/tenancy.js';
 import type { ApiKeyWithGroup } from '../../store/repositories/api-key-repository.js';
+import type { KeylessFamily } from '../../config/config-schema.js';
+import type { KeylessTenant } from '../../tenancy/keyless-tenants.js';
 import type { AppDependencies } from './app-dependencies.js';
 
 /** Who is calling a `/v1` route. */
@@ -13,6 +15,11 @@ export type Caller =
   | { kind: 'admin' }
   /** A tenant's API key, with the limits it runs under (its own, else the config's defaults). */
   | { kind: 'tenant'; key: ApiKeyWithGroup; limits: KeyLimits }
+  /**
+   * No key on a compatibility route configured for keyless calls (`compat.keyless`): runs as
+   * that tenant, as a key with the scopes generate and read would.
+   */
+  | { kind: 'keyless'; tenant: KeylessTenant }
   /** No key on a route that needs none (asset links handed to end users). */
   | { kind: 'anonymous' };
 
@@ -35,6 +42,12 @@ declare module 'fastify' {
  * `/motif/generation/`), which take the same keys. S3's `/motif/services/` take the admin key.
  */
 const protectedPrefixes = ['/v1/', '/api/videos/', '/api/v3/', '/motif/generation/'];
+/** The compatibility families that may take keyless calls, by path prefix. */
+const keylessFamilies: readonly [prefix: string, family: KeylessFamily][] = [
+  ['/api/v3/', 's1'],
+  ['/motif/generation/', 's3'],
+  ['/api/videos/', 's5'],
+];
 /** Routes under `/v1` that never take a key: provider callbacks are verified their own way. */
 const unauthenticatedRoutes = new Set(['/v1/providers/:provider/webhook']);
 /**
@@ -60,6 +73,15 @@ function presentedKey(request: FastifyRequest): string | undefined {
 /** What the caller may see: a tenant key is confined to its tenant and its models. */
 export function accessOf(request: FastifyRequest): Access | undefined {
   const { caller } = request;
+  if (caller.kind === 'keyless') {
+    const { tenant } = caller;
+    return {
+      tenantId: tenant.tenantId,
+      apiKeyId: tenant.apiKeyId,
+      maxConcurrentJobs: tenant.maxConcurrentJobs,
+      group: tenant.group,
+    };
+  }
   if (caller.kind !== 'tenant') return undefined;
   return {
     tenantId: caller.key.tenantId,
@@ -79,7 +101,7 @@ export function accessOf(request: FastifyRequest): Access | undefined {
  */
 export function installApiKeyAuth(
   app: FastifyInstance,
-  dependencies: Pick<AppDependencies, 'config' | 'apiKeys'>,
+  dependencies: Pick<AppDependencies, 'config' | 'apiKeys' | 'keyless'>,
 ): void {
   const adminKey = dependencies.config.adminKey;
   const defaults = dependencies.config.rateLimits;
@@ -102,6 +124,12 @@ export function installApiKeyAuth(
     if (!key) {
       if (route && keyOptionalRoutes.has(route)) {
         request.caller = { kind: 'anonymous' };
+        return;
+      }
+      // A family set to take keyless calls runs them as its tenant; a key, when sent, wins.
+      const family = keylessFamilies.find(([prefix]) => request.url.startsWith(prefix))?.[1];
+      if (family && dependencies.keyless.accepts(family)) {
+        request.caller = { kind: 'keyless', tenant: dependencies.keyless.resolve(family) };
         return;
       }
       throw new UnauthorizedError(

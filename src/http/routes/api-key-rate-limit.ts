@@ -18,7 +18,15 @@ const windowMs = 60_000;
 
 function requestsPerMinute(request: FastifyRequest): number | undefined {
   const { caller } = request;
+  if (caller.kind === 'keyless') return caller.tenant.requestsPerMinute;
   return caller.kind === 'tenant' ? caller.limits.requestsPerMinute : undefined;
+}
+
+/** One counter per key; keyless calls of a family share `keyless:<family>`'s. */
+function counterKey(request: FastifyRequest): string {
+  const { caller } = request;
+  if (caller.kind === 'keyless') return `rpm:${caller.tenant.apiKeyId}`;
+  return caller.kind === 'tenant' ? `rpm:${caller.key.id}` : 'rpm:none';
 }
 
 /**
@@ -47,8 +55,7 @@ export async function installApiKeyRateLimit(
       : { store: postgresRateLimitStore(backend.counters, backend.now) }),
     timeWindow: windowMs,
     max: (request) => requestsPerMinute(request) ?? 0,
-    keyGenerator: (request) =>
-      request.caller.kind === 'tenant' ? `rpm:${request.caller.key.id}` : 'rpm:none',
+    keyGenerator: counterKey,
     skipOnError: false,
   });
   const limiter = app.createRateLimit();
@@ -70,7 +77,7 @@ export async function installApiKeyRateLimit(
     if (!outcome.isExceeded) return;
     throw new RateLimitedError(
       RateLimitCode.rateLimited,
-      `This API key may make ${outcome.max} requests per minute; try again in ${outcome.ttlInSeconds} s.`,
+      `${request.caller.kind === 'keyless' ? 'Keyless calls of this family' : 'This API key'} may make ${outcome.max} requests per minute; try again in ${outcome.ttlInSeconds} s.`,
       outcome.ttl,
       { limit: outcome.max, window_seconds: windowMs / 1000 },
     );

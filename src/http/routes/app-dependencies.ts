@@ -17,6 +17,7 @@ import type { RolloutService } from '../../rollout/rollout-service.js';
 import type { ReadinessProbe } from '../../observability/readiness-probe.js';
 import type { ApiKeyCache } from '../../tenancy/api-key-cache.js';
 import type { TenancyAdmin } from '../../tenancy/tenancy-admin.js';
+import type { KeylessTenants } from '../../tenancy/keyless-tenants.js';
 import type { RateLimitBackend } from './api-key-rate-limit.js';
 import type { LedgerRepository } from '../../store/repositories/ledger-repository.js';
 import type { UsageRepository } from '../../store/repositories/usage-repository.js';
@@ -54,6 +55,8 @@ export interface AppDependencies {
   webhookSecret: () => string;
   /** Checks presented API keys, from memory (auth mode). */
   apiKeys: Pick<ApiKeyCache, 'authenticate'>;
+  /** The tenants keyless compatibility calls run as (`compat.keyless`). */
+  keyless: Pick<KeylessTenants, 'accepts' | 'resolve'>;
   /** Tenants and keys for `/admin/tenants` and `/admin/keys`. */
   tenancy: TenancyAdmin;
   /** Where per-key request counts are kept (Redis or PostgreSQL), shared by every instance. */
