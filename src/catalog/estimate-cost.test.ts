@@ -86,4 +86,13 @@ describe('estimateAdapterCost', () => {
   it("should prefer the adapter's own estimate", () => {
     expect(estimateAdapterCost(adapter(0.5) as unknown as ProviderAdapter, request)).toBe(0.5);
   });
+
+  it('should not believe a reported cost below zero or beyond ten times the list price', () => {
+    const rule = { type: 'per_second', usd: 0.05 } as const;
+    // The list price of 5 s is $0.25: a negative report is replaced by it, a huge one is capped.
+    expect(actualCost(rule, { n: 1, duration: 5 }, { costUsd: -123.45 }, 1)).toBeCloseTo(0.25);
+    expect(actualCost(rule, { n: 1, duration: 5 }, { costUsd: Number.NaN }, 1)).toBeCloseTo(0.25);
+    expect(actualCost(rule, { n: 1, duration: 5 }, { costUsd: 1000 }, 1)).toBeCloseTo(2.5);
+    expect(actualCost(rule, { n: 1, duration: 5 }, { costUsd: 0.3 }, 1)).toBeCloseTo(0.3);
+  });
 });

@@ -71,9 +71,26 @@ export function estimateAdapterCost(adapter: ProviderAdapter, request: ProviderR
   return adapter.estimateCost?.(request) ?? estimateCost(request.offering.price, request);
 }
 
+/** A provider never bills more than this many times its list price: beyond it, a report lies. */
+const reportedCostCeiling = 10;
+
 /**
- * Actual USD for a finished attempt: the provider's own figure when it reports one, otherwise
- * the price rule applied to what was produced (compute seconds, video seconds, outputs).
+ * A cost the provider reported, believed within bounds set by the catalog: a negative or
+ * non-finite figure is ignored for the list price, and one above ten times the list price is
+ * cut to that. A provider's own answer (or a callback pretending to be one) must not be able to
+ * credit a tenant or empty its budget.
+ */
+function boundedReportedCost(reported: number, price: PriceRule, request: PricedRequest): number {
+  const listed = estimateCost(price, request);
+  if (!Number.isFinite(reported) || reported < 0) return listed;
+  return listed > 0
+    ? roundUsd(Math.min(reported, listed * reportedCostCeiling))
+    : roundUsd(reported);
+}
+
+/**
+ * Actual USD for a finished attempt: the provider's own figure when it reports one (within
+ * bounds), otherwise the price rule applied to what was produced (compute seconds, video seconds, outputs).
  */
 export function actualCost(
   price: PriceRule,
@@ -81,8 +98,8 @@ export function actualCost(
   usage: ProviderUsage | undefined,
   outputCount: number,
 ): number {
-  if (usage?.costUsd !== undefined) return roundUsd(usage.costUsd);
   const produced = { ...request, n: Math.max(outputCount, 0) };
+  if (usage?.costUsd !== undefined) return boundedReportedCost(usage.costUsd, price, produced);
   if (price.type === 'per_compute_second' && usage?.computeSeconds !== undefined) {
     return roundUsd(price.usd * usage.computeSeconds);
   }

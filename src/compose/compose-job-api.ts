@@ -62,6 +62,7 @@ export function composeJobApi(
     instances,
     repository: store.repository,
     completion: jobs.completion,
+    pollWorker: jobs.pollWorker,
     logger: jobs.finishing.logger,
   });
   return { jobs: service, inboundWebhooks };

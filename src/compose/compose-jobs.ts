@@ -23,6 +23,8 @@ export interface JobsLayer extends QueueLayer {
   images: InputImageResolver;
   /** Keeps client webhook URLs off private networks unless configured otherwise. */
   webhookGuard: SsrfGuard;
+  /** Polls one attempt now (provider callbacks that must be confirmed). */
+  pollWorker: PollWorker;
 }
 
 /** The job engine's worker roles, each given what it uses. */
@@ -94,5 +96,5 @@ export function composeJobs(
     maintenanceIntervalSeconds: config.jobs.maintenanceIntervalSeconds,
     logger,
   });
-  return { ...layers.queue, completion, engine, images, webhookGuard };
+  return { ...layers.queue, completion, engine, images, webhookGuard, pollWorker };
 }

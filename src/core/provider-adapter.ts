@@ -205,6 +205,13 @@ export interface WebhookResult {
   providerJobId: string;
   /** New status. */
   result: StatusResult;
+  /**
+   * The callback is only a signal, not evidence: the engine asks the provider for the job's
+   * status at once and believes that answer, never the body. For providers whose callbacks are
+   * not signed by the provider itself (Runware: the token in the URL is the gateway's own and
+   * leaks with the URL, from proxy logs for example).
+   */
+  confirm?: boolean;
 }
 
 /** Outcome of an active health check. */

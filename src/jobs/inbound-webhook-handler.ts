@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { JobCompletion } from './job-completion.js';
+import type { PollWorker } from './poll-worker.js';
 
 export interface InboundWebhookHandlerOptions {
   /** The adapter of each provider verifies and parses its own callbacks. */
@@ -11,6 +12,8 @@ export interface InboundWebhookHandlerOptions {
   repository: GenerationRepository;
   /** The completion path shared with polling. */
   completion: JobCompletion;
+  /** Asks the provider itself when a callback is only a signal (`confirm`). */
+  pollWorker: Pick<PollWorker, 'process'>;
   logger: Logger;
 }
 
@@ -34,11 +37,20 @@ export class InboundWebhookHandler {
     const { instances, repository, completion, logger } = this.options;
     const adapter = instances.adapter(providerId);
     if (!adapter?.parseWebhook) throw new NotFoundError('provider_webhook', providerId);
-    const { providerJobId, result } = await adapter.parseWebhook(webhook);
+    const { providerJobId, result, confirm } = await adapter.parseWebhook(webhook);
     const attempt = await repository.attemptByProviderJob(providerId, providerJobId);
     if (!attempt) {
       logger.warn({ provider: providerId, providerJobId }, 'webhook for an unknown provider job');
       return { matched: false };
+    }
+    if (confirm) {
+      // The provider's own answer, through the polling path: a forged body changes nothing.
+      await this.options.pollWorker.process({
+        jobId: attempt.generationId,
+        attemptId: attempt.id,
+        poll: 0,
+      });
+      return { matched: true };
     }
     const job = await repository.get(attempt.generationId);
     if (!job) return { matched: false };

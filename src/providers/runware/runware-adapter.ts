@@ -148,7 +148,9 @@ export class RunwareAdapter implements ProviderAdapter {
       taskType: video ? 'videoInference' : 'imageInference',
       results: target.results,
     });
-    return { providerJobId: target.taskUUID, result };
+    // A leaked callback URL must not be able to write a job's outputs or its cost: the body
+    // names the task, the engine asks Runware what became of it.
+    return { providerJobId: target.taskUUID, result, confirm: true };
   }
 
   healthCheck(context: CallContext): Promise<HealthCheckResult> {
