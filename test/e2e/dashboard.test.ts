@@ -21,7 +21,33 @@ async function call(url: string, method: string, body?: unknown): Promise<unknow
   return JSON.parse(text) as unknown;
 }
 
-async function openPage(page: Page, url: string, title: string): Promise<void> {
+/** Image jobs in the background, a few at a time, until stopped. */
+function startTraffic(url: string) {
+  let running = true;
+  let sent = 0;
+  const worker = async () => {
+    while (running) {
+      const response = await fetch(`${url}/v1/generations`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ model: 'sim-image', prompt: 'traffic' }),
+      });
+      await response.arrayBuffer();
+      sent += 1;
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+  };
+  const workers = [worker(), worker(), worker()];
+  return {
+    sent: () => sent,
+    async stop() {
+      running = false;
+      await Promise.all(workers);
+    },
+  };
+}
+
+async function openPage(page: Page, url: string, title: string | RegExp): Promise<void> {
   await page.goto(url);
   await page.getByRole('heading', { level: 1, name: title }).waitFor();
 }
@@ -106,6 +132,131 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     };
     expect(audit.data[0]).toMatchObject({ actor: 'dashboard', reason: 'shift to sim-a' });
     await browser.screenshot('providers-1280');
+  });
+
+  it('should start a rollout, show its guardrails, and show the rollback once the canary degrades', async () => {
+    await call(`${test.url}/admin/routing/weights`, 'PUT', { weights: { 'sim-a': 1, 'sim-b': 0 } });
+    await openPage(page, `${test.url}/dashboard/rollouts`, 'Rollouts');
+    await page.getByLabel('Baseline').selectOption('sim-a');
+    await page.getByLabel('Canary').selectOption('sim-b');
+    await page.getByLabel('Model').selectOption('sim-image');
+    await page.getByLabel('Stages (weight:seconds)').fill('0.5:600, 1:0');
+    await page.getByLabel('Evaluate every (s)').fill('0.5');
+    await page.getByLabel('Reason', { exact: true }).fill('canary drill');
+    await browser.screenshot('rollouts-1280');
+    await page.getByRole('button', { name: 'Start rollout' }).click();
+    await page.getByRole('heading', { level: 1, name: /sim-a → sim-b/ }).waitFor();
+    const status = page.getByTestId('rollout-status');
+    expect(await status.textContent()).toBe('active');
+    const traffic = startTraffic(test.url);
+    try {
+      // Healthy first: the guardrails get samples and pass.
+      await page
+        .locator('[data-guardrail="failure_rate"]', { hasText: 'pass' })
+        .waitFor({ timeout: 30_000 });
+      await call(`${test.url}/admin/providers/sim-b`, 'PATCH', { failureRate: 1 });
+      await page
+        .getByTestId('rollout-status')
+        .filter({ hasText: 'rolled back' })
+        .waitFor({ timeout: 30_000 });
+    } finally {
+      await traffic.stop();
+    }
+    expect(await page.getByTestId('rollout-reason').textContent()).toMatch(/failure_rate/);
+    await page.getByTestId('decisions').getByText('rolled back').waitFor();
+    await page.getByRole('figure', { name: /Failure rate \(canary vs limit\)/ }).waitFor();
+    expect(traffic.sent()).toBeGreaterThan(10);
+    await browser.screenshot('rollout-detail-1280');
+    await call(`${test.url}/admin/providers/sim-b`, 'PATCH', { failureRate: 0 });
+  });
+
+  it('should list jobs, open one and play its video', async () => {
+    const job = (await call(`${test.url}/v1/generations`, 'POST', {
+      model: 'sim-video',
+      prompt: 'a lighthouse at dusk',
+      duration: 2,
+    })) as { id: string };
+    await openPage(page, `${test.url}/dashboard/jobs`, 'Jobs');
+    await page.getByLabel('Model').selectOption('sim-video');
+    await page.getByRole('link', { name: `Job ${job.id}` }).click();
+    await page.getByRole('heading', { level: 1, name: /Job/ }).waitFor();
+    await page
+      .getByTestId('job-status')
+      .filter({ hasText: 'succeeded' })
+      .waitFor({ timeout: 30_000 });
+    const video = page.getByTestId('output-video');
+    await video.waitFor();
+    // Runs in the page: the element is the <video>, typed here without the DOM library.
+    const played = await video.evaluate(async (element) => {
+      const player = element as unknown as {
+        muted: boolean;
+        play(): Promise<void>;
+        duration: number;
+        currentTime: number;
+        error: { code: number } | null;
+      };
+      player.muted = true;
+      await player.play();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return {
+        duration: player.duration,
+        time: player.currentTime,
+        error: player.error?.code ?? null,
+      };
+    });
+    expect(played).toMatchObject({ error: null });
+    expect(played.duration).toBeGreaterThan(0);
+    expect(played.time).toBeGreaterThan(0);
+    await browser.screenshot('job-detail-1280');
+  });
+
+  it('should be usable from the keyboard alone', async () => {
+    await openPage(page, `${test.url}/dashboard/`, 'Overview');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Overview');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Providers' }).waitFor();
+    expect(page.url()).toBe(`${test.url}/dashboard/providers`);
+  });
+
+  it('should capture every page at desktop and phone sizes', async () => {
+    const jobs = (await call(`${test.url}/v1/generations?limit=1`, 'GET')) as {
+      data: { id: string }[];
+    };
+    const rollouts = (await call(`${test.url}/admin/rollouts`, 'GET')) as {
+      data: { id: string }[];
+    };
+    const screens: [string, string, string | RegExp][] = [
+      ['overview', '/', 'Overview'],
+      ['providers', '/providers', 'Providers'],
+      ['rollouts', '/rollouts', 'Rollouts'],
+      ['rollout-detail', `/rollouts/${rollouts.data[0]?.id}`, /→/],
+      ['jobs', '/jobs', 'Jobs'],
+      ['job-detail', `/jobs/${jobs.data[0]?.id}`, /Job/],
+      ['costs', '/costs', 'Costs'],
+      ['audit', '/activity', 'Audit and alerts'],
+      ['tenants', '/tenancy', 'Tenants, keys and channels'],
+    ];
+    for (const [width, height] of [
+      [1280, 800],
+      [390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      for (const [name, path, title] of screens) {
+        await openPage(page, `${test.url}/dashboard${path}`, title);
+        // Let the first poll of every panel land (charts, tables) before the picture.
+        await page.waitForLoadState('networkidle');
+        await browser.screenshot(`${name}-${width}`);
+        const overflow = await page.evaluate(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        );
+        expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('should have logged no console errors', () => {

@@ -16,12 +16,26 @@ export function startDashboardGateway(): Promise<TestGateway> {
     costPerImage: 0.002,
     costPerSecond: 0.01,
   });
+  const guardrail = (limit: number) => ({ enabled: true, limit, windowSeconds: 4, minSamples: 4 });
   return startTestGateway('pglite', {
     adminKey: dashboardAdminKey,
     providers: [simulator('sim-a'), simulator('sim-b')],
     routing: { weights: { 'sim-a': 0.5, 'sim-b': 0.5 } },
     health: { checkIntervalSeconds: 0 },
     analytics: { rollupBucketSeconds: 1, flushIntervalMs: 200 },
-    rollouts: { enabled: true, tickSeconds: 0.2, leaseSeconds: 3 },
+    rollouts: {
+      enabled: true,
+      tickSeconds: 0.2,
+      leaseSeconds: 3,
+      // Seconds-long windows so a degraded canary is caught while the test watches.
+      defaults: {
+        guardrails: {
+          p95_latency: guardrail(30_000),
+          failure_rate: guardrail(0.2),
+          cost_per_output: guardrail(1.5),
+          regenerate_rate: { ...guardrail(0.5), enabled: false },
+        },
+      },
+    },
   });
 }

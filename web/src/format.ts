@@ -12,6 +12,7 @@ export function milliseconds(value: number | null | undefined): string {
 
 export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined) return dash;
+  if (value === 0) return '$0';
   return `$${value < 1 ? value.toFixed(4) : value.toFixed(2)}`;
 }
 

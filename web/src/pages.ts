@@ -1,6 +1,11 @@
 import type { FunctionComponent } from 'preact';
+import { ActivityPage } from './pages/activity-page.js';
+import { CostsPage } from './pages/costs-page.js';
+import { JobsPage } from './pages/jobs-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { ProvidersPage } from './pages/providers-page.js';
+import { RolloutsPage } from './pages/rollouts-page.js';
+import { TenancyPage } from './pages/tenancy-page.js';
 
 export interface PageEntry {
   path: string;
@@ -21,4 +26,9 @@ export const pages: PageEntry[] = [
     matches: under('/providers'),
     component: ProvidersPage,
   },
+  { path: '/rollouts', title: 'Rollouts', matches: under('/rollouts'), component: RolloutsPage },
+  { path: '/jobs', title: 'Jobs', matches: under('/jobs'), component: JobsPage },
+  { path: '/costs', title: 'Costs', matches: under('/costs'), component: CostsPage },
+  { path: '/activity', title: 'Audit', matches: under('/activity'), component: ActivityPage },
+  { path: '/tenancy', title: 'Tenants', matches: under('/tenancy'), component: TenancyPage },
 ];

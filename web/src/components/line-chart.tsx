@@ -40,7 +40,7 @@ export function LineChart(props: {
         {
           stroke: 'currentColor',
           grid: { stroke: 'rgba(127,127,127,0.15)' },
-          size: 64,
+          size: 76,
           values: (_self, ticks) => ticks.map((tick) => format(tick)),
         },
       ],
@@ -52,6 +52,8 @@ export function LineChart(props: {
           width: 2,
           dash: entry.dashed ? [6, 4] : undefined,
           spanGaps: true,
+          // Points too: a window with one busy step has a single value and no line to draw.
+          points: { show: true, size: 4 },
           value: (_self: uPlot, value: number | null) => format(value),
         })),
       ],
