@@ -223,6 +223,29 @@ describe('the dashboard', { timeout: 120_000 }, () => {
   });
 
   it('should capture every page at desktop and phone sizes', async () => {
+    // A tenant with a key and one settled job, so the ledger and tenancy pages have rows.
+    const tenant = (await call(`${test.url}/admin/tenants`, 'POST', {
+      name: 'party-app',
+      balance_usd: 5,
+    })) as { id: string };
+    const { key } = (await call(`${test.url}/admin/keys`, 'POST', {
+      tenant: tenant.id,
+      name: 'web',
+    })) as { key: string };
+    const tenantJob = await fetch(`${test.url}/v1/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'sim-image', prompt: 'balloons' }),
+    });
+    const { id: tenantJobId } = (await tenantJob.json()) as { id: string };
+    await expect
+      .poll(
+        async () =>
+          ((await call(`${test.url}/v1/generations/${tenantJobId}`, 'GET')) as { status: string })
+            .status,
+        { timeout: 15_000 },
+      )
+      .toBe('succeeded');
     const jobs = (await call(`${test.url}/v1/generations?limit=1`, 'GET')) as {
       data: { id: string }[];
     };

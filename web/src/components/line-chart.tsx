@@ -32,7 +32,8 @@ export function LineChart(props: {
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 200),
       height,
-      legend: { show: true },
+      // Series names only: the hover values would repeat the axis.
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [

@@ -37,7 +37,7 @@ export function ActivityPage() {
       <PageState error={audit.error} loading={!audit.data} />
       {audit.data && (
         <div class="card table-wrap">
-          <table>
+          <table class="stack">
             <caption class="table-caption">Control-plane changes</caption>
             <thead>
               <tr>
@@ -51,16 +51,20 @@ export function ActivityPage() {
             <tbody>
               {audit.data.data.map((entry) => (
                 <tr key={entry.id}>
-                  <td>{time(entry.changed_at)}</td>
+                  <td data-label="When">{time(entry.changed_at)}</td>
                   <th scope="row" class="wrap">
                     {entry.flag_key}
                   </th>
-                  <td class="wrap">
+                  <td data-label="Change" class="wrap">
                     <span class="muted">{entry.action}</span> {flagValue(entry.old_value)} →{' '}
                     {flagValue(entry.new_value)}
                   </td>
-                  <td class="wrap">{entry.actor}</td>
-                  <td class="wrap">{entry.reason ?? ''}</td>
+                  <td data-label="By" class="wrap">
+                    {entry.actor}
+                  </td>
+                  <td data-label="Reason" class="wrap">
+                    {entry.reason ?? ''}
+                  </td>
                 </tr>
               ))}
               {audit.data.data.length === 0 && (

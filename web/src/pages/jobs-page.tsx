@@ -29,8 +29,9 @@ function JobList() {
   const [model, setModel] = useState('');
   const [provider, setProvider] = useState('');
   const [age, setAge] = useState(0);
+  const [limit, setLimit] = useState(25);
   // Status and user filter on the server; model, provider and time narrow the page shown.
-  const query = new URLSearchParams({ limit: '100' });
+  const query = new URLSearchParams({ limit: String(limit) });
   if (status) query.set('status', status);
   if (user.trim()) query.set('user', user.trim());
   const jobs = usePoll(
@@ -121,7 +122,7 @@ function JobList() {
       <PageState error={jobs.error} loading={!jobs.data} />
       {jobs.data && (
         <div class="card table-wrap">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">Jobs, newest first</caption>
             <thead>
               <tr>
@@ -143,17 +144,21 @@ function JobList() {
                       {job.id.slice(0, 12)}…
                     </Link>
                   </th>
-                  <td>
+                  <td data-label="Status">
                     <Badge value={job.status} />
                   </td>
-                  <td>{job.model}</td>
-                  <td>{job.provider ?? '–'}</td>
-                  <td class="prompt-cell" title={job.prompt}>
+                  <td data-label="Model">{job.model}</td>
+                  <td data-label="Provider">{job.provider ?? '–'}</td>
+                  <td data-label="Prompt" class="prompt-cell hide-narrow" title={job.prompt}>
                     {job.prompt}
                   </td>
-                  <td>{usd(job.cost.actual_usd ?? job.cost.estimated_usd)}</td>
-                  <td>{duration(job.created_at, job.completed_at)}</td>
-                  <td>{time(job.created_at)}</td>
+                  <td data-label="Cost" class="hide-narrow">
+                    {usd(job.cost.actual_usd ?? job.cost.estimated_usd)}
+                  </td>
+                  <td data-label="Took" class="hide-narrow">
+                    {duration(job.created_at, job.completed_at)}
+                  </td>
+                  <td data-label="Created">{time(job.created_at)}</td>
                 </tr>
               ))}
               {shown.length === 0 && (
@@ -165,6 +170,17 @@ function JobList() {
               )}
             </tbody>
           </table>
+          {jobs.data.has_more && limit < 100 && (
+            <div class="table-footer">
+              <button
+                type="button"
+                class="button button-plain"
+                onClick={() => setLimit(limit + 25)}
+              >
+                Show more
+              </button>
+            </div>
+          )}
         </div>
       )}
     </section>

@@ -44,7 +44,7 @@ export function ProvidersPage() {
       <PageState error={instances.error ?? metrics.error} loading={!instances.data} />
       {instances.data && (
         <div class="card table-wrap">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">Providers and their health</caption>
             <thead>
               <tr>
@@ -69,26 +69,28 @@ export function ProvidersPage() {
                       {instance.id}
                       <div class="muted small">{instance.type}</div>
                     </th>
-                    <td>
-                      {instance.enabled ? (
-                        <Badge
-                          value={live?.ok === false ? 'degraded' : 'ok'}
-                          tone={live?.ok === false ? 'bad' : 'good'}
-                        />
-                      ) : (
-                        <Badge value="disabled" tone="bad" />
-                      )}
-                      {live?.error && <div class="muted small">{live.error}</div>}
+                    <td data-label="Health">
+                      <span class="cell-stack">
+                        {instance.enabled ? (
+                          <Badge
+                            value={live?.ok === false ? 'degraded' : 'ok'}
+                            tone={live?.ok === false ? 'bad' : 'good'}
+                          />
+                        ) : (
+                          <Badge value="disabled" tone="bad" />
+                        )}
+                        {live?.error && <span class="muted small">{live.error}</span>}
+                      </span>
                     </td>
-                    <td>
+                    <td data-label="Circuit">
                       <Badge value={instance.circuit} />
                     </td>
-                    <td>
+                    <td data-label="Credits">
                       <Badge value={instance.credits} />
                     </td>
-                    <td>{percent(live?.success_rate ?? null, 1)}</td>
-                    <td>{milliseconds(live?.p95_latency_ms ?? null)}</td>
-                    <td>{number(live?.in_flight ?? null)}</td>
+                    <td data-label="Success">{percent(live?.success_rate ?? null, 1)}</td>
+                    <td data-label="p95">{milliseconds(live?.p95_latency_ms ?? null)}</td>
+                    <td data-label="In flight">{number(live?.in_flight ?? null)}</td>
                     <td class="actions">
                       <ActionButton
                         variant={instance.enabled ? 'danger' : 'primary'}

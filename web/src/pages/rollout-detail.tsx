@@ -128,7 +128,7 @@ export function RolloutDetail(props: { id: string }) {
         </article>
       </div>
       <article class="card table-wrap">
-        <table>
+        <table class="stack">
           <caption class="table-caption">Guardrails (last evaluation)</caption>
           <thead>
             <tr>
@@ -144,13 +144,15 @@ export function RolloutDetail(props: { id: string }) {
             {guardrails.map((guardrail) => (
               <tr key={guardrail.name} data-guardrail={guardrail.name}>
                 <th scope="row">{guardrailTitles[guardrail.name] ?? guardrail.name}</th>
-                <td>{formatGuardrail(guardrail.name, guardrail.value)}</td>
-                <td>{formatGuardrail(guardrail.name, guardrail.limit)}</td>
-                <td>{formatGuardrail(guardrail.name, guardrail.baselineValue)}</td>
-                <td>
+                <td data-label="Canary">{formatGuardrail(guardrail.name, guardrail.value)}</td>
+                <td data-label="Limit">{formatGuardrail(guardrail.name, guardrail.limit)}</td>
+                <td data-label="Baseline">
+                  {formatGuardrail(guardrail.name, guardrail.baselineValue)}
+                </td>
+                <td data-label="Samples">
                   {guardrail.samples} / {guardrail.minSamples}
                 </td>
-                <td>
+                <td data-label="Status">
                   <Badge value={guardrail.status} />
                 </td>
               </tr>

@@ -48,7 +48,7 @@ export function TenancyPage() {
       </header>
       <PageState error={tenants.error ?? keys.error ?? channels.error} loading={!tenants.data} />
       <div class="card table-wrap">
-        <table>
+        <table class="stack">
           <caption class="table-caption">Tenants</caption>
           <thead>
             <tr>
@@ -63,10 +63,12 @@ export function TenancyPage() {
             {tenants.data?.data.map((tenant) => (
               <tr key={tenant.id}>
                 <th scope="row">{tenant.name}</th>
-                <td>{tenant.group}</td>
-                <td>{tenant.balance_usd === null ? 'unlimited' : usd(tenant.balance_usd)}</td>
-                <td>{usd(tenant.reserved_usd)}</td>
-                <td>
+                <td data-label="Group">{tenant.group}</td>
+                <td data-label="Balance">
+                  {tenant.balance_usd === null ? 'unlimited' : usd(tenant.balance_usd)}
+                </td>
+                <td data-label="Reserved">{usd(tenant.reserved_usd)}</td>
+                <td data-label="Daily budget">
                   {usd(tenant.budgets.day.soft_usd)} soft · {usd(tenant.budgets.day.hard_usd)} hard
                 </td>
               </tr>
@@ -82,7 +84,7 @@ export function TenancyPage() {
         </table>
       </div>
       <div class="card table-wrap">
-        <table>
+        <table class="stack">
           <caption class="table-caption">API keys</caption>
           <thead>
             <tr>
@@ -100,10 +102,12 @@ export function TenancyPage() {
                 <th scope="row">
                   {key.name ?? key.id} <span class="muted small">{key.prefix}…</span>
                 </th>
-                <td>{tenantName(key.tenant_id)}</td>
-                <td>{key.scopes.join(', ')}</td>
-                <td>{key.rate_limit_rpm ? `${key.rate_limit_rpm}/min` : 'default'}</td>
-                <td>{time(key.last_used_at)}</td>
+                <td data-label="Tenant">{tenantName(key.tenant_id)}</td>
+                <td data-label="Scopes">{key.scopes.join(', ')}</td>
+                <td data-label="Rate limit">
+                  {key.rate_limit_rpm ? `${key.rate_limit_rpm}/min` : 'default'}
+                </td>
+                <td data-label="Last used">{time(key.last_used_at)}</td>
                 <td>
                   {key.revoked_at ? (
                     <Badge value="revoked" tone="bad" />
@@ -135,7 +139,7 @@ export function TenancyPage() {
         </table>
       </div>
       <div class="card table-wrap">
-        <table>
+        <table class="stack">
           <caption class="table-caption">Channels</caption>
           <thead>
             <tr>
@@ -153,9 +157,11 @@ export function TenancyPage() {
                 <th scope="row">
                   {channel.name} <span class="muted small">{channel.type}</span>
                 </th>
-                <td>{channel.groups.join(', ')}</td>
-                <td class="wrap">{channel.models.join(', ')}</td>
-                <td>{channel.health.keys_available} available</td>
+                <td data-label="Groups">{channel.groups.join(', ')}</td>
+                <td data-label="Models" class="wrap">
+                  {channel.models.join(', ')}
+                </td>
+                <td data-label="Keys">{channel.health.keys_available} available</td>
                 <td>
                   <Badge
                     value={channel.enabled ? 'enabled' : 'disabled'}
