@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   }
   const url = await gateway.listen();
   gateway.logger.info(
-    `Switchyard listening on ${url} (${gateway.database.kind}${config.databaseUrl ? '' : `, data in ${config.dataDir}`}) — docs at ${url}/docs`,
+    `Switchyard listening on ${url} (${gateway.database.kind}${config.databaseUrl ? '' : `, data in ${config.dataDir}`}) — docs at ${url}/docs, dashboard at ${url}/dashboard`,
   );
   let stopping = false;
   const stop = (signal: string) => {
