@@ -10,6 +10,10 @@ export interface ChartSeries {
   dashed?: boolean;
 }
 
+function isSparse(entry: ChartSeries): boolean {
+  return entry.values.filter((value) => value !== null).length < 3;
+}
+
 /**
  * A time-series chart (uPlot on a canvas). The figure carries a text summary for screen
  * readers, since a canvas has none. Resizes with its container.
@@ -53,8 +57,8 @@ export function LineChart(props: {
           width: 2,
           dash: entry.dashed ? [6, 4] : undefined,
           spanGaps: true,
-          // Points too: a window with one busy step has a single value and no line to draw.
-          points: { show: true, size: 4 },
+          // Points only for sparse lines: one busy step in a window has no line to draw.
+          points: { show: isSparse(entry), size: 6 },
           value: (_self: uPlot, value: number | null) => format(value),
         })),
       ],
@@ -71,7 +75,7 @@ export function LineChart(props: {
       chart.current = null;
     };
     // Rebuilt when the set of lines changes; new points alone go through setData below.
-  }, [series.map((entry) => entry.label).join('|'), height]);
+  }, [series.map((entry) => `${entry.label}:${isSparse(entry)}`).join('|'), height]);
 
   useEffect(() => {
     chart.current?.setData([times, ...series.map((entry) => entry.values)]);

@@ -76,6 +76,12 @@ export function CostsPage() {
     30_000,
   );
   const usage = usePoll(() => apiRequest<{ data: UsageLine[] }>('/admin/usage'), 10_000);
+  const tenants = usePoll(
+    () => apiRequest<List<{ id: string; name: string }>>('/admin/tenants'),
+    30_000,
+  );
+  const tenantName = (id: string | undefined) =>
+    tenants.data?.data.find((tenant) => tenant.id === id)?.name ?? id;
   const jobs = usePoll(() => apiRequest<List<Job>>('/v1/generations?limit=100'), 10_000);
 
   const estimates = new Map<string, { estimated: number; actual: number; jobs: number }>();
@@ -186,7 +192,7 @@ export function CostsPage() {
       <h2>Tenant ledger</h2>
       <PageState error={usage.error} loading={!usage.data} />
       <div class="grid grid-charts">
-        <SpendTable title="Per tenant" rows={sumBy(lines, (line) => line.tenant_id)} />
+        <SpendTable title="Per tenant" rows={sumBy(lines, (line) => tenantName(line.tenant_id))} />
         <SpendTable title="Per model" rows={sumBy(lines, (line) => line.model)} />
         <SpendTable title="Per day" rows={sumBy(lines, (line) => line.day)} />
       </div>

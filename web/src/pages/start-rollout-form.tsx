@@ -115,6 +115,9 @@ export function StartRolloutForm(props: { providers: ProviderInstance[] }) {
           onInput={(event) => setReason(event.currentTarget.value)}
         />
       </div>
+      <p class="muted small">
+        Guardrails, windows and sample minimums are the gateway's (config rollouts.defaults).
+      </p>
       <div class="form-actions">
         <button type="submit" class="button button-primary" disabled={busy || baseline === canary}>
           Start rollout

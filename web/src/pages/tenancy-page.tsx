@@ -69,7 +69,9 @@ export function TenancyPage() {
                 </td>
                 <td data-label="Reserved">{usd(tenant.reserved_usd)}</td>
                 <td data-label="Daily budget">
-                  {usd(tenant.budgets.day.soft_usd)} soft · {usd(tenant.budgets.day.hard_usd)} hard
+                  {tenant.budgets.day.soft_usd === null && tenant.budgets.day.hard_usd === null
+                    ? 'none'
+                    : `${usd(tenant.budgets.day.soft_usd)} soft · ${usd(tenant.budgets.day.hard_usd)} hard`}
                 </td>
               </tr>
             ))}
