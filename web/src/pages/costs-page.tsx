@@ -145,7 +145,7 @@ export function CostsPage() {
           </div>
         )}
         <div class="card table-wrap">
-          <table>
+          <table class="stack">
             <caption class="table-caption">Estimated vs actual (last 100 jobs)</caption>
             <thead>
               <tr>
@@ -160,10 +160,12 @@ export function CostsPage() {
               {[...estimates.entries()].map(([model, entry]) => (
                 <tr key={model}>
                   <th scope="row">{model}</th>
-                  <td>{entry.jobs}</td>
-                  <td>{usd(entry.estimated)}</td>
-                  <td>{usd(entry.actual)}</td>
-                  <td>{entry.estimated ? number(entry.actual / entry.estimated, 2) : '–'}</td>
+                  <td data-label="Jobs">{entry.jobs}</td>
+                  <td data-label="Estimated">{usd(entry.estimated)}</td>
+                  <td data-label="Actual">{usd(entry.actual)}</td>
+                  <td data-label="Ratio">
+                    {entry.estimated ? number(entry.actual / entry.estimated, 2) : '–'}
+                  </td>
                 </tr>
               ))}
               {estimates.size === 0 && (
