@@ -170,6 +170,23 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     await call(`${test.url}/admin/providers/sim-b`, 'PATCH', { failureRate: 0 });
   });
 
+  it('should chart the traffic per provider on the overview, for all models or one', async () => {
+    await openPage(page, `${test.url}/dashboard/`, 'Overview');
+    const requests = page.getByRole('figure', { name: /^Requests per minute/ });
+    await requests.waitFor();
+    const label = await requests.getAttribute('aria-label');
+    expect(label).toMatch(/sim-a: [\d.]+, sim-b: [\d.]+/);
+    const split = page.getByTestId('live-split');
+    expect(await split.locator('[data-provider="sim-a"]').textContent()).toMatch(/sim-a [\d.]+ %/);
+    const filtered = page.waitForRequest(
+      (request) =>
+        request.url().includes('/admin/analytics/series?') &&
+        request.url().includes('model=sim-video'),
+    );
+    await page.getByLabel('Model').selectOption('sim-video');
+    await filtered;
+  });
+
   it('should list jobs, open one and play its video', async () => {
     const job = (await call(`${test.url}/v1/generations`, 'POST', {
       model: 'sim-video',

@@ -25,6 +25,9 @@ export function useRoute(): string {
 export function navigate(path: string): void {
   window.history.pushState(null, '', `${basePath}${path}`);
   window.dispatchEvent(new PopStateEvent('popstate'));
+  // A screen reader or keyboard user lands on the new page, not on the link they left.
+  window.scrollTo(0, 0);
+  document.getElementById('main')?.focus({ preventScroll: true });
 }
 
 /** A real link (middle click, copy address work) that navigates in place on a plain click. */

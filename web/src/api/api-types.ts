@@ -198,7 +198,18 @@ export interface Job {
   error: { code: string; message: string } | null;
   warnings: { code?: string; message?: string }[];
   attempts: JobAttempt[];
-  webhook: { url?: string; deliveries?: unknown[]; [key: string]: unknown } | null;
+  webhook: {
+    url: string;
+    status: 'pending' | 'delivered' | 'failed';
+    deliveries: {
+      attempt: number;
+      at: string;
+      status_code: number | null;
+      error: string | null;
+      ok: boolean;
+      duration_ms: number;
+    }[];
+  } | null;
   regenerated_from: string | null;
   created_at: string;
   completed_at: string | null;

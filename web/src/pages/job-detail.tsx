@@ -148,7 +148,32 @@ export function JobDetail(props: { id: string }) {
           </ol>
           <h3>Webhook</h3>
           {data.webhook ? (
-            <pre>{JSON.stringify(data.webhook, null, 2)}</pre>
+            <>
+              <p class="wrap-text">
+                <Badge
+                  value={data.webhook.status}
+                  tone={
+                    data.webhook.status === 'delivered'
+                      ? 'good'
+                      : data.webhook.status === 'failed'
+                        ? 'bad'
+                        : 'muted'
+                  }
+                />{' '}
+                {data.webhook.url}
+              </p>
+              <ol class="attempts">
+                {data.webhook.deliveries.map((delivery) => (
+                  <li key={delivery.attempt}>
+                    #{delivery.attempt} <Badge value={delivery.ok ? 'ok' : 'failed'} />{' '}
+                    <span class="muted small">
+                      {delivery.status_code ?? delivery.error ?? ''} · {delivery.duration_ms} ms ·{' '}
+                      {time(delivery.at)}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </>
           ) : (
             <p class="muted">None.</p>
           )}

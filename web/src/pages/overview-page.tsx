@@ -1,6 +1,12 @@
 import { useMemo, useState } from 'preact/hooks';
 import { apiRequest } from '../api/api-client.js';
-import type { Alert, AnalyticsSeries, List, RoutingMetrics } from '../api/api-types.js';
+import type {
+  Alert,
+  AnalyticsSeries,
+  List,
+  ProviderInstance,
+  RoutingMetrics,
+} from '../api/api-types.js';
 import { Badge } from '../components/badge.js';
 import { LineChart, type ChartSeries } from '../components/line-chart.js';
 import { PageState } from '../components/page-state.js';
@@ -17,15 +23,19 @@ const windows = [
 
 export function OverviewPage() {
   const [windowIndex, setWindowIndex] = useState(1);
+  const [model, setModel] = useState('');
   const range = windows[windowIndex] ?? windows[1];
+  const modelQuery = model ? `&model=${encodeURIComponent(model)}` : '';
   const series = usePoll(
     () =>
       apiRequest<AnalyticsSeries>(
-        `/admin/analytics/series?window_seconds=${range.seconds}&step_seconds=${range.step}`,
+        `/admin/analytics/series?window_seconds=${range.seconds}&step_seconds=${range.step}${modelQuery}`,
       ),
     5000,
-    String(range.seconds),
+    `${range.seconds}${modelQuery}`,
   );
+  const instances = usePoll(() => apiRequest<List<ProviderInstance>>('/admin/providers'), 30_000);
+  const models = [...new Set(instances.data?.data.flatMap((entry) => entry.models))].sort();
   const metrics = usePoll(
     () => apiRequest<RoutingMetrics>('/admin/routing/metrics?window_seconds=600'),
     3000,
@@ -62,18 +72,29 @@ export function OverviewPage() {
     <section aria-labelledby="overview-title">
       <header class="page-header">
         <h1 id="overview-title">Overview</h1>
-        <div class="segmented" role="group" aria-label="Chart window">
-          {windows.map((entry, index) => (
-            <button
-              type="button"
-              key={entry.label}
-              class={index === windowIndex ? 'selected' : ''}
-              aria-pressed={index === windowIndex}
-              onClick={() => setWindowIndex(index)}
-            >
-              {entry.label}
-            </button>
-          ))}
+        <div class="header-controls">
+          <label class="inline-label">
+            Model{' '}
+            <select value={model} onChange={(event) => setModel(event.currentTarget.value)}>
+              <option value="">all models</option>
+              {models.map((entry) => (
+                <option key={entry}>{entry}</option>
+              ))}
+            </select>
+          </label>
+          <div class="segmented" role="group" aria-label="Chart window">
+            {windows.map((entry, index) => (
+              <button
+                type="button"
+                key={entry.label}
+                class={index === windowIndex ? 'selected' : ''}
+                aria-pressed={index === windowIndex}
+                onClick={() => setWindowIndex(index)}
+              >
+                {entry.label}
+              </button>
+            ))}
+          </div>
         </div>
       </header>
       <PageState error={metrics.error} loading={!metrics.data} />
