@@ -38,6 +38,7 @@ describe('dashboardRoutes', () => {
       expect(response.statusCode, url).toBe(200);
       expect(response.body, url).toContain('<title>app</title>');
       expect(response.headers['cache-control'], url).toBe('no-cache');
+      expect(response.headers['content-security-policy'], url).toContain("script-src 'self'");
     }
     const asset = await app.inject('/dashboard/assets/index-abc123.js');
     expect(asset.body).toBe('console.log(1)');

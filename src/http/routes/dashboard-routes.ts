@@ -15,6 +15,22 @@ export const defaultDashboardDir = fileURLToPath(new URL('../../../dist/web/', i
 const immutable = 'public, max-age=31536000, immutable';
 
 /**
+ * The page holds the admin key, so it runs only its own bundled code and talks only to this
+ * gateway. Outputs may live on an object store's origin: images and video load from anywhere.
+ */
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  'img-src * data: blob:',
+  'media-src * blob:',
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/**
  * The operator's console: a single-page app under `/dashboard`. Not behind the `/v1` key: the
  * page itself holds no data; it logs in with the admin key and calls the admin API with it.
  * Unknown paths under `/dashboard/` answer the app's `index.html` (the app routes on the
@@ -57,6 +73,9 @@ export function dashboardRoutes(root: string = defaultDashboardDir): FastifyPlug
           return reply.sendFile(file, { cacheControl: false });
         }
         reply.header('cache-control', 'no-cache');
+        reply.header('content-security-policy', contentSecurityPolicy);
+        reply.header('x-content-type-options', 'nosniff');
+        reply.header('referrer-policy', 'no-referrer');
         return reply.sendFile('index.html', { cacheControl: false });
       },
     );
