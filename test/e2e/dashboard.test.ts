@@ -224,7 +224,16 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     expect(played).toMatchObject({ error: null });
     expect(played.duration).toBeGreaterThan(0);
     expect(played.time).toBeGreaterThan(0);
-    await browser.screenshot('job-detail-1280');
+    await browser.screenshot('job-video-1280');
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await page.waitForURL(
+      (url) => url.pathname.startsWith('/dashboard/jobs/') && !url.pathname.endsWith(job.id),
+    );
+    await page.getByRole('link', { name: job.id }).waitFor();
+    await page
+      .getByTestId('job-status')
+      .filter({ hasText: 'succeeded' })
+      .waitFor({ timeout: 30_000 });
   });
 
   it('should be usable from the keyboard alone', async () => {
