@@ -26,7 +26,7 @@ function RolloutList() {
       <PageState error={rollouts.error} loading={!rollouts.data} />
       {rollouts.data && (
         <div class="card table-wrap">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">Rollouts, newest first</caption>
             <thead>
               <tr>
@@ -46,16 +46,18 @@ function RolloutList() {
                       {rollout.baseline} → {rollout.canary}
                     </Link>
                   </th>
-                  <td>
+                  <td data-label="Status">
                     <Badge value={rollout.status} />
                   </td>
-                  <td>{rollout.model ?? 'all'}</td>
-                  <td>
+                  <td data-label="Model">{rollout.model ?? 'all'}</td>
+                  <td data-label="Stage">
                     {rollout.stage.number}/{rollout.stage.of} (
                     {percent(rollout.stage.canary_weight)})
                   </td>
-                  <td>{time(rollout.created_at)}</td>
-                  <td class="wrap">{rollout.reason ?? ''}</td>
+                  <td data-label="Started">{time(rollout.created_at)}</td>
+                  <td data-label="Reason" class="wrap">
+                    {rollout.reason ?? ''}
+                  </td>
                 </tr>
               ))}
               {rollouts.data.data.length === 0 && (
