@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'web/vendor/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'dist/**',
+      'test-artifacts/**',
+      'web/vendor/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

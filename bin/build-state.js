@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'dist', '.build-stamp');
-const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const inputs = ['src', 'web', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function newestMtime(path) {
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -32,7 +32,23 @@ export function buildIsStale() {
   return inputs.some((input) => newestMtime(join(root, input)) > built.mtimeMs);
 }
 
-/** Compiles src/ into dist/ and copies the SQL migrations; exits the process on failure. */
+/** Vite, a development dependency, bundles the dashboard (web/) into dist/web. */
+const vitePath = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+
+/** Bundles the dashboard from web/ into dist/web (every asset local, no CDN). */
+export function buildDashboard() {
+  const result = spawnSync(
+    process.execPath,
+    [vitePath, 'build', '--config', join(root, 'web', 'vite.config.ts'), '--logLevel', 'warn'],
+    { stdio: 'inherit', cwd: root },
+  );
+  if (result.status !== 0) {
+    process.stderr.write('switchyard: the dashboard build failed (see the output above)\n');
+    process.exit(result.status ?? 1);
+  }
+}
+
+/** Compiles src/ into dist/, copies the SQL migrations and bundles the dashboard; exits the process on failure. */
 export function build() {
   const result = spawnSync(
     process.execPath,
@@ -48,6 +64,7 @@ export function build() {
   cpSync(join(root, 'src/store/migrations'), join(root, 'dist/store/migrations'), {
     recursive: true,
   });
+  buildDashboard();
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   installProcessFaultPolicy({ logger: gateway.logger, shutdown: (reason) => stop(reason, 1) });
   const url = await gateway.listen();
   gateway.logger.info(
-    `Switchyard listening on ${url} (${gateway.database.kind}${config.databaseUrl ? '' : `, data in ${config.dataDir}`}) — docs at ${url}/docs`,
+    `Switchyard listening on ${url} (${gateway.database.kind}${config.databaseUrl ? '' : `, data in ${config.dataDir}`}) — docs at ${url}/docs, dashboard at ${url}/dashboard`,
   );
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -37,6 +37,8 @@ import { adminChannelRoutes } from './routes/admin-channel-routes.js';
 import { relayRoutes } from './routes/relay-routes.js';
 import { s3MotifGenerationRoutes } from './routes/s3-motif-generation-routes.js';
 import { s3MotifServiceRoutes } from './routes/s3-motif-service-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
+import { adminAnalyticsRoutes } from './routes/admin-analytics-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
@@ -151,5 +153,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(usageRoutes(dependencies));
   await app.register(adminQuotaRoutes(dependencies));
   await app.register(operationsRoutes(dependencies));
+  await app.register(adminAnalyticsRoutes(dependencies));
+  await app.register(dashboardRoutes());
   return app;
 }

@@ -51,6 +51,11 @@ const RollupRowSchema = z.object({
 /** A `provider_rollups` row as read back (see {@link AnalyticsRepository.rollups}). */
 export type RollupRow = z.infer<typeof RollupRowSchema>;
 
+const TimedRollupRowSchema = RollupRowSchema.extend({ bucket_start: z.coerce.date() });
+
+/** A rollup row with the start of its bucket (see {@link AnalyticsRepository.timedRollups}). */
+export type TimedRollupRow = z.infer<typeof TimedRollupRowSchema>;
+
 /** Which rollup buckets to read: those that started in the window, optionally narrowed. */
 export interface RollupQuery {
   since: Date;
@@ -126,6 +131,18 @@ export class AnalyticsRepository {
 
   /** The rollup rows of the buckets in the window, one per bucket, provider and model. */
   async rollups(query: RollupQuery): Promise<RollupRow[]> {
+    return (await this.readRollups(query, '')).map((row) => RollupRowSchema.parse(row));
+  }
+
+  /** The same rows with their bucket's start, oldest first, for charts over time. */
+  async timedRollups(query: RollupQuery): Promise<TimedRollupRow[]> {
+    const rows = await this.readRollups(query, 'bucket_start, ');
+    return rows
+      .map((row) => TimedRollupRowSchema.parse(row))
+      .sort((left, right) => left.bucket_start.getTime() - right.bucket_start.getTime());
+  }
+
+  private async readRollups(query: RollupQuery, extraColumns: string): Promise<unknown[]> {
     const params: unknown[] = [query.since];
     let where = 'bucket_start >= $1::timestamptz';
     if (query.until) where += ` AND bucket_start <= $${params.push(query.until)}`;
@@ -133,10 +150,10 @@ export class AnalyticsRepository {
       where += ` AND provider = ANY($${params.push([...query.providers])}::text[])`;
     if (query.model) where += ` AND model = $${params.push(query.model)}`;
     const { rows } = await this.database.query(
-      `SELECT provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations
+      `SELECT ${extraColumns}provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations
      FROM provider_rollups WHERE ${where}`,
       params,
     );
-    return rows.map((row) => RollupRowSchema.parse(row));
+    return rows;
   }
 }

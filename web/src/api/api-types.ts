@@ -1,0 +1,223 @@
+/** The admin and public API shapes the dashboard reads (docs/operations.md). */
+
+export type Circuit = 'closed' | 'open' | 'half_open';
+
+export interface LiveHealth {
+  ok: boolean;
+  latency_ms: number | null;
+  error: string | null;
+  configured: boolean;
+  enabled: boolean;
+  deprecated: boolean;
+  circuit: Circuit;
+  credits: 'ok' | 'exhausted' | 'unknown';
+  success_rate?: number | null;
+  p95_latency_ms?: number | null;
+  in_flight?: number;
+  last_check_at?: string | null;
+}
+
+export interface ProviderMetrics {
+  provider: string;
+  routed: number;
+  share: number | null;
+  successes: number;
+  failures: number;
+  failure_rate: number | null;
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+  cost_usd: number;
+  cost_per_output_usd: number | null;
+  live?: LiveHealth;
+}
+
+export interface RoutingMetrics {
+  window_seconds: number;
+  providers: ProviderMetrics[];
+}
+
+export interface SeriesEntry {
+  routed: number[];
+  successes: number[];
+  failures: number[];
+  success_rate: (number | null)[];
+  p95_latency_ms: (number | null)[];
+  cost_usd: number[];
+}
+
+export interface AnalyticsSeries {
+  window_seconds: number;
+  step_seconds: number;
+  steps: string[];
+  providers: Record<string, SeriesEntry>;
+}
+
+export interface ProviderInstance {
+  id: string;
+  type: string;
+  enabled: boolean;
+  models: string[];
+  circuit: Circuit;
+  credits: string;
+  profile?: Record<string, unknown>;
+}
+
+export interface RoutingSettings {
+  strategy: string;
+  strategy_explicit: boolean;
+  chain: string[];
+  primary: string | null;
+  weights: Record<string, number> | null;
+  models: Record<string, unknown>;
+  provider_switches: Record<string, boolean>;
+  errors: string[];
+}
+
+export interface Alert {
+  id: string;
+  alert_type: string;
+  severity: 'critical' | 'warning' | 'info';
+  message: string;
+  details: Record<string, unknown>;
+  created_at: string;
+  delivery_status: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  flag_key: string;
+  action: string;
+  old_value: { flag_value: boolean; flag_value_text: string | null } | null;
+  new_value: { flag_value: boolean; flag_value_text: string | null } | null;
+  actor: string;
+  reason: string | null;
+  changed_at: string;
+}
+
+export interface GuardrailResult {
+  name: string;
+  limit: number;
+  value: number | null;
+  status: 'pass' | 'breach' | 'inconclusive' | 'disabled';
+  samples: number;
+  minSamples: number;
+  baselineValue: number | null;
+  windowSeconds: number;
+}
+
+export interface RolloutDecision {
+  id: number;
+  at: string;
+  decision: string;
+  stage: number;
+  weights: Record<string, number> | null;
+  details: {
+    decision?: string;
+    reason?: string;
+    guardrails?: GuardrailResult[];
+    [key: string]: unknown;
+  } | null;
+  actor: string;
+}
+
+export interface RolloutStage {
+  weight: number;
+  minDurationSeconds: number;
+}
+
+export interface Rollout {
+  id: string;
+  status: 'active' | 'paused' | 'completed' | 'rolled_back';
+  baseline: string;
+  canary: string;
+  model: string | null;
+  stage: {
+    index: number;
+    number: number;
+    of: number;
+    canary_weight: number;
+    min_duration_seconds: number;
+    started_at: string;
+  };
+  weights: Record<string, number>;
+  observed_split: { since: string; requests: number; [provider: string]: number | string | null };
+  guardrails: GuardrailResult[] | null;
+  last_evaluated_at: string | null;
+  plan: {
+    stages: RolloutStage[];
+    guardrails: Record<
+      string,
+      { enabled: boolean; limit: number; windowSeconds: number; minSamples: number }
+    >;
+    intervalSeconds: number;
+    breachConfirmations: number;
+  };
+  reason: string | null;
+  created_by: string;
+  created_at: string;
+  finished_at: string | null;
+  decisions: RolloutDecision[];
+}
+
+export interface JobOutput {
+  url: string;
+  asset_id: string;
+  mime_type: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  duration: number | null;
+}
+
+export interface JobAttempt {
+  id: string;
+  provider: string;
+  provider_model_id: string;
+  provider_job_id: string | null;
+  status: string;
+  started_at: string;
+  ended_at: string | null;
+  error: { code: string; message: string } | null;
+  cost_usd: number | null;
+}
+
+export type JobStatus = 'queued' | 'submitted' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+export interface Job {
+  id: string;
+  status: JobStatus;
+  kind: string;
+  task: string;
+  model: string;
+  provider: string | null;
+  prompt: string;
+  user: string | null;
+  progress: number | null;
+  outputs: JobOutput[];
+  cost: { estimated_usd: number | null; actual_usd: number | null };
+  error: { code: string; message: string } | null;
+  warnings: { code?: string; message?: string }[];
+  attempts: JobAttempt[];
+  webhook: {
+    url: string;
+    status: 'pending' | 'delivered' | 'failed';
+    deliveries: {
+      attempt: number;
+      at: string;
+      status_code: number | null;
+      error: string | null;
+      ok: boolean;
+      duration_ms: number;
+    }[];
+  } | null;
+  regenerated_from: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+export interface List<T> {
+  object: 'list';
+  data: T[];
+  next_cursor?: string | null;
+  has_more?: boolean;
+}
