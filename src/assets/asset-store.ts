@@ -68,6 +68,21 @@ export interface SaveAssetInput {
   durationSeconds?: number;
 }
 
+/** Disk errors that mean "no room", not "a bug": the client and the operator hear so. */
+const noRoom = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
+function storageError(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !noRoom.has(code)) return error;
+  return new GatewayError({
+    code: 'storage_full',
+    message: 'The gateway could not store the file: its storage is full or read-only.',
+    httpStatus: 507,
+    isRetryable: true,
+    details: { reason: code },
+  });
+}
+
 /**
  * Files on local disk under `<dataDir>/assets`, metadata in the database. The file is written
  * (atomically, via rename) before its row exists, so a row always has a file.
@@ -79,6 +94,8 @@ export class AssetStore {
   constructor(
     private readonly database: Database,
     dataDir: string,
+    /** Writes a file; the disk's own by default (tests stand in a full one). */
+    private readonly write: (file: string, data: Buffer) => Promise<void> = writeFile,
   ) {
     this.root = path.resolve(dataDir, 'assets');
   }
@@ -136,8 +153,14 @@ export class AssetStore {
       this.directories.add(directory);
     }
     const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, input.data);
-    await rename(temporary, file);
+    try {
+      await this.write(temporary, input.data);
+      await rename(temporary, file);
+    } catch (error) {
+      // A half-written file must not stay behind (a full disk once left thousands).
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw storageError(error);
+    }
     return {
       id,
       purpose: input.purpose,
