@@ -1,8 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CostAlert } from '../../src/analytics/cost-alert-evaluator.js';
 import type { ConfigInput } from '../../src/config/config-schema.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { JobBody } from '../helpers/api-schemas.js';
 import { getJson, postJson } from '../helpers/http-client.js';
 import { tenantFixtures } from '../helpers/tenant-fixtures.js';
@@ -70,25 +74,56 @@ async function tick(test: TestGateway): Promise<void> {
 describe('cost alerts on PGlite', { timeout: 60_000 }, () => {
   let test: TestGateway;
   let key: string;
+  let receiver: Server;
   const clock = noonClock();
+  const delivered: { signature: string | undefined; body: { type: string; data: CostAlert } }[] =
+    [];
+  const notified: CostAlert[] = [];
+  const logLines: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
+    receiver = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        const signature = request.headers['webhook-signature'];
+        delivered.push({
+          signature: typeof signature === 'string' ? signature : undefined,
+          body: JSON.parse(text) as { type: string; data: CostAlert },
+        });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const logger = createLogger('info', {
+      write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>),
+    });
     test = await startTestGateway(
       'pglite',
-      costConfig({
-        dailySpendUsd: {
-          providers: { sim: 1 },
-          models: { 'sim-image': 1.5 },
-          tenants: { acme: 0.75, ghost: 0.01 },
-        },
-        creditBelowUsd: { sim: 5 },
-      }),
-      { now: clock.now },
+      {
+        ...costConfig({
+          dailySpendUsd: {
+            providers: { sim: 1 },
+            models: { 'sim-image': 1.5 },
+            tenants: { acme: 0.75, ghost: 0.01 },
+          },
+          creditBelowUsd: { sim: 5 },
+        }),
+        alerts: { webhookUrl: `http://127.0.0.1:${port}/alerts`, allowPrivateTargets: true },
+      },
+      {
+        now: clock.now,
+        logger,
+        costAlertNotifiers: [{ notify: async (alert) => void notified.push(alert) }],
+      },
     );
     key = (await tenantFixtures(test.url, adminKey).tenantWithKey({ name: 'acme' })).key;
   });
   afterAll(async () => {
     await test?.close();
+    receiver?.closeAllConnections();
+    await new Promise((resolve) => receiver?.close(resolve));
   });
 
   it('should fire each spend threshold exactly once however many requests and ticks follow', async () => {
@@ -125,6 +160,28 @@ describe('cost alerts on PGlite', { timeout: 60_000 }, () => {
       }),
     ]);
     expect(await costAlerts(test.url, 'spend:tenant:ghost')).toEqual([]);
+    const isProviderAlert = (alert: CostAlert) => alert.details.alertKey === 'spend:provider:sim';
+    expect(notified.filter(isProviderAlert)).toEqual([
+      expect.objectContaining({ type: 'daily_spend_exceeded', severity: 'warning' }),
+    ]);
+    await vi.waitFor(() => expect(delivered).toHaveLength(3));
+    expect(delivered.filter((entry) => isProviderAlert(entry.body.data))).toEqual([
+      {
+        signature: expect.stringMatching(/^v1,/),
+        body: expect.objectContaining({ type: 'alert.daily_spend_exceeded' }),
+      },
+    ]);
+    expect(
+      logLines.filter(
+        (line) =>
+          line.alert === 'daily_spend_exceeded' &&
+          line.alertKey === 'spend:provider:sim' &&
+          String(line.msg).startsWith('ALERT '),
+      ),
+    ).toHaveLength(1);
+    expect(
+      logLines.filter((line) => line.key === 'costAlerts.dailySpendUsd.tenants.ghost'),
+    ).toEqual([expect.objectContaining({ level: 40, tenant: 'ghost' })]);
   });
 
   it('should resolve daily spend alerts once on the next UTC day', async () => {
