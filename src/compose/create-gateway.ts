@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AnalyticsRecorder } from '../analytics/analytics-recorder.js';
+import type { CostAlertEvaluator, CostAlertNotifier } from '../analytics/cost-alert-evaluator.js';
 import type { Config } from '../config/config-schema.js';
 import { buildApp } from '../http/build-app.js';
 import type { JobEngine } from '../jobs/job-engine.js';
@@ -29,6 +30,7 @@ import { composeRouting } from './compose-routing.js';
 import { composeStore } from './compose-store.js';
 import { composeTenancy, type TenancyLayer } from './compose-tenancy.js';
 import { composeChannels, type ChannelsLayer } from './compose-channels.js';
+import { composeCostAlerts } from './compose-cost-alerts.js';
 import { GatewayUrls } from './gateway-urls.js';
 import { Lifecycle } from './lifecycle.js';
 
@@ -46,6 +48,8 @@ export interface GatewayOptions {
   factories?: readonly ProviderFactory[];
   /** Clock for the engine, health, analytics and rollouts (tests inject one). */
   now?: () => number;
+  /** Where cost alerts go besides the alert sink (the Telegram chat plugs in here). */
+  costAlertNotifiers?: readonly CostAlertNotifier[];
 }
 
 /** A wired gateway: HTTP app, job engine, queue and database. */
@@ -65,6 +69,8 @@ export interface Gateway {
   alerts: AlertSink;
   rollouts: RolloutService;
   rolloutController: RolloutController;
+  /** Compares spend and credit with `costAlerts`; `tick()` evaluates now. */
+  costAlerts: CostAlertEvaluator;
   /** Tenants, API keys and the key cache. */
   tenancy: TenancyLayer;
   /** Channels (runtime provider instances per group) and the relay. */
@@ -117,6 +123,10 @@ export async function createGateway(
       ...dependencies,
       stageClock: options.now,
     });
+    const costAlerts = composeCostAlerts(config, {
+      ...dependencies,
+      notifiers: options.costAlertNotifiers,
+    });
     const tenancy = await composeTenancy(config, store, { logger, now });
     const rateLimits = await composeRateLimits(config, store, { logger, now, lifecycle });
     const channels = composeChannels(
@@ -165,6 +175,7 @@ export async function createGateway(
       start: () => (config.rollouts.enabled ? rolloutController.start() : undefined),
       stop: () => rolloutController.stop(),
     });
+    lifecycle.add(costAlerts);
     await lifecycle.start();
 
     return {
@@ -183,6 +194,7 @@ export async function createGateway(
       alerts,
       rollouts,
       rolloutController,
+      costAlerts,
       tenancy,
       channels,
       async listen() {

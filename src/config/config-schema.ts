@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CostAlertsConfigSchema } from './cost-alerts-config.js';
 import { RolloutDefaultsSchema } from '../core/rollout-plan.js';
 import { StylePresetSchema } from '../core/style-preset.js';
 
@@ -456,6 +457,7 @@ export const ConfigSchema = z
     routing: RoutingConfigSchema.default(RoutingConfigSchema.parse({})),
     health: HealthConfigSchema.default(HealthConfigSchema.parse({})),
     alerts: AlertsConfigSchema.default(AlertsConfigSchema.parse({})),
+    costAlerts: CostAlertsConfigSchema.default(CostAlertsConfigSchema.parse({})),
     analytics: AnalyticsConfigSchema.default(AnalyticsConfigSchema.parse({})),
     rollouts: RolloutsConfigSchema.default(RolloutsConfigSchema.parse({})),
     tenancy: TenancyConfigSchema.default(TenancyConfigSchema.parse({})),

@@ -172,6 +172,19 @@ export class ProviderHealthService implements JobObserver {
     return results;
   }
 
+  /**
+   * The remaining balances the last health checks reported (providers that expose one), with
+   * when each was read; cost alerts compare them with `costAlerts.creditBelowUsd`.
+   */
+  creditReadings(): { provider: string; remainingUsd: number; at: number }[] {
+    const readings: { provider: string; remainingUsd: number; at: number }[] = [];
+    for (const [provider, check] of this.lastChecks) {
+      const remainingUsd = check.credits?.remainingUsd;
+      if (remainingUsd !== undefined) readings.push({ provider, remainingUsd, at: check.at });
+    }
+    return readings;
+  }
+
   /** Every configured provider, for `/api/health`. */
   describe(): Record<string, ProviderHealthView> {
     const view: Record<string, ProviderHealthView> = {};

@@ -1,3 +1,4 @@
+import { creditsFromBalance } from '../kernel/check-health.js';
 import { parseOperation } from '../kernel/parse-operation.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -106,6 +107,7 @@ export class SimulatorAdapter implements ProviderAdapter {
       costPerSecond: config.costPerSecond,
       models: config.models,
       qualityScore: config.qualityScore,
+      creditUsd: config.creditUsd,
     });
     this.offerings = simulatorModels(this.currentProfile);
     this.operations = new SimulatorOperationRepository(database, SimulatorOperationSchema);
@@ -197,6 +199,8 @@ export class SimulatorAdapter implements ProviderAdapter {
         credits: { exhausted },
       };
     }
+    if (profile.creditUsd !== undefined)
+      return { ok: true, latencyMs: 0, credits: creditsFromBalance(profile.creditUsd) };
     return { ok: true, latencyMs: 0, credits: { exhausted: false } };
   }
 

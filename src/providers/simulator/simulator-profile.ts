@@ -45,6 +45,8 @@ export const SimulatorProfileSchema = z
     models: z.array(SimulatorModelSchema).min(1).default(['sim-image', 'sim-video']),
     /** Default quality score of its models. */
     qualityScore: z.number().min(0).max(100).default(50),
+    /** A simulated account balance (USD) its health checks report; absent: none reported. */
+    creditUsd: z.number().optional(),
   })
   .strict();
 export type SimulatorProfile = z.infer<typeof SimulatorProfileSchema>;
@@ -67,6 +69,7 @@ export const SimulatorProfilePatchSchema = z
     costPerImage: z.number().min(0).optional(),
     costPerSecond: z.number().min(0).optional(),
     qualityScore: z.number().min(0).max(100).optional(),
+    creditUsd: z.number().optional(),
   })
   .strict()
   .refine((patch) => !patch.latencyMs || patch.latencyMs.p95 >= patch.latencyMs.p50, {
