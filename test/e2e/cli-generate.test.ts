@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,10 +21,38 @@ const GenerateOutput = z.object({
 });
 
 function runCli(url: string, args: string[], env: Record<string, string> = {}) {
+  return runCommand(
+    process.execPath,
+    [path.resolve(import.meta.dirname, '../../bin/switchyard.js'), '--url', url, ...args],
+    env,
+  );
+}
+
+let workDir: string;
+
+/** util-linux `script` gives the CLI a pseudo-terminal, as a person's shell would. */
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function runInTerminal(url: string, args: string[]) {
+  const command = [process.execPath, path.resolve(import.meta.dirname, '../../bin/switchyard.js')]
+    .concat(['--url', url, ...args])
+    .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
+    .join(' ');
+  return runCommand('script', ['-qec', command, '/dev/null']);
+}
+
+function runCommand(file: string, args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
-      process.execPath,
-      [path.resolve(import.meta.dirname, '../../bin/switchyard.js'), '--url', url, ...args],
+      file,
+      args,
       {
         cwd: workDir,
         env: {
@@ -40,8 +68,6 @@ function runCli(url: string, args: string[], env: Record<string, string> = {}) {
     );
   });
 }
-
-let workDir: string;
 
 describe('switchyard generate, jobs, models and estimate', { timeout: 120_000 }, () => {
   let test: TestGateway;
@@ -64,6 +90,12 @@ describe('switchyard generate, jobs, models and estimate', { timeout: 120_000 },
           type: 'simulator',
           latencyMs: { p50: 120_000, p95: 120_000 },
           models: ['slow-image'],
+        },
+        {
+          id: 'sim-steady',
+          type: 'simulator',
+          latencyMs: { p50: 2500, p95: 2600 },
+          models: ['steady-image'],
         },
         {
           id: 'sim-broken',
@@ -102,6 +134,28 @@ describe('switchyard generate, jobs, models and estimate', { timeout: 120_000 },
     expect(printed).toMatch(/gen_\S+\.png$/);
     expect((await readFile(printed)).subarray(0, 8)).toEqual(pngMagic);
     expect(await readdir(out)).toEqual([path.basename(printed)]);
+  });
+
+  it.skipIf(!hasScript)('should draw one updating progress line on a terminal', async () => {
+    const out = path.join(workDir, 'terminal');
+    const result = await runInTerminal(test.url, [
+      'generate',
+      '--model',
+      'steady-image',
+      '--prompt',
+      'a slow sunrise',
+      '--out',
+      `${out}/`,
+    ]);
+    expect(result.code).toBe(0);
+    const id = /\r(gen_\S+) /.exec(result.stdout)?.[1];
+    expect(id).toBeDefined();
+    const [progress, printed] = result.stdout.split('\x1b[K\r\n');
+    expect(progress).toMatch(new RegExp(`^\\r${id} (queued|submitted) `));
+    expect(progress).not.toContain('\n');
+    expect(progress).toMatch(/\r\S+ running \[[#-]{20}\] \d+% \d+\.\ds\x1b\[K\r/);
+    expect(progress).toMatch(new RegExp(`\\r${id} succeeded \\d+\\.\\ds$`));
+    expect(printed).toBe(`${path.join(out, `${id}.png`)}\r\n`);
   });
 
   it('should generate a video from a local input image to a named file', async () => {
