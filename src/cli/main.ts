@@ -7,19 +7,24 @@ import { registerRolloutCommands } from './rollout-commands.js';
 import { registerTenancyCommands } from './tenancy-commands.js';
 import { registerQuotaCommands } from './quota-commands.js';
 import { registerChannelCommands } from './channel-commands.js';
+import { registerGenerateCommand } from './generate-command.js';
+import { registerJobCommands } from './job-commands.js';
+import { registerModelCommands } from './model-commands.js';
+import { JobEndedError } from './job-ended-error.js';
 
 /**
  * `switchyard` — operator CLI over the gateway's admin API.
  *
  * @example
  * SWITCHYARD_ADMIN_KEY=… switchyard weights set '{"fal":0.9,"runware":0.1}' --reason "canary D1"
+ * SWITCHYARD_API_KEY=sk_… switchyard generate --model sim-image --prompt 'a red balloon'
  */
 function buildProgram(
   output: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
 ): Command {
   const program = new Command('switchyard')
     .description(
-      'Operate a Switchyard gateway: weights, strategy, providers, health, rollouts, tenants, keys.',
+      'Generate through a Switchyard gateway and operate it: jobs, models, weights, strategy, providers, health, rollouts, tenants, keys.',
     )
     .option(
       '--url <url>',
@@ -27,6 +32,10 @@ function buildProgram(
       process.env.SWITCHYARD_URL ?? 'http://localhost:8787',
     )
     .option('--admin-key <key>', 'admin key (default: $SWITCHYARD_ADMIN_KEY)')
+    .option(
+      '--api-key <key>',
+      'key for generate, jobs, models, estimate (default: $SWITCHYARD_API_KEY, else the admin key)',
+    )
     .option('--json', 'print raw JSON')
     .showHelpAfterError();
   const client = () => {
@@ -34,6 +43,20 @@ function buildProgram(
     return new AdminClient({
       url: options.url,
       adminKey: options.adminKey ?? process.env.SWITCHYARD_ADMIN_KEY,
+      actor: `cli:${os.userInfo().username}`,
+    });
+  };
+  // The /v1 commands take a tenant API key; the admin key also works there (it sees every tenant).
+  const apiClient = () => {
+    const options = program.opts<{ url: string; adminKey?: string; apiKey?: string }>();
+    return new AdminClient({
+      url: options.url,
+      adminKey:
+        // `||`: an empty variable counts as unset.
+        options.apiKey ||
+        process.env.SWITCHYARD_API_KEY ||
+        options.adminKey ||
+        process.env.SWITCHYARD_ADMIN_KEY,
       actor: `cli:${os.userInfo().username}`,
     });
   };
@@ -45,6 +68,9 @@ function buildProgram(
   registerTenancyCommands(program, client, print);
   registerQuotaCommands(program, client, print);
   registerChannelCommands(program, client, print);
+  registerGenerateCommand(program, apiClient, print);
+  registerJobCommands(program, apiClient, print);
+  registerModelCommands(program, apiClient, print);
   return program;
 }
 
@@ -53,6 +79,10 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
+    if (error instanceof JobEndedError) {
+      process.stderr.write(`switchyard: ${error.code}: ${error.message}\n`);
+      process.exit(1);
+    }
     if (error instanceof AdminRequestError) {
       process.stderr.write(
         `switchyard: ${error.message}${error.code !== 'http_error' ? ` (${error.code})` : ''}\n`,
