@@ -16,6 +16,7 @@ import type { RolloutService } from '../rollout/rollout-service.js';
 import type { ControlPlane } from '../routing/control-plane/control-plane.js';
 import type { ProviderHealthService } from '../routing/provider-health.js';
 import type { Database } from '../store/database.js';
+import { composeBot } from './compose-bot.js';
 import { composeHttp, httpService } from './compose-http.js';
 import { composeJobApi } from './compose-job-api.js';
 import { composeJobs } from './compose-jobs.js';
@@ -145,8 +146,14 @@ export async function createGateway(
       ),
     );
 
-    // Started in this order, stopped in reverse: the rollout controller and the workers stop
-    // first, then HTTP (in-flight requests may still enqueue), then the queue (in-flight
+    const telegram = composeBot(
+      config,
+      { store, jobs: jobApi.jobs, instances },
+      { logger, now, shutdown },
+    );
+
+    // Started in this order, stopped in reverse: the Telegram bot, the rollout controller and
+    // the workers stop first, then HTTP (in-flight requests may still enqueue), then the queue (in-flight
     // messages are released for retry), and analytics flush what all of them recorded.
     lifecycle.add(jobs.events);
     lifecycle.add(routing.controlPlane);
@@ -165,6 +172,7 @@ export async function createGateway(
       start: () => (config.rollouts.enabled ? rolloutController.start() : undefined),
       stop: () => rolloutController.stop(),
     });
+    lifecycle.add(telegram.service);
     await lifecycle.start();
 
     return {
