@@ -1,4 +1,5 @@
 import { Bot, GrammyError, type Context } from 'grammy';
+import type { Update } from 'grammy/types';
 import type { TelegramConfig } from '../config/telegram-config-schema.js';
 import { GatewayError } from '../core/errors/index.js';
 import type { Tenant } from '../core/tenancy.js';
@@ -11,9 +12,16 @@ import { resolveChatAccess, type ChatAccess } from './chat-access.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
 import { JobFollower } from './job-follower.js';
 import { parseGenerateCommand } from './parse-generate-command.js';
+import {
+  telegramWebhookPath,
+  webhookSecretToken,
+  type TelegramWebhookReceiver,
+} from './telegram-webhook.js';
 
 export interface TelegramBotOptions {
   settings: TelegramConfig & { botToken: string };
+  /** Base URL Telegram reaches the gateway at; required in webhook mode. */
+  publicUrl?: string;
   jobs: Pick<JobService, 'create' | 'get' | 'list' | 'wait'>;
   assets: { read(id: string): Promise<{ data: Buffer; mimeType: string }> };
   instances: Pick<ProviderInstances, 'resolveModelKey'>;
@@ -28,8 +36,9 @@ type AllowedAccess = Extract<ChatAccess, { status: 'allowed' }>;
 
 /**
  * Seed S5's Telegram front end, in the gateway's process: commands become native jobs through
- * the job service (no HTTP round trip), with the chat's tenant as the caller. Long polling only;
- * start() returns once the bot is known to the Bot API, and polling runs in the background.
+ * the job service (no HTTP round trip), with the chat's tenant as the caller. start() returns
+ * once the bot is known to the Bot API; polling then runs in the background, or in webhook mode
+ * Telegram calls the gateway's `/telegram/webhook` route.
  *
  * @example
  * // In a chat with the bot:
@@ -41,6 +50,10 @@ export class TelegramBot {
   private readonly limiter: ChatRateLimiter;
   private readonly follower: JobFollower;
   private polling: Promise<void> | undefined;
+  /** How updates arrive: `auto` is webhook mode when a public URL is set. */
+  readonly mode: 'polling' | 'webhook';
+  /** The receiver the webhook route calls; absent in polling mode. */
+  readonly webhook: TelegramWebhookReceiver | undefined;
 
   constructor(private readonly options: TelegramBotOptions) {
     const { settings } = options;
@@ -60,6 +73,15 @@ export class TelegramBot {
       options.logger.error({ error: (error as Error).message }, 'telegram: update failed'),
     );
     this.register();
+    const { mode } = settings;
+    this.mode = mode === 'auto' ? (options.publicUrl ? 'webhook' : 'polling') : mode;
+    this.webhook =
+      this.mode === 'webhook'
+        ? {
+            secretToken: webhookSecretToken(settings.botToken),
+            receive: (update) => this.receive(update),
+          }
+        : undefined;
   }
 
   /** Checks the token (getMe) and starts long polling; a refused token stops start-up. */
@@ -75,6 +97,21 @@ export class TelegramBot {
         `Telegram bot could not reach ${settings.apiRoot}: ${(error as Error).message}`,
       );
     }
+    if (this.webhook) {
+      const url = `${(this.options.publicUrl ?? '').replace(/\/+$/, '')}${telegramWebhookPath}`;
+      try {
+        await this.bot.api.setWebhook(url, {
+          secret_token: this.webhook.secretToken,
+          allowed_updates: ['message'],
+        });
+      } catch (error) {
+        throw new Error(
+          `Telegram refused the webhook ${url} (${(error as Error).message}); it needs HTTPS on port 443, 80, 88 or 8443, or set telegram.mode: polling.`,
+        );
+      }
+      logger.info({ bot: this.bot.botInfo.username, url }, 'telegram bot takes updates by webhook');
+      return;
+    }
     logger.info({ bot: this.bot.botInfo.username }, 'telegram bot polling for updates');
     this.polling = this.bot
       .start({ timeout: settings.pollTimeoutSeconds, allowed_updates: ['message'] })
@@ -88,6 +125,15 @@ export class TelegramBot {
     if (this.bot.isRunning()) await this.bot.stop().catch(() => undefined);
     await this.polling;
     await this.follower.idle();
+  }
+
+  /** One webhook update; a failing handler is logged, and Telegram still gets its 200. */
+  private async receive(update: unknown): Promise<void> {
+    try {
+      await this.bot.handleUpdate(update as Update);
+    } catch (error) {
+      this.options.logger.error({ error: (error as Error).message }, 'telegram: update failed');
+    }
   }
 
   private register(): void {

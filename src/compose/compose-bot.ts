@@ -1,5 +1,6 @@
 import { TelegramBot } from '../bot/telegram-bot.js';
 import type { Config } from '../config/config-schema.js';
+import { ConfigError } from '../config/load-config.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
@@ -25,9 +26,15 @@ export function composeBot(
       'telegram bot has no telegram.allowedUserIds and no telegram.chats: it refuses everyone',
     );
   }
+  if (config.telegram.mode === 'webhook' && !config.publicUrl) {
+    throw new ConfigError(
+      'Invalid configuration:\n  telegram.mode: webhook needs SWITCHYARD_PUBLIC_URL (publicUrl), the HTTPS address Telegram calls',
+    );
+  }
   const tenants = new TenantRepository(layers.store.apiDatabase);
   const bot = new TelegramBot({
     settings: { ...config.telegram, botToken },
+    publicUrl: config.publicUrl,
     jobs: layers.jobs,
     assets: layers.store.assets,
     instances: layers.instances,

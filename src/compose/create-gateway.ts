@@ -125,6 +125,11 @@ export async function createGateway(
       { store, providers, alerts, quota },
       { env, factories, logger, now },
     );
+    const telegram = composeBot(
+      config,
+      { store, jobs: jobApi.jobs, instances },
+      { logger, now, shutdown },
+    );
     const app = await buildApp(
       composeHttp(
         config,
@@ -142,14 +147,8 @@ export async function createGateway(
           quota,
           channels,
         },
-        { logger, runWorkers, factories },
+        { logger, runWorkers, factories, telegramWebhook: telegram.bot?.webhook },
       ),
-    );
-
-    const telegram = composeBot(
-      config,
-      { store, jobs: jobApi.jobs, instances },
-      { logger, now, shutdown },
     );
 
     // Started in this order, stopped in reverse: the Telegram bot, the rollout controller and

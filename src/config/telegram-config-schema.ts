@@ -17,10 +17,11 @@ export const TelegramConfigSchema = z
     /** Bot API base URL (`TELEGRAM_API_ROOT`): a local Bot API server, a proxy, a test fake. */
     apiRoot: z.url().default('https://api.telegram.org'),
     /**
-     * `polling` (getUpdates long polling) is the only mode built; `auto` means polling too,
-     * and will mean a webhook under `SWITCHYARD_PUBLIC_URL` once that mode exists.
+     * `polling` long-polls getUpdates; `webhook` has Telegram call
+     * `<SWITCHYARD_PUBLIC_URL>/telegram/webhook` (HTTPS, ports 443, 80, 88 or 8443);
+     * `auto` is `webhook` when a public URL is set, else `polling` (`TELEGRAM_BOT_MODE`).
      */
-    mode: z.enum(['auto', 'polling']).default('auto'),
+    mode: z.enum(['auto', 'polling', 'webhook']).default('auto'),
     /** Telegram user ids that may use the bot in any chat, without a tenant (operators). */
     allowedUserIds: z.array(z.number().int()).default([]),
     /** Chat id → tenant name (or id): anyone in that chat creates jobs as that tenant. */

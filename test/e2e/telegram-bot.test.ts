@@ -152,3 +152,58 @@ describe('Telegram bot (fake Bot API, simulator)', () => {
       await fake.waitForCall('sendPhoto', (call) => call.params.caption === `cat ${index}`);
   });
 });
+
+describe('Telegram bot in webhook mode (SWITCHYARD_PUBLIC_URL set)', () => {
+  let fake: TelegramFake;
+  let test: TestGateway;
+  const publicUrl = 'https://bot.example.test';
+
+  beforeAll(async () => {
+    fake = await TelegramFake.start();
+    test = await startTestGateway('pglite', {
+      publicUrl,
+      providers: [{ id: 'simulator', type: 'simulator', latencyMs: { p50: 100, p95: 200 } }],
+      telegram: { botToken: fake.token, apiRoot: fake.url, allowedUserIds: [operator] },
+    });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await fake?.close();
+  });
+
+  const post = (body: unknown, secret?: string) =>
+    fetch(`${test.url}/telegram/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('should set the webhook under the public URL with a secret token, and not poll', async () => {
+    const [setWebhook] = fake.callsOf('setWebhook');
+    expect(setWebhook?.params).toMatchObject({ url: `${publicUrl}/telegram/webhook` });
+    expect(String(setWebhook?.params.secret_token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(String(setWebhook?.params.secret_token)).not.toContain(fake.token);
+    expect(fake.callsOf('getUpdates')).toEqual([]);
+  });
+
+  it('should refuse a call without the secret token', async () => {
+    const response = await post(fake.userUpdate('/image a cat', { userId: operator }), 'wrong');
+    expect(response.status).toBe(401);
+    expect(fake.callsOf('sendMessage')).toEqual([]);
+  });
+
+  it('should answer /image posted to the webhook with the uploaded PNG', async () => {
+    const secret = String(fake.callsOf('setWebhook')[0]?.params.secret_token);
+    const response = await post(
+      fake.userUpdate('/image a webhook cat', { userId: operator }),
+      secret,
+    );
+    expect(response.status).toBe(200);
+    const photo = await fake.waitForCall('sendPhoto', (call) => call.params.chat_id === operator);
+    expect(photo.params.caption).toBe('a webhook cat');
+    expect(photo.files.photo?.data.subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+});

@@ -36,7 +36,7 @@ const botUser = {
 /**
  * A Telegram Bot API server on 127.0.0.1:0 speaking the real wire protocol
  * (`/bot<token>/<method>`, `{ok, result}` answers, getUpdates long polling with offset and
- * timeout, multipart uploads), recording every call. Tests push user messages with
+ * timeout, setWebhook, multipart uploads), recording every call. Tests push user messages with
  * `sendUserMessage` and wait for the bot's calls with `waitForCall`.
  */
 export class TelegramFake {
@@ -69,6 +69,15 @@ export class TelegramFake {
 
   /** A user writes `text` in a private chat (chat id = user id unless given). */
   sendUserMessage(text: string, from: { userId: number; chatId?: number }): void {
+    this.updates.push(this.userUpdate(text, from));
+    for (const poll of [...this.held]) this.answerPoll(poll);
+  }
+
+  /** The update Telegram makes of a user's message (for webhook tests to post themselves). */
+  userUpdate(
+    text: string,
+    from: { userId: number; chatId?: number },
+  ): { update_id: number; message: unknown } {
     const command = /^\/\S+/.exec(text);
     const message = {
       message_id: this.nextMessageId++,
@@ -80,8 +89,7 @@ export class TelegramFake {
         ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] }
         : {}),
     };
-    this.updates.push({ update_id: this.nextUpdateId++, message });
-    for (const poll of [...this.held]) this.answerPoll(poll);
+    return { update_id: this.nextUpdateId++, message };
   }
 
   /** Calls of `method`, optionally to one chat. */
@@ -197,6 +205,7 @@ export class TelegramFake {
           supports_inline_queries: false,
         };
       case 'deleteWebhook':
+      case 'setWebhook':
       case 'sendChatAction':
         return true;
       case 'sendMessage':
