@@ -173,8 +173,13 @@ export class TelegramBot {
     try {
       await handler(access);
     } catch (error) {
-      if (!(error instanceof GatewayError)) throw error;
-      await context.reply(describeFailure(error));
+      if (error instanceof GatewayError) {
+        await context.reply(describeFailure(error));
+        return;
+      }
+      // Logged with the detail; the chat hears only that it was not its fault.
+      this.options.logger.error({ error: (error as Error).message }, 'telegram: command failed');
+      await context.reply('Sorry, something went wrong on our side. Please try again later.');
     }
   }
 
