@@ -1,3 +1,4 @@
+import type { TelegramWebhookReceiver } from '../bot/telegram-webhook.js';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config-schema.js';
 import type { RateLimitBackend } from '../http/routes/api-key-rate-limit.js';
@@ -35,7 +36,12 @@ export function composeHttp(
     quota: QuotaLayer;
     channels: ChannelsLayer;
   },
-  options: { logger: Logger; runWorkers: boolean; factories: readonly ProviderFactory[] },
+  options: {
+    logger: Logger;
+    runWorkers: boolean;
+    factories: readonly ProviderFactory[];
+    telegramWebhook?: TelegramWebhookReceiver;
+  },
 ): AppDependencies {
   const { store, providers, routing, observers, jobs, jobApi } = layers;
   return {
@@ -72,6 +78,7 @@ export function composeHttp(
     knownProviderTypes: options.factories
       .map((factory) => factory.type)
       .filter((type) => type !== 'simulator'),
+    telegramWebhook: options.telegramWebhook,
   };
 }
 

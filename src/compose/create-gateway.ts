@@ -17,6 +17,7 @@ import type { RolloutService } from '../rollout/rollout-service.js';
 import type { ControlPlane } from '../routing/control-plane/control-plane.js';
 import type { ProviderHealthService } from '../routing/provider-health.js';
 import type { Database } from '../store/database.js';
+import { composeBot } from './compose-bot.js';
 import { composeHttp, httpService } from './compose-http.js';
 import { composeJobApi } from './compose-job-api.js';
 import { composeJobs } from './compose-jobs.js';
@@ -134,6 +135,11 @@ export async function createGateway(
       { store, providers, alerts, quota },
       { env, factories, logger, now },
     );
+    const telegram = composeBot(
+      config,
+      { store, jobs: jobApi.jobs, instances },
+      { logger, now, shutdown },
+    );
     const app = await buildApp(
       composeHttp(
         config,
@@ -151,12 +157,12 @@ export async function createGateway(
           quota,
           channels,
         },
-        { logger, runWorkers, factories },
+        { logger, runWorkers, factories, telegramWebhook: telegram.bot?.webhook },
       ),
     );
 
-    // Started in this order, stopped in reverse: the rollout controller and the workers stop
-    // first, then HTTP (in-flight requests may still enqueue), then the queue (in-flight
+    // Started in this order, stopped in reverse: the Telegram bot, the rollout controller and
+    // the workers stop first, then HTTP (in-flight requests may still enqueue), then the queue (in-flight
     // messages are released for retry), and analytics flush what all of them recorded.
     lifecycle.add(jobs.events);
     lifecycle.add(routing.controlPlane);
@@ -176,6 +182,7 @@ export async function createGateway(
       stop: () => rolloutController.stop(),
     });
     lifecycle.add(costAlerts);
+    lifecycle.add(telegram.service);
     await lifecycle.start();
 
     return {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CostAlertsConfigSchema } from './cost-alerts-config.js';
 import { RolloutDefaultsSchema } from '../core/rollout-plan.js';
 import { StylePresetSchema } from '../core/style-preset.js';
+import { TelegramConfigSchema } from './telegram-config-schema.js';
 
 /** Identifier of a provider instance: lower case, digits, `-` and `_`. */
 export const ProviderIdSchema = z
@@ -464,6 +465,8 @@ export const ConfigSchema = z
     rateLimits: RateLimitsConfigSchema.default(RateLimitsConfigSchema.parse({})),
     channels: ChannelsConfigSchema.default(ChannelsConfigSchema.parse({})),
     relay: RelayConfigSchema.default(RelayConfigSchema.parse({})),
+    /** The Telegram bot (`TELEGRAM_BOT_TOKEN`, `TELEGRAM_API_ROOT`). */
+    telegram: TelegramConfigSchema.default(TelegramConfigSchema.parse({})),
   })
   .strict();
 

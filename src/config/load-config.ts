@@ -106,6 +106,13 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       webhookUrl: env.SWITCHYARD_ALERT_WEBHOOK_URL,
     };
   }
+  if (env.TELEGRAM_BOT_TOKEN || env.TELEGRAM_API_ROOT || env.TELEGRAM_BOT_MODE) {
+    const telegram: Record<string, unknown> = { ...(merged.telegram as object | undefined) };
+    if (env.TELEGRAM_BOT_TOKEN) telegram.botToken = env.TELEGRAM_BOT_TOKEN;
+    if (env.TELEGRAM_API_ROOT) telegram.apiRoot = env.TELEGRAM_API_ROOT;
+    if (env.TELEGRAM_BOT_MODE) telegram.mode = env.TELEGRAM_BOT_MODE;
+    merged.telegram = telegram;
+  }
   if (env.SWITCHYARD_WEBHOOK_SECRET) {
     merged.webhooks = {
       ...(merged.webhooks as object | undefined),

@@ -38,6 +38,7 @@ import { relayRoutes } from './routes/relay-routes.js';
 import { s3MotifGenerationRoutes } from './routes/s3-motif-generation-routes.js';
 import { s3MotifServiceRoutes } from './routes/s3-motif-service-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
+import { telegramWebhookRoutes } from './routes/telegram-webhook-routes.js';
 import { adminAnalyticsRoutes } from './routes/admin-analytics-routes.js';
 
 /**
@@ -155,5 +156,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(operationsRoutes(dependencies));
   await app.register(adminAnalyticsRoutes(dependencies));
   await app.register(dashboardRoutes());
+  await app.register(telegramWebhookRoutes(dependencies));
   return app;
 }

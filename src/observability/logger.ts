@@ -14,6 +14,8 @@ const redactedPaths = [
   'secret',
   '*.secret',
   'webhookSecret',
+  'botToken',
+  '*.botToken',
   '*.webhookSecret',
 ];
 

@@ -27,6 +27,7 @@ export const layerOrder = [
   'analytics',
   'jobs',
   'rollout',
+  'bot',
   'http',
   'compose',
   'cli',

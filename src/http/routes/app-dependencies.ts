@@ -25,6 +25,7 @@ import type { ChannelAdmin } from '../../tenancy/channel-admin.js';
 import type { ChannelCache } from '../../tenancy/channel-cache.js';
 import type { ChannelTester } from '../../relay/channel-tester.js';
 import type { RelayService } from '../../relay/relay-service.js';
+import type { TelegramWebhookReceiver } from '../../bot/telegram-webhook.js';
 
 /**
  * Everything the HTTP layer may use; `createGateway` builds it, tests may build their own. Each
@@ -72,4 +73,6 @@ export interface AppDependencies {
     tester: ChannelTester;
     relay: RelayService;
   };
+  /** The Telegram bot's update receiver, when it runs in webhook mode. */
+  telegramWebhook?: TelegramWebhookReceiver;
 }
