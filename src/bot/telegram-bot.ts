@@ -121,6 +121,11 @@ export class TelegramBot {
   }
 
   /** Stops polling (confirming the last update), then lets the job followers finish. */
+  /** A plain message to a chat (cost alerts). */
+  sendText(chatId: number, text: string): Promise<unknown> {
+    return this.bot.api.sendMessage(chatId, text);
+  }
+
   async stop(): Promise<void> {
     if (this.bot.isRunning()) await this.bot.stop().catch(() => undefined);
     await this.polling;

@@ -1,3 +1,5 @@
+import type { CostAlertNotifier } from '../analytics/cost-alert-evaluator.js';
+import { TelegramAlertNotifier } from '../bot/telegram-alert-notifier.js';
 import { TelegramBot } from '../bot/telegram-bot.js';
 import type { Config } from '../config/config-schema.js';
 import { ConfigError } from '../config/load-config.js';
@@ -16,7 +18,7 @@ export function composeBot(
   config: Config,
   layers: { store: StoreLayer; jobs: JobService; instances: ProviderInstances },
   options: { logger: Logger; now: () => number; shutdown: AbortSignal },
-): { bot: TelegramBot | undefined; service: Service } {
+): { bot: TelegramBot | undefined; service: Service; alertNotifier?: CostAlertNotifier } {
   const { botToken } = config.telegram;
   if (!botToken) return { bot: undefined, service: {} };
   const logger = options.logger.child({ component: 'telegram' });
@@ -43,5 +45,13 @@ export function composeBot(
     now: options.now,
     shutdown: options.shutdown,
   });
-  return { bot, service: bot };
+  const { alertChatIds } = config.telegram;
+  const alertNotifier = alertChatIds.length
+    ? new TelegramAlertNotifier({
+        send: (chatId, text) => bot.sendText(chatId, text),
+        chatIds: alertChatIds,
+        logger,
+      })
+    : undefined;
+  return { bot, service: bot, alertNotifier };
 }

@@ -124,9 +124,17 @@ export async function createGateway(
       ...dependencies,
       stageClock: options.now,
     });
+    const telegram = composeBot(
+      config,
+      { store, jobs: jobApi.jobs, instances },
+      { logger, now, shutdown },
+    );
     const costAlerts = composeCostAlerts(config, {
       ...dependencies,
-      notifiers: options.costAlertNotifiers,
+      notifiers: [
+        ...(options.costAlertNotifiers ?? []),
+        ...(telegram.alertNotifier ? [telegram.alertNotifier] : []),
+      ],
     });
     const tenancy = await composeTenancy(config, store, { logger, now });
     const rateLimits = await composeRateLimits(config, store, { logger, now, lifecycle });
@@ -134,11 +142,6 @@ export async function createGateway(
       config,
       { store, providers, alerts, quota },
       { env, factories, logger, now },
-    );
-    const telegram = composeBot(
-      config,
-      { store, jobs: jobApi.jobs, instances },
-      { logger, now, shutdown },
     );
     const app = await buildApp(
       composeHttp(

@@ -26,6 +26,8 @@ export const TelegramConfigSchema = z
     allowedUserIds: z.array(z.number().int()).default([]),
     /** Chat id → tenant name (or id): anyone in that chat creates jobs as that tenant. */
     chats: z.record(ChatIdKeySchema, z.string().min(1)).default({}),
+    /** Chats that also receive cost alerts, as they fire and as they resolve. */
+    alertChatIds: z.array(z.number().int()).default([]),
     /** Jobs one chat may start per rolling minute (per gateway process). */
     jobsPerMinute: z.number().int().min(1).max(1000).default(5),
     /** Image model of `/image` when the command names none. */

@@ -34,7 +34,10 @@ describe('Telegram bot (fake Bot API, simulator)', () => {
         jobsPerMinute: 5,
         progressIntervalSeconds: 0.5,
         pollTimeoutSeconds: 1,
+        alertChatIds: [operator],
       },
+      // Ticked by hand below: a threshold the first images cross.
+      costAlerts: { intervalSeconds: 3600, dailySpendUsd: { providers: { simulator: 0.0001 } } },
     });
     await test.gateway.tenancy.admin.createTenant({ name: 'acme', balanceUsd: 0.003 });
   });
@@ -150,6 +153,21 @@ describe('Telegram bot (fake Bot API, simulator)', () => {
     expect(textOf(refused)).toContain('5 jobs a minute');
     for (let index = 0; index < 5; index++)
       await fake.waitForCall('sendPhoto', (call) => call.params.caption === `cat ${index}`);
+  });
+
+  it('should send a cost alert to the alert chat once, when the threshold is crossed', async () => {
+    await test.gateway.analytics.flush();
+    await test.gateway.costAlerts.tick();
+    await test.gateway.costAlerts.tick();
+    const alert = await fake.waitForCall(
+      'sendMessage',
+      (call) => call.params.chat_id === operator && textOf(call).startsWith('⚠️'),
+    );
+    expect(textOf(alert)).toContain('simulator');
+    const alerts = fake
+      .callsOf('sendMessage', operator)
+      .filter((call) => textOf(call).startsWith('⚠️'));
+    expect(alerts).toHaveLength(1);
   });
 });
 
