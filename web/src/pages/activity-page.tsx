@@ -4,6 +4,7 @@ import { Badge } from '../components/badge.js';
 import { PageState } from '../components/page-state.js';
 import { time } from '../format.js';
 import { usePoll } from '../hooks/use-poll.js';
+import { DataTable } from '../components/data-table.js';
 
 function flagValue(value: AuditEntry['old_value']): string {
   if (!value) return '–';
@@ -36,47 +37,36 @@ export function ActivityPage() {
       </article>
       <PageState error={audit.error} loading={!audit.data} />
       {audit.data && (
-        <div class="card table-wrap">
-          <table class="stack">
-            <caption class="table-caption">Control-plane changes</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Setting</th>
-                <th scope="col">Change</th>
-                <th scope="col">By</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {audit.data.data.map((entry) => (
-                <tr key={entry.id}>
-                  <td data-label="When">{time(entry.changed_at)}</td>
-                  <th scope="row" class="wrap">
-                    {entry.flag_key}
-                  </th>
-                  <td data-label="Change" class="wrap">
-                    <span class="muted">{entry.action}</span> {flagValue(entry.old_value)} →{' '}
-                    {flagValue(entry.new_value)}
-                  </td>
-                  <td data-label="By" class="wrap">
-                    {entry.actor}
-                  </td>
-                  <td data-label="Reason" class="wrap">
-                    {entry.reason ?? ''}
-                  </td>
-                </tr>
-              ))}
-              {audit.data.data.length === 0 && (
-                <tr>
-                  <td colSpan={5} class="muted">
-                    No changes yet.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Control-plane changes"
+          columns={['When', 'Setting', 'Change', 'By', 'Reason']}
+        >
+          {audit.data.data.map((entry) => (
+            <tr key={entry.id}>
+              <td data-label="When">{time(entry.changed_at)}</td>
+              <th scope="row" class="wrap">
+                {entry.flag_key}
+              </th>
+              <td data-label="Change" class="wrap">
+                <span class="muted">{entry.action}</span> {flagValue(entry.old_value)} →{' '}
+                {flagValue(entry.new_value)}
+              </td>
+              <td data-label="By" class="wrap">
+                {entry.actor}
+              </td>
+              <td data-label="Reason" class="wrap">
+                {entry.reason ?? ''}
+              </td>
+            </tr>
+          ))}
+          {audit.data.data.length === 0 && (
+            <tr>
+              <td colSpan={5} class="muted">
+                No changes yet.
+              </td>
+            </tr>
+          )}
+        </DataTable>
       )}
     </section>
   );

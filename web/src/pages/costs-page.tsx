@@ -5,6 +5,7 @@ import { LineChart } from '../components/line-chart.js';
 import { PageState } from '../components/page-state.js';
 import { colorOf, number, usd } from '../format.js';
 import { usePoll } from '../hooks/use-poll.js';
+import { DataTable } from '../components/data-table.js';
 
 interface UsageLine {
   day?: string;
@@ -144,40 +145,29 @@ export function CostsPage() {
             </table>
           </div>
         )}
-        <div class="card table-wrap">
-          <table class="stack">
-            <caption class="table-caption">Estimated vs actual (last 100 jobs)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Jobs</th>
-                <th scope="col">Estimated</th>
-                <th scope="col">Actual</th>
-                <th scope="col">Ratio</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...estimates.entries()].map(([model, entry]) => (
-                <tr key={model}>
-                  <th scope="row">{model}</th>
-                  <td data-label="Jobs">{entry.jobs}</td>
-                  <td data-label="Estimated">{usd(entry.estimated)}</td>
-                  <td data-label="Actual">{usd(entry.actual)}</td>
-                  <td data-label="Ratio">
-                    {entry.estimated ? number(entry.actual / entry.estimated, 2) : '–'}
-                  </td>
-                </tr>
-              ))}
-              {estimates.size === 0 && (
-                <tr>
-                  <td colSpan={5} class="muted">
-                    No finished jobs with a cost.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Estimated vs actual (last 100 jobs)"
+          columns={['Model', 'Jobs', 'Estimated', 'Actual', 'Ratio']}
+        >
+          {[...estimates.entries()].map(([model, entry]) => (
+            <tr key={model}>
+              <th scope="row">{model}</th>
+              <td data-label="Jobs">{entry.jobs}</td>
+              <td data-label="Estimated">{usd(entry.estimated)}</td>
+              <td data-label="Actual">{usd(entry.actual)}</td>
+              <td data-label="Ratio">
+                {entry.estimated ? number(entry.actual / entry.estimated, 2) : '–'}
+              </td>
+            </tr>
+          ))}
+          {estimates.size === 0 && (
+            <tr>
+              <td colSpan={5} class="muted">
+                No finished jobs with a cost.
+              </td>
+            </tr>
+          )}
+        </DataTable>
       </div>
       {daily.data && (
         <LineChart

@@ -5,6 +5,7 @@ import { Badge } from '../components/badge.js';
 import { PageState } from '../components/page-state.js';
 import { time, usd } from '../format.js';
 import { usePoll } from '../hooks/use-poll.js';
+import { DataTable } from '../components/data-table.js';
 
 interface Tenant {
   id: string;
@@ -47,156 +48,121 @@ export function TenancyPage() {
         <h1 id="tenancy-title">Tenants, keys and channels</h1>
       </header>
       <PageState error={tenants.error ?? keys.error ?? channels.error} loading={!tenants.data} />
-      <div class="card table-wrap">
-        <table class="stack">
-          <caption class="table-caption">Tenants</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Group</th>
-              <th scope="col">Balance</th>
-              <th scope="col">Reserved</th>
-              <th scope="col">Daily budget</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tenants.data?.data.map((tenant) => (
-              <tr key={tenant.id}>
-                <th scope="row">{tenant.name}</th>
-                <td data-label="Group">{tenant.group}</td>
-                <td data-label="Balance">
-                  {tenant.balance_usd === null ? 'unlimited' : usd(tenant.balance_usd)}
-                </td>
-                <td data-label="Reserved">{usd(tenant.reserved_usd)}</td>
-                <td data-label="Daily budget">
-                  {tenant.budgets.day.soft_usd === null && tenant.budgets.day.hard_usd === null
-                    ? 'none'
-                    : `${usd(tenant.budgets.day.soft_usd)} soft · ${usd(tenant.budgets.day.hard_usd)} hard`}
-                </td>
-              </tr>
-            ))}
-            {tenants.data?.data.length === 0 && (
-              <tr>
-                <td colSpan={5} class="muted">
-                  No tenants: the gateway runs single-tenant with the admin key.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <div class="card table-wrap">
-        <table class="stack">
-          <caption class="table-caption">API keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Tenant</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Rate limit</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data?.data.map((key) => (
-              <tr key={key.id}>
-                <th scope="row">
-                  {key.name ?? key.id} <span class="muted small">{key.prefix}…</span>
-                </th>
-                <td data-label="Tenant">{tenantName(key.tenant_id)}</td>
-                <td data-label="Scopes">{key.scopes.join(', ')}</td>
-                <td data-label="Rate limit">
-                  {key.rate_limit_rpm ? `${key.rate_limit_rpm}/min` : 'default'}
-                </td>
-                <td data-label="Last used">{time(key.last_used_at)}</td>
-                <td>
-                  {key.revoked_at ? (
-                    <Badge value="revoked" tone="bad" />
-                  ) : (
-                    <ActionButton
-                      variant="danger"
-                      label={`Revoke key ${key.name ?? key.id}`}
-                      action={async () => {
-                        await apiRequest(`/admin/keys/${encodeURIComponent(key.id)}`, {
-                          method: 'DELETE',
-                        });
-                        keys.reload();
-                      }}
-                    >
-                      Revoke
-                    </ActionButton>
-                  )}
-                </td>
-              </tr>
-            ))}
-            {keys.data?.data.length === 0 && (
-              <tr>
-                <td colSpan={6} class="muted">
-                  No API keys.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <div class="card table-wrap">
-        <table class="stack">
-          <caption class="table-caption">Channels</caption>
-          <thead>
-            <tr>
-              <th scope="col">Channel</th>
-              <th scope="col">Groups</th>
-              <th scope="col">Models</th>
-              <th scope="col">Keys</th>
-              <th scope="col">State</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {channels.data?.data.map((channel) => (
-              <tr key={channel.id}>
-                <th scope="row">
-                  {channel.name} <span class="muted small">{channel.type}</span>
-                </th>
-                <td data-label="Groups">{channel.groups.join(', ')}</td>
-                <td data-label="Models" class="wrap">
-                  {channel.models.join(', ')}
-                </td>
-                <td data-label="Keys">{channel.health.keys_available} available</td>
-                <td>
-                  <Badge
-                    value={channel.enabled ? 'enabled' : 'disabled'}
-                    tone={channel.enabled ? 'good' : 'muted'}
-                  />
-                  {channel.health.error && <div class="error-text">{channel.health.error}</div>}
-                </td>
-                <td>
-                  <ActionButton
-                    label={`${channel.enabled ? 'Disable' : 'Enable'} channel ${channel.name}`}
-                    action={async () => {
-                      await apiRequest(`/admin/channels/${encodeURIComponent(channel.id)}`, {
-                        method: 'PATCH',
-                        body: { enabled: !channel.enabled },
-                      });
-                      channels.reload();
-                    }}
-                  >
-                    {channel.enabled ? 'Disable' : 'Enable'}
-                  </ActionButton>
-                </td>
-              </tr>
-            ))}
-            {channels.data?.data.length === 0 && (
-              <tr>
-                <td colSpan={6} class="muted">
-                  No channels.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Tenants"
+        columns={['Name', 'Group', 'Balance', 'Reserved', 'Daily budget']}
+      >
+        {tenants.data?.data.map((tenant) => (
+          <tr key={tenant.id}>
+            <th scope="row">{tenant.name}</th>
+            <td data-label="Group">{tenant.group}</td>
+            <td data-label="Balance">
+              {tenant.balance_usd === null ? 'unlimited' : usd(tenant.balance_usd)}
+            </td>
+            <td data-label="Reserved">{usd(tenant.reserved_usd)}</td>
+            <td data-label="Daily budget">
+              {tenant.budgets.day.soft_usd === null && tenant.budgets.day.hard_usd === null
+                ? 'none'
+                : `${usd(tenant.budgets.day.soft_usd)} soft · ${usd(tenant.budgets.day.hard_usd)} hard`}
+            </td>
+          </tr>
+        ))}
+        {tenants.data?.data.length === 0 && (
+          <tr>
+            <td colSpan={5} class="muted">
+              No tenants: the gateway runs single-tenant with the admin key.
+            </td>
+          </tr>
+        )}
+      </DataTable>
+      <DataTable
+        caption="API keys"
+        columns={['Key', 'Tenant', 'Scopes', 'Rate limit', 'Last used', 'Actions']}
+      >
+        {keys.data?.data.map((key) => (
+          <tr key={key.id}>
+            <th scope="row">
+              {key.name ?? key.id} <span class="muted small">{key.prefix}…</span>
+            </th>
+            <td data-label="Tenant">{tenantName(key.tenant_id)}</td>
+            <td data-label="Scopes">{key.scopes.join(', ')}</td>
+            <td data-label="Rate limit">
+              {key.rate_limit_rpm ? `${key.rate_limit_rpm}/min` : 'default'}
+            </td>
+            <td data-label="Last used">{time(key.last_used_at)}</td>
+            <td>
+              {key.revoked_at ? (
+                <Badge value="revoked" tone="bad" />
+              ) : (
+                <ActionButton
+                  variant="danger"
+                  label={`Revoke key ${key.name ?? key.id}`}
+                  action={async () => {
+                    await apiRequest(`/admin/keys/${encodeURIComponent(key.id)}`, {
+                      method: 'DELETE',
+                    });
+                    keys.reload();
+                  }}
+                >
+                  Revoke
+                </ActionButton>
+              )}
+            </td>
+          </tr>
+        ))}
+        {keys.data?.data.length === 0 && (
+          <tr>
+            <td colSpan={6} class="muted">
+              No API keys.
+            </td>
+          </tr>
+        )}
+      </DataTable>
+      <DataTable
+        caption="Channels"
+        columns={['Channel', 'Groups', 'Models', 'Keys', 'State', 'Actions']}
+      >
+        {channels.data?.data.map((channel) => (
+          <tr key={channel.id}>
+            <th scope="row">
+              {channel.name} <span class="muted small">{channel.type}</span>
+            </th>
+            <td data-label="Groups">{channel.groups.join(', ')}</td>
+            <td data-label="Models" class="wrap">
+              {channel.models.join(', ')}
+            </td>
+            <td data-label="Keys">{channel.health.keys_available} available</td>
+            <td>
+              <Badge
+                value={channel.enabled ? 'enabled' : 'disabled'}
+                tone={channel.enabled ? 'good' : 'muted'}
+              />
+              {channel.health.error && <div class="error-text">{channel.health.error}</div>}
+            </td>
+            <td>
+              <ActionButton
+                label={`${channel.enabled ? 'Disable' : 'Enable'} channel ${channel.name}`}
+                action={async () => {
+                  await apiRequest(`/admin/channels/${encodeURIComponent(channel.id)}`, {
+                    method: 'PATCH',
+                    body: { enabled: !channel.enabled },
+                  });
+                  channels.reload();
+                }}
+              >
+                {channel.enabled ? 'Disable' : 'Enable'}
+              </ActionButton>
+            </td>
+          </tr>
+        ))}
+        {channels.data?.data.length === 0 && (
+          <tr>
+            <td colSpan={6} class="muted">
+              No channels.
+            </td>
+          </tr>
+        )}
+      </DataTable>
     </section>
   );
 }
