@@ -18,14 +18,7 @@ import {
   selectJobWithAttemptSql,
 } from './generation-rows.js';
 import { toAttempt, type AttemptRecord, type AttemptRow } from './attempt-rows.js';
-import { releaseReservation } from './ledger-repository.js';
-
-/** What ending a job reads back to settle or refund its reservation. */
-interface EndedRow {
-  tenant_id: string | null;
-  provider: string | null;
-  actual_cost_usd: number | string | null;
-}
+import { releaseOnEnd, type EndedRow } from './ledger-repository.js';
 
 /** Constant statuses as an SQL list: `('queued', 'submitted')`. */
 function sqlList(statuses: readonly string[]): string {
@@ -309,14 +302,7 @@ export class GenerationRepository {
       [input.attemptId, input.costUsd],
     );
     // Settled in the transaction that ends the job: a crash can never leave one without the other.
-    const ended = rows[0];
-    if (ended?.tenant_id) {
-      await releaseReservation(executor, input.generationId, {
-        kind: 'settlement',
-        actualUsd: Number(ended.actual_cost_usd ?? 0),
-        provider: ended.provider,
-      });
-    }
+    await releaseOnEnd(executor, input.generationId, rows[0], 'settlement');
     return true;
   }
 
@@ -334,11 +320,7 @@ export class GenerationRepository {
       [generationId, status, error ? JSON.stringify(error) : null],
     );
     // A failed or canceled job gives its reservation back, in the transaction that ends it.
-    if (rows[0]?.tenant_id)
-      await releaseReservation(executor, generationId, {
-        kind: 'refund',
-        provider: rows[0].provider,
-      });
+    await releaseOnEnd(executor, generationId, rows[0], 'refund');
     if (rowCount === 1 && status === JobStatus.canceled) {
       await executor.query(
         `UPDATE generation_attempts SET status = 'canceled', ended_at = now()

@@ -88,6 +88,31 @@ export async function releaseReservation(
   return rowCount > 0;
 }
 
+/** What ending a job reads back (`RETURNING`) to settle or refund its reservation. */
+export interface EndedRow {
+  tenant_id: string | null;
+  provider: string | null;
+  actual_cost_usd: number | string | null;
+}
+
+/** Settles (at the job's actual cost) or refunds the reservation of a job just ended. */
+export async function releaseOnEnd(
+  executor: Queryable,
+  jobId: string,
+  ended: EndedRow | undefined,
+  kind: ReservationEnd['kind'],
+): Promise<void> {
+  // Jobs of the open gateway and of the admin key hold no reservation: no statement at all.
+  if (!ended?.tenant_id) return;
+  await releaseReservation(
+    executor,
+    jobId,
+    kind === LedgerKind.settlement
+      ? { kind, actualUsd: Number(ended.actual_cost_usd ?? 0), provider: ended.provider }
+      : { kind, provider: ended.provider },
+  );
+}
+
 /** Typed access to `ledger` and the tenants' money columns. */
 export class LedgerRepository {
   constructor(
