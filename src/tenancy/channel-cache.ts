@@ -2,7 +2,7 @@ import type { Channel } from '../core/channel.js';
 import type { AlertSink } from '../observability/alert-sink.js';
 import type { Logger } from '../observability/logger.js';
 import type { ChannelKeyCipher } from '../security/channel-key-cipher.js';
-import { CoalescedReload } from '../store/coalesced-reload.js';
+import { NotifiedReload } from '../store/notified-reload.js';
 import type { Database } from '../store/database.js';
 import type { ChannelRepository, StoredChannel } from '../store/repositories/channel-repository.js';
 import type { ChannelKeyRing, PickedKey } from './channel-key-ring.js';
@@ -34,35 +34,31 @@ export class ChannelCache {
   /** Channels whose keys could not be opened (no or another secret), with the reason. */
   private unreadable = new Map<string, string>();
   private readonly listeners = new Set<(channels: readonly Channel[]) => void>();
-  private unsubscribe: (() => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly reloader = new CoalescedReload(
-    () => this.read(),
-    (error) =>
-      this.options.logger.error(
-        { error: error.message },
-        'channel reload failed; keeping the last channels',
-      ),
-  );
+  private readonly reloader: NotifiedReload;
   /** Applied reloads (tests wait on it instead of on time). */
   reloads = 0;
 
-  constructor(private readonly options: ChannelCacheOptions) {}
+  constructor(private readonly options: ChannelCacheOptions) {
+    this.reloader = new NotifiedReload({
+      database: options.database,
+      channel: channelsNotifyChannel,
+      intervalMs: options.reloadIntervalMs,
+      read: () => this.read(),
+      onError: (error) =>
+        options.logger.error(
+          { error: error.message },
+          'channel reload failed; keeping the last channels',
+        ),
+      onReconnect: () => options.logger.info('channel notifications resumed; reloading'),
+    });
+  }
 
   async start(): Promise<void> {
-    await this.reload();
-    this.unsubscribe = await this.options.database.listen(
-      channelsNotifyChannel,
-      () => void this.reload(),
-    );
-    this.timer = setInterval(() => void this.reload(), this.options.reloadIntervalMs);
-    this.timer.unref();
+    await this.reloader.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.unsubscribe?.();
-    await this.reloader.idle();
+    await this.reloader.stop();
   }
 
   /** Re-reads every channel; concurrent calls coalesce into one more read. */

@@ -1,7 +1,7 @@
 import type { KeylessFamily, KeylessFamilyConfig } from '../config/config-schema.js';
 import { ServiceUnavailableError } from '../core/errors/index.js';
 import type { Logger } from '../observability/logger.js';
-import { CoalescedReload } from '../store/coalesced-reload.js';
+import { NotifiedReload } from '../store/notified-reload.js';
 import type { Database } from '../store/database.js';
 import type { TenantRepository } from '../store/repositories/tenant-repository.js';
 import { tenancyChannel } from './api-key-cache.js';
@@ -40,18 +40,22 @@ export interface KeylessTenantsOptions {
  */
 export class KeylessTenants {
   private resolved = new Map<KeylessFamily, KeylessTenant>();
-  private unsubscribe: (() => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly reloader = new CoalescedReload(
-    () => this.read(),
-    (error) =>
-      this.options.logger.error(
-        { error: error.message },
-        'keyless tenants reload failed; keeping the last ones',
-      ),
-  );
+  private readonly reloader: NotifiedReload;
 
-  constructor(private readonly options: KeylessTenantsOptions) {}
+  constructor(private readonly options: KeylessTenantsOptions) {
+    this.reloader = new NotifiedReload({
+      database: options.database,
+      channel: tenancyChannel,
+      intervalMs: options.reloadIntervalMs,
+      read: () => this.read(),
+      onError: (error) =>
+        options.logger.error(
+          { error: error.message },
+          'keyless tenants reload failed; keeping the last ones',
+        ),
+      onReconnect: () => options.logger.info('tenant notifications resumed; reloading'),
+    });
+  }
 
   /** Whether a family takes keyless calls at all (configured, whether or not resolved). */
   accepts(family: KeylessFamily): boolean {
@@ -60,16 +64,11 @@ export class KeylessTenants {
 
   async start(): Promise<void> {
     if (Object.keys(this.options.families).length === 0) return;
-    await this.reload();
-    this.unsubscribe = await this.options.database.listen(tenancyChannel, () => void this.reload());
-    this.timer = setInterval(() => void this.reload(), this.options.reloadIntervalMs);
-    this.timer.unref();
+    await this.reloader.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.unsubscribe?.();
-    await this.reloader.idle();
+    await this.reloader.stop();
   }
 
   reload(): Promise<void> {
