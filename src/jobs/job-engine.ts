@@ -74,7 +74,7 @@ export class JobEngine implements InlineSubmitter {
 
   submitInline(job: Job): boolean {
     if (!this.started) return false;
-    this.submitWorker.processJob(job).catch((error: unknown) => {
+    this.submitWorker.processInline(job).catch((error: unknown) => {
       // The delayed queue message will take the job over.
       this.options.logger.error(
         { jobId: job.id, error: error instanceof Error ? error.message : String(error) },
@@ -98,7 +98,7 @@ export class JobEngine implements InlineSubmitter {
       { batchSize: submitBatch, workers: 4 },
       async (messages) => {
         const failures = await runAll(messages, concurrency, (message) =>
-          this.submitWorker.process(message.data.jobId, message.data.round ?? 0),
+          this.submitWorker.process(message.data),
         );
         await this.retryLater(QueueName.submit, failures);
         // A full batch means more may be waiting: fetch again at once instead of sleeping.

@@ -18,6 +18,11 @@ export interface SubmitMessage {
   jobId: string;
   /** Retry round when every candidate failed with retryable errors (0 first). */
   round?: number;
+  /**
+   * Set on the delayed message kept behind an inline submission: it takes the job over only
+   * once that submission can no longer be running.
+   */
+  backstop?: boolean;
 }
 export interface PollMessage {
   jobId: string;
@@ -145,7 +150,9 @@ export class JobQueue {
     await this.boss.insert(
       messages.map((message) => ({
         name: QueueName.submit,
-        data: { jobId: message.jobId },
+        data: message.startAfterMs
+          ? { jobId: message.jobId, backstop: true }
+          : { jobId: message.jobId },
         ...(message.startAfterMs
           ? { startAfter: new Date(now + message.startAfterMs).toISOString() }
           : {}),

@@ -14,6 +14,7 @@ import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { InputImageResolver } from './input-image-resolver.js';
 import type { JobCompletion } from './job-completion.js';
+import type { SubmitMessage } from './job-queue.js';
 import { allowsFallback, toProviderError } from './to-provider-error.js';
 
 export interface SubmitWorkerOptions extends FinishJobDependencies {
@@ -30,6 +31,9 @@ export interface SubmitWorkerOptions extends FinishJobDependencies {
   shutdown: AbortSignal;
 }
 
+/** Slack past the call timeout before a `submitting` attempt of another instance counts as dead. */
+const backstopGraceMs = 5_000;
+
 /** Why each candidate failed, for `all_providers_failed`. */
 interface CandidateFailure {
   provider: string;
@@ -45,15 +49,36 @@ interface CandidateFailure {
  * instead of submitting again.
  */
 export class SubmitWorker {
+  /** Jobs this process is submitting inline right now (their backstop must wait). */
+  private readonly inline = new Set<string>();
+
   constructor(private readonly options: SubmitWorkerOptions) {}
 
-  async process(jobId: string, round = 0): Promise<void> {
+  /** Handles one submit message from the queue. */
+  async process(message: SubmitMessage): Promise<void> {
+    const { jobId, round = 0, backstop = false } = message;
+    // Retries and fallbacks of a live inline submission can outlast the backstop's delay;
+    // taking the job over then would end it as "gateway stopped" while its provider call runs.
+    if (backstop && this.inline.has(jobId)) {
+      await this.deferBackstop(jobId, this.options.limits.providerCallTimeoutMs);
+      return;
+    }
     const job = await this.options.repository.get(jobId);
-    if (job) await this.processJob(job, round);
+    if (job) await this.processJob(job, round, backstop);
   }
 
-  /** Submits a job already in hand (inline submission passes the job it just stored). */
-  async processJob(job: Job, round = 0): Promise<void> {
+  /** Submits a job this process just stored, tracked so its backstop message leaves it alone. */
+  async processInline(job: Job): Promise<void> {
+    this.inline.add(job.id);
+    try {
+      await this.processJob(job);
+    } finally {
+      this.inline.delete(job.id);
+    }
+  }
+
+  /** Submits a job already in hand. */
+  async processJob(job: Job, round = 0, backstop = false): Promise<void> {
     const { options } = this;
     const jobId = job.id;
     if (isTerminal(job.status)) return;
@@ -73,6 +98,15 @@ export class SubmitWorker {
       return;
     }
     const dangling = attempts.find((attempt) => attempt.status === AttemptStatus.submitting);
+    if (dangling && backstop && dangling.startedAt) {
+      // Another instance may still be inside this call: only past its timeout is it dead.
+      const age = options.now() - dangling.startedAt.getTime();
+      const remainingMs = options.limits.providerCallTimeoutMs + backstopGraceMs - age;
+      if (remainingMs > 0) {
+        await this.deferBackstop(jobId, remainingMs);
+        return;
+      }
+    }
     if (dangling && (await this.recover(job, dangling))) return;
 
     // Providers that accepted this job and then failed are not asked again.
@@ -330,6 +364,15 @@ export class SubmitWorker {
       options.repository.failAttempt(transaction, dangling.id, error),
     );
     return true;
+  }
+
+  /** Sends the backstop message again, to look at the job after `delayMs`. */
+  private async deferBackstop(jobId: string, delayMs: number): Promise<void> {
+    await this.options.queue.sendSubmit({ jobId, backstop: true }, { startAfterMs: delayMs });
+    this.options.logger.debug(
+      { jobId, delayMs },
+      'inline submission still running; backstop deferred',
+    );
   }
 
   private submitContext(

@@ -11,6 +11,8 @@ export interface AttemptRecord {
   providerJobId: string | null;
   operation: JsonValue | null;
   status: AttemptStatus;
+  /** When the attempt was recorded, just before its provider call (absent on records built in memory). */
+  startedAt?: Date;
 }
 
 /** An `attempts` row as selected. */
@@ -23,6 +25,7 @@ export interface AttemptRow {
   provider_job_id: string | null;
   operation: JsonValue | null;
   status: AttemptRecord['status'];
+  started_at?: Date | string;
 }
 
 /** The attempt a row describes. */
@@ -36,5 +39,6 @@ export function toAttempt(row: AttemptRow): AttemptRecord {
     providerJobId: row.provider_job_id,
     operation: row.operation,
     status: row.status,
+    ...(row.started_at === undefined ? {} : { startedAt: new Date(row.started_at) }),
   };
 }

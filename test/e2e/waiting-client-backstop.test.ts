@@ -1,0 +1,171 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeHttpServer, type FakeRequest } from '../fakes/fake-http-server.js';
+import { OpenAIFake } from '../fakes/openai/openai-fake.js';
+import { JobBody } from '../helpers/api-schemas.js';
+import { postJson } from '../helpers/http-client.js';
+import { createPostgresDatabase } from '../helpers/test-database.js';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+import { QueueName } from '../../src/jobs/job-queue.js';
+
+/** OpenAI behind a gate: submissions reach the fake only once the test opens it. */
+class GatedOpenAI {
+  private open!: () => void;
+  private gate!: Promise<void>;
+  arrived = 0;
+
+  private constructor(
+    readonly fake: OpenAIFake,
+    readonly proxy: FakeHttpServer,
+  ) {
+    this.close();
+  }
+
+  static async start(): Promise<GatedOpenAI> {
+    const fake = await OpenAIFake.start({ apiKey: 'test-key' });
+    const holder: { gated?: GatedOpenAI } = {};
+    const proxy = await FakeHttpServer.start((request) => holder.gated!.forward(request));
+    holder.gated = new GatedOpenAI(fake, proxy);
+    return holder.gated;
+  }
+
+  /** New submissions wait again. */
+  close(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+
+  release(): void {
+    this.open();
+  }
+
+  private async forward(request: FakeRequest) {
+    if (request.method === 'POST') {
+      this.arrived++;
+      await this.gate;
+    }
+    const response = await fetch(`${this.fake.server.url}${request.path}`, {
+      method: request.method,
+      headers: {
+        authorization: request.headers.authorization ?? '',
+        'content-type': request.headers['content-type'] ?? 'application/json',
+      },
+      body: request.method === 'POST' ? new Uint8Array(request.rawBody) : undefined,
+    });
+    return {
+      status: response.status,
+      headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' },
+      body: Buffer.from(await response.arrayBuffer()),
+    };
+  }
+}
+
+async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function onlyJobId(test: TestGateway): Promise<string> {
+  const { rows } = await test.gateway.database.query<{ id: string }>(
+    'SELECT id FROM generations ORDER BY id DESC LIMIT 1',
+  );
+  return rows[0]!.id;
+}
+
+/** Makes the job's delayed backstop message due now, as if the call timeout + 30 s had passed. */
+async function fireBackstop(test: TestGateway, jobId: string): Promise<string> {
+  const { rows } = await test.gateway.database.query<{ id: string }>(
+    `UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND data->>'jobId' = $2
+       AND state = 'created' RETURNING id`,
+    [QueueName.submit, jobId],
+  );
+  expect(rows).toHaveLength(1);
+  test.gateway.queue.notify(QueueName.submit);
+  return rows[0]!.id;
+}
+
+async function messageState(test: TestGateway, id: string): Promise<string | undefined> {
+  const { rows } = await test.gateway.database.query<{ state: string }>(
+    'SELECT state FROM pgboss.job WHERE id = $1',
+    [id],
+  );
+  return rows[0]?.state;
+}
+
+const providers = (baseUrl: string) => [
+  { id: 'openai', type: 'openai' as const, apiKey: 'test-key', baseUrl },
+];
+
+describe('the backstop of a waiting client', () => {
+  let provider: GatedOpenAI;
+  const gateways: TestGateway[] = [];
+  beforeAll(async () => {
+    provider = await GatedOpenAI.start();
+  });
+  afterEach(() => provider.release());
+  afterAll(async () => {
+    for (const test of gateways) await test.close();
+    await provider?.proxy.close();
+    await provider?.fake.close();
+  });
+
+  it('should leave a job alone while this process still submits it inline', async () => {
+    provider.close();
+    const test = await startTestGateway('pglite', {
+      providers: providers(`${provider.proxy.url}/v1`),
+      jobs: { maxSubmitRounds: 1 },
+    });
+    gateways.push(test);
+    const before = provider.arrived;
+    const answer = postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'gpt-image-1',
+      prompt: 'a lantern',
+    });
+    await until(() => provider.arrived > before, 'the submission to reach the provider');
+    const jobId = await onlyJobId(test);
+    const message = await fireBackstop(test, jobId);
+    await until(async () => (await messageState(test, message)) === 'completed', 'the backstop');
+    provider.release();
+    const { status, body } = await answer;
+    expect(status).toBe(200);
+    const job = JobBody.parse(body);
+    expect({ status: job.status, error: job.error }).toEqual({
+      status: 'succeeded',
+      error: null,
+    });
+    expect(provider.fake.submissions()).toBe(before + 1);
+  });
+
+  it("should leave a job alone while another instance's provider call can still be running", async () => {
+    provider.close();
+    const database = await createPostgresDatabase();
+    const config = {
+      providers: providers(`${provider.proxy.url}/v1`),
+      jobs: { maxSubmitRounds: 1 },
+    };
+    try {
+      const first = await startTestGateway('postgres', config, { databaseUrl: database.url });
+      gateways.push(first);
+      const second = await startTestGateway('postgres', config, { databaseUrl: database.url });
+      gateways.push(second);
+      const before = provider.arrived;
+      const answer = postJson(`${first.url}/v1/generations?wait=20`, {
+        model: 'gpt-image-1',
+        prompt: 'a kite',
+      });
+      await until(() => provider.arrived > before, 'the submission to reach the provider');
+      const jobId = await onlyJobId(first);
+      // The second instance's worker takes the backstop message.
+      await second.gateway.engine.submitWorker.process({ jobId, backstop: true });
+      provider.release();
+      const { status, body } = await answer;
+      expect(status).toBe(200);
+      expect(JobBody.parse(body).status).toBe('succeeded');
+      expect(provider.fake.submissions()).toBe(before + 1);
+    } finally {
+      for (const test of gateways.splice(0)) await test.close();
+      await database.drop();
+    }
+  });
+});
