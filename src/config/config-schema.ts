@@ -332,6 +332,12 @@ export const ConfigSchema = z
     requestTimeoutSeconds: z.number().min(1).max(3600).default(120),
     /** Public base URL used in asset links and provider callbacks (`SWITCHYARD_PUBLIC_URL`). */
     publicUrl: z.url().optional(),
+    /**
+     * Whether `X-Forwarded-For/-Host/-Proto` are believed (`SWITCHYARD_TRUST_PROXY`): `true`
+     * trusts every peer, a string only the listed addresses or CIDRs (comma-separated). Off by
+     * default: any caller could otherwise pick the host of asset links and its own address.
+     */
+    trustProxy: z.union([z.boolean(), z.string().min(1)]).default(false),
     /** Embedded data (`SWITCHYARD_DATA_DIR`). */
     dataDir: z.string().default('./data'),
     /** PostgreSQL URL (`DATABASE_URL`); absent means embedded PGlite. */

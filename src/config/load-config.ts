@@ -27,6 +27,33 @@ function numberFromEnv(value: string | undefined, name: string): number | undefi
   return parsed;
 }
 
+const trueWords = ['true', '1', 'yes', 'on'];
+const falseWords = ['false', '0', 'no', 'off'];
+
+/** A switch from the environment; anything but the documented words stops start-up. */
+function booleanFromEnv(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  const word = value.trim().toLowerCase();
+  if (trueWords.includes(word)) return true;
+  if (falseWords.includes(word)) return false;
+  throw new ConfigError(
+    `Invalid configuration:\n  ${name}: expected one of ${[...trueWords, ...falseWords].join(', ')} ('${value}')`,
+  );
+}
+
+/** `SWITCHYARD_TRUST_PROXY`: a switch, or the proxies' addresses/CIDRs (comma-separated). */
+function trustProxyFromEnv(value: string | undefined): boolean | string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const word = value.trim().toLowerCase();
+  if (trueWords.includes(word) || falseWords.includes(word))
+    return booleanFromEnv(value, 'SWITCHYARD_TRUST_PROXY');
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .join(',');
+}
+
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
@@ -63,6 +90,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     port: numberFromEnv(env.PORT, 'PORT'),
     host: env.HOST || undefined,
     publicUrl: env.SWITCHYARD_PUBLIC_URL || undefined,
+    trustProxy: trustProxyFromEnv(env.SWITCHYARD_TRUST_PROXY),
     dataDir: env.SWITCHYARD_DATA_DIR || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
