@@ -7,7 +7,8 @@ function digest(value: string): Buffer {
 }
 
 /**
- * A preHandler for `/admin` routes: `Authorization: Bearer <SWITCHYARD_ADMIN_KEY>`, compared in
+ * An onRequest hook for `/admin` routes (before the body is read or validated, so an
+ * unauthenticated caller learns nothing of the schemas): `Authorization: Bearer <SWITCHYARD_ADMIN_KEY>`, compared in
  * constant time (on digests, so lengths leak nothing).
  */
 export function adminAuth(adminKey: string | undefined) {
@@ -31,7 +32,7 @@ export function adminAuth(adminKey: string | undefined) {
 }
 
 /**
- * A preHandler for operator routes that were open in the system they replace (S3's
+ * An onRequest hook for operator routes that were open in the system they replace (S3's
  * `/motif/services/...`): open while no admin key is set, the admin key once one is.
  */
 export function adminAuthWhenEnabled(adminKey: string | undefined) {

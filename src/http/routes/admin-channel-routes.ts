@@ -121,7 +121,7 @@ export function adminChannelRoutes(
     });
   };
   return async (app) => {
-    app.addHook('preHandler', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config.adminKey));
 
     app.post(
       '/admin/channels',

@@ -43,7 +43,7 @@ export function adminProviderRoutes(
     };
   };
   return async (app) => {
-    app.addHook('preHandler', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config.adminKey));
     app.get(
       '/admin/webhook-secret',
       {
