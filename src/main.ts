@@ -51,8 +51,15 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `switchyard: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  // One line for the operator (an unreachable database, a port in use); the stack only when
+  // asked for, since it points into our code rather than at what to fix.
+  const verbose = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
+  const text =
+    error instanceof Error
+      ? verbose
+        ? (error.stack ?? error.message)
+        : error.message
+      : String(error);
+  process.stderr.write(`switchyard: failed to start: ${text}\n`);
   process.exit(1);
 });

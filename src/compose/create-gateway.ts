@@ -21,6 +21,7 @@ import { composeBot } from './compose-bot.js';
 import { composeHttp, httpService } from './compose-http.js';
 import { composeJobApi } from './compose-job-api.js';
 import { composeJobs } from './compose-jobs.js';
+import { checkRoutingProviders } from '../config/check-routing-providers.js';
 import { composeAlerts, composeObservers } from './compose-observability.js';
 import { composeProviders } from './compose-providers.js';
 import { composeQueue } from './compose-queue.js';
@@ -103,6 +104,10 @@ export async function createGateway(
     const { database } = store;
     const providers = composeProviders(config, { database, env, now, factories, logger });
     const { instances } = providers;
+    checkRoutingProviders(
+      config,
+      instances.list().map((instance) => instance.adapter.id),
+    );
     const alerts = composeAlerts(config, store, logger);
     const routing = composeRouting(config, { database, instances, alerts, logger, now });
     const observers = composeObservers(config, { store, instances, routing, alerts, logger, now });

@@ -341,7 +341,13 @@ export const ConfigSchema = z
     /** Embedded data (`SWITCHYARD_DATA_DIR`). */
     dataDir: z.string().default('./data'),
     /** PostgreSQL URL (`DATABASE_URL`); absent means embedded PGlite. */
-    databaseUrl: z.string().optional(),
+    databaseUrl: z
+      .string()
+      .regex(/^(postgres|postgresql|memory):\/\//i, {
+        message:
+          'expected a postgres:// or postgresql:// URL (or memory:// for a throwaway PGlite)',
+      })
+      .optional(),
     /** PostgreSQL pool size of the API (requests). */
     databasePoolSize: z.number().int().min(2).max(200).default(20),
     /** PostgreSQL pool size of the job engine (queue, workers, controllers). */

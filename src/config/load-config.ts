@@ -27,6 +27,21 @@ function numberFromEnv(value: string | undefined, name: string): number | undefi
   return parsed;
 }
 
+/** The environment variable behind each top-level key `loadConfig` reads from `env`. */
+const environmentNames = {
+  port: 'PORT',
+  host: 'HOST',
+  publicUrl: 'SWITCHYARD_PUBLIC_URL',
+  trustProxy: 'SWITCHYARD_TRUST_PROXY',
+  dataDir: 'SWITCHYARD_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  adminKey: 'SWITCHYARD_ADMIN_KEY',
+  secretKey: 'SWITCHYARD_SECRET_KEY',
+  logLevel: 'LOG_LEVEL',
+  workers: 'SWITCHYARD_WORKERS',
+} as const;
+
 const trueWords = ['true', '1', 'yes', 'on'];
 const falseWords = ['false', '0', 'no', 'off'];
 
@@ -97,12 +112,15 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     adminKey: env.SWITCHYARD_ADMIN_KEY || undefined,
     secretKey: env.SWITCHYARD_SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL || undefined,
-    workers: env.SWITCHYARD_WORKERS
-      ? !['false', '0', 'no', 'off'].includes(env.SWITCHYARD_WORKERS.toLowerCase())
-      : undefined,
+    workers: booleanFromEnv(env.SWITCHYARD_WORKERS, 'SWITCHYARD_WORKERS'),
   };
-  for (const [key, value] of Object.entries(overrides))
-    if (value !== undefined) merged[key] = value;
+  // Errors name what the user set: the variable, not the config key it fills.
+  const sources: Record<string, string> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    merged[key] = value;
+    sources[key] = environmentNames[key as keyof typeof environmentNames];
+  }
   // The seed image service's names (S3) keep working.
   const routing = { ...(merged.routing as Record<string, unknown> | undefined) };
   // S3 called the Google provider `gemini`; GEMINI_API_KEY loads it as the instance `google`.
@@ -110,9 +128,16 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const s3Provider = (name: string) =>
     name === 'gemini' && !declared.some((entry) => entry.id === 'gemini') ? 'google' : name;
   const primary = env.PRIMARY_IMAGE_PROVIDER ? s3Provider(env.PRIMARY_IMAGE_PROVIDER) : undefined;
-  if (env.SERVICE_ROUTING_STRATEGY) routing.strategy = env.SERVICE_ROUTING_STRATEGY;
-  if (primary) routing.primary = primary;
+  if (env.SERVICE_ROUTING_STRATEGY) {
+    routing.strategy = env.SERVICE_ROUTING_STRATEGY;
+    sources['routing.strategy'] = 'SERVICE_ROUTING_STRATEGY';
+  }
+  if (primary) {
+    routing.primary = primary;
+    sources['routing.primary'] = 'PRIMARY_IMAGE_PROVIDER';
+  }
   if (env.FALLBACK_IMAGE_PROVIDERS) {
+    sources['routing.chain'] = 'FALLBACK_IMAGE_PROVIDERS';
     const fallbacks = env.FALLBACK_IMAGE_PROVIDERS.split(',')
       .map((entry) => s3Provider(entry.trim()))
       .filter(Boolean);
@@ -120,6 +145,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   if (Object.keys(routing).length) merged.routing = routing;
   if (env.SERVICE_HEALTH_CHECK_INTERVAL) {
+    sources['health.checkIntervalSeconds'] = 'SERVICE_HEALTH_CHECK_INTERVAL';
     merged.health = {
       ...(merged.health as object | undefined),
       checkIntervalSeconds: numberFromEnv(
@@ -129,6 +155,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     };
   }
   if (env.SWITCHYARD_ALERT_WEBHOOK_URL) {
+    sources['alerts.webhookUrl'] = 'SWITCHYARD_ALERT_WEBHOOK_URL';
     merged.alerts = {
       ...(merged.alerts as object | undefined),
       webhookUrl: env.SWITCHYARD_ALERT_WEBHOOK_URL,
@@ -139,21 +166,53 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     if (env.TELEGRAM_BOT_TOKEN) telegram.botToken = env.TELEGRAM_BOT_TOKEN;
     if (env.TELEGRAM_API_ROOT) telegram.apiRoot = env.TELEGRAM_API_ROOT;
     if (env.TELEGRAM_BOT_MODE) telegram.mode = env.TELEGRAM_BOT_MODE;
+    if (env.TELEGRAM_BOT_TOKEN) sources['telegram.botToken'] = 'TELEGRAM_BOT_TOKEN';
+    if (env.TELEGRAM_API_ROOT) sources['telegram.apiRoot'] = 'TELEGRAM_API_ROOT';
+    if (env.TELEGRAM_BOT_MODE) sources['telegram.mode'] = 'TELEGRAM_BOT_MODE';
     merged.telegram = telegram;
   }
   if (env.SWITCHYARD_WEBHOOK_SECRET) {
+    sources['webhooks.secret'] = 'SWITCHYARD_WEBHOOK_SECRET';
     merged.webhooks = {
       ...(merged.webhooks as object | undefined),
       secret: env.SWITCHYARD_WEBHOOK_SECRET,
     };
   }
-  return parseConfig(merged);
+  return parseConfig(merged, sources);
 }
 
-/** Validates an already-merged config object. */
-export function parseConfig(input: unknown): Config {
+/** Which environment variable set which config key, per loaded config. */
+const configSources = new WeakMap<Config, Readonly<Record<string, string>>>();
+
+/**
+ * How to name a setting to the user: the environment variable that set `key` (`routing.primary`
+ * → `PRIMARY_IMAGE_PROVIDER`), or the config key itself.
+ */
+export function settingName(config: Config, key: string): string {
+  return sourceOf(configSources.get(config) ?? {}, key) ?? key;
+}
+
+/** The variable that set `key` or the object holding it (the longest matching prefix). */
+function sourceOf(sources: Readonly<Record<string, string>>, key: string): string | undefined {
+  const prefix = Object.keys(sources)
+    .filter((candidate) => key === candidate || key.startsWith(`${candidate}.`))
+    .sort((left, right) => right.length - left.length)[0];
+  return prefix === undefined ? undefined : sources[prefix];
+}
+
+/**
+ * Validates an already-merged config object; `sources` maps config keys to the environment
+ * variables that set them, so errors name the variable.
+ */
+export function parseConfig(input: unknown, sources: Record<string, string> = {}): Config {
   const result = ConfigSchema.safeParse(input);
-  if (!result.success)
-    throw new ConfigError(`Invalid configuration:\n${formatIssues(result.error.issues)}`);
+  if (!result.success) {
+    const renamed = result.error.issues.map((issue) => {
+      const source = sourceOf(sources, issue.path.map(String).join('.'));
+      return source ? { ...issue, path: [source] } : issue;
+    });
+    throw new ConfigError(`Invalid configuration:\n${formatIssues(renamed)}`);
+  }
+  configSources.set(result.data, sources);
   return result.data;
 }

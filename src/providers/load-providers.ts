@@ -68,6 +68,16 @@ export function loadProviders(
     for (const entry of defaultProviders) configured.push({ entry, label: 'default simulator' });
   }
 
+  const seen = new Map<unknown, string>();
+  for (const { entry, label } of configured) {
+    const earlier = seen.get(entry.id);
+    // Caught here, with the entries' names, rather than as a bare error from the instance map.
+    if (earlier !== undefined)
+      throw new ConfigError(
+        `Invalid configuration:\n  ${label}.id: duplicate provider id '${String(entry.id)}' (already used by ${earlier})`,
+      );
+    if (entry.id !== undefined) seen.set(entry.id, label);
+  }
   const adapters = configured.map(({ entry, label }) => {
     const factory = byType.get(String(entry.type));
     if (!factory) {
