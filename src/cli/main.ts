@@ -37,6 +37,10 @@ function buildProgram(
       'key for generate, jobs, models, estimate (default: $SWITCHYARD_API_KEY, else the admin key)',
     )
     .option('--json', 'print raw JSON')
+    // Usage errors look like every other CLI error (inherited by every subcommand).
+    .configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, 'switchyard: ')),
+    })
     .showHelpAfterError();
   const client = () => {
     const options = program.opts<{ url: string; adminKey?: string }>();
@@ -94,6 +98,14 @@ export async function runCli(argv: string[]): Promise<void> {
       process.stderr.write(`switchyard: ${error.message}\n`);
       process.exit(1);
     }
-    throw error;
+    // Anything else is our bug, yet the user still gets one line; SWITCHYARD_DEBUG=1 shows where.
+    const detail =
+      error instanceof Error
+        ? process.env.SWITCHYARD_DEBUG === '1'
+          ? (error.stack ?? error.message)
+          : `${error.name}: ${error.message}`
+        : String(error);
+    process.stderr.write(`switchyard: unexpected error: ${detail}\n`);
+    process.exit(1);
   }
 }
