@@ -3,6 +3,7 @@ import { BatchedJobWriter } from '../jobs/batched-job-writer.js';
 import { InboundWebhookHandler } from '../jobs/inbound-webhook-handler.js';
 import { JobService } from '../jobs/job-service.js';
 import { PromptEnhancer } from '../jobs/prompt-enhancer.js';
+import { WaitAdmission } from '../jobs/wait-admission.js';
 import { defaultStylePresets } from '../core/style-preset.js';
 import type { ProvidersLayer } from './compose-providers.js';
 import type { RoutingLayer } from './compose-routing.js';
@@ -56,6 +57,11 @@ export function composeJobApi(
       settings: config.promptEnhancement,
       shutdown,
       logger: jobs.finishing.logger,
+    }),
+    admission: new WaitAdmission({
+      ...config.admission,
+      inlineInFlight: () => jobs.engine.inlineInFlight,
+      retryAfterMs: config.admission.retryAfterSeconds * 1000,
     }),
   });
   const inboundWebhooks = new InboundWebhookHandler({

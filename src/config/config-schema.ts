@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdmissionConfigSchema } from './admission-config-schema.js';
 import { CostAlertsConfigSchema } from './cost-alerts-config.js';
 import { RolloutDefaultsSchema } from '../core/rollout-plan.js';
 import { StylePresetSchema } from '../core/style-preset.js';
@@ -395,6 +396,8 @@ export const ConfigSchema = z
     analytics: AnalyticsConfigSchema.default(AnalyticsConfigSchema.parse({})),
     rollouts: RolloutsConfigSchema.default(RolloutsConfigSchema.parse({})),
     tenancy: TenancyConfigSchema.default(TenancyConfigSchema.parse({})),
+    /** Per-instance limits on held clients and inline submissions (503 `overloaded` beyond). */
+    admission: AdmissionConfigSchema.default(AdmissionConfigSchema.parse({})),
     rateLimits: RateLimitsConfigSchema.default(RateLimitsConfigSchema.parse({})),
     channels: ChannelsConfigSchema.default(ChannelsConfigSchema.parse({})),
     relay: RelayConfigSchema.default(RelayConfigSchema.parse({})),

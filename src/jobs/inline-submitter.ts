@@ -8,6 +8,8 @@ import type { Job } from '../core/job.js';
 export interface InlineSubmitter {
   /** Whether a job handed over now would be taken (asked before storing, to delay its message). */
   readonly acceptsInline: boolean;
+  /** Inline submissions running now (admission control counts them). */
+  readonly inlineInFlight: number;
   /** Starts submitting `job`; false when it was not taken (the workers stopped meanwhile). */
   submitInline(job: Job): boolean;
 }

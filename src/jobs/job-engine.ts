@@ -72,6 +72,10 @@ export class JobEngine implements InlineSubmitter {
     return this.started;
   }
 
+  get inlineInFlight(): number {
+    return this.submitWorker.inlineInFlight;
+  }
+
   submitInline(job: Job): boolean {
     if (!this.started) return false;
     this.submitWorker.processInline(job).catch((error: unknown) => {

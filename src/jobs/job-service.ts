@@ -25,6 +25,7 @@ import { applyStylePreset, type StyledDraft } from './apply-style-preset.js';
 import type { PromptEnhancer } from './prompt-enhancer.js';
 import type { StylePreset } from '../core/style-preset.js';
 import type { InputImageResolver } from './input-image-resolver.js';
+import type { WaitAdmission } from './wait-admission.js';
 
 export interface JobServiceOptions extends FinishJobDependencies {
   /** Stores new jobs with their submit messages, batching concurrent creations. */
@@ -44,6 +45,8 @@ export interface JobServiceOptions extends FinishJobDependencies {
   stylePresets: Readonly<Record<string, StylePreset>>;
   /** Rewrites prompts of requests that ask for it (`enhance_prompt`). */
   enhancer: PromptEnhancer;
+  /** Per-instance limits on waiting clients and inline submissions. */
+  admission: WaitAdmission;
 }
 
 export interface CreateOptions {
@@ -144,6 +147,8 @@ export class JobService {
     const { apiKeyId, maxConcurrentJobs } = options.access ?? {};
     // Checked in the transaction that stores the job, so instances cannot overshoot together.
     const claim = apiKeyId && maxConcurrentJobs ? { apiKeyId, maxConcurrentJobs } : undefined;
+    // Refused before anything is stored, so an `overloaded` 503 is always safe to retry.
+    if (options.inline) this.options.admission.reserve(generation.id, inlined);
     const inserted = await writer.insert(generation, backstopMs, claim);
     if (!inserted && idempotencyKey) {
       // Lost a race with a concurrent request carrying the same key.
@@ -246,9 +251,11 @@ export class JobService {
       const job = await this.get(id, access);
       if (timeoutMs <= 0 || until(job.status)) return job;
     }
+    const leave = this.options.admission.enter(id);
     return new Promise<Job>((resolve, reject) => {
       let settled = false;
       const cleanUp = () => {
+        leave();
         unsubscribe();
         this.options.shutdown.removeEventListener('abort', onTimeout);
         clearTimeout(deadline);

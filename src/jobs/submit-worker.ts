@@ -54,6 +54,11 @@ export class SubmitWorker {
 
   constructor(private readonly options: SubmitWorkerOptions) {}
 
+  /** Inline submissions running in this process now. */
+  get inlineInFlight(): number {
+    return this.inline.size;
+  }
+
   /** Handles one submit message from the queue. */
   async process(message: SubmitMessage): Promise<void> {
     const { jobId, round = 0, backstop = false } = message;

@@ -13,6 +13,7 @@ export {
 } from './provider-error.js';
 export { RateLimitedError, RateLimitCode } from './rate-limited-error.js';
 export { ServiceUnavailableError } from './service-unavailable-error.js';
+export { OverloadedError } from './overloaded-error.js';
 export { SsrfBlockedError } from './ssrf-blocked-error.js';
 export { WebhookVerificationError } from './webhook-verification-error.js';
 export { PaymentRequiredError, type PaymentRequiredCode } from './payment-required-error.js';
