@@ -7,7 +7,7 @@ import { PollWorker } from '../jobs/poll-worker.js';
 import { SubmitWorker } from '../jobs/submit-worker.js';
 import { WebhookDispatcher } from '../jobs/webhook-dispatcher.js';
 import type { Logger } from '../observability/logger.js';
-import { SsrfGuard } from '../security/ssrf-guard.js';
+import { SsrfGuard, type HostResolver } from '../security/ssrf-guard.js';
 import { LedgerRepository } from '../store/repositories/ledger-repository.js';
 import type { GatewayUrls } from './gateway-urls.js';
 import type { QueueLayer } from './compose-queue.js';
@@ -36,7 +36,14 @@ export function composeJobs(
     routing: RoutingLayer;
     queue: QueueLayer;
   },
-  runtime: { urls: GatewayUrls; shutdown: AbortSignal; logger: Logger; now: () => number },
+  runtime: {
+    urls: GatewayUrls;
+    shutdown: AbortSignal;
+    logger: Logger;
+    now: () => number;
+    /** DNS for client webhook targets (tests answer with chosen addresses). */
+    resolveHost?: HostResolver;
+  },
 ): JobsLayer {
   const { store, providers, routing } = layers;
   const { queue, finishing } = layers.queue;
@@ -71,7 +78,10 @@ export function composeJobs(
     providerCallTimeoutMs: config.jobs.providerCallTimeoutMs,
     shutdown,
   });
-  const webhookGuard = new SsrfGuard({ allowPrivate: config.webhooks.allowPrivateTargets });
+  const webhookGuard = new SsrfGuard({
+    allowPrivate: config.webhooks.allowPrivateTargets,
+    resolver: runtime.resolveHost,
+  });
   const engine = new JobEngine({
     queue,
     submitWorker,

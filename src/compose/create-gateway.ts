@@ -35,6 +35,7 @@ import { composeChannels, type ChannelsLayer } from './compose-channels.js';
 import { composeCostAlerts } from './compose-cost-alerts.js';
 import { GatewayUrls } from './gateway-urls.js';
 import { Lifecycle } from './lifecycle.js';
+import type { HostResolver } from '../security/ssrf-guard.js';
 
 export interface GatewayOptions {
   /** Environment for provider keys (defaults to `process.env`). */
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   shutdownGraceMs?: number;
   /** Provider types (tests may add fakes). */
   factories?: readonly ProviderFactory[];
+  /** DNS for client webhook targets (tests answer with chosen addresses, sending nothing). */
+  resolveHost?: HostResolver;
   /** Clock for the engine, health, analytics and rollouts (tests inject one). */
   now?: () => number;
   /** Where cost alerts go besides the alert sink (the Telegram chat plugs in here). */
@@ -120,7 +123,13 @@ export async function createGateway(
     });
     const shutdown = lifecycle.signal;
     const layers = { store, providers, routing, queue };
-    const jobs = composeJobs(config, layers, { urls, shutdown, logger, now });
+    const jobs = composeJobs(config, layers, {
+      urls,
+      shutdown,
+      logger,
+      now,
+      resolveHost: options.resolveHost,
+    });
     const quota = composeQuota(store, { alerts, logger, now });
     const jobApi = composeJobApi(config, { ...layers, jobs, quota }, shutdown);
     const { analytics } = observers;

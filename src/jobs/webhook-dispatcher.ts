@@ -1,3 +1,4 @@
+import { SsrfBlockedError } from '../core/errors/index.js';
 import { isTerminal } from '../core/job.js';
 import { toJobResource } from '../api/job-resource.js';
 import type { Logger } from '../observability/logger.js';
@@ -25,7 +26,8 @@ class WebhookDeliveryFailed extends Error {}
 /**
  * POSTs finished jobs to their `webhook_url`, signed per Standard Webhooks. Each try is
  * recorded on the job; a failed try throws so the queue retries it with exponential backoff
- * (14 retries: 45–90 h by default); the last failure marks the webhook `failed`.
+ * (14 retries: 45–90 h by default); the last failure marks the webhook `failed`, and so does
+ * the first one the SSRF guard refuses (a name resolving to a private address).
  */
 export class WebhookDispatcher {
   constructor(private readonly options: WebhookDispatcherOptions) {}
@@ -48,6 +50,7 @@ export class WebhookDispatcher {
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
+    let refused = false;
     try {
       const response = await safeFetch(job.webhook.url, {
         guard: this.options.guard,
@@ -66,6 +69,8 @@ export class WebhookDispatcher {
       if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
     } catch (thrown) {
       error = thrown instanceof Error ? thrown.message : String(thrown);
+      // The guard refuses this URL (it resolves to a private address): every retry would too.
+      refused = thrown instanceof SsrfBlockedError;
     }
     const ok = error === null;
     await this.options.repository.recordDelivery({
@@ -79,7 +84,7 @@ export class WebhookDispatcher {
       await this.options.repository.setWebhookStatus(job.id, 'delivered');
       return;
     }
-    if (retryCount >= retryLimit) {
+    if (refused || retryCount >= retryLimit) {
       await this.options.repository.setWebhookStatus(job.id, 'failed');
       this.options.logger.warn({ jobId: job.id, error }, 'webhook delivery gave up');
       return;
