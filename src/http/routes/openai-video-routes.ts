@@ -5,6 +5,7 @@ import { GatewayError, NotFoundError, ValidationError } from '../../core/errors/
 import { JobStatus, type Job } from '../../core/job.js';
 import { formatIssues } from '../../config/load-config.js';
 import type { AppDependencies } from './app-dependencies.js';
+import { multipartParts } from './multipart-parts.js';
 import { resolveOpenAiModel } from './openai-image-routes.js';
 import { accessOf } from './api-key-auth.js';
 import { sendAsset } from './send-asset.js';
@@ -67,9 +68,9 @@ async function readCreateBody(
   if (!request.isMultipart()) return { fields: (request.body ?? {}) as Record<string, unknown> };
   const fields: Record<string, unknown> = {};
   let reference: string | undefined;
-  for await (const part of request.parts()) {
+  for await (const part of multipartParts(request)) {
     if (part.type === 'file') {
-      const data = await part.toBuffer();
+      const { data } = part;
       if (part.fieldname !== 'input_reference') continue;
       const tenantId = accessOf(request)?.tenantId ?? null;
       reference = (await dependencies.assets.saveImageUpload(data, 'input_reference', tenantId)).id;

@@ -5,6 +5,7 @@ import { isTerminal, JobStatus, type Job } from '../../core/job.js';
 import type { StyledDraft } from '../../jobs/apply-style-preset.js';
 import { formatIssues } from '../../config/load-config.js';
 import type { AppDependencies } from './app-dependencies.js';
+import { multipartParts } from './multipart-parts.js';
 import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
 import {
@@ -27,9 +28,9 @@ async function readMultipartInspiration(
   dependencies: Dependencies,
 ): Promise<Record<string, unknown>> {
   const fields: Record<string, unknown> = {};
-  for await (const part of request.parts()) {
+  for await (const part of multipartParts(request)) {
     if (part.type === 'file') {
-      const data = await part.toBuffer();
+      const { data } = part;
       if (data.length === 0)
         throw new ValidationError('The upload is empty.', { parameter: 'file' });
       const asset = await dependencies.assets.saveImageUpload(

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError, ValidationError } from '../../core/errors/index.js';
+import { multipartParts } from './multipart-parts.js';
 
 /** Lets a route plugin take a raw image body (the type is sniffed later, never trusted). */
 export function addImageBodyParser(app: FastifyInstance, maxBytes: number): void {
@@ -14,7 +15,10 @@ export function addImageBodyParser(app: FastifyInstance, maxBytes: number): void
 export async function readImageUpload(request: FastifyRequest): Promise<Buffer> {
   let data: Buffer;
   if (request.isMultipart()) {
-    const file = await request.file();
+    let file: Buffer | undefined;
+    // The first file part, as `request.file()` took it; the rest of the body is drained.
+    for await (const part of multipartParts(request))
+      if (part.type === 'file' && file === undefined) file = part.data;
     if (!file)
       throw new ValidationError(
         'The multipart body has no file part (use the field name `file`).',
@@ -22,7 +26,7 @@ export async function readImageUpload(request: FastifyRequest): Promise<Buffer> 
           parameter: 'file',
         },
       );
-    data = await file.toBuffer();
+    data = file;
   } else if (Buffer.isBuffer(request.body)) {
     data = request.body;
   } else {
