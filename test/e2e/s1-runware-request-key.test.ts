@@ -189,6 +189,35 @@ describe('S1 per-request api_key (Runware fake)', () => {
   });
 });
 
+describe('S1 per-request api_key on an instance without workers', () => {
+  it('should refuse the request with 503 request_key_unavailable and store no job', async () => {
+    const fake = await RunwareFake.start({ apiKey: operatorKey });
+    const test = await startTestGateway(
+      'pglite',
+      {
+        adminKey,
+        providers: [
+          { id: 'runware', type: 'runware', apiKey: operatorKey, baseUrl: fake.endpoint },
+        ],
+        health: { checkIntervalSeconds: 0 },
+        compat: { s1: { allowRequestApiKey: true } },
+      },
+      { runWorkers: false },
+    );
+    try {
+      const answer = await postJson(`${test.url}${generationsPath}`, s1Request(callerKey), auth);
+      expect(answer.status).toBe(503);
+      expect(ErrorBody.parse(answer.body).error.code).toBe('request_key_unavailable');
+      const { rows } = await test.gateway.database.query('SELECT id FROM generations');
+      expect(rows).toEqual([]);
+      expect(fake.keysReceived).toEqual([]);
+    } finally {
+      await test.close();
+      await fake.close();
+    }
+  });
+});
+
 describe('S1 per-request api_key across two gateways (PostgreSQL)', () => {
   it('should leave the job to the instance holding the key, and end it there only if that one is gone', async () => {
     const fake = await RunwareFake.start({ apiKey: operatorKey, processingPolls: 1_000_000 });

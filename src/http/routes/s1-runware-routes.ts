@@ -24,6 +24,8 @@ export function ownAssetId(imageUrl: string, baseUrl: string): string | undefine
 
 /** Anything but a 4xx from job creation is "Runware API error" to S1's clients. */
 function asS1Error(error: unknown): unknown {
+  // Its own code: the caller's key cannot be used here (an instance without workers).
+  if (error instanceof GatewayError && error.code === 'request_key_unavailable') return error;
   if (error instanceof GatewayError && error.httpStatus >= 500)
     return new GatewayError({
       code: 'runware_error',
