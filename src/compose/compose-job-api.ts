@@ -45,6 +45,7 @@ export function composeJobApi(
       quota: layers.quota.reserver,
     }),
     inline: jobs.engine,
+    callerKeys: jobs.callerKeys,
     router: routing.router,
     instances,
     images: jobs.images,

@@ -1,8 +1,10 @@
 import type { Config } from '../config/config-schema.js';
+import { CallerKeyVault } from '../jobs/caller-key-vault.js';
 import { InputImageResolver } from '../jobs/input-image-resolver.js';
 import { JobCompletion } from '../jobs/job-completion.js';
 import { JobEngine } from '../jobs/job-engine.js';
 import { JobSupervisor } from '../jobs/job-supervisor.js';
+import { LocalPollChain } from '../jobs/local-poll-chain.js';
 import { PollWorker } from '../jobs/poll-worker.js';
 import { SubmitWorker } from '../jobs/submit-worker.js';
 import { WebhookDispatcher } from '../jobs/webhook-dispatcher.js';
@@ -25,6 +27,8 @@ export interface JobsLayer extends QueueLayer {
   webhookGuard: SsrfGuard;
   /** Polls one attempt now (provider callbacks that must be confirmed). */
   pollWorker: PollWorker;
+  /** Callers' own provider keys, in this process's memory only (ADR 0009). */
+  callerKeys: CallerKeyVault;
 }
 
 /** The job engine's worker roles, each given what it uses. */
@@ -52,6 +56,12 @@ export function composeJobs(
   const { repository, assets } = store;
   const { publicUrl } = urls;
   const images = new InputImageResolver(assets, inputFetchContext, publicUrl);
+  const callerKeys = new CallerKeyVault(layers.queue.finishing.events, now);
+  // Jobs on a caller's key are polled here only; the worker is created below.
+  const localPolls: LocalPollChain = new LocalPollChain(
+    (message): Promise<void> => pollWorker.process(message),
+    logger,
+  );
   const completion = new JobCompletion({
     ...finishing,
     instances,
@@ -60,6 +70,8 @@ export function composeJobs(
     polling: config.jobs,
     publicUrl,
     shutdown,
+    callerKeys,
+    localPolls,
   });
   const submitWorker = new SubmitWorker({
     ...finishing,
@@ -70,13 +82,15 @@ export function composeJobs(
     limits: config.jobs,
     publicUrl,
     shutdown,
+    callerKeys,
   });
-  const pollWorker = new PollWorker({
+  const pollWorker: PollWorker = new PollWorker({
     ...finishing,
     instances,
     completion,
     providerCallTimeoutMs: config.jobs.providerCallTimeoutMs,
     shutdown,
+    callerKeys,
   });
   const webhookGuard = new SsrfGuard({
     allowPrivate: config.webhooks.allowPrivateTargets,
@@ -102,9 +116,10 @@ export function composeJobs(
       now,
       ledger: new LedgerRepository(store.database),
     }),
+    localPolls,
     workerConcurrency: config.jobs.workerConcurrency,
     maintenanceIntervalSeconds: config.jobs.maintenanceIntervalSeconds,
     logger,
   });
-  return { ...layers.queue, completion, engine, images, webhookGuard, pollWorker };
+  return { ...layers.queue, completion, engine, images, webhookGuard, pollWorker, callerKeys };
 }

@@ -3,6 +3,7 @@ import type { AnalyticsRecorder } from '../analytics/analytics-recorder.js';
 import type { CostAlertEvaluator, CostAlertNotifier } from '../analytics/cost-alert-evaluator.js';
 import type { Config } from '../config/config-schema.js';
 import { buildApp } from '../http/build-app.js';
+import type { CallerKeyVault } from '../jobs/caller-key-vault.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { JobService } from '../jobs/job-service.js';
@@ -80,6 +81,8 @@ export interface Gateway {
   tenancy: TenancyLayer;
   /** Channels (runtime provider instances per group) and the relay. */
   channels: ChannelsLayer;
+  /** Callers' own provider keys held by this process (ADR 0009); `clear()` is what a restart does. */
+  callerKeys: CallerKeyVault;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /**
@@ -221,6 +224,7 @@ export async function createGateway(
       costAlerts,
       tenancy,
       channels,
+      callerKeys: jobs.callerKeys,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host });
         const { port } = new URL(address);

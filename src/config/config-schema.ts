@@ -139,6 +139,13 @@ const S1CompatConfigSchema = z
     downloadHosts: z
       .array(z.string().regex(/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i))
       .default([]),
+    /**
+     * Use the body's `api_key` as the Runware key of that request's job (the caller's own
+     * account), held in the accepting process's memory only, never stored or logged; the job is
+     * pinned to Runware and ends `request_key_unavailable` wherever the key is not (ADR 0009).
+     * Off: `api_key` is ignored and the operator's key is used. `SWITCHYARD_S1_ALLOW_REQUEST_API_KEY`.
+     */
+    allowRequestApiKey: z.boolean().default(false),
   })
   .strict();
 

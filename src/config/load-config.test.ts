@@ -57,6 +57,18 @@ describe('loadConfig', () => {
     expect((await loadConfig({})).redisUrl).toBeUndefined();
   });
 
+  it("should leave S1's per-request api_key off unless the file or SWITCHYARD_S1_ALLOW_REQUEST_API_KEY turns it on", async () => {
+    expect((await loadConfig({})).compat.s1.allowRequestApiKey).toBe(false);
+    const yaml = await file('s1.yaml', 'compat:\n  s1:\n    waitSeconds: 30\n');
+    const on = await loadConfig({
+      SWITCHYARD_CONFIG: yaml,
+      SWITCHYARD_S1_ALLOW_REQUEST_API_KEY: 'true',
+    });
+    expect(on.compat.s1).toMatchObject({ allowRequestApiKey: true, waitSeconds: 30 });
+    const off = await loadConfig({ SWITCHYARD_S1_ALLOW_REQUEST_API_KEY: 'off' });
+    expect(off.compat.s1.allowRequestApiKey).toBe(false);
+  });
+
   it('should stop with a message naming the bad field', async () => {
     const json = await file('switchyard.json', JSON.stringify({ jobs: { pollInitialMs: 'fast' } }));
     await expect(loadConfig({ SWITCHYARD_CONFIG: json })).rejects.toThrow(/jobs\.pollInitialMs/);

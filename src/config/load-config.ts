@@ -171,6 +171,16 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     if (env.TELEGRAM_BOT_MODE) sources['telegram.mode'] = 'TELEGRAM_BOT_MODE';
     merged.telegram = telegram;
   }
+  if (env.SWITCHYARD_S1_ALLOW_REQUEST_API_KEY) {
+    const compat = { ...(merged.compat as Record<string, unknown> | undefined) };
+    compat.s1 = {
+      ...(compat.s1 as object | undefined),
+      allowRequestApiKey: !['false', '0', 'no', 'off'].includes(
+        env.SWITCHYARD_S1_ALLOW_REQUEST_API_KEY.toLowerCase(),
+      ),
+    };
+    merged.compat = compat;
+  }
   if (env.SWITCHYARD_WEBHOOK_SECRET) {
     sources['webhooks.secret'] = 'SWITCHYARD_WEBHOOK_SECRET';
     merged.webhooks = {

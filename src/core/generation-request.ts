@@ -90,5 +90,11 @@ export const GenerationRequestSchema = z.object({
   timeoutSeconds: z.number().int().optional(),
   /** Allow resubmission to another provider after an accepted attempt failed. */
   allowResubmit: z.boolean(),
+  /**
+   * The caller brought its own provider API key for this job (S1's `api_key`). The key itself is
+   * never stored: only the process that accepted the job holds it, in memory, so only that
+   * process may call the provider for it; anywhere else the job ends `request_key_unavailable`.
+   */
+  callerKey: z.boolean().optional(),
 });
 export type GenerationRequest = z.infer<typeof GenerationRequestSchema>;

@@ -15,6 +15,11 @@ export interface AttemptOutcome {
   errorCode?: string;
   /** Whether the failure was the provider's (counts against its health) rather than the client's. */
   providerFault: boolean;
+  /**
+   * The call used the caller's own provider key: its outcome (a bad key, an empty account) is
+   * about the caller's account, not the operator's, and must not move the provider's health.
+   */
+  callerKey?: boolean;
   /** Duration of the call (submit) or from submission to result (result). */
   latencyMs: number;
   /** USD, for results. */

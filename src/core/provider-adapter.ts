@@ -101,12 +101,23 @@ export interface SubmitContext {
    * URL is configured. Adapters pass it to providers that call back.
    */
   callbackUrl?: string;
+  /**
+   * The caller's own provider API key for this call (S1's per-request `api_key`, when the
+   * operator allows it): sent instead of the configured key, never stored or logged. Adapters
+   * pass it to their HTTP client, which also redacts it from every error text.
+   */
+  apiKey?: string;
 }
 
 /** Context for status, cancel and health calls. */
 export interface CallContext {
   /** Aborted on timeout or shutdown. */
   signal: AbortSignal;
+  /**
+   * The caller's own provider API key for this call, as in {@link SubmitContext.apiKey}; absent
+   * means the key the operator configured.
+   */
+  apiKey?: string;
 }
 
 /** A generated file as the provider returns it. */

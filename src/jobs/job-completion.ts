@@ -9,7 +9,9 @@ import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js
 import { downloadToBuffer } from '../security/safe-fetch.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import type { Queryable } from '../store/database.js';
+import type { CallerKeyVault } from './caller-key-vault.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
+import type { LocalPollChain } from './local-poll-chain.js';
 import { pollDelayMs } from './poll-backoff.js';
 
 export interface JobCompletionOptions extends FinishJobDependencies {
@@ -25,6 +27,10 @@ export interface JobCompletionOptions extends FinishJobDependencies {
   publicUrl: () => string | undefined;
   /** Aborted at shutdown: output downloads stop waiting. */
   shutdown: AbortSignal;
+  /** Keys of jobs on a caller's own key that this process accepted (ADR 0009). */
+  callerKeys: CallerKeyVault;
+  /** Polls of those jobs, on this process's timers: no other instance holds their keys. */
+  localPolls: LocalPollChain;
 }
 
 /** Where a status result came from; only polls schedule the next poll. */
@@ -86,9 +92,11 @@ export class JobCompletion {
     const offering = adapter?.models.find(
       (model) => model.providerModelId === attempt.providerModelId,
     );
-    // Only a callback the provider was actually given makes polling a mere backstop.
+    const callerKey = Boolean(job.request.callerKey);
+    // Only a callback the provider was actually given makes polling a mere backstop (jobs on a
+    // caller's key are given none).
     const webhooks = Boolean(
-      publicUrl() && adapter?.parseWebhook && offering?.capabilities.supportsWebhook,
+      !callerKey && publicUrl() && adapter?.parseWebhook && offering?.capabilities.supportsWebhook,
     );
     const delay = pollDelayMs(poll, {
       initialMs: webhooks ? polling.pollInitialMs * 5 : polling.pollInitialMs,
@@ -97,6 +105,16 @@ export class JobCompletion {
     });
     const remaining = job.deadlineAt.getTime() - now();
     const startAfterMs = Math.max(0, Math.min(delay, remaining + 1000));
+    if (callerKey) {
+      // Only the process holding the caller's key may poll; any other (a backstop message
+      // taken elsewhere) leaves the job to it, and the supervisor ends it should it be gone.
+      if (this.options.callerKeys.get(job.id) !== undefined)
+        this.options.localPolls.schedule(
+          { jobId: job.id, attemptId: attempt.id, poll: poll + 1 },
+          startAfterMs,
+        );
+      return;
+    }
     await queue.sendPoll(
       { jobId: job.id, attemptId: attempt.id, poll: poll + 1 },
       { startAfterMs, executor },
@@ -238,6 +256,7 @@ export class JobCompletion {
       providerFault: false,
       latencyMs: options.now() - (job.submittedAt ?? job.createdAt).getTime(),
       costUsd,
+      ...(job.request.callerKey ? { callerKey: true } : {}),
     });
     options.observer.jobFinished({
       jobId: job.id,
@@ -272,6 +291,7 @@ export class JobCompletion {
       errorCode: error.code,
       providerFault: isRetryable,
       latencyMs: options.now() - (job.submittedAt ?? job.createdAt).getTime(),
+      ...(job.request.callerKey ? { callerKey: true } : {}),
     });
     if (isRetryable && job.request.allowResubmit) {
       const requeued = await options.queue.transaction(options.database, async (transaction) => {

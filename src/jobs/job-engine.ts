@@ -9,6 +9,7 @@ import {
   type WebhookMessage,
 } from './job-queue.js';
 import type { JobSupervisor } from './job-supervisor.js';
+import type { LocalPollChain } from './local-poll-chain.js';
 import type { PollWorker } from './poll-worker.js';
 import type { SubmitWorker } from './submit-worker.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
@@ -19,6 +20,8 @@ export interface JobEngineOptions {
   pollWorker: PollWorker;
   webhooks: WebhookDispatcher;
   supervisor: JobSupervisor;
+  /** Polls of jobs only this process may poll (a caller's key); stopped with the engine. */
+  localPolls: LocalPollChain;
   /** Provider calls in flight at once per queue (polls get twice as many). */
   workerConcurrency: number;
   maintenanceIntervalSeconds: number;
@@ -138,6 +141,7 @@ export class JobEngine implements InlineSubmitter {
   async stop(): Promise<void> {
     this.started = false;
     this.supervisor.stop();
+    this.options.localPolls.stop();
   }
 
   private async retryLater(

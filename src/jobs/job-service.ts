@@ -20,6 +20,7 @@ import { newGenerationRow, jobFromRow } from '../store/repositories/generation-r
 import type { BatchedJobWriter } from './batched-job-writer.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { InlineSubmitter } from './inline-submitter.js';
+import type { CallerKeyVault } from './caller-key-vault.js';
 import { normalizeRequest, type GenerationRequestDraft } from './normalize-request.js';
 import { applyStylePreset, type StyledDraft } from './apply-style-preset.js';
 import type { PromptEnhancer } from './prompt-enhancer.js';
@@ -47,6 +48,8 @@ export interface JobServiceOptions extends FinishJobDependencies {
   enhancer: PromptEnhancer;
   /** Per-instance limits on waiting clients and inline submissions. */
   admission: WaitAdmission;
+  /** Holds callers' own provider keys in this process's memory (ADR 0009). */
+  callerKeys: CallerKeyVault;
 }
 
 export interface CreateOptions {
@@ -61,6 +64,13 @@ export interface CreateOptions {
   access?: Access;
   /** Warnings to store on the job from the start (a compatibility route adjusted a parameter). */
   warnings?: Warning[];
+  /**
+   * The caller's own API key for the pinned provider (S1's `api_key`, when allowed): held in
+   * this process's memory only, for this job's calls; the job must be pinned and `inline`.
+   * The job records only that it has one, and ends `request_key_unavailable` anywhere the key
+   * is not (ADR 0009).
+   */
+  providerKey?: string;
 }
 
 /** A page of jobs, newest first. */
@@ -112,6 +122,13 @@ export class JobService {
     const request = normalizeRequest(this.options.instances, styled);
     // Stored with the job, so every later plan (fallback, resubmission) stays in the group.
     if (options.access?.group) request.group = options.access.group;
+    if (options.providerKey !== undefined) {
+      this.checkCallerKeyPossible(request, options);
+      request.callerKey = true;
+      // The caller's key serves its own provider only: no resubmission, no fallback model.
+      request.allowResubmit = false;
+      delete request.fallbackModels;
+    }
     this.checkModelAllowed(styled.model, request.model, options.access);
     if (request.webhookUrl) this.options.webhookGuard.checkUrl(request.webhookUrl);
     await images.validate(request.inputImages, 'input_images', tenantId);
@@ -161,9 +178,32 @@ export class JobService {
       user: request.user,
     });
     const job = jobFromRow(newGenerationRow(generation));
+    // Held before the submission starts; kept a minute past the deadline, for the last poll.
+    if (options.providerKey !== undefined)
+      this.options.callerKeys.put(
+        job.id,
+        options.providerKey,
+        generation.deadlineAt.getTime() + 60_000,
+      );
     // Should the workers have stopped meanwhile, the job is not taken and its backstop submits it.
     if (inlined) inline.submitInline(job);
     return { job, created: true };
+  }
+
+  /**
+   * A caller's key can only serve a job pinned to one provider and submitted by this process,
+   * which is the only one holding the key.
+   */
+  private checkCallerKeyPossible(request: GenerationRequest, options: CreateOptions): void {
+    if (!request.provider)
+      throw new ValidationError('A per-request provider key needs a provider pin.', {
+        parameter: 'provider',
+      });
+    if (!options.inline || !this.options.inline.acceptsInline)
+      throw new ServiceUnavailableError(
+        'request_key_unavailable',
+        'This gateway instance runs no workers, so it cannot use a per-request provider key (only the instance that accepts the request holds it); send the request to an instance with workers.',
+      );
   }
 
   /** A draft with its style preset applied (what `create` routes; estimates use it too). */
@@ -350,9 +390,12 @@ export class JobService {
     const active = attempts.findLast((attempt) => attempt.operation !== null);
     const adapter = active ? this.options.instances.adapter(active.provider) : undefined;
     if (!active?.operation || !adapter?.cancel) return;
+    // A job on a caller's key is canceled with that key, or not at all (never the operator's).
+    const apiKey = this.options.callerKeys.keyFor(job);
+    if (apiKey === null) return;
     try {
       await callWithTimeout(active.provider, 10_000, this.options.shutdown, (signal) =>
-        adapter.cancel!(active.operation!, { signal }),
+        adapter.cancel!(active.operation!, apiKey === undefined ? { signal } : { signal, apiKey }),
       );
     } catch (error) {
       this.options.logger.warn(

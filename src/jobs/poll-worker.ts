@@ -2,6 +2,7 @@ import { AttemptStatus, isTerminal, JobStatus, type Job } from '../core/job.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
+import { requestKeyUnavailable, type CallerKeyVault } from './caller-key-vault.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { JobCompletion } from './job-completion.js';
 import type { PollMessage } from './job-queue.js';
@@ -14,6 +15,8 @@ export interface PollWorkerOptions extends FinishJobDependencies {
   providerCallTimeoutMs: number;
   /** Aborted at shutdown: status calls stop waiting. */
   shutdown: AbortSignal;
+  /** Keys of jobs on a caller's own key that this process accepted (ADR 0009). */
+  callerKeys: CallerKeyVault;
 }
 
 /**
@@ -36,6 +39,12 @@ export class PollWorker {
       await this.timeOut(job, attempt);
       return;
     }
+    const apiKey = options.callerKeys.keyFor(job);
+    if (apiKey === null) {
+      // Never the operator's key for a job that brought its own.
+      await this.fail(job, attempt, requestKeyUnavailable);
+      return;
+    }
     if (!adapter) {
       // The provider was removed from config while this job ran; keep the job until its deadline
       // in case it comes back, without hammering anything.
@@ -48,7 +57,11 @@ export class PollWorker {
         attempt.provider,
         options.providerCallTimeoutMs,
         options.shutdown,
-        (signal) => adapter.status(attempt.operation!, { signal }),
+        (signal) =>
+          adapter.status(
+            attempt.operation!,
+            apiKey === undefined ? { signal } : { signal, apiKey },
+          ),
       );
     } catch (thrown) {
       const error = toProviderError(attempt.provider, thrown);
@@ -72,28 +85,47 @@ export class PollWorker {
     await completion.apply(job, attempt, result, { type: 'poll', poll: message.poll });
   }
 
+  /** Fails a job whose caller's key this process does not hold (ADR 0009). */
+  private async fail(
+    job: Job,
+    attempt: AttemptRecord,
+    error: { code: string; message: string },
+  ): Promise<void> {
+    await finishJob(this.options, job, JobStatus.failed, error, (transaction) =>
+      this.options.repository.failAttempt(transaction, attempt.id, error),
+    );
+  }
+
   /** Fails a job past its deadline, cancelling it at the provider when possible. */
   async timeOut(job: Job, attempt: AttemptRecord | undefined): Promise<void> {
     const adapter = attempt ? this.options.instances.adapter(attempt.provider) : undefined;
+    const apiKey = this.options.callerKeys.keyFor(job);
+    // An overdue job on a caller's key this process does not hold: its holder stopped (it
+    // would have polled the job to its end), so that is the reason to report.
+    const error =
+      apiKey === null
+        ? requestKeyUnavailable
+        : {
+            code: 'job_timeout',
+            message: `The job did not finish within its ${Math.round((job.deadlineAt.getTime() - job.createdAt.getTime()) / 1000)} s timeout.`,
+          };
     const ended = await finishJob(
       this.options,
       job,
       JobStatus.failed,
-      {
-        code: 'job_timeout',
-        message: `The job did not finish within its ${Math.round((job.deadlineAt.getTime() - job.createdAt.getTime()) / 1000)} s timeout.`,
-      },
+      error,
       async (transaction) => {
         if (attempt)
           await this.options.repository.failAttempt(transaction, attempt.id, {
-            code: 'job_timeout',
-            message: 'Timed out.',
+            code: error.code,
+            message: apiKey === null ? "The caller's key was not available." : 'Timed out.',
           });
       },
     );
-    if (ended && attempt?.operation && adapter?.cancel) {
+    // Without the caller's key there is nobody to cancel with (never the operator's key).
+    if (ended && attempt?.operation && adapter?.cancel && apiKey !== null) {
       await callWithTimeout(attempt.provider, 10_000, this.options.shutdown, (signal) =>
-        adapter.cancel!(attempt.operation!, { signal }),
+        adapter.cancel!(attempt.operation!, apiKey === undefined ? { signal } : { signal, apiKey }),
       ).catch((error: Error) =>
         this.options.logger.warn(
           { jobId: job.id, error: error.message },

@@ -1,5 +1,5 @@
 import { createId } from '../core/create-id.js';
-import type { GatewayError } from '../core/errors/index.js';
+import { GatewayError } from '../core/errors/index.js';
 import type { Config } from '../config/config-schema.js';
 import { AttemptStatus, isTerminal, JobStatus, type Job } from '../core/job.js';
 import type { SubmitContext, SubmitResult } from '../core/provider-adapter.js';
@@ -10,6 +10,7 @@ import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import type { Queryable } from '../store/database.js';
 import { isTransientDatabaseError } from '../store/is-transient-database-error.js';
 import { buildProviderRequest } from './build-provider-request.js';
+import { requestKeyUnavailable, type CallerKeyVault } from './caller-key-vault.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { InputImageResolver } from './input-image-resolver.js';
@@ -29,6 +30,8 @@ export interface SubmitWorkerOptions extends FinishJobDependencies {
   publicUrl: () => string | undefined;
   /** Aborted at shutdown: provider calls stop waiting. */
   shutdown: AbortSignal;
+  /** Keys of jobs on a caller's own key that this process accepted (ADR 0009). */
+  callerKeys: CallerKeyVault;
 }
 
 /** Slack past the call timeout before a `submitting` attempt of another instance counts as dead. */
@@ -95,6 +98,12 @@ export class SubmitWorker {
       if (accepted) await options.completion.schedulePoll(job, accepted, 0);
       return;
     }
+    // The caller's key lives only in the process that accepted the job, which submits it inline:
+    // a queued job elsewhere (its backstop message) means that process is gone.
+    if (options.callerKeys.keyFor(job) === null) {
+      await finishJob(options, job, JobStatus.failed, requestKeyUnavailable);
+      return;
+    }
     if (options.now() > job.deadlineAt.getTime()) {
       await finishJob(options, job, JobStatus.failed, {
         code: 'job_timeout',
@@ -146,7 +155,8 @@ export class SubmitWorker {
       }
     }
     const reasons = failures.map(({ provider, code, message }) => ({ provider, code, message }));
-    if (round + 1 < options.limits.maxSubmitRounds) {
+    // A later round goes through the queue, to any instance: a caller's key is not there.
+    if (round + 1 < options.limits.maxSubmitRounds && !job.request.callerKey) {
       const retryAfterMs = Math.max(
         1000 * 2 ** round,
         ...failures.map((failure) => failure.retryAfterMs ?? 0),
@@ -211,6 +221,7 @@ export class SubmitWorker {
         providerFault: false,
         latencyMs: options.now() - started,
         user: job.request.user,
+        ...(job.request.callerKey ? { callerKey: true } : {}),
         ...decision,
       });
       await this.accept(
@@ -245,6 +256,7 @@ export class SubmitWorker {
         providerFault: allowsFallback(error),
         latencyMs: options.now() - started,
         user: job.request.user,
+        ...(job.request.callerKey ? { callerKey: true } : {}),
         ...decision,
       });
       options.logger.warn(
@@ -311,7 +323,8 @@ export class SubmitWorker {
     const stillQueued = await options.database.transaction(async (transaction) => {
       const updated = await markSubmitted(transaction);
       // The first poll commits with the acceptance: one commit, and never one without the other.
-      if (updated && !result.immediate)
+      // A job on a caller's key is polled on this process's timers, started after the commit.
+      if (updated && !result.immediate && !job.request.callerKey)
         await options.completion.schedulePoll(accepted, attempt, 0, undefined, transaction);
       return updated;
     });
@@ -321,6 +334,8 @@ export class SubmitWorker {
       return;
     }
     options.events.emitLocal({ jobId: job.id, status: JobStatus.submitted });
+    if (job.request.callerKey && !result.immediate)
+      await options.completion.schedulePoll(accepted, attempt, 0);
     if (result.immediate)
       await options.completion.apply(accepted, attempt, result.immediate, { type: 'immediate' });
   }
@@ -386,6 +401,14 @@ export class SubmitWorker {
     provider: string,
     signal: AbortSignal,
   ): SubmitContext {
+    const apiKey = this.options.callerKeys.keyFor(job);
+    // Never the operator's key for a job that brought its own (it expired meanwhile).
+    if (apiKey === null) throw new GatewayError({ ...requestKeyUnavailable, httpStatus: 503 });
+    if (apiKey !== undefined) {
+      // No callback: another instance could receive it and would have to ask the provider with
+      // a key it does not hold; this process polls instead.
+      return { jobId: job.id, attemptId, signal, apiKey };
+    }
     const base = this.options.publicUrl();
     return {
       jobId: job.id,

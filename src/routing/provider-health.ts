@@ -83,7 +83,9 @@ export class ProviderHealthService implements JobObserver {
 
   attemptFinished(outcome: AttemptOutcome): void {
     const now = this.now();
-    // A client's mistake says nothing about the provider's health.
+    // A client's mistake says nothing about the provider's health; nor does a call on the
+    // caller's own key (a bad key, an empty account are that caller's, not the operator's).
+    if (outcome.callerKey) return;
     if (!outcome.ok && !outcome.providerFault) return;
     this.tracker.recordOutcome({
       provider: outcome.provider,

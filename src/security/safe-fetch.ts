@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors/index.js';
@@ -32,6 +33,20 @@ export interface SafeFetchResponse {
   url: string;
 }
 
+/** What {@link safeFetchStream} returns: the final response, its body not read yet. */
+export interface SafeFetchStreamResponse {
+  status: number;
+  /** Response headers with lower-case names; repeated headers joined with `, `. */
+  headers: Record<string, string>;
+  /**
+   * The body as it arrives, capped at `maxBytes` (the stream errors with `download_too_large`
+   * past it). Read it to the end or destroy it: the connection is held until then.
+   */
+  body: Readable;
+  /** The URL that produced this response, after redirects. */
+  url: string;
+}
+
 const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 // On a redirect to another origin only these caller headers survive: any other one may be a
 // credential for the first origin (Authorization, Cookie, but also x-goog-api-key, x-api-key…).
@@ -58,10 +73,36 @@ const portableHeaders: ReadonlySet<string> = new Set([
  * @throws GatewayError `download_too_large` (413), `download_timeout` (504, retryable),
  *   `download_failed` (502; retryable for network errors, not for too many redirects).
  */
-export async function safeFetch(
+export function safeFetch(
   url: string | URL,
   options: SafeFetchOptions,
 ): Promise<SafeFetchResponse> {
+  return fetchGuarded(url, options, readWhole);
+}
+
+/**
+ * {@link safeFetch} for bodies relayed as they arrive (large files streamed to a client): the
+ * same guard on every hop, pinned sockets and redirect handling, but the body is returned
+ * unread, capped at `maxBytes` while it streams. `timeoutMs` bounds everything up to the
+ * response headers, then each wait for the next chunk (a slow reader is not cut off, a stalled
+ * upstream is).
+ *
+ * @example
+ * const upstream = await safeFetchStream(url, { guard, maxBytes, timeoutMs, maxRedirects: 0 });
+ * return reply.status(upstream.status).send(upstream.body);
+ */
+export function safeFetchStream(
+  url: string | URL,
+  options: SafeFetchOptions,
+): Promise<SafeFetchStreamResponse> {
+  return fetchGuarded(url, options, streamCapped);
+}
+
+async function fetchGuarded<Body>(
+  url: string | URL,
+  options: SafeFetchOptions,
+  read: BodyReader<Body>,
+): Promise<FinalResponse<Body>> {
   const { guard, maxBytes, timeoutMs } = options;
   const maxRedirects = options.maxRedirects ?? 3;
   const timeout = new AbortController();
@@ -83,14 +124,12 @@ export async function safeFetch(
     current = guard.checkUrl(url);
     for (let redirects = 0; ; redirects++) {
       const resolved = await untilAborted(guard.resolve(current), signal);
-      const hop = await fetchPinned(current, resolved, {
-        method,
-        headers,
-        body,
-        maxBytes,
-        timeoutMs,
-        signal,
-      });
+      const hop = await fetchPinned(
+        current,
+        resolved,
+        { method, headers, body, maxBytes, timeoutMs, signal },
+        read,
+      );
       if (hop.kind === 'response') return hop.response;
 
       if (redirects >= maxRedirects) {
@@ -177,9 +216,60 @@ export async function downloadToBuffer(
   return { data: response.body, contentType: response.headers['content-type'] };
 }
 
-type HopResult =
-  | { kind: 'response'; response: SafeFetchResponse }
+/** A final (non-redirect) response with its body as `read` made it. */
+interface FinalResponse<Body> {
+  status: number;
+  headers: Record<string, string>;
+  body: Body;
+  url: string;
+}
+
+type HopResult<Body> =
+  | { kind: 'response'; response: FinalResponse<Body> }
   | { kind: 'redirect'; status: number; location: string };
+
+/**
+ * Turns a final response's body into what the caller gets. `keepOpen` hands the connection
+ * over: the reader then calls the returned release when the body is done.
+ */
+type BodyReader<Body> = (
+  body: Dispatcher.ResponseData['body'],
+  limits: { shown: string; maxBytes: number },
+  keepOpen: () => () => void,
+) => Promise<Body>;
+
+/** Reads the whole body under the cap (the buffered {@link safeFetch}). */
+const readWhole: BodyReader<Buffer> = async (body, { shown, maxBytes }) => {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    // Checked per chunk because Content-Length can be absent (chunked) or lie.
+    if (total > maxBytes) {
+      discard(body);
+      throw tooLarge(shown, maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+};
+
+/** Hands the body on as a stream that errors past the cap ({@link safeFetchStream}). */
+const streamCapped: BodyReader<Readable> = async (body, { shown, maxBytes }, keepOpen) => {
+  const release = keepOpen();
+  let total = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      total += chunk.length;
+      // Content-Length can be absent (chunked) or lie: the cap holds while the bytes flow.
+      if (total > maxBytes) done(tooLarge(shown, maxBytes));
+      else done(null, chunk);
+    },
+  });
+  // Ends, errors and a reader that goes away (the stream destroyed) all free the connection.
+  pipeline(body, capped, () => release());
+  return capped;
+};
 
 interface HopOptions {
   method: string;
@@ -191,11 +281,12 @@ interface HopOptions {
 }
 
 /** One request whose socket can only go to `resolved`, with the body read under the cap. */
-async function fetchPinned(
+async function fetchPinned<Body>(
   url: URL,
   resolved: ResolvedAddress,
   options: HopOptions,
-): Promise<HopResult> {
+  read: BodyReader<Body>,
+): Promise<HopResult<Body>> {
   // One agent per hop: its lookup answers with this hop's vetted address only, and nothing
   // pooled can be reused by a later hop that points somewhere else.
   const agent = new Agent({
@@ -205,6 +296,8 @@ async function fetchPinned(
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
+  let handedOver = false;
+  const destroy = (): void => void agent.destroy().catch(() => undefined);
   try {
     const response = await request(url, {
       dispatcher: agent,
@@ -225,28 +318,21 @@ async function fetchPinned(
       discard(response.body);
       throw tooLarge(shown, options.maxBytes);
     }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      // Checked per chunk because Content-Length can be absent (chunked) or lie.
-      if (total > options.maxBytes) {
-        discard(response.body);
-        throw tooLarge(shown, options.maxBytes);
-      }
-      chunks.push(chunk);
-    }
+    const body = await read(response.body, { shown, maxBytes: options.maxBytes }, () => {
+      handedOver = true;
+      return destroy;
+    });
     return {
       kind: 'response',
       response: {
         status: response.statusCode,
         headers: flattenHeaders(response.headers),
-        body: Buffer.concat(chunks, total),
+        body,
         url: url.href,
       },
     };
   } finally {
-    await agent.destroy().catch(() => undefined);
+    if (!handedOver) await agent.destroy().catch(() => undefined);
   }
 }
 

@@ -24,6 +24,8 @@ export function ownAssetId(imageUrl: string, baseUrl: string): string | undefine
 
 /** Anything but a 4xx from job creation is "Runware API error" to S1's clients. */
 function asS1Error(error: unknown): unknown {
+  // Its own code: the caller's key cannot be used here (an instance without workers).
+  if (error instanceof GatewayError && error.code === 'request_key_unavailable') return error;
   if (error instanceof GatewayError && error.httpStatus >= 500)
     return new GatewayError({
       code: 'runware_error',
@@ -81,8 +83,7 @@ export function s1RunwareRoutes(
         schema: {
           tags: ['s1'],
           summary: 'Generate a video from an image on Runware and wait for it (S1)',
-          description:
-            'Creates a native image-to-video job pinned to the Runware provider and holds the request until the video is done. 403 when Runware is switched off, 402 when its credit ran out (with the top-up advice), 400 for bad parameters (a data: or private image_url included), 500 for any other Runware error. `api_key` is ignored: the gateway uses its configured Runware key.',
+          description: `Creates a native image-to-video job pinned to the Runware provider and holds the request until the video is done. 403 when Runware is switched off, 402 when its credit ran out (with the top-up advice), 400 for bad parameters (a data: or private image_url included), 500 for any other Runware error. ${settings.allowRequestApiKey ? "`api_key`, when given, is this request's Runware key (the caller's account), for this job only and never stored." : '`api_key` is ignored: the gateway uses its configured Runware key.'}`,
           body: S1GenerateBodySchema,
           response: { 200: S1GenerateAnswerSchema },
         },
@@ -99,6 +100,8 @@ export function s1RunwareRoutes(
             message: 'Runware is not configured on this gateway.',
             httpStatus: 403,
           });
+        // The caller's own Runware key, when the operator allows it; else ignored.
+        const providerKey = settings.allowRequestApiKey && body.api_key ? body.api_key : undefined;
         let job;
         try {
           const { job: created } = await jobs.create(
@@ -111,8 +114,14 @@ export function s1RunwareRoutes(
               duration: body.duration,
               resolution: body.resolution,
               provider: runware.adapter.id,
+              // The key is held only while this request waits: the job cannot outlive it.
+              ...(providerKey ? { timeoutSeconds: settings.waitSeconds } : {}),
             },
-            { inline: true, access: accessOf(request) },
+            {
+              inline: true,
+              access: accessOf(request),
+              ...(providerKey ? { providerKey } : {}),
+            },
           );
           job = await jobs.wait(created.id, settings.waitSeconds * 1000, accessOf(request));
         } catch (error) {

@@ -73,6 +73,14 @@ export function s1FailureError(job: Job): GatewayError {
         httpStatus: 400,
         details,
       });
+    case 'request_key_unavailable':
+      // Still a 500 for S1's clients, but with a code that says why: the caller's key was lost.
+      return new GatewayError({
+        code: 'request_key_unavailable',
+        message: `Runware API error: ${job.error?.message ?? "the request's api_key was not available."}`,
+        httpStatus: 500,
+        details,
+      });
     default:
       return new GatewayError({
         code: 'runware_error',

@@ -12,8 +12,9 @@ export const s1Resolutions = ['480p', '720p', '1080p'] as const;
 export const S1GenerateBodySchema = z
   .object({
     /**
-     * S1 clients sent the Runware key in the body; the gateway uses its own configured key and
-     * ignores this field (never stored or logged).
+     * S1 clients sent the Runware key in the body. Ignored (the gateway's configured key is used)
+     * unless the operator sets `compat.s1.allowRequestApiKey`: then this request's job runs on
+     * it, on Runware only. Never stored or logged either way.
      */
     api_key: z.string().max(500).optional(),
     /** Public http(s) URL of the first frame, or a URL from `POST /api/v3/uploads`. */

@@ -101,4 +101,34 @@ describe('ProviderHttpClient', () => {
       client().request({ method: 'GET', path: '/jobs', signal: signal() }),
     ).rejects.toMatchObject({ code: 'provider_bad_response' });
   });
+
+  it('should send a per-call key instead of the configured one and redact it from errors', async () => {
+    const callerKey = 'caller-Own-Key-31d7e2';
+    let seen: string | undefined;
+    handler = (request, response) => {
+      seen = request.headers.authorization;
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: `bad key ${callerKey}` }));
+    };
+    const error = await client({ authHeaders: (apiKey) => ({ Authorization: `Bearer ${apiKey}` }) })
+      .request({ method: 'GET', path: '/jobs', signal: signal(), apiKey: callerKey })
+      .catch((caught: unknown) => caught);
+    expect(seen).toBe(`Bearer ${callerKey}`);
+    expect(error).toMatchObject({ code: 'provider_auth_failed' });
+    expect(
+      JSON.stringify({ ...(error as ProviderError), message: (error as Error).message }),
+    ).not.toContain(callerKey);
+  });
+
+  it('should refuse a per-call key it cannot send rather than use the configured key', async () => {
+    let calls = 0;
+    handler = (_request, response) => {
+      calls++;
+      response.end('{}');
+    };
+    await expect(
+      client().request({ method: 'GET', path: '/jobs', signal: signal(), apiKey: 'caller-key-1' }),
+    ).rejects.toMatchObject({ code: 'provider_auth_failed' });
+    expect(calls).toBe(0);
+  });
 });

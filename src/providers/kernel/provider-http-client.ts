@@ -20,6 +20,11 @@ export interface ProviderHttpClientOptions {
   baseUrl: string;
   /** Auth and version headers sent on every request (never logged). */
   headers: Record<string, string>;
+  /**
+   * The auth headers for a per-call key (a caller's own key): they replace the configured ones
+   * for that request. Without it, a request carrying `apiKey` is refused before it is sent.
+   */
+  authHeaders?: (apiKey: string) => Record<string, string>;
   /** The instance's `timeoutMs`: bounds every request, on top of the engine's signal. */
   timeoutMs?: number | undefined;
   /** The provider's error envelope → typed error; the shared status mapping is the fallback. */
@@ -56,6 +61,11 @@ export interface ProviderHttpRequest {
   signal: AbortSignal;
   /** Tried before the client's `mapError` for this request only (a 404 that means "gone"). */
   mapError?: ProviderErrorMapper;
+  /**
+   * A per-call key (the caller's own) sent instead of the configured one, through the client's
+   * `authHeaders`; redacted from every error text of this request like the configured key.
+   */
+  apiKey?: string;
 }
 
 /** A successful (2xx) provider answer. */
@@ -107,7 +117,7 @@ export class ProviderHttpClient {
    */
   static fromConfig(
     config: Pick<HttpProviderConfig, 'id' | 'baseUrl' | 'timeoutMs'>,
-    options: Pick<ProviderHttpClientOptions, 'headers' | 'mapError' | 'secrets'> & {
+    options: Pick<ProviderHttpClientOptions, 'headers' | 'authHeaders' | 'mapError' | 'secrets'> & {
       defaultBaseUrl: string;
     },
   ): ProviderHttpClient {
@@ -118,12 +128,43 @@ export class ProviderHttpClient {
       timeoutMs: config.timeoutMs,
       ...(options.mapError ? { mapError: options.mapError } : {}),
       ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.authHeaders ? { authHeaders: options.authHeaders } : {}),
     });
+  }
+
+  /** The headers and redaction of one request: the configured key's, or a per-call key's. */
+  private credentialsFor(apiKey: string | undefined): {
+    headers: Record<string, string>;
+    redact: (text: string) => string;
+  } {
+    if (apiKey === undefined) return { headers: this.options.headers, redact: this.redact };
+    const { authHeaders } = this.options;
+    if (!authHeaders) {
+      // Never fall back to the operator's key for a call that brought its own.
+      throw new ProviderError({
+        providerId: this.providerId,
+        code: 'provider_auth_failed',
+        message: `${this.providerId} does not take a per-request API key.`,
+        isRetryable: false,
+      });
+    }
+    const own = authHeaders(apiKey);
+    // The configured auth headers go: a per-call key must never travel with the operator's.
+    const replaced = lower(own);
+    const headers = Object.fromEntries(
+      Object.entries(this.options.headers).filter(([name]) => !(name.toLowerCase() in replaced)),
+    );
+    const redactOwn = createSecretRedactor([apiKey, ...secretsInHeaders(own)], {
+      maxLength: 2000,
+    });
+    return { headers: { ...headers, ...own }, redact: (text) => this.redact(redactOwn(text)) };
   }
 
   async request(request: ProviderHttpRequest): Promise<ProviderResponse> {
     const providerId = this.providerId;
-    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
+    const credentials = this.credentialsFor(request.apiKey);
+    const redact = credentials.redact;
+    const headers: Record<string, string> = { accept: 'application/json', ...credentials.headers };
     let body: FormData | string | undefined = request.body;
     if (request.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -157,7 +198,7 @@ export class ProviderHttpClient {
       throw new ProviderError({
         providerId,
         code: 'provider_unavailable',
-        message: `${providerId} could not be reached: ${this.redact((error as Error).message)}`,
+        message: `${providerId} could not be reached: ${redact((error as Error).message)}`,
         cause: error,
       });
     }
@@ -176,8 +217,8 @@ export class ProviderHttpClient {
       const errorResponse = {
         status: response.status,
         headers: response.headers,
-        text: this.redact(text),
-        json: redactJson(json, this.redact),
+        text: redact(text),
+        json: redactJson(json, redact),
       };
       throw (
         request.mapError?.(errorResponse) ??
@@ -190,7 +231,7 @@ export class ProviderHttpClient {
       throw badResponse(
         providerId,
         declared ? 'the body is not valid JSON' : 'the body is not JSON',
-        this.redact(text),
+        redact(text),
       );
     }
     return { status: response.status, headers: response.headers, text, json };
@@ -200,6 +241,11 @@ export class ProviderHttpClient {
   parse<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infer<Schema> {
     return parseProviderResponse(this.providerId, schema, value);
   }
+}
+
+/** Header names lower-cased, as a lookup object. */
+function lower(headers: Record<string, string>): Record<string, true> {
+  return Object.fromEntries(Object.keys(headers).map((name) => [name.toLowerCase(), true]));
 }
 
 function badResponse(providerId: string, reason: string, text: string): ProviderError {

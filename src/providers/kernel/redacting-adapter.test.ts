@@ -62,6 +62,30 @@ describe('redactingAdapter', () => {
     expect(health.error).not.toContain(encodeURIComponent(key));
   });
 
+  it("should redact a caller's own key passed in the call's context", async () => {
+    const callerKey = 'caller-Own-Key-77b1c9';
+    const echoing = redactingAdapter(
+      {
+        specificationVersion: 'v1',
+        id: 'acme',
+        type: 'acme',
+        models: [],
+        submit: () => Promise.reject(new Error('unused')),
+        healthCheck: () => Promise.reject(new Error('unused')),
+        status: async (_operation, call) => ({
+          status: 'failed',
+          code: 'provider_auth_failed',
+          message: `bad key ${call.apiKey ?? ''}`,
+          isRetryable: false,
+        }),
+      },
+      [key],
+    );
+    const status = await echoing.status(null, { ...context, apiKey: callerKey });
+    expect(status).toMatchObject({ status: 'failed', code: 'provider_auth_failed' });
+    expect(JSON.stringify(status)).not.toContain(callerKey);
+  });
+
   it('should find the credentials in a config entry', () => {
     expect(
       secretsInConfig({ id: 'x', apiKey: 'a1', webhookSecret: 'w2', auth: { token: 't3' } }),

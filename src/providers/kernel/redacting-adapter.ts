@@ -73,6 +73,21 @@ function redactSubmit(result: SubmitResult, redact: Redact): SubmitResult {
 }
 
 /**
+ * The redaction of one call: a caller's own key in the call's context (`SubmitContext.apiKey`,
+ * `CallContext.apiKey`) is removed as the configured secrets are.
+ */
+function withCallerKey(redact: Redact, args: readonly unknown[]): Redact {
+  const context = args.at(-1);
+  const apiKey =
+    context !== null && typeof context === 'object' && 'apiKey' in context
+      ? (context as { apiKey?: unknown }).apiKey
+      : undefined;
+  if (typeof apiKey !== 'string' || apiKey === '') return redact;
+  const redactKey = createSecretRedactor([apiKey], { maxLength: Infinity });
+  return (text) => redact(redactKey(text));
+}
+
+/**
  * What each wrapped method's result passes through. Success values are mostly data (output
  * URLs, operations) and are left alone; only texts that end up in a job error, a warning or a
  * health status are redacted.
@@ -113,10 +128,11 @@ export function redactingAdapter(
       // Methods run on the adapter itself (private fields do not exist on the proxy).
       if (!redactResult) return method.bind(target);
       return async (...args: unknown[]) => {
+        const callRedact = withCallerKey(redact, args);
         try {
-          return redactResult(await method.apply(target, args), redact);
+          return redactResult(await method.apply(target, args), callRedact);
         } catch (error) {
-          throw redactError(error, redact);
+          throw redactError(error, callRedact);
         }
       };
     },

@@ -67,6 +67,8 @@ export class RunwareAdapter implements ProviderAdapter {
     this.http = ProviderHttpClient.fromConfig(config, {
       defaultBaseUrl: runwareDefaultBaseUrl,
       headers: { authorization: `Bearer ${config.apiKey}` },
+      // A caller's own key (S1's `api_key`, when the operator allows it) for one call.
+      authHeaders: (apiKey) => ({ authorization: `Bearer ${apiKey}` }),
       mapError: (response) => runwareErrorFromResponse(config.id, response),
     });
     this.tokens = new RunwareWebhookTokens(config.webhookSecret);
@@ -80,7 +82,7 @@ export class RunwareAdapter implements ProviderAdapter {
       taskUUID,
       context.callbackUrl ? this.webhookUrl(context.callbackUrl, taskUUID, request.n) : undefined,
     );
-    const { envelope, text } = await this.post([plan.task], context.signal);
+    const { envelope, text } = await this.post([plan.task], context);
     // Validation refusals can arrive with HTTP 200, scoped to the task in `errors`.
     const refusals = (envelope.errors ?? []).filter(
       (item) => !item.taskUUID || item.taskUUID === taskUUID,
@@ -97,7 +99,7 @@ export class RunwareAdapter implements ProviderAdapter {
     const operationData = parseOperation(this.id, RunwareOperationSchema, operation);
     const poll = [{ taskType: 'getResponse', taskUUID: operationData.taskUUID }];
     try {
-      const { envelope } = await this.post(poll, context.signal, (response) =>
+      const { envelope } = await this.post(poll, context, (response) =>
         this.lostTaskError(response),
       );
       return mapRunwareResult(this.id, envelope, operationData);
@@ -117,10 +119,8 @@ export class RunwareAdapter implements ProviderAdapter {
     }
     let envelope: RunwareEnvelope;
     try {
-      ({ envelope } = await this.post(
-        [{ taskType: 'getResponse', taskUUID }],
-        context.signal,
-        (r) => this.lostTaskError(r),
+      ({ envelope } = await this.post([{ taskType: 'getResponse', taskUUID }], context, (r) =>
+        this.lostTaskError(r),
       ));
     } catch (error) {
       if (error instanceof ProviderError && error.code === 'provider_generation_failed')
@@ -160,7 +160,7 @@ export class RunwareAdapter implements ProviderAdapter {
       operation: 'getDetails',
     };
     return checkHealth(async () => {
-      const { envelope } = await this.post([check], context.signal);
+      const { envelope } = await this.post([check], context);
       // Refusals arrive with HTTP 200, inside the envelope.
       const failure = envelope.errors?.[0];
       if (failure) return { ok: false, error: describeRunwareError(failure) };
@@ -190,7 +190,7 @@ export class RunwareAdapter implements ProviderAdapter {
       promptVersions: 1,
       includeCost: true,
     };
-    const { envelope, text } = await this.post([task], context.signal);
+    const { envelope, text } = await this.post([task], context);
     if (envelope.errors?.length) throw runwareErrorFromItems(this.id, envelope.errors, text);
     const item = (envelope.data ?? []).find(
       (entry) => entry.taskUUID === taskUUID && typeof entry.text === 'string' && entry.text,
@@ -216,14 +216,15 @@ export class RunwareAdapter implements ProviderAdapter {
   /** One POST of a task array; resolves with the parsed `{data, errors}` envelope. */
   private async post(
     tasks: RunwareTask[],
-    signal: AbortSignal,
+    context: CallContext,
     mapError?: ProviderErrorMapper,
   ): Promise<{ envelope: RunwareEnvelope; text: string }> {
     const response = await this.http.request({
       method: 'POST',
       path: '',
       json: tasks,
-      signal,
+      signal: context.signal,
+      ...(context.apiKey !== undefined ? { apiKey: context.apiKey } : {}),
       ...(mapError ? { mapError } : {}),
     });
     const envelope = this.http.parse(RunwareEnvelopeSchema, response.json);

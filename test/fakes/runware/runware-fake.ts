@@ -50,6 +50,9 @@ export class RunwareFake {
   /** `promptEnhance` tasks received, as sent. */
   readonly enhanceRequests: Json[] = [];
   balance: number;
+  /** The key each request carried (header or `authentication` task), in order. */
+  readonly keysReceived: (string | undefined)[] = [];
+  private readonly acceptedKeys = new Set<string>();
   private scenario: FakeScenario = 'ok';
   private submitted = 0;
   private nextFailure: RunwareFakeTask['failure'];
@@ -60,6 +63,12 @@ export class RunwareFake {
     private readonly options: Required<RunwareFakeOptions>,
   ) {
     this.balance = options.balance;
+    this.acceptedKeys.add(options.apiKey);
+  }
+
+  /** Accepts another account's key too (a caller's own key, besides the operator's). */
+  acceptKey(apiKey: string): void {
+    this.acceptedKeys.add(apiKey);
   }
 
   static async start(options: RunwareFakeOptions = {}): Promise<RunwareFake> {
@@ -158,6 +167,7 @@ export class RunwareFake {
     const tasks = request.json.filter((task): task is Json => typeof task === 'object' && !!task);
     const authTask = tasks.find((task) => task.taskType === 'authentication');
     const key = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? authTask?.apiKey;
+    this.keysReceived.push(typeof key === 'string' ? key : undefined);
     const generation = tasks.find((task) => isGeneration(task.taskType));
     if (generation) {
       this.submitted++;
@@ -170,7 +180,7 @@ export class RunwareFake {
       );
       if (failure) return failure;
     }
-    if (key !== this.options.apiKey) {
+    if (typeof key !== 'string' || !this.acceptedKeys.has(key)) {
       return errors(401, {
         code: 'invalidApiKey',
         message: 'Invalid API key. Get one at https://my.runware.ai/signup',
