@@ -248,7 +248,7 @@ describe('S1 per-request api_key across two gateways (PostgreSQL)', () => {
       );
       const jobId = rows[0]!.id;
       // The other instance takes the job's backstop message: it leaves the job to the first.
-      await second.gateway.engine.submitWorker.process(jobId);
+      await second.gateway.engine.submitWorker.process({ jobId });
       const polls = fake.lastTask()!.polls;
       await until(() => fake.lastTask()!.polls > polls);
       expect((await second.gateway.jobs.get(jobId)).status).not.toBe('failed');
