@@ -63,6 +63,7 @@ export function composeJobs(
     limits: config.jobs,
     publicUrl,
     shutdown,
+    offerings: routing.offerings,
   });
   const pollWorker = new PollWorker({
     ...finishing,

@@ -1,9 +1,10 @@
 import { createId } from '../core/create-id.js';
-import type { GatewayError } from '../core/errors/index.js';
+import { ProviderErrorCode, type GatewayError } from '../core/errors/index.js';
 import type { Config } from '../config/config-schema.js';
 import { AttemptStatus, isTerminal, JobStatus, type Job } from '../core/job.js';
 import type { SubmitContext, SubmitResult } from '../core/provider-adapter.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
+import type { OfferingAvailability } from '../routing/control-plane/offering-availability.js';
 import type { Router } from '../routing/router.js';
 import type { RoutingCandidate } from '../routing/routing-candidate.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
@@ -28,6 +29,8 @@ export interface SubmitWorkerOptions extends FinishJobDependencies {
   publicUrl: () => string | undefined;
   /** Aborted at shutdown: provider calls stop waiting. */
   shutdown: AbortSignal;
+  /** Where an offering whose provider refused the model is marked unavailable. */
+  offerings?: OfferingAvailability;
 }
 
 /** Why each candidate failed, for `all_providers_failed`. */
@@ -217,6 +220,8 @@ export class SubmitWorker {
         },
         'submission failed',
       );
+      if (error.code === ProviderErrorCode.modelUnavailable)
+        await this.markUnavailable(candidate, error);
       return {
         provider: candidate.providerId,
         code: error.code,
@@ -224,6 +229,27 @@ export class SubmitWorker {
         retryAfterMs,
         error,
       };
+    }
+  }
+
+  /**
+   * The provider refused the model id (retired): later jobs skip this offering until an
+   * operator restores it. A failed write must not fail the job, which still falls back.
+   */
+  private async markUnavailable(candidate: RoutingCandidate, error: GatewayError): Promise<void> {
+    try {
+      await this.options.offerings?.markUnavailable({
+        provider: candidate.providerId,
+        model: candidate.offering.modelKey,
+        providerModelId: candidate.offering.providerModelId,
+        code: error.code,
+        reason: error.message.slice(0, 300),
+      });
+    } catch (thrown) {
+      this.options.logger.error(
+        { provider: candidate.providerId, error: (thrown as Error).message },
+        'could not mark the offering unavailable',
+      );
     }
   }
 

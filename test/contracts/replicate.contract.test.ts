@@ -22,7 +22,7 @@ runProviderContract('replicate', async () => {
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions(),
     // Veo 2 on Replicate proxied Google's Veo 2, shut down on 2026-06-30; and a deleted version.
-    retiredModelIds: ['community/removed-model'],
+    retiredModelIds: ['google/veo-2', 'community/removed-model'],
     webhook: (providerJobId, options) => fake.buildWebhook(providerJobId, options),
     advance: (ms) => fake.advance(ms),
     close: () => fake.close(),
