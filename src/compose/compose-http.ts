@@ -52,6 +52,7 @@ export function composeHttp(
     instances: providers.instances,
     router: routing.router,
     providerAdmin: routing.providerAdmin,
+    offerings: routing.offerings,
     inboundWebhooks: jobApi.inboundWebhooks,
     webhookSecret: () => store.webhookSecret,
     // An API-only instance is ready without workers: others on the same database do the work.

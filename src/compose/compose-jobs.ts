@@ -83,6 +83,7 @@ export function composeJobs(
     publicUrl,
     shutdown,
     callerKeys,
+    offerings: routing.offerings,
   });
   const pollWorker: PollWorker = new PollWorker({
     ...finishing,

@@ -3,6 +3,7 @@ import type { AlertSink } from '../observability/alert-sink.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import { ControlPlane } from '../routing/control-plane/control-plane.js';
+import { OfferingAvailability } from '../routing/control-plane/offering-availability.js';
 import { ProviderAdmin } from '../routing/control-plane/provider-admin.js';
 import { ProviderHealthService } from '../routing/provider-health.js';
 import { Router } from '../routing/router.js';
@@ -15,6 +16,8 @@ export interface RoutingLayer {
   router: Router;
   /** Enables, disables and re-keys providers at run time (admin API). */
   providerAdmin: ProviderAdmin;
+  /** Offerings marked unavailable after their provider refused the model (retired models). */
+  offerings: OfferingAvailability;
 }
 
 /** The router and its live inputs: control plane settings and provider health. */
@@ -44,10 +47,12 @@ export function composeRouting(
     logger,
     now,
   });
+  const offerings = new OfferingAvailability({ controlPlane, alerts, logger, now });
   return {
     controlPlane,
     health,
-    router: new Router(instances, { controlPlane, health }),
+    offerings,
+    router: new Router(instances, { controlPlane, health, offerings }),
     providerAdmin: new ProviderAdmin(controlPlane, instances, logger),
   };
 }

@@ -11,6 +11,7 @@ import type { AppDependencies } from './routes/app-dependencies.js';
 import { installRequestDeadline } from './request-deadline.js';
 import { installErrorHandler } from './error-handler.js';
 import { installUnstorableTextCheck } from './reject-unstorable-text.js';
+import { adminOfferingRoutes } from './routes/admin-offering-routes.js';
 import { adminProviderRoutes } from './routes/admin-provider-routes.js';
 import { assetRoutes } from './routes/asset-routes.js';
 import { generationRoutes } from './routes/generation-routes.js';
@@ -144,6 +145,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(s3MotifServiceRoutes(dependencies));
   await app.register(providerWebhookRoutes(dependencies));
   await app.register(adminProviderRoutes(dependencies));
+  await app.register(adminOfferingRoutes(dependencies));
   await app.register(adminRoutingRoutes(dependencies));
   await app.register(adminRolloutRoutes(dependencies));
   await app.register(feedbackRoutes(dependencies));

@@ -1,9 +1,10 @@
 import { createId } from '../core/create-id.js';
-import { GatewayError } from '../core/errors/index.js';
+import { GatewayError, ProviderErrorCode } from '../core/errors/index.js';
 import type { Config } from '../config/config-schema.js';
 import { AttemptStatus, isTerminal, JobStatus, type Job } from '../core/job.js';
 import type { SubmitContext, SubmitResult } from '../core/provider-adapter.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
+import type { OfferingAvailability } from '../routing/control-plane/offering-availability.js';
 import type { Router } from '../routing/router.js';
 import type { RoutingCandidate } from '../routing/routing-candidate.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
@@ -32,6 +33,8 @@ export interface SubmitWorkerOptions extends FinishJobDependencies {
   shutdown: AbortSignal;
   /** Keys of jobs on a caller's own key that this process accepted (ADR 0009). */
   callerKeys: CallerKeyVault;
+  /** Where an offering whose provider refused the model is marked unavailable. */
+  offerings?: OfferingAvailability;
 }
 
 /** Slack past the call timeout before a `submitting` attempt of another instance counts as dead. */
@@ -268,6 +271,8 @@ export class SubmitWorker {
         },
         'submission failed',
       );
+      if (error.code === ProviderErrorCode.modelUnavailable)
+        await this.markUnavailable(candidate, error);
       return {
         provider: candidate.providerId,
         code: error.code,
@@ -275,6 +280,27 @@ export class SubmitWorker {
         retryAfterMs,
         error,
       };
+    }
+  }
+
+  /**
+   * The provider refused the model id (retired): later jobs skip this offering until an
+   * operator restores it. A failed write must not fail the job, which still falls back.
+   */
+  private async markUnavailable(candidate: RoutingCandidate, error: GatewayError): Promise<void> {
+    try {
+      await this.options.offerings?.markUnavailable({
+        provider: candidate.providerId,
+        model: candidate.offering.modelKey,
+        providerModelId: candidate.offering.providerModelId,
+        code: error.code,
+        reason: error.message.slice(0, 300),
+      });
+    } catch (thrown) {
+      this.options.logger.error(
+        { provider: candidate.providerId, error: (thrown as Error).message },
+        'could not mark the offering unavailable',
+      );
     }
   }
 

@@ -8,6 +8,7 @@ import {
 } from '../catalog/resolve-request-for-offering.js';
 import type { ModelOffering } from '../core/model-capabilities.js';
 import type { ControlPlane } from './control-plane/control-plane.js';
+import type { OfferingAvailability } from './control-plane/offering-availability.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { ProviderHealthService } from './provider-health.js';
 import type { RejectedCandidate, RoutingCandidate, RoutingPlan } from './routing-candidate.js';
@@ -28,6 +29,8 @@ export interface PlanOptions {
 export interface RouterDependencies {
   controlPlane?: ControlPlane;
   health?: ProviderHealthService;
+  /** Offerings whose provider refused the model (retired): never planned until restored. */
+  offerings?: OfferingAvailability;
   /** Called once per real decision (metrics). */
   onDecision?: (plan: RoutingPlan) => void;
   /** Draws for the weighted choice inside a channel priority tier (tests fix it). */
@@ -127,6 +130,16 @@ export class Router {
           providerId,
           reason: 'already_tried',
           message: 'Already tried for this job.',
+        });
+        continue;
+      }
+      const gone = this.dependencies.offerings?.unavailable(providerId, offering.modelKey);
+      if (gone) {
+        // The provider refused this model id: calling it again would fail the same way.
+        rejected.push({
+          providerId,
+          reason: 'offering_unavailable',
+          message: `Provider '${providerId}' no longer serves '${offering.providerModelId}' (since ${gone.since}); an operator can restore it.`,
         });
         continue;
       }

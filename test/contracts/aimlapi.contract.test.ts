@@ -27,6 +27,8 @@ runProviderContract('aimlapi', async () => {
     ],
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions(),
+    // Ids AIMLAPI's model enum does not list (it validates `model` per endpoint).
+    retiredModelIds: ['flux/dev-retired', 'klingai/v1-standard/text-to-video'],
     // AIMLAPI documents no webhooks and no cancel, so those contract cases do not apply.
     close: () => fake.close(),
   };

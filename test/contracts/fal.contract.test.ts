@@ -23,6 +23,8 @@ runProviderContract('fal', async () => {
     ),
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions,
+    // An endpoint id the queue has no application for (removed or renamed on fal).
+    retiredModelIds: ['fal-ai/retired-model/v1'],
     webhook: (providerJobId, options) => fake.webhook(providerJobId, options),
     advance: (ms) => fake.advance(ms),
     close: () => fake.close(),

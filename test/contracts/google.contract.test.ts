@@ -28,6 +28,8 @@ runProviderContract('google', async () => {
       fake.scenario = scenario;
     },
     submissions: () => fake.submissions(),
+    // Shut down by Google on 2026-06-30 (src/providers/google/README.md).
+    retiredModelIds: ['veo-3.0-fast-generate-001', 'veo-2.0-generate-001'],
     close: () => fake.close(),
   };
 });

@@ -25,6 +25,8 @@ runProviderContract('kieai', async () => {
     ),
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions,
+    // Ids of the Veo family Kie.ai does not serve.
+    retiredModelIds: ['veo3_legacy'],
     webhook: (providerJobId, options) => fake.webhook(providerJobId, options),
     advance: (ms) => fake.advance(ms),
     close: () => fake.close(),

@@ -19,7 +19,6 @@ runProviderContract('openai', async () => {
     adapter,
     requests: [
       sampleRequest(model('gpt-image-1')),
-      sampleRequest(model('dall-e-3')),
       sampleRequest(model('sora-2')),
       sampleRequest(model('gpt-image-1'), { task: 'image-to-image' }),
       sampleRequest(model('gpt-image-1'), { task: 'inpaint' }),
@@ -28,6 +27,8 @@ runProviderContract('openai', async () => {
       fake.scenario = scenario;
     },
     submissions: () => fake.submissions(),
+    // Removed from OpenAI's API on 2026-05-12 (src/providers/openai/README.md).
+    retiredModelIds: ['dall-e-3', 'dall-e-2'],
     close: () => fake.close(),
   };
 });

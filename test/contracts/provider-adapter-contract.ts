@@ -22,6 +22,12 @@ export interface ContractHarness {
   /** Number of generation submissions the fake has received. */
   submissions(): number;
   /**
+   * Model ids the provider refuses as unknown or retired (the really retired ids where there
+   * are some). The fake refuses them as the real API does; the adapter must answer
+   * `provider_model_unavailable`, which falls back and marks the offering unavailable.
+   */
+  retiredModelIds: string[];
+  /**
    * A webhook for a finished provider job, as the provider would send it. `forge` signs with a
    * wrong key; `timestampOffsetSeconds` shifts its timestamp (replay). Absent when the provider
    * has no webhooks.
@@ -199,6 +205,27 @@ export function runProviderContract(
         false,
       );
       harness.setScenario('ok');
+    });
+
+    it('should have a sample request for every catalog model (the fake serves each)', () => {
+      const sampled = new Set(harness.requests.map((request) => request.offering.modelKey));
+      expect(
+        harness.adapter.models.map((model) => model.modelKey).filter((key) => !sampled.has(key)),
+      ).toEqual([]);
+    });
+
+    it('should map a model the provider does not serve to a retryable provider_model_unavailable', async () => {
+      expect(harness.retiredModelIds.length).toBeGreaterThan(0);
+      for (const providerModelId of harness.retiredModelIds) {
+        const sample = harness.requests[0]!;
+        const request = { ...sample, offering: { ...sample.offering, providerModelId } };
+        const error = await expectProviderError(
+          harness.adapter.submit(request, submitContext(nextAttemptId())),
+          'provider_model_unavailable',
+          true,
+        );
+        expect(error.message).toContain(harness.adapter.id);
+      }
     });
 
     it('should give up on a hanging provider when its signal aborts', async () => {

@@ -21,6 +21,8 @@ runProviderContract('replicate', async () => {
     requests: adapter.models.map((offering) => sampleRequest(offering)),
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions(),
+    // Veo 2 on Replicate proxied Google's Veo 2, shut down on 2026-06-30; and a deleted version.
+    retiredModelIds: ['google/veo-2', 'community/removed-model'],
     webhook: (providerJobId, options) => fake.buildWebhook(providerJobId, options),
     advance: (ms) => fake.advance(ms),
     close: () => fake.close(),

@@ -25,9 +25,13 @@ runProviderContract('runware', async () => {
       sampleRequest(offering('seedance-1-pro-fast')),
       sampleRequest(offering('seedance-1-pro-fast'), { task: 'image-to-video', imageUrl }),
       sampleRequest(offering('kling-v2-5-standard'), { imageUrl }),
+      sampleRequest(offering('wan-2.6-flash'), { imageUrl }),
+      sampleRequest(offering('veo-3-fast')),
     ],
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions(),
+    // Veo 3 Fast and Veo 3 (retired with Google's shutdown of Veo 3.0 on 2026-06-30).
+    retiredModelIds: ['google:3@1', 'google:3@0'],
     // Runware calls back the URL it was given; the adapter's own URL builder makes that URL
     // (no callbackUrl reaches submit in the contract suite), and the fake posts to it.
     async webhook(providerJobId, options = {}) {

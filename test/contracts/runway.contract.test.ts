@@ -24,6 +24,8 @@ runProviderContract('runway', async () => {
     ],
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions(),
+    // A model id Runway's `model` enum does not list.
+    retiredModelIds: ['gen3a_turbo'],
     advance: (ms) => fake.advance(ms),
     close: () => fake.close(),
   };

@@ -61,7 +61,7 @@ describe('openai through a real gateway', () => {
 
   it('should fail the job with provider_insufficient_credits when the quota is exhausted', async () => {
     fake.scenario = 'insufficient_credits';
-    const { job } = await generate(test, { model: 'dall-e-3', prompt: 'a red balloon' });
+    const { job } = await generate(test, { model: 'gpt-image-1', prompt: 'a red balloon' });
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe('all_providers_failed');
     expect(job.attempts).toHaveLength(1);

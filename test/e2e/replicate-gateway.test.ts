@@ -97,7 +97,7 @@ describe('replicate through a real gateway (polling)', () => {
     fake.setScenario('insufficient_credits');
     try {
       const { job } = await generate(test, {
-        model: 'veo-2',
+        model: 'haiper-v2',
         prompt: 'a storm at sea',
       });
       expect(job.status).toBe('failed');

@@ -12,6 +12,12 @@ export const ProviderErrorCode = {
   contentRejected: 'provider_content_rejected',
   generationFailed: 'provider_generation_failed',
   disabled: 'provider_disabled',
+  /**
+   * The provider does not know (or no longer serves) the offering's model id: retired, renamed
+   * or not enabled for this account. It is about our catalog, not the client's request, so the
+   * job moves to the next candidate and the offering is marked unavailable.
+   */
+  modelUnavailable: 'provider_model_unavailable',
 } as const;
 export type ProviderErrorCode = (typeof ProviderErrorCode)[keyof typeof ProviderErrorCode];
 
@@ -22,6 +28,7 @@ const retryableCodes: ReadonlySet<string> = new Set([
   ProviderErrorCode.timeout,
   ProviderErrorCode.badResponse,
   ProviderErrorCode.disabled,
+  ProviderErrorCode.modelUnavailable,
 ]);
 
 const httpStatusByCode: Record<ProviderErrorCode, number> = {
@@ -35,6 +42,7 @@ const httpStatusByCode: Record<ProviderErrorCode, number> = {
   provider_content_rejected: 422,
   provider_generation_failed: 502,
   provider_disabled: 403,
+  provider_model_unavailable: 502,
 };
 
 /** The HTTP status a provider error code is rendered with; undefined for other codes. */

@@ -6,6 +6,7 @@ import type { ProviderInstances } from '../../providers/provider-instances.js';
 import type { Router } from '../../routing/router.js';
 import type { InboundWebhookHandler } from '../../jobs/inbound-webhook-handler.js';
 import type { ProviderAdmin } from '../../routing/control-plane/provider-admin.js';
+import type { OfferingAvailability } from '../../routing/control-plane/offering-availability.js';
 import type { ControlPlane } from '../../routing/control-plane/control-plane.js';
 import type { ProviderHealthService } from '../../routing/provider-health.js';
 import type { GatewayMetrics } from '../../observability/gateway-metrics.js';
@@ -40,6 +41,8 @@ export interface AppDependencies {
   router: Router;
   inboundWebhooks: InboundWebhookHandler;
   providerAdmin: ProviderAdmin;
+  /** Offerings marked unavailable (retired models), shown and restored through the API. */
+  offerings: OfferingAvailability;
   readiness: ReadinessProbe;
   database: Database;
   /** Jobs on the workers' pool (feedback rows). */

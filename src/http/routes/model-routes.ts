@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ModelOffering } from '../../core/model-capabilities.js';
+import type { UnavailableOffering } from '../../routing/control-plane/offering-availability.js';
 import type { AppDependencies } from './app-dependencies.js';
 import {
   CreateGenerationBodySchema,
@@ -8,11 +9,20 @@ import {
 import { ValidationError } from '../../core/errors/index.js';
 import { inferTask } from '../../jobs/infer-task.js';
 
-function describeOffering(providerId: string, enabled: boolean, offering: ModelOffering) {
+function describeOffering(
+  providerId: string,
+  enabled: boolean,
+  offering: ModelOffering,
+  gone: UnavailableOffering | undefined,
+) {
   return {
     provider: providerId,
     provider_model_id: offering.providerModelId,
     enabled,
+    /** False when the provider is switched off or refused the model (see `unavailable`). */
+    available: enabled && gone === undefined,
+    /** Why the provider no longer serves this model, until an operator restores it. */
+    unavailable: gone ? { code: gone.code, reason: gone.reason, since: gone.since } : null,
     deprecated: offering.deprecated,
     quality_score: offering.qualityScore,
     price: offering.price,
@@ -29,9 +39,9 @@ function describeOffering(providerId: string, enabled: boolean, offering: ModelO
  *   -d '{"model":"sim-video","prompt":"x","duration":5}'
  */
 export function modelRoutes(
-  dependencies: Pick<AppDependencies, 'instances' | 'router' | 'jobs'>,
+  dependencies: Pick<AppDependencies, 'instances' | 'router' | 'jobs' | 'offerings'>,
 ): FastifyPluginAsyncZod {
-  const { instances, router } = dependencies;
+  const { instances, router, offerings } = dependencies;
   return async (app) => {
     app.get(
       '/v1/models',
@@ -48,7 +58,10 @@ export function modelRoutes(
               displayName: offering.displayName,
               providers: [],
             };
-            entry.providers.push(describeOffering(instance.adapter.id, instance.enabled, offering));
+            const gone = offerings.unavailable(instance.adapter.id, offering.modelKey);
+            entry.providers.push(
+              describeOffering(instance.adapter.id, instance.enabled, offering, gone),
+            );
             byKey.set(offering.modelKey, entry);
           }
         }

@@ -43,10 +43,17 @@ function channelHealth(
 export function operationsRoutes(
   dependencies: Pick<
     AppDependencies,
-    'health' | 'controlPlane' | 'instances' | 'metrics' | 'knownProviderTypes' | 'channels'
+    | 'health'
+    | 'controlPlane'
+    | 'instances'
+    | 'metrics'
+    | 'knownProviderTypes'
+    | 'channels'
+    | 'offerings'
   >,
 ): FastifyPluginAsyncZod {
-  const { health, controlPlane, instances, metrics, knownProviderTypes, channels } = dependencies;
+  const { health, controlPlane, instances, metrics, knownProviderTypes, channels, offerings } =
+    dependencies;
   return async (app) => {
     app.get(
       '/api/health',
@@ -74,9 +81,24 @@ export function operationsRoutes(
         }
         const settings = controlPlane.settings();
         const usable = Object.values(health.describe()).filter((entry) => entry.ok).length;
+        // Offerings whose provider refused the model: the catalog needs an operator.
+        const unavailable = offerings.list().map((mark) => ({
+          provider: mark.provider,
+          model: mark.model,
+          provider_model_id: mark.providerModelId,
+          code: mark.code,
+          reason: mark.reason,
+          since: mark.since,
+        }));
+        for (const mark of unavailable) {
+          const view = providers[mark.provider] as { unavailable_models?: string[] } | undefined;
+          if (view) view.unavailable_models = [...(view.unavailable_models ?? []), mark.model];
+        }
+        const degraded = usable < instances.list().length || unavailable.length > 0;
         return {
-          status: usable === 0 ? 'down' : usable < instances.list().length ? 'degraded' : 'ok',
+          status: usable === 0 ? 'down' : degraded ? 'degraded' : 'ok',
           providers,
+          unavailable_offerings: unavailable,
           channels: channelHealth(channels.cache, providers),
           config: {
             primary: settings.primary,

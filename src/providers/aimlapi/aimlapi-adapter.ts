@@ -25,6 +25,7 @@ import {
 import { aimlapiHost, type AimlapiConfig } from './aimlapi-config.js';
 import {
   aimlapiErrorFromResponse,
+  aimlapiModelUnavailable,
   aimlapiErrorMessage,
   aimlapiSubmitError,
 } from './aimlapi-errors.js';
@@ -113,6 +114,7 @@ export class AimlapiAdapter implements ProviderAdapter {
       path: '/v1/images/generations',
       json: body,
       signal: context.signal,
+      mapError: (answer) => aimlapiModelUnavailable(this.id, answer, String(body.model)),
     });
     const image = this.http.parse(AimlapiImageResponseSchema, response.json);
     const size = { width: request.width, height: request.height };
@@ -148,6 +150,7 @@ export class AimlapiAdapter implements ProviderAdapter {
       path: '/v2/video/generations',
       json: body,
       signal: context.signal,
+      mapError: (answer) => aimlapiModelUnavailable(this.id, answer, String(body.model)),
     });
     const video = this.http.parse(AimlapiVideoSchema, response.json);
     const generationId = video.id ?? video.generation_id;

@@ -36,6 +36,28 @@ export function aimlapiErrorFromResponse(
   });
 }
 
+/**
+ * A submit refused because of the model id itself, as `provider_model_unavailable`: AIMLAPI
+ * validates `model` as an enum of the models it serves, so a 400 validation message that names
+ * the `model` field or echoes the id we sent (`received '<id>'`) means the model is gone or
+ * unknown there. Undefined for other answers (the `mapError` of the submit requests).
+ */
+export function aimlapiModelUnavailable(
+  providerId: string,
+  response: ProviderErrorResponse,
+  wireModel: string,
+): ProviderError | undefined {
+  if (response.status !== 400 && response.status !== 404) return undefined;
+  const message = aimlapiErrorMessage(response.json) ?? '';
+  const namesModel =
+    /(^|\n)\s*model\b[^\n]*:/i.test(message) || message.includes(`received '${wireModel}'`);
+  if (!namesModel) return undefined;
+  return providerErrorFromResponse(providerId, response, {
+    code: ProviderErrorCode.modelUnavailable,
+    message,
+  });
+}
+
 /** A generation AIMLAPI reports with `status: "error"`, as a job-engine status. */
 export function aimlapiFailedStatus(
   video: AimlapiVideo,

@@ -26,7 +26,7 @@ import {
 } from './fal-api-schemas.js';
 import { falDefaultBaseUrl, type FalConfig } from './fal-config.js';
 import { buildFalRequest } from './fal-request.js';
-import { falErrorFromResponse, falFailureFromResult } from './fal-errors.js';
+import { falErrorFromResponse, falFailureFromResult, falModelUnavailable } from './fal-errors.js';
 import { mapFalResult } from './fal-result.js';
 import { falModels } from './fal-models.js';
 import { FalWebhookVerifier } from './fal-webhook.js';
@@ -88,6 +88,7 @@ export class FalAdapter implements ProviderAdapter {
       path: `/${endpointPath(endpointId)}${query}`,
       json: input,
       signal: context.signal,
+      mapError: (answer) => falModelUnavailable(this.id, answer),
     });
     const submitted = this.http.parse(FalSubmitResponseSchema, response.json);
     const operation: FalOperation = {

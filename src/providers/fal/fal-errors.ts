@@ -50,6 +50,22 @@ export function falErrorFromResponse(
 }
 
 /**
+ * A submit answered 404: the queue has no application at that endpoint id (removed, renamed,
+ * or never existed), as `provider_model_unavailable`; undefined for other answers (the
+ * `mapError` of the submit request).
+ */
+export function falModelUnavailable(
+  providerId: string,
+  response: ProviderErrorResponse,
+): ProviderError | undefined {
+  if (response.status !== 404) return undefined;
+  return providerErrorFromResponse(providerId, response, {
+    code: 'provider_model_unavailable',
+    message: falErrorMessage(response.json),
+  });
+}
+
+/**
  * The outcome of a finished request whose result fetch answered with an error: the request
  * itself failed (validation, runner error, cancellation). Returns undefined for answers that
  * are about our call rather than the request (auth, rate limits), which the caller throws.

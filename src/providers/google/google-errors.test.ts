@@ -116,7 +116,7 @@ describe('googleErrorFromResponse', () => {
     expect(fromHeader.retryAfterMs).toBe(3000);
   });
 
-  it('should make a 404 on submit retryable and map 400 and 5xx by status', () => {
+  it('should map a 404 on submit to provider_model_unavailable and 400 and 5xx by status', () => {
     expect(
       googleErrorFromResponse(
         'google',
@@ -127,7 +127,7 @@ describe('googleErrorFromResponse', () => {
         }),
         'submit',
       ),
-    ).toMatchObject({ code: 'provider_invalid_request', isRetryable: true });
+    ).toMatchObject({ code: 'provider_model_unavailable', isRetryable: true });
     expect(
       googleErrorFromResponse(
         'google',

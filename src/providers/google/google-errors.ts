@@ -23,7 +23,8 @@ export function parseRetryDelay(value: string | null | undefined): number | unde
  * error. Google answers an invalid key with 400 `API_KEY_INVALID`, so that is an auth failure
  * too; 403 `BILLING_DISABLED` and a 429 whose message says the prepayment credits are depleted
  * are exhausted credit; other 429s are rate limits, whose wait comes from `Retry-After` or the
- * body's `RetryInfo`; on submit a 404/410 (model unknown or retired) may succeed elsewhere.
+ * body's `RetryInfo`; on submit a 404/410 (model unknown or retired) is
+ * `provider_model_unavailable`.
  */
 export function googleErrorFromResponse(
   providerId: string,
@@ -73,8 +74,9 @@ export function googleErrorFromResponse(
     );
   }
   if ((response.status === 404 || response.status === 410) && phase === 'submit') {
-    // The model id is unknown or retired for this key; another provider may serve the model.
-    return build('provider_invalid_request', true);
+    // `models/<id> is not found for API version v1beta` (status NOT_FOUND): the model id is
+    // unknown or shut down. The offering is gone; another provider may serve the model.
+    return build('provider_model_unavailable');
   }
   return providerErrorFromResponse(providerId, safe, { message });
 }

@@ -29,15 +29,21 @@ function errorCodeFor(kieaiCode: number): ProviderErrorCode {
   );
 }
 
+// Kie.ai documents no code of its own for an unknown or withdrawn model; its validation
+// answers (400/404/422) name the field in `msg`. One about the model is the offering gone.
+const modelGone =
+  /\bmodel\b.*\b(not (supported|found|exist|available)|invalid|unsupported|unavailable|offline|deprecated|retired)\b|\b(invalid|unsupported|unknown)\b.*\bmodel\b/i;
+
 function failure(
   providerId: string,
   response: { status: number; headers: Headers; text: string },
   kieaiCode: number,
   message: string | undefined,
 ): ProviderError {
+  const aboutModel = [400, 404, 422].includes(kieaiCode) && modelGone.test(message ?? '');
   return new ProviderError({
     providerId,
-    code: errorCodeFor(kieaiCode),
+    code: aboutModel ? 'provider_model_unavailable' : errorCodeFor(kieaiCode),
     message: `${providerId} answered code ${kieaiCode}${message ? `: ${message.slice(0, 300)}` : ''}`,
     statusCode: response.status,
     retryAfterMs: parseRetryAfter(response.headers),

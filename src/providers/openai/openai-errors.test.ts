@@ -106,18 +106,19 @@ describe('openaiErrorFromResponse', () => {
     expect(error.isRetryable).toBe(false);
   });
 
-  it('should make a 404 on submit retryable (model unavailable here) but not on status', () => {
+  it('should map a refused model on submit to provider_model_unavailable, but not on status', () => {
     const body = answer(404, {
-      message: 'The model `sora-2` does not exist or you do not have access to it.',
+      message:
+        'The model `dall-e-3` has been deprecated. Learn more: https://platform.openai.com/docs/deprecations',
       type: 'invalid_request_error',
       code: 'model_not_found',
     });
     const onSubmit = openaiErrorFromResponse('openai', 'k', body, 'submit');
-    expect(onSubmit.code).toBe('provider_invalid_request');
+    expect(onSubmit.code).toBe('provider_model_unavailable');
     expect(onSubmit.isRetryable).toBe(true);
     expect(
       openaiErrorFromResponse('openai', 'k', { ...body, status: 410 }, 'submit'),
-    ).toMatchObject({ code: 'provider_invalid_request', isRetryable: true, statusCode: 410 });
+    ).toMatchObject({ code: 'provider_model_unavailable', isRetryable: true, statusCode: 410 });
     const onStatus = openaiErrorFromResponse('openai', 'k', body, 'status');
     expect(onStatus.code).toBe('provider_invalid_request');
     expect(onStatus.isRetryable).toBe(false);

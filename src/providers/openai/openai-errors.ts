@@ -1,9 +1,8 @@
-import { ProviderError } from '../../core/errors/index.js';
+import type { ProviderError } from '../../core/errors/index.js';
 import {
   providerErrorFromResponse,
   type ProviderErrorResponse,
 } from '../kernel/provider-error-from-status.js';
-import { parseRetryAfter } from '../kernel/parse-retry-after.js';
 import { OpenAIErrorBodySchema } from './openai-api-schemas.js';
 
 /** Error `code`/`type` values that mean the account has no credit left. */
@@ -21,10 +20,22 @@ export function redactOpenAISecrets(text: string, apiKey: string): string {
 }
 
 /**
+ * Whether OpenAI refused the model id itself: `model_not_found` (what a retired model such as
+ * `dall-e-3` answers, 404 on the Images API), or a 404/410 on a submit path (the Videos API
+ * answers an unknown model that way).
+ */
+function isOpenAIModelUnavailable(
+  status: number,
+  body: { code?: string | null } | undefined,
+): boolean {
+  return body?.code === 'model_not_found' || status === 404 || status === 410;
+}
+
+/**
  * Maps a non-2xx OpenAI answer to a typed error. Beyond the shared status mapping: 429 (and the
  * Images API's 400 `billing_hard_limit_reached`) with `insufficient_quota` is exhausted credit;
- * moderation refusals are `provider_content_rejected`; on submit a 404/410 (model unknown or
- * retired for this key) may succeed elsewhere, so it is a retryable invalid request.
+ * moderation refusals are `provider_content_rejected`; on submit a refused model id (unknown or
+ * retired for this key) is `provider_model_unavailable`, which falls back and marks the offering.
  */
 export function openaiErrorFromResponse(
   providerId: string,
@@ -53,16 +64,12 @@ export function openaiErrorFromResponse(
       message,
     });
   }
-  if ((response.status === 404 || response.status === 410) && phase === 'submit') {
-    return new ProviderError({
-      providerId,
-      code: 'provider_invalid_request',
-      message: `${providerId} answered ${response.status}: ${message ?? 'model not available for this key'}`,
-      statusCode: response.status,
-      retryAfterMs: parseRetryAfter(response.headers),
-      responseBody: safe.text,
-      // Another provider serving the same catalog model may take it.
-      isRetryable: true,
+  if (phase === 'submit' && isOpenAIModelUnavailable(response.status, body)) {
+    // The model id is retired or not enabled for this key: the offering is gone, not the
+    // client's request at fault, so another provider may serve the same catalog model.
+    return providerErrorFromResponse(providerId, safe, {
+      code: 'provider_model_unavailable',
+      message,
     });
   }
   return providerErrorFromResponse(providerId, safe, { message });

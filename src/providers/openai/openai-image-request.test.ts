@@ -6,9 +6,43 @@ import {
   costFromImageUsage,
   mapOpenAIImageResult,
 } from './openai-image-request.js';
-import { openaiModels } from './openai-models.js';
+import { ModelOfferingSchema } from '../../core/model-capabilities.js';
+import { dallE3SizeByAspectRatio, openaiModels } from './openai-models.js';
 
-const model = (key: string) => openaiModels.find((offering) => offering.modelKey === key)!;
+// DALL·E 3 left the catalog (OpenAI removed it on 2026-05-12); the request code still serves
+// an operator's own DALL·E-style offering, so the tests build one as config would.
+const dallE3 = ModelOfferingSchema.parse({
+  modelKey: 'dall-e-3',
+  providerModelId: 'dall-e-3',
+  kind: 'image',
+  displayName: 'DALL·E 3',
+  qualityScore: 60,
+  capabilities: {
+    tasks: ['text-to-image'],
+    sizes: [
+      { width: 1024, height: 1024 },
+      { width: 1792, height: 1024 },
+      { width: 1024, height: 1792 },
+    ],
+    aspectRatios: Object.keys(dallE3SizeByAspectRatio),
+    maxOutputs: 1,
+    supportsSeed: false,
+    supportsNegativePrompt: false,
+    qualityTiers: ['standard', 'premium'],
+    stylePresets: ['vivid', 'natural'],
+  },
+  qualitySettings: { standard: { quality: 'standard' }, premium: { quality: 'hd' } },
+  // standard: $0.04 square, $0.08 wide; hd: $0.08 square, $0.12 wide.
+  price: {
+    type: 'per_image',
+    usd: 0.04,
+    bySize: { '1792x1024': 0.08, '1024x1792': 0.08 },
+    byQuality: { standard: 0.04, premium: 0.08 },
+    byQualityAndSize: { 'premium:1792x1024': 0.12, 'premium:1024x1792': 0.12 },
+  },
+});
+const model = (key: string) =>
+  key === 'dall-e-3' ? dallE3 : openaiModels.find((offering) => offering.modelKey === key)!;
 const png = Buffer.from('89504e470d0a1a0a', 'hex');
 const image = (name: string): ImageInput => ({
   url: `https://example.com/${name}.png`,

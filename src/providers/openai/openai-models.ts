@@ -88,36 +88,6 @@ export const openaiModels: readonly ModelOffering[] = [
     },
   }),
   ModelOfferingSchema.parse({
-    modelKey: 'dall-e-3',
-    providerModelId: 'dall-e-3',
-    kind: 'image',
-    displayName: 'DALL·E 3',
-    qualityScore: 60,
-    capabilities: {
-      tasks: ['text-to-image'],
-      sizes: [
-        { width: 1024, height: 1024 },
-        { width: 1792, height: 1024 },
-        { width: 1024, height: 1792 },
-      ],
-      aspectRatios: Object.keys(dallE3SizeByAspectRatio),
-      maxOutputs: 1,
-      supportsSeed: false,
-      supportsNegativePrompt: false,
-      qualityTiers: ['standard', 'premium'],
-      stylePresets: ['vivid', 'natural'],
-    },
-    qualitySettings: tierSettings(dallE3QualityByTier),
-    // standard: $0.04 square, $0.08 wide; hd: $0.08 square, $0.12 wide.
-    price: {
-      type: 'per_image',
-      usd: 0.04,
-      bySize: { '1792x1024': 0.08, '1024x1792': 0.08 },
-      byQuality: { standard: 0.04, premium: 0.08 },
-      byQualityAndSize: { 'premium:1792x1024': 0.12, 'premium:1024x1792': 0.12 },
-    },
-  }),
-  ModelOfferingSchema.parse({
     modelKey: 'sora-2',
     providerModelId: 'sora-2',
     kind: 'video',

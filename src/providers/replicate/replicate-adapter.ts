@@ -27,7 +27,7 @@ import {
 } from './replicate-api-schemas.js';
 import { buildReplicateRequest, replicateModelName } from './replicate-request.js';
 import { replicateDefaultBaseUrl, type ReplicateConfig } from './replicate-config.js';
-import { replicateErrorFromResponse } from './replicate-errors.js';
+import { replicateErrorFromResponse, replicateModelUnavailable } from './replicate-errors.js';
 import { replicateModels } from './replicate-models.js';
 import { mapReplicateResult } from './replicate-result.js';
 
@@ -105,6 +105,7 @@ export class ReplicateAdapter implements ProviderAdapter {
       path,
       json: body,
       signal: context.signal,
+      mapError: (answer) => replicateModelUnavailable(this.id, answer),
     });
     const prediction = this.http.parse(ReplicatePredictionSchema, response.json);
     const result = mapReplicateResult(prediction);

@@ -42,6 +42,27 @@ export function replicateErrorFromResponse(
 }
 
 /**
+ * The submit answers that mean the model itself is gone, as `provider_model_unavailable`: a 404
+ * on `POST /v1/models/{owner}/{name}/predictions` (no such model, or taken down) and the 422
+ * `"title":"Invalid version or not permitted"` of a version that was deleted. Undefined for
+ * every other answer, which the shared mapping handles (the `mapError` of the submit request).
+ */
+export function replicateModelUnavailable(
+  providerId: string,
+  response: ProviderErrorResponse,
+): ProviderError | undefined {
+  const problem = ReplicateProblemSchema.safeParse(response.json);
+  const title = problem.success ? problem.data.title : undefined;
+  const versionGone = response.status === 422 && /invalid version/i.test(title ?? '');
+  if (response.status !== 404 && !versionGone) return undefined;
+  const detail = problem.success ? (problem.data.detail ?? title) : undefined;
+  return providerErrorFromResponse(providerId, response, {
+    code: 'provider_model_unavailable',
+    message: detail?.trim().slice(0, 300),
+  });
+}
+
+/**
  * The terminal failure of a prediction (`status: "failed"`) as a job result: moderation
  * rejections are the client's content and not retried elsewhere; anything else (model crash,
  * interrupted run) may well succeed on another provider.

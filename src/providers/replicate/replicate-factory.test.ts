@@ -24,7 +24,6 @@ describe('replicateFactory', () => {
     expect(adapter?.models.map((model) => model.modelKey)).toEqual([
       'haiper-v2',
       'kling-v1.6-pro',
-      'veo-2',
       'flux-schnell',
     ]);
     expect(summary.join('\n')).not.toContain('r8_secret');

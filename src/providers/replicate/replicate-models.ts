@@ -1,14 +1,14 @@
 import { ModelOfferingSchema, type ModelOffering } from '../../core/model-capabilities.js';
 
 /**
- * Replicate model ids of the built-in offerings. The seed systems used `haiper/haiper-video-2`,
- * `kuaishou/kling-v1-6-pro` and `google-deepmind/veo-2`; Replicate publishes them as below (see
- * README.md for sources).
+ * Replicate model ids of the built-in offerings. The seed systems used `haiper/haiper-video-2`
+ * and `kuaishou/kling-v1-6-pro`; Replicate publishes them as below. Their `google-deepmind/veo-2`
+ * (`google/veo-2` on Replicate) proxied Google's Veo 2, which Google shut down on 2026-06-30,
+ * so it left the catalog (see README.md for sources).
  */
 export const replicateModelIds = {
   haiper: 'haiper-ai/haiper-video-2',
   kling: 'kwaivgi/kling-v1.6-pro',
-  veo2: 'google/veo-2',
   fluxSchnell: 'black-forest-labs/flux-schnell',
 } as const;
 
@@ -75,27 +75,6 @@ export const replicateModels: readonly ModelOffering[] = [
       supportsCancel: true,
     },
     price: { type: 'per_second', usd: 0.098 },
-  }),
-  ModelOfferingSchema.parse({
-    modelKey: 'veo-2',
-    providerModelId: replicateModelIds.veo2,
-    kind: 'video',
-    displayName: 'Google Veo 2 (Replicate)',
-    qualityScore: 80,
-    capabilities: {
-      tasks: ['text-to-video', 'image-to-video'],
-      resolutions: { '720p': { width: 1280, height: 720 } },
-      defaultResolution: '720p',
-      aspectRatios: ['16:9', '9:16'],
-      durations: [5, 6, 7, 8],
-      defaultDuration: 5,
-      maxOutputs: 1,
-      supportsSeed: true,
-      supportsNegativePrompt: false,
-      supportsWebhook: true,
-      supportsCancel: true,
-    },
-    price: { type: 'per_second', usd: 0.5 },
   }),
   ModelOfferingSchema.parse({
     modelKey: 'flux-schnell',

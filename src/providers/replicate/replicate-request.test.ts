@@ -79,28 +79,6 @@ describe('buildReplicateRequest', () => {
     expect(fluxSizeFor(1000, 1000)).toBeUndefined();
   });
 
-  it('should map veo-2 with the aspect ratio of its 720p size, a seed and a first frame', () => {
-    const { input } = buildReplicateRequest(
-      'replicate',
-      request('veo-2', {
-        task: 'image-to-video',
-        width: 720,
-        height: 1280,
-        resolution: '720p',
-        duration: 7,
-        seed: 9,
-      }),
-      ['https://example.com/frame.png'],
-    );
-    expect(input).toEqual({
-      prompt: 'a lighthouse at dusk',
-      duration: 7,
-      aspect_ratio: '9:16',
-      seed: 9,
-      image: 'https://example.com/frame.png',
-    });
-  });
-
   it('should map haiper-v2 with frame_image_url and the prompt enhancer off', () => {
     const { input } = buildReplicateRequest(
       'replicate',
@@ -134,7 +112,7 @@ describe('buildReplicateRequest', () => {
 
   it('should refuse, retryably, what a model cannot take', () => {
     const tooMany = () =>
-      buildReplicateRequest('replicate', request('veo-2', { duration: 5 }), [
+      buildReplicateRequest('replicate', request('haiper-v2', { duration: 4 }), [
         'https://a/1.png',
         'https://a/2.png',
       ]);

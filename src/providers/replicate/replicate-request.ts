@@ -45,7 +45,6 @@ type InputBuilder = (context: BuildContext) => Record<string, JsonValue>;
 
 const buildersByModel: Record<string, InputBuilder> = {
   [replicateModelIds.fluxSchnell]: fluxSchnellInput,
-  [replicateModelIds.veo2]: veo2Input,
   [replicateModelIds.haiper]: haiperInput,
   [replicateModelIds.kling]: klingInput,
 };
@@ -85,42 +84,6 @@ function fluxSchnellInput({
     // The fp8 "go fast" path is not deterministic even with a seed; bf16 honours it.
     input.go_fast = false;
   }
-  return input;
-}
-
-function veo2Input({
-  providerId,
-  model,
-  request,
-  images,
-  warnings,
-}: BuildContext): Record<string, JsonValue> {
-  atMostImages(providerId, model, images, 1);
-  const input: Record<string, JsonValue> = {
-    prompt: request.prompt,
-    duration: requireDuration(request),
-  };
-  const fromSize =
-    request.width !== undefined && request.height !== undefined
-      ? request.height > request.width
-        ? '9:16'
-        : '16:9'
-      : undefined;
-  if (
-    request.aspectRatio !== undefined &&
-    fromSize !== undefined &&
-    request.aspectRatio !== fromSize
-  ) {
-    warnings.push(
-      ignored(
-        'aspect_ratio',
-        `aspect_ratio ${request.aspectRatio} contradicts ${request.width}x${request.height}; ${fromSize} was used.`,
-      ),
-    );
-  }
-  input.aspect_ratio = fromSize ?? request.aspectRatio ?? '16:9';
-  if (request.seed !== undefined) input.seed = request.seed;
-  if (images[0] !== undefined) input.image = images[0];
   return input;
 }
 

@@ -29,9 +29,18 @@ describe('classifyRunwareCode', () => {
     ['missingPositivePrompt', 'provider_invalid_request'],
     ['unknownParameter', 'provider_invalid_request'],
     ['inferenceError', undefined],
+    ['unknownModel', 'provider_model_unavailable'],
+    ['invalidModel', 'provider_model_unavailable'],
+    ['modelNotFound', 'provider_model_unavailable'],
+    ['modelUnavailable', undefined],
     [undefined, undefined],
   ])('should classify %s as %s', (code, expected) => {
     expect(classifyRunwareCode(code)).toBe(expected);
+  });
+
+  it('should classify a validation code on the model parameter as the model being unavailable', () => {
+    expect(classifyRunwareCode('invalidValue', 'model')).toBe('provider_model_unavailable');
+    expect(classifyRunwareCode('invalidValue', 'width')).toBe('provider_invalid_request');
   });
 });
 

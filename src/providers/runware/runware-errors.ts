@@ -12,6 +12,12 @@ import { RunwareEnvelopeSchema, type RunwareErrorItem } from './runware-api-sche
 // Runware/runware-typescript), which is the best list of real codes published.
 
 const safetyCodes = /contentpolicy|nsfw|moderation|sensitivecontent|unsafecontent|blocked/i;
+// Codes that say the model id itself is unknown or withdrawn. Runware publishes no list for
+// this: the official SDK files `unknownModel` and `*NotFound` codes under "not found"; any
+// validation code on the `model` parameter (`invalidModel`, …) counts too. `modelDisabled` and
+// `modelUnavailable` stay transient, as the SDK classes them (see README.md, "Retired models").
+const modelGoneCodes = /^(unknownModel|modelNotFound|invalidModel)$/;
+
 const validationCodes =
   /^(invalid|missing|unsupported|conflict|duplicate|value|array|max)|^(unknownParameter|incompatibleParameters|validationFailed)$/;
 
@@ -21,8 +27,14 @@ const validationCodes =
  */
 export function classifyRunwareCode(
   code: string | null | undefined,
+  parameter?: string | readonly string[] | null,
 ): ProviderErrorCode | undefined {
   if (!code) return undefined;
+  if (modelGoneCodes.test(code)) return ProviderErrorCode.modelUnavailable;
+  const onModel = parameter === 'model' || (Array.isArray(parameter) && parameter[0] === 'model');
+  // A missing model is our request's fault; an invalid one is the model id being refused.
+  if (onModel && validationCodes.test(code) && !code.startsWith('missing'))
+    return ProviderErrorCode.modelUnavailable;
   // Runware's own upstream (e.g. its Kling account) ran dry: another provider can serve it and
   // the operator's Runware balance is fine, so this is an outage, not our empty credit.
   if (/^(provider|thirdParty)InsufficientCredits$/.test(code)) return ProviderErrorCode.unavailable;
@@ -63,10 +75,11 @@ export function runwareErrorFromResponse(
   response: ProviderErrorResponse,
 ): ProviderError {
   const item = firstRunwareError(response.json);
-  const fromCode = classifyRunwareCode(item?.code);
+  const fromCode = classifyRunwareCode(item?.code, item?.parameter);
   const fromStatus = codeForStatus(response.status);
   const specific =
     fromCode === ProviderErrorCode.insufficientCredits ||
+    (fromCode === ProviderErrorCode.modelUnavailable && response.status < 500) ||
     (fromCode === ProviderErrorCode.contentRejected && response.status < 500);
   return providerErrorFromResponse(providerId, response, {
     code: specific ? fromCode : fromStatus,
@@ -85,7 +98,7 @@ export function runwareErrorFromItems(
   responseBody: string,
 ): ProviderError {
   const item = items[0];
-  const code = classifyRunwareCode(item?.code) ?? ProviderErrorCode.unavailable;
+  const code = classifyRunwareCode(item?.code, item?.parameter) ?? ProviderErrorCode.unavailable;
   return new ProviderError({
     providerId,
     code,
@@ -102,7 +115,8 @@ const notRetryable: ReadonlySet<string> = new Set([
 
 /** A generation Runware reports as failed, as a job-engine status. */
 export function runwareFailedStatus(item: RunwareErrorItem | undefined): StatusResult {
-  const code = classifyRunwareCode(item?.code) ?? ProviderErrorCode.generationFailed;
+  const code =
+    classifyRunwareCode(item?.code, item?.parameter) ?? ProviderErrorCode.generationFailed;
   return {
     status: 'failed',
     code,

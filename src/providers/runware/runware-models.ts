@@ -128,9 +128,12 @@ const builtIn: ModelOfferingInput[] = [
   },
   {
     modelKey: 'veo-3-fast',
-    providerModelId: 'google:3@1',
+    // Veo 3 Fast (`google:3@1`) is retired: Google shut `veo-3.0-fast-generate-001` down on
+    // 2026-06-30 and Runware's SDK registry dropped it. Veo 3.1 Fast is the named replacement,
+    // as on the Google provider (README.md, "Retired models").
+    providerModelId: 'google:3@3',
     kind: 'video',
-    displayName: 'Veo 3 Fast (Runware)',
+    displayName: 'Veo 3.1 Fast (Runware; replaces Veo 3 Fast)',
     qualityScore: 85,
     capabilities: {
       tasks: ['text-to-video', 'image-to-video'],
@@ -185,5 +188,5 @@ export function runwareWireSize(
  */
 export const runwareProviderSettings: Record<string, Record<string, Record<string, boolean>>> = {
   'alibaba:wan@2.6-flash': { alibaba: { audio: false } },
-  'google:3@1': { google: { generateAudio: false } },
+  'google:3@3': { google: { generateAudio: false } },
 };

@@ -35,10 +35,19 @@ export function runwayErrorFromResponse(
 ): ProviderError {
   const message = runwayErrorMessage(response.json)?.slice(0, 300);
   const credit = response.status < 500 && message !== undefined && exhaustedCredit.test(message);
-  return providerErrorFromResponse(providerId, response, {
-    message,
-    ...(credit ? { code: 'provider_insufficient_credits' as const } : {}),
-  });
+  // Runway validates `model` as an enum of the models it serves: a 400 issue on that path is
+  // a model it no longer (or never) served, not a bad request.
+  const parsed = RunwayErrorBodySchema.safeParse(response.json);
+  const onModel =
+    response.status === 400 &&
+    parsed.success &&
+    (parsed.data.issues ?? []).some((issue) => issue.path?.[0] === 'model');
+  const code = credit
+    ? ('provider_insufficient_credits' as const)
+    : onModel
+      ? ('provider_model_unavailable' as const)
+      : undefined;
+  return providerErrorFromResponse(providerId, response, { message, ...(code ? { code } : {}) });
 }
 
 /**

@@ -56,6 +56,26 @@ export class ControlPlaneStore {
     });
   }
 
+  /** Inserts a flag unless one exists; true when this call inserted it (first writer wins). */
+  async insertIfAbsent(
+    key: string,
+    value: { flagValue?: boolean; text?: string | null; description?: string },
+    author: ChangeAuthor,
+  ): Promise<boolean> {
+    return this.database.transaction(async (transaction) => {
+      await transaction.query(
+        `SELECT set_config('switchyard.actor', $1, true), set_config('switchyard.reason', $2, true)`,
+        [author.actor, author.reason ?? ''],
+      );
+      const { rowCount } = await transaction.query(
+        `INSERT INTO feature_flags (flag_key, flag_value, flag_value_text, description)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (flag_key) DO NOTHING`,
+        [key, value.flagValue ?? true, value.text ?? null, value.description ?? null],
+      );
+      return rowCount > 0;
+    });
+  }
+
   async delete(key: string, author: ChangeAuthor): Promise<boolean> {
     return this.database.transaction(async (transaction) => {
       await transaction.query(

@@ -139,7 +139,7 @@ export class AimlapiFake {
       return error(
         400,
         '/v1/images/generations',
-        `Body validation error!\nInvalid enum value. Expected 'flux/schnell', received '${String(body.model)}'`,
+        `Body validation error!\nmodel: Invalid enum value. Expected 'flux/schnell', received '${String(body.model)}'`,
       );
     }
     const count = Number(body.num_images ?? 1);
@@ -171,7 +171,14 @@ export class AimlapiFake {
 
   private video(body: Json): FakeResponse {
     const wire = ['klingai/v2.5-turbo/pro/text-to-video', 'klingai/v2.5-turbo/pro/image-to-video'];
-    if (!wire.includes(String(body.model)) || ![5, 10].includes(Number(body.duration ?? 5))) {
+    if (!wire.includes(String(body.model))) {
+      return error(
+        400,
+        '/v2/video/generations',
+        `Body validation error!\nmodel: Invalid enum value. Expected ${wire.map((id) => `'${id}'`).join(' | ')}, received '${String(body.model)}'`,
+      );
+    }
+    if (![5, 10].includes(Number(body.duration ?? 5))) {
       return error(
         400,
         '/v2/video/generations',

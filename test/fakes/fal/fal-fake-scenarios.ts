@@ -1,6 +1,17 @@
 import type { FakeResponse, FakeScenario } from '../fake-http-server.js';
 
 /**
+ * The endpoint ids the fake's queue serves: every model of the built-in catalog. fal answers a
+ * submit to any other endpoint (removed, renamed, never existed) with a 404, and so does the
+ * fake (the exact `detail` text is unconfirmed; the adapter reads the status only).
+ */
+export const falFakeEndpoints: readonly string[] = [
+  'fal-ai/flux/dev',
+  'fal-ai/flux/schnell',
+  'fal-ai/kling-video/v2.5-turbo/standard/image-to-video',
+];
+
+/**
  * fal's answers to a queue submit in each failure scenario, with fal's real error bodies
  * (`detail` string or pydantic list; the exhausted-balance 403 as users report it).
  * Undefined for `ok`.

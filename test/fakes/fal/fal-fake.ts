@@ -7,7 +7,7 @@ import {
   type FakeScenario,
 } from '../fake-http-server.js';
 import { fakeMp4, fakePng } from '../fake-media.js';
-import { falScenarioResponse } from './fal-fake-scenarios.js';
+import { falFakeEndpoints, falScenarioResponse } from './fal-fake-scenarios.js';
 import { FakeTimeline } from '../fake-timeline.js';
 import type { TestClock } from '../../helpers/test-clock.js';
 
@@ -198,6 +198,8 @@ export class FalFake {
     this.submissions++;
     const failure = falScenarioResponse(this.scenario);
     if (failure) return failure;
+    if (!falFakeEndpoints.includes(segments.join('/')))
+      return { status: 404, json: { detail: `Application '${segments[1]}' not found` } };
     const id = randomUUID();
     const appId = segments.slice(0, 2).join('/');
     const input =

@@ -68,3 +68,22 @@ export const googleScenarioResponses: Record<Exclude<FakeScenario, 'ok'>, FakeRe
   hang: { hang: true },
   invalid_request: googleError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.'),
 };
+
+/**
+ * The model ids the fake serves: every model of the built-in catalog. Any other id (a retired
+ * `veo-3.0-*` or `veo-2.0-*`, a typo) gets Google's 404 NOT_FOUND, as the Gemini API answers.
+ */
+export const googleFakeModels: readonly string[] = [
+  'gemini-2.5-flash-image',
+  'gemini-3.1-flash-image',
+  'veo-3.1-fast-generate-001',
+];
+
+/** Google's answer to a method called on a model it does not serve. */
+export function googleModelNotFound(model: string, method: string): FakeResponse {
+  return googleError(
+    404,
+    'NOT_FOUND',
+    `models/${model} is not found for API version v1beta, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`,
+  );
+}

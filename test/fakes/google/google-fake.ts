@@ -6,7 +6,12 @@ import {
   type FakeScenario,
 } from '../fake-http-server.js';
 import { fakeMp4, fakePng } from '../fake-media.js';
-import { googleError, googleScenarioResponses } from './google-fake-responses.js';
+import {
+  googleError,
+  googleFakeModels,
+  googleModelNotFound,
+  googleScenarioResponses,
+} from './google-fake-responses.js';
 
 export { googleScenarioResponses } from './google-fake-responses.js';
 
@@ -86,6 +91,8 @@ export class GoogleFake {
       this.submissionCount++;
       if (this.scenario !== 'ok') return googleScenarioResponses[this.scenario];
       const body = request.json as Record<string, unknown> | undefined;
+      const model = decodeURIComponent(submit[1]!);
+      if (!googleFakeModels.includes(model)) return googleModelNotFound(model, submit[2]!);
       return submit[2] === 'generateContent'
         ? this.generateContent(body)
         : this.predictLongRunning(decodeURIComponent(submit[1]!), body);

@@ -62,6 +62,16 @@ const errorBodies: Record<
 };
 
 /**
+ * The models each API family of the fake serves: every Kie.ai model of the built-in catalog.
+ * Another id is refused with a 422 envelope naming the model (Kie.ai's exact wording for an
+ * unknown model is unconfirmed; see src/providers/kieai/README.md).
+ */
+const kieaiFakeModels: Record<'veo' | 'runway', readonly string[]> = {
+  veo: ['veo3', 'veo3_fast'],
+  runway: ['runway-duration-5-generate'],
+};
+
+/**
  * Kie.ai on loopback: `{code, msg, data}` envelopes, Bearer auth, Veo 3.1
  * (`POST /api/v1/veo/generate`, `GET /api/v1/veo/record-info?taskId=`, `successFlag` 0 → 1) and
  * Runway (`POST /api/v1/runway/generate`, `GET /api/v1/runway/record-detail?taskId=`, `state`
@@ -215,6 +225,8 @@ export class KieaiFake {
         : {};
     if (typeof body.prompt !== 'string' || body.prompt === '')
       return this.envelope(422, 'prompt cannot be empty');
+    if (!kieaiFakeModels[family].includes(String(body.model)))
+      return this.envelope(422, `The model ${String(body.model)} is not supported`);
     const id = family === 'veo' ? randomBytes(16).toString('hex') : randomUUID();
     const task: FakeTask = { id, family, body, createdAt: this.timeline.now() };
     this.tasks.set(id, task);

@@ -55,10 +55,14 @@ export const openaiScenarioResponses: Record<Exclude<FakeScenario, 'ok'>, FakeRe
   ),
 };
 
+/** The image models the fake serves (every image model of the catalog) and their sizes. */
 export const imageSizes: Record<string, string[]> = {
   'gpt-image-1': ['1024x1024', '1536x1024', '1024x1536', 'auto'],
-  'dall-e-3': ['1024x1024', '1792x1024', '1024x1792'],
 };
+/** The video models the fake serves. */
+export const videoModels: readonly string[] = ['sora-2', 'sora-2-pro'];
+/** Models OpenAI removed from the API (its deprecations page): refused as `model_not_found`. */
+export const retiredModels: readonly string[] = ['dall-e-2', 'dall-e-3'];
 /** Output tokens gpt-image-1 bills per image (OpenAI's published table). */
 export const outputTokens: Record<string, Record<string, number>> = {
   low: { '1024x1024': 272, '1024x1536': 408, '1536x1024': 400 },

@@ -11,6 +11,8 @@ import {
   openaiError,
   openaiScenarioResponses,
   outputTokens,
+  retiredModels,
+  videoModels,
   videoSizes,
 } from './openai-fake-responses.js';
 
@@ -95,7 +97,7 @@ export class OpenAIFake {
       return {
         json: {
           object: 'list',
-          data: ['gpt-image-1', 'dall-e-3', 'sora-2'].map((id) => ({
+          data: [...Object.keys(imageSizes), ...videoModels].map((id) => ({
             id,
             object: 'model',
             created: 1_700_000_000,
@@ -123,14 +125,7 @@ export class OpenAIFake {
         'missing_required_parameter',
         'prompt',
       );
-    if (!imageSizes[model])
-      return openaiError(
-        404,
-        `The model '${model}' does not exist.`,
-        'invalid_request_error',
-        'model_not_found',
-        'model',
-      );
+    if (!imageSizes[model]) return modelNotFound(model);
     if (!imageSizes[model]!.includes(size))
       return openaiError(
         400,
@@ -139,28 +134,6 @@ export class OpenAIFake {
         'invalid_value',
         'size',
       );
-    if (model === 'dall-e-3' && n !== 1)
-      return openaiError(
-        400,
-        'Invalid value: n. dall-e-3 only supports n=1.',
-        'invalid_request_error',
-        'invalid_value',
-        'n',
-      );
-    const b64 = (await fakePng()).toString('base64');
-    if (model === 'dall-e-3') {
-      const item =
-        body.response_format === 'b64_json'
-          ? { b64_json: b64 }
-          : { url: `${this.server.url}/v1/files/img-${randomBytes(4).toString('hex')}.png` };
-      return {
-        headers: { 'x-request-id': `req_${randomBytes(8).toString('hex')}` },
-        json: {
-          created: 1_700_000_000,
-          data: [{ ...item, revised_prompt: `A detailed rendering of ${body.prompt}` }],
-        },
-      };
-    }
     return this.gptImageAnswer(String(body.quality ?? 'medium'), size, n, 0);
   }
 
@@ -232,6 +205,7 @@ export class OpenAIFake {
         'missing_required_parameter',
         'prompt',
       );
+    if (!videoModels.includes(model)) return modelNotFound(model);
     if (!['4', '8', '12'].includes(seconds))
       return openaiError(
         400,
@@ -321,4 +295,15 @@ export class OpenAIFake {
     }
     return { json: video.object };
   }
+}
+
+/**
+ * OpenAI's answer to a model id it does not serve: 404 `model_not_found`. A retired model
+ * (`dall-e-2`, `dall-e-3` since 2026-05-12) says so in the message, as OpenAI's does.
+ */
+function modelNotFound(model: string): FakeResponse {
+  const message = retiredModels.includes(model)
+    ? `The model \`${model}\` has been deprecated. Learn more: https://platform.openai.com/docs/deprecations`
+    : `The model \`${model}\` does not exist or you do not have access to it.`;
+  return openaiError(404, message, 'invalid_request_error', 'model_not_found', null);
 }

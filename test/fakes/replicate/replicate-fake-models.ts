@@ -60,15 +60,6 @@ const schemas: Record<string, ModelSchema> = {
       megapixels: oneOf('1', '0.25'),
     },
   },
-  'google/veo-2': {
-    fields: {
-      prompt: isString,
-      image: isFile,
-      aspect_ratio: oneOf('16:9', '9:16'),
-      duration: oneOf(5, 6, 7, 8),
-      seed: isSeed,
-    },
-  },
   'haiper-ai/haiper-video-2': {
     fields: {
       prompt: isString,

@@ -74,7 +74,7 @@ export function isTerminal(status: string): boolean {
 }
 
 export function isVideoModel(model: string): boolean {
-  return ['haiper-ai/haiper-video-2', 'kwaivgi/kling-v1.6-pro', 'google/veo-2'].includes(model);
+  return ['haiper-ai/haiper-video-2', 'kwaivgi/kling-v1.6-pro'].includes(model);
 }
 
 function failureText(outcome: ReplicateFakeOutcome): string {

@@ -73,6 +73,19 @@ export function runwareErrors(status: number, error: Json): FakeResponse {
   return { status, json: { errors: [error] } };
 }
 
+/**
+ * The AIR ids the fake serves: every model of the built-in catalog. Runware refuses any other
+ * id (an unknown or withdrawn model) on the `model` parameter, so the fake does too.
+ */
+export const runwareFakeModels: readonly string[] = [
+  'runware:100@1',
+  'runware:101@1',
+  'bytedance:2@2',
+  'alibaba:wan@2.6-flash',
+  'klingai:6@0',
+  'google:3@3',
+];
+
 /** The checks Runware documents for every generation task; an error item when one fails. */
 export function validateRunwareTask(task: Json): Json | undefined {
   const scope = { taskType: task.taskType, taskUUID: task.taskUUID };
@@ -81,6 +94,17 @@ export function validateRunwareTask(task: Json): Json | undefined {
   }
   if (typeof task.model !== 'string') {
     return { code: 'missingModel', message: 'Missing model.', parameter: 'model', ...scope };
+  }
+  if (!runwareFakeModels.includes(task.model)) {
+    // Runware's exact code for an unknown AIR id is unconfirmed (README.md, "Retired models"):
+    // the envelope is the documented one, the code follows the SDK's `invalid*` naming.
+    return {
+      code: 'invalidModel',
+      message: `Invalid model. The model '${task.model}' does not exist or is not available.`,
+      parameter: 'model',
+      documentation: 'https://runware.ai/docs/models',
+      ...scope,
+    };
   }
   if (task.taskType === 'videoInference' && task.deliveryMethod !== 'async') {
     return {

@@ -98,21 +98,21 @@ describe('openai adapter against the fake', () => {
     });
   });
 
-  it('should ask DALL·E 3 for base64 and surface its revised prompt', async () => {
-    const submitted = await adapter.submit(
-      sampleRequest(model('dall-e-3'), { overrides: { style: 'vivid' } }),
-      context(),
-    );
-    expect(fake.submissionRequests().at(-1)!.json).toMatchObject({
-      model: 'dall-e-3',
-      response_format: 'b64_json',
-      style: 'vivid',
-      quality: 'standard',
+  it('should report retired DALL·E 3 as an unavailable model, which falls back', async () => {
+    const gptImage = model('gpt-image-1');
+    const error = await adapter
+      .submit(
+        sampleRequest({ ...gptImage, modelKey: 'dall-e-3', providerModelId: 'dall-e-3' }),
+        context(),
+      )
+      .catch((thrown: unknown) => thrown);
+    expect(fake.submissionRequests().at(-1)!.json).toMatchObject({ model: 'dall-e-3' });
+    expect(error).toMatchObject({
+      code: 'provider_model_unavailable',
+      isRetryable: true,
+      statusCode: 404,
     });
-    expect(submitted.immediate).toMatchObject({
-      status: 'completed',
-      warnings: [expect.objectContaining({ code: 'prompt_revised' })],
-    });
+    expect((error as Error).message).toContain('has been deprecated');
   });
 
   it('should send image-to-image to /images/edits with the input bytes', async () => {

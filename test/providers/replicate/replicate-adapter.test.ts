@@ -121,14 +121,14 @@ describe('replicate adapter against its fake', () => {
 
   it('should register a completion-only webhook when the gateway has a public URL', async () => {
     await adapter.submit(
-      sampleRequest(model('veo-2')),
+      sampleRequest(model('kling-v1.6-pro')),
       submitContext('https://gateway.example.com/v1/providers/replicate/webhook'),
     );
     expect(fake.creates.at(-1)).toMatchObject({
       webhook: 'https://gateway.example.com/v1/providers/replicate/webhook',
       webhook_events_filter: ['completed'],
     });
-    await adapter.submit(sampleRequest(model('veo-2')), submitContext());
+    await adapter.submit(sampleRequest(model('kling-v1.6-pro')), submitContext());
     expect(fake.creates.at(-1)).not.toHaveProperty('webhook');
   });
 
@@ -174,8 +174,8 @@ describe('replicate adapter against its fake', () => {
   });
 
   it('should report compute and video seconds so the catalog prices the attempt', async () => {
-    const request = sampleRequest(model('veo-2'), { overrides: { duration: 8 } });
-    expect(estimateAdapterCost(adapter, request)).toBe(4);
+    const request = sampleRequest(model('kling-v1.6-pro'), { overrides: { duration: 10 } });
+    expect(estimateAdapterCost(adapter, request)).toBeCloseTo(0.98, 6);
     const result = await settle(
       adapter,
       (await adapter.submit(request, submitContext())).operation,
@@ -183,10 +183,12 @@ describe('replicate adapter against its fake', () => {
     );
     expect(result).toMatchObject({
       status: 'completed',
-      usage: { computeSeconds: 1.234, videoSeconds: 8 },
+      usage: { computeSeconds: 1.234, videoSeconds: 10 },
     });
     if (result.status !== 'completed') return;
-    expect(actualCost(model('veo-2').price, request, result.usage, result.outputs.length)).toBe(4);
+    expect(
+      actualCost(model('kling-v1.6-pro').price, request, result.usage, result.outputs.length),
+    ).toBeCloseTo(0.98, 6);
     expect(
       estimateAdapterCost(adapter, sampleRequest(model('flux-schnell'), { overrides: { n: 4 } })),
     ).toBe(0.012);
@@ -194,7 +196,9 @@ describe('replicate adapter against its fake', () => {
 
   it("should detect exhausted credit in Replicate's real 402 problem body", async () => {
     fake.setScenario('insufficient_credits');
-    const error = await rejection(adapter.submit(sampleRequest(model('veo-2')), submitContext()));
+    const error = await rejection(
+      adapter.submit(sampleRequest(model('kling-v1.6-pro')), submitContext()),
+    );
     expect(error).toMatchObject({
       code: 'provider_insufficient_credits',
       isRetryable: true,
@@ -205,7 +209,9 @@ describe('replicate adapter against its fake', () => {
 
   it('should fail auth with a wrong token and never echo the token', async () => {
     const wrong = new ReplicateAdapter(configFor({ apiKey: 'r8_wrong-secret-token' }));
-    const error = await rejection(wrong.submit(sampleRequest(model('veo-2')), submitContext()));
+    const error = await rejection(
+      wrong.submit(sampleRequest(model('kling-v1.6-pro')), submitContext()),
+    );
     expect(error).toMatchObject({
       code: 'provider_auth_failed',
       isRetryable: false,
