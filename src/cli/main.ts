@@ -4,6 +4,7 @@ import { AdminClient, AdminRequestError } from './admin-client.js';
 import { registerRoutingCommands } from './routing-commands.js';
 import { registerProviderCommands } from './provider-commands.js';
 import { registerRolloutCommands } from './rollout-commands.js';
+import { registerRolloutWatchCommand } from './rollout-watch-command.js';
 import { registerTenancyCommands } from './tenancy-commands.js';
 import { registerQuotaCommands } from './quota-commands.js';
 import { registerChannelCommands } from './channel-commands.js';
@@ -69,6 +70,7 @@ function buildProgram(
   registerRoutingCommands(program, client, print);
   registerProviderCommands(program, client, print);
   registerRolloutCommands(program, client, print);
+  registerRolloutWatchCommand(program, client);
   registerTenancyCommands(program, client, print);
   registerQuotaCommands(program, client, print);
   registerChannelCommands(program, client, print);

@@ -2,14 +2,16 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './routes/app-dependencies.js';
 import { installRequestDeadline } from './request-deadline.js';
 import { installErrorHandler } from './error-handler.js';
+import {
+  documentObjectTransform,
+  documentTransform,
+  installRouteDocs,
+  securitySchemes,
+} from './document-routes.js';
 import { installUnstorableTextCheck } from './reject-unstorable-text.js';
 import { adminOfferingRoutes } from './routes/admin-offering-routes.js';
 import { adminProviderRoutes } from './routes/admin-provider-routes.js';
@@ -119,9 +121,13 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         { name: 'operations', description: 'Health and readiness' },
         { name: 'admin', description: 'Admin API (Authorization: Bearer SWITCHYARD_ADMIN_KEY)' },
       ],
+      components: { securitySchemes },
     },
-    transform: jsonSchemaTransform,
+    transform: documentTransform,
+    // Schemas registered with an id (the error envelope, the job) become shared components.
+    transformObject: documentObjectTransform,
   });
+  installRouteDocs(app, Object.keys(dependencies.config.relay.routes));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app
     .withTypeProvider<ZodTypeProvider>()

@@ -235,13 +235,13 @@ export class JobService {
       kind?: GenerationKind;
       limit: number;
       cursor?: string;
+      /** Newest first (the default); oldest first pages forward from the cursor. */
+      order?: 'asc' | 'desc';
     },
     access?: Access,
   ): Promise<JobPage> {
-    const before = query.cursor
-      ? Buffer.from(query.cursor, 'base64url').toString('utf8')
-      : undefined;
-    if (before !== undefined && !/^gen_[0-9a-z]{26}$/.test(before)) {
+    const from = query.cursor ? Buffer.from(query.cursor, 'base64url').toString('utf8') : undefined;
+    if (from !== undefined && !/^gen_[0-9a-z]{26}$/.test(from)) {
       throw new ValidationError('cursor is not valid; pass the next_cursor of a previous page.', {
         parameter: 'cursor',
       });
@@ -252,7 +252,8 @@ export class JobService {
       status: query.status,
       kind: query.kind,
       limit: query.limit + 1,
-      before,
+      order: query.order,
+      ...(query.order === 'asc' ? { after: from } : { before: from }),
     });
     const page = jobs.slice(0, query.limit);
     const last = page[page.length - 1];
@@ -261,6 +262,22 @@ export class JobService {
       nextCursor:
         jobs.length > query.limit && last ? Buffer.from(last.id).toString('base64url') : null,
     };
+  }
+
+  /**
+   * Deletes an ended job (OpenAI's `videos.delete`) and returns it, so the caller can delete its
+   * output files; its ledger entries stay. An unfinished job must be canceled first, so no
+   * worker writes to a deleted row.
+   */
+  async delete(id: string, access?: Access): Promise<Job> {
+    const job = await this.get(id, access);
+    if (!isTerminal(job.status)) {
+      throw new ConflictError('job_not_ended', `Job ${id} is ${job.status}; cancel it first.`, {
+        status: job.status,
+      });
+    }
+    await this.options.repository.delete(id);
+    return job;
   }
 
   /** Cancels an unfinished job, and the provider's work when the provider supports it. */

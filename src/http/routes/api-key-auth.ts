@@ -55,6 +55,20 @@ const unauthenticatedRoutes = new Set(['/v1/providers/:provider/webhook']);
  * links handed to end users keep working; a tenant key still sees only its own tenant's assets.
  */
 const keyOptionalRoutes = new Set(['/v1/assets/:id']);
+/**
+ * What a route asks of the caller in auth mode, as `/openapi.json` documents it: a key, a key
+ * or nothing (asset links), or nothing (public routes and provider callbacks).
+ */
+export function keyRequirement(
+  url: string,
+  relayPrefixes: readonly string[] = [],
+): 'required' | 'optional' | 'none' {
+  if (unauthenticatedRoutes.has(url)) return 'none';
+  if (keyOptionalRoutes.has(url)) return 'optional';
+  const guarded = [...protectedPrefixes, ...relayPrefixes.map((prefix) => `${prefix}/`)];
+  return guarded.some((prefix) => url.startsWith(prefix)) ? 'required' : 'none';
+}
+
 /** POST routes that only read. */
 const readOnlyPosts = new Set(['/v1/estimate']);
 

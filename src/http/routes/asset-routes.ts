@@ -3,6 +3,10 @@ import { z } from 'zod';
 import type { AppDependencies } from './app-dependencies.js';
 import { accessOf } from './api-key-auth.js';
 import { sendAsset } from './send-asset.js';
+import { errorResponses } from '../schemas/error-responses.js';
+import { binaryResponse } from '../schemas/public-responses.js';
+
+const mediaTypes = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'video/mp4'] as const;
 
 /**
  * Serves uploaded inputs and generated outputs.
@@ -19,6 +23,11 @@ export function assetRoutes(dependencies: Pick<AppDependencies, 'assets'>): Fast
           tags: ['assets'],
           summary: 'Download an asset (supports Range)',
           params: z.object({ id: z.string().min(1).max(100) }),
+          response: {
+            200: binaryResponse('The whole file', mediaTypes),
+            206: binaryResponse('The requested byte range (`Range: bytes=…`)', mediaTypes),
+            ...errorResponses(404, 416),
+          },
         },
       },
       async (request, reply) =>

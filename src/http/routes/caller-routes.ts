@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { jsonResponse } from '../schemas/error-responses.js';
+import { CallerSchema } from '../schemas/public-responses.js';
 
 /**
  * `GET /v1/me`: who the gateway takes the caller for: `open` (no auth mode), `admin`, or a
@@ -11,14 +13,20 @@ export function callerRoutes(): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/v1/me',
-      { schema: { tags: ['generations'], summary: 'The calling key as the gateway sees it' } },
+      {
+        schema: {
+          tags: ['generations'],
+          summary: 'The calling key as the gateway sees it',
+          response: { 200: jsonResponse('The caller', CallerSchema) },
+        },
+      },
       async (request) => {
         const { caller } = request;
-        if (caller.kind !== 'tenant') return { object: 'caller', kind: caller.kind };
+        if (caller.kind !== 'tenant') return { object: 'caller' as const, kind: caller.kind };
         const { key } = caller;
         return {
-          object: 'caller',
-          kind: 'tenant',
+          object: 'caller' as const,
+          kind: 'tenant' as const,
           tenant_id: key.tenantId,
           key_id: key.id,
           prefix: key.prefix,

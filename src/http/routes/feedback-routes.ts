@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import { FeedbackSchema, GenerationSchema } from '../schemas/public-responses.js';
 import { JobStatus } from '../../core/job.js';
 import { z } from 'zod';
 import { createId } from '../../core/create-id.js';
@@ -38,6 +40,10 @@ export function feedbackRoutes(
             })
             .strict()
             .nullish(),
+          response: {
+            202: jsonResponse('The new job, queued', GenerationSchema),
+            ...errorResponses(404, 409, 422),
+          },
         },
       },
       async (request, reply) => {
@@ -79,6 +85,7 @@ export function feedbackRoutes(
               comment: z.string().max(2000).optional(),
             })
             .strict(),
+          response: { 201: jsonResponse('Stored', FeedbackSchema), ...errorResponses(404) },
         },
       },
       async (request, reply) => {
@@ -101,7 +108,7 @@ export function feedbackRoutes(
         });
         return reply.status(201).send({
           id,
-          object: 'feedback',
+          object: 'feedback' as const,
           generation_id: job.id,
           rating: request.body.rating,
           comment: request.body.comment ?? null,

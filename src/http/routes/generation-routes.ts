@@ -10,6 +10,8 @@ import {
 } from '../schemas/create-generation-body.js';
 import { toJobResource } from '../../api/job-resource.js';
 import { accessOf } from './api-key-auth.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import { GenerationListSchema, GenerationSchema } from '../schemas/public-responses.js';
 
 const maxWaitSeconds = 600;
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -54,6 +56,11 @@ export function generationRoutes(
               prefer: z.string().optional(),
             })
             .loose(),
+          response: {
+            200: jsonResponse('The job ended within `wait`', GenerationSchema),
+            202: jsonResponse('Accepted: stored and queued (poll `Location`)', GenerationSchema),
+            ...errorResponses(404, 409, 413, 422, 503),
+          },
         },
       },
       async (request, reply) => {
@@ -84,6 +91,7 @@ export function generationRoutes(
           summary: 'Get a generation job',
           params: IdParams,
           querystring: WaitQuery,
+          response: { 200: jsonResponse('The job', GenerationSchema), ...errorResponses(404) },
         },
       },
       async (request) => {
@@ -108,13 +116,14 @@ export function generationRoutes(
             limit: z.coerce.number().int().min(1).max(100).default(20),
             cursor: z.string().max(200).optional(),
           }),
+          response: { 200: jsonResponse('A page of jobs', GenerationListSchema) },
         },
       },
       async (request) => {
         const page = await jobs.list(request.query, accessOf(request));
         const baseUrl = baseUrlOf(request, config.publicUrl);
         return {
-          object: 'list',
+          object: 'list' as const,
           data: page.jobs.map((job) => toJobResource(job, baseUrl)),
           next_cursor: page.nextCursor,
           has_more: page.nextCursor !== null,
@@ -124,7 +133,17 @@ export function generationRoutes(
 
     app.post(
       '/v1/generations/:id/cancel',
-      { schema: { tags: ['generations'], summary: 'Cancel an unfinished job', params: IdParams } },
+      {
+        schema: {
+          tags: ['generations'],
+          summary: 'Cancel an unfinished job',
+          params: IdParams,
+          response: {
+            200: jsonResponse('The job, canceled (or already ended)', GenerationSchema),
+            ...errorResponses(404, 409),
+          },
+        },
+      },
       async (request) => {
         if (
           request.body !== undefined &&

@@ -8,6 +8,8 @@ import {
 } from '../schemas/create-generation-body.js';
 import { ValidationError } from '../../core/errors/index.js';
 import { inferTask } from '../../jobs/infer-task.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import { EstimateSchema, ModelListSchema } from '../schemas/public-responses.js';
 
 function describeOffering(
   providerId: string,
@@ -45,7 +47,13 @@ export function modelRoutes(
   return async (app) => {
     app.get(
       '/v1/models',
-      { schema: { tags: ['models'], summary: 'List models with their providers and prices' } },
+      {
+        schema: {
+          tags: ['models'],
+          summary: 'List models with their providers and prices',
+          response: { 200: jsonResponse('The catalog', ModelListSchema) },
+        },
+      },
       async () => {
         const byKey = new Map<
           string,
@@ -66,12 +74,12 @@ export function modelRoutes(
           }
         }
         return {
-          object: 'list',
+          object: 'list' as const,
           data: [...byKey.entries()]
             .sort(([left], [right]) => left.localeCompare(right))
             .map(([key, entry]) => ({
               id: key,
-              object: 'model',
+              object: 'model' as const,
               kind: entry.kind,
               display_name: entry.displayName ?? key,
               providers: entry.providers,
@@ -87,6 +95,7 @@ export function modelRoutes(
           tags: ['models'],
           summary: 'Estimate the cost of a request on each capable provider',
           body: CreateGenerationBodySchema,
+          response: { 200: jsonResponse('Estimates', EstimateSchema), ...errorResponses(422) },
         },
       },
       async (request) => {
@@ -110,9 +119,9 @@ export function modelRoutes(
           { dryRun: true },
         );
         return {
-          object: 'estimate',
+          object: 'estimate' as const,
           model: draft.model,
-          currency: 'USD',
+          currency: 'USD' as const,
           providers: plan.candidates.map((candidate) => ({
             provider: candidate.providerId,
             provider_model_id: candidate.offering.providerModelId,

@@ -6,6 +6,8 @@ import type { AppDependencies } from './app-dependencies.js';
 import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
 import { jobErrorToGatewayError } from './job-error-status.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import { OpenAiImagesResponseSchema } from '../schemas/openai-responses.js';
 
 /** OpenAI `POST /v1/images/generations` body; unknown fields are ignored as OpenAI's SDKs may add some. */
 const OpenAiImageBodySchema = z
@@ -63,6 +65,10 @@ export function openAiImageRoutes(
           tags: ['openai'],
           summary: 'OpenAI-compatible image generation (synchronous)',
           body: OpenAiImageBodySchema,
+          response: {
+            200: jsonResponse('The images', OpenAiImagesResponseSchema),
+            ...errorResponses(422, 502, 504),
+          },
         },
       },
       async (request) => {

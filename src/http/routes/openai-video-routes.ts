@@ -2,13 +2,22 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { GatewayError, NotFoundError, ValidationError } from '../../core/errors/index.js';
-import { JobStatus, type Job } from '../../core/job.js';
+import { JobStatus } from '../../core/job.js';
 import { formatIssues } from '../../config/load-config.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { multipartParts } from './multipart-parts.js';
 import { resolveOpenAiModel } from './openai-image-routes.js';
 import { accessOf } from './api-key-auth.js';
 import { sendAsset } from './send-asset.js';
+import { statusMap, toOpenAiVideo } from './to-openai-video.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import {
+  OpenAiVideoDeletedSchema,
+  OpenAiVideoListSchema,
+  OpenAiVideoSchema,
+} from '../schemas/openai-responses.js';
+import { binaryResponse } from '../schemas/public-responses.js';
+import { videoCreateBodyDocs } from '../schemas/upload-body-docs.js';
 
 const CreateVideoSchema = z
   .object({
@@ -24,41 +33,18 @@ const CreateVideoSchema = z
   })
   .loose();
 
-/** Our statuses in OpenAI's words (it has no separate "accepted by the provider"). */
-const statusMap: Record<JobStatus, 'queued' | 'in_progress' | 'completed' | 'failed'> = {
-  queued: 'queued',
-  submitted: 'queued',
-  running: 'in_progress',
-  succeeded: 'completed',
-  failed: 'failed',
-  canceled: 'failed',
-};
-
-/** A job in OpenAI's `Video` shape. */
-function toOpenAiVideo(job: Job) {
-  const output = job.outputs[0];
-  const width = output?.width ?? job.request.width;
-  const height = output?.height ?? job.request.height;
-  return {
-    id: job.id,
-    object: 'video' as const,
-    model: job.request.model,
-    status: statusMap[job.status],
-    progress: Math.round((job.status === JobStatus.succeeded ? 1 : (job.progress ?? 0)) * 100),
-    prompt: job.request.prompt,
-    seconds: String(output?.durationSeconds ?? job.request.duration ?? ''),
-    size: width && height ? `${width}x${height}` : '',
-    created_at: Math.floor(job.createdAt.getTime() / 1000),
-    completed_at: job.completedAt ? Math.floor(job.completedAt.getTime() / 1000) : null,
-    expires_at: null,
-    remixed_from_video_id: null,
-    error: job.error
-      ? { code: job.error.code, message: job.error.message }
-      : job.status === JobStatus.canceled
-        ? { code: 'canceled', message: 'The generation was canceled.' }
-        : null,
-  };
-}
+/** The create body as `/openapi.json` shows it (the handler reads and checks it itself). */
+const createBodyDocs = videoCreateBodyDocs(
+  {
+    prompt: { type: 'string' },
+    model: { type: 'string' },
+    seconds: { type: 'string', description: 'Duration in seconds, e.g. "4"' },
+    size: { type: 'string', description: 'WIDTHxHEIGHT, e.g. "1280x720"' },
+    input_reference: { type: 'string', description: 'An asset id or image URL' },
+    user: { type: 'string' },
+  },
+  ['prompt'],
+);
 
 /** Reads the create body: multipart (what the OpenAI SDK sends) or JSON. */
 async function readCreateBody(
@@ -100,6 +86,11 @@ export function openAiVideoRoutes(
         schema: {
           tags: ['openai'],
           summary: 'OpenAI-compatible video creation (multipart or JSON)',
+          ...createBodyDocs,
+          response: {
+            200: jsonResponse('The video job, queued', OpenAiVideoSchema),
+            ...errorResponses(409, 413, 415, 422),
+          },
         },
       },
       async (request) => {
@@ -150,9 +141,106 @@ export function openAiVideoRoutes(
 
     app.get(
       '/v1/videos/:id',
-      { schema: { tags: ['openai'], summary: 'OpenAI-compatible video status', params: IdParams } },
+      {
+        schema: {
+          tags: ['openai'],
+          summary: 'OpenAI-compatible video status',
+          params: IdParams,
+          response: { 200: jsonResponse('The video', OpenAiVideoSchema), ...errorResponses(404) },
+        },
+      },
       async (request) => toOpenAiVideo(await jobs.get(request.params.id, accessOf(request))),
     );
+
+    app.get(
+      '/v1/videos',
+      {
+        schema: {
+          tags: ['openai'],
+          summary: 'List videos (cursor-paged by id, as `videos.list` pages)',
+          querystring: z.object({
+            /** The id of the last video of the previous page. */
+            after: z
+              .string()
+              .regex(/^gen_[0-9a-z]{26}$/, 'must be a video id')
+              .optional(),
+            limit: z.coerce.number().int().min(1).max(100).default(20),
+            order: z.enum(['asc', 'desc']).default('desc'),
+          }),
+          response: { 200: jsonResponse('A page of videos', OpenAiVideoListSchema) },
+        },
+      },
+      async (request) => {
+        const { after, limit, order } = request.query;
+        const page = await jobs.list(
+          {
+            kind: 'video',
+            limit,
+            order,
+            cursor: after === undefined ? undefined : Buffer.from(after).toString('base64url'),
+          },
+          accessOf(request),
+        );
+        const data = page.jobs.map(toOpenAiVideo);
+        return {
+          object: 'list' as const,
+          data,
+          first_id: data[0]?.id ?? null,
+          last_id: data[data.length - 1]?.id ?? null,
+          has_more: page.nextCursor !== null,
+        };
+      },
+    );
+
+    app.delete(
+      '/v1/videos/:id',
+      {
+        schema: {
+          tags: ['openai'],
+          summary: 'Delete an ended video and its file',
+          params: IdParams,
+          response: {
+            200: jsonResponse('Deleted', OpenAiVideoDeletedSchema),
+            ...errorResponses(404, 409),
+          },
+        },
+      },
+      async (request) => {
+        const job = await jobs.delete(request.params.id, accessOf(request));
+        await assets.delete(job.outputs.map((output) => output.assetId));
+        return { id: job.id, object: 'video.deleted' as const, deleted: true as const };
+      },
+    );
+
+    // No provider behind the gateway edits an existing video (every adapter generates from a
+    // prompt and images), so these say so plainly instead of answering a 404 route error.
+    for (const [url, what] of [
+      ['/v1/videos/:id/remix', 'Remixing a video'],
+      ['/v1/videos/edits', 'Editing a video'],
+      ['/v1/videos/extensions', 'Extending a video'],
+    ] as const) {
+      app.post(
+        url,
+        {
+          schema: {
+            tags: ['openai'],
+            summary: `${what} (no provider serves it: always 422 \`unsupported\`)`,
+            response: {
+              200: jsonResponse('Never answered: no provider serves this', OpenAiVideoSchema),
+              ...errorResponses(404, 422),
+            },
+          },
+        },
+        async () => {
+          throw new GatewayError({
+            code: 'unsupported',
+            message: `${what} is not supported: no provider configured on this gateway can serve it.`,
+            httpStatus: 422,
+            details: { operation: url },
+          });
+        },
+      );
+    }
 
     app.get(
       '/v1/videos/:id/content',
@@ -164,6 +252,11 @@ export function openAiVideoRoutes(
           querystring: z.object({
             variant: z.enum(['video', 'thumbnail', 'spritesheet']).default('video'),
           }),
+          response: {
+            200: binaryResponse('The MP4', ['video/mp4']),
+            206: binaryResponse('The requested byte range', ['video/mp4']),
+            ...errorResponses(404, 409, 416),
+          },
         },
       },
       async (request, reply) => {

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import { WebhookReceivedSchema } from '../schemas/public-responses.js';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors/index.js';
 import type { AppDependencies } from './app-dependencies.js';
@@ -33,6 +35,10 @@ export function providerWebhookRoutes(
           tags: ['providers'],
           summary: 'Provider callback (verified per provider)',
           params: z.object({ provider: z.string().min(1).max(100) }),
+          response: {
+            200: jsonResponse('Taken', WebhookReceivedSchema),
+            ...errorResponses(404),
+          },
         },
       },
       async (request, reply) => {

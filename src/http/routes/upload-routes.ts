@@ -3,6 +3,9 @@ import type { AppDependencies } from './app-dependencies.js';
 import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
 import { addImageBodyParser, readImageUpload } from './upload-body.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import { AssetSchema } from '../schemas/public-responses.js';
+import { uploadBodyDocs } from '../schemas/upload-body-docs.js';
 
 /**
  * Uploads of input images: `multipart/form-data` (field `file`) or a raw image body. The type
@@ -27,6 +30,11 @@ export function uploadRoutes(
           tags: ['assets'],
           summary: 'Upload an input image',
           description: `multipart/form-data with a \`file\` field, or a raw image body. PNG, JPEG, WebP or GIF up to ${maxBytes} bytes.`,
+          ...uploadBodyDocs,
+          response: {
+            201: jsonResponse('Stored', AssetSchema),
+            ...errorResponses(413, 415),
+          },
         },
       },
       async (request, reply) => {

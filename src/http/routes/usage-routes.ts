@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { jsonResponse } from '../schemas/error-responses.js';
+import { UsageSchema } from '../schemas/public-responses.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { UsageRangeQuery, usageJson, usageRange, usageTotals } from '../schemas/usage-query.js';
 
@@ -21,6 +23,7 @@ export function usageRoutes(
           tags: ['generations'],
           summary: "The caller's spend by day and model",
           querystring: UsageRangeQuery,
+          response: { 200: jsonResponse('Spend', UsageSchema) },
         },
       },
       async (request) => {
@@ -33,7 +36,7 @@ export function usageRoutes(
         });
         const funds = tenantId ? await dependencies.ledger.funds(tenantId) : undefined;
         return {
-          object: 'usage',
+          object: 'usage' as const,
           tenant_id: tenantId ?? null,
           balance_usd: funds?.balanceUsd ?? null,
           reserved_usd: funds?.reservedUsd ?? null,

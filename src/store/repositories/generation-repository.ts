@@ -45,6 +45,10 @@ export interface GenerationListQuery {
   tenantId?: string;
   /** Return jobs older than this id (ids sort by creation time). */
   before?: string;
+  /** Return jobs newer than this id. */
+  after?: string;
+  /** Newest first (the default) or oldest first. */
+  order?: 'asc' | 'desc';
 }
 
 /** Typed data access for jobs and their attempts. Every status change is conditional. */
@@ -148,9 +152,11 @@ export class GenerationRepository {
     if (query.status) conditions.push(`g.status = $${params.push(query.status)}`);
     if (query.kind) conditions.push(`g.kind = $${params.push(query.kind)}`);
     if (query.before) conditions.push(`g.id < $${params.push(query.before)}`);
+    if (query.after) conditions.push(`g.id > $${params.push(query.after)}`);
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const order = query.order === 'asc' ? 'ASC' : 'DESC';
     const { rows } = await this.database.query(
-      `${selectJobSql} ${where} ORDER BY g.id DESC LIMIT $${params.push(query.limit)}`,
+      `${selectJobSql} ${where} ORDER BY g.id ${order} LIMIT $${params.push(query.limit)}`,
       params,
     );
     return rows.map(rowToJob);
@@ -168,6 +174,11 @@ export class GenerationRepository {
       [model, provider, limit],
     );
     return rows.map((row) => Number(row.seconds));
+  }
+
+  /** Deletes a job with its attempts and deliveries (its ledger entries stay, for the books). */
+  async delete(id: string): Promise<void> {
+    await this.database.query('DELETE FROM generations WHERE id = $1', [id]);
   }
 
   /** Records an attempt before the provider call, so a crash leaves a trace. */
