@@ -2,6 +2,7 @@ import type { Database } from '../store/database.js';
 import {
   AnalyticsRepository,
   type RollupQuery,
+  type RollupRow,
 } from '../store/repositories/analytics-repository.js';
 import { addHistograms, emptyHistogram, histogramPercentile } from './latency-histogram.js';
 
@@ -21,6 +22,13 @@ export interface WindowTotals {
   costPerOutputUsd: number | null;
   /** Regenerations per successful generation; null without successes. */
   regenerateRate: number | null;
+  /** The summed latency histogram (counts per bucket of latency-histogram.ts), for rank tests. */
+  latencyHistogram: number[];
+  /**
+   * Cost per output of each rollup row (bucket × model) with outputs: rollups keep sums, not a
+   * cost per request, so a rank test of cost compares these cells (as Kayenta compares points).
+   */
+  costCells: number[];
 }
 
 /**
@@ -32,15 +40,26 @@ export async function readWindowTotals(
   database: Database,
   options: RollupQuery,
 ): Promise<Map<string, WindowTotals>> {
-  const rows = await new AnalyticsRepository(database).rollups(options);
+  return totalsFromRollups(await new AnalyticsRepository(database).rollups(options));
+}
+
+/** Sums rollup rows per provider. Pure: simulations feed it rows they made themselves. */
+export function totalsFromRollups(rows: readonly RollupRow[]): Map<string, WindowTotals> {
   const totals = new Map<
     string,
     {
       base: Omit<
         WindowTotals,
-        'failureRate' | 'p50LatencyMs' | 'p95LatencyMs' | 'costPerOutputUsd' | 'regenerateRate'
+        | 'failureRate'
+        | 'p50LatencyMs'
+        | 'p95LatencyMs'
+        | 'costPerOutputUsd'
+        | 'regenerateRate'
+        | 'latencyHistogram'
+        | 'costCells'
       >;
       histogram: number[];
+      costCells: number[];
     }
   >();
   for (const row of rows) {
@@ -49,6 +68,7 @@ export async function readWindowTotals(
       entry = {
         base: { routed: 0, successes: 0, failures: 0, outputs: 0, costUsd: 0, regenerations: 0 },
         histogram: emptyHistogram(),
+        costCells: [],
       };
       totals.set(row.provider, entry);
     }
@@ -59,9 +79,11 @@ export async function readWindowTotals(
     entry.base.costUsd += row.cost_usd;
     entry.base.regenerations += row.regenerations;
     addHistograms(entry.histogram, row.latency_histogram);
+    // Rounded so that sums of equal prices (0.002 × 3 / 3) tie instead of differing in the 17th digit.
+    if (row.outputs > 0) entry.costCells.push(Number((row.cost_usd / row.outputs).toPrecision(10)));
   }
   const result = new Map<string, WindowTotals>();
-  for (const [provider, { base, histogram }] of totals) {
+  for (const [provider, { base, histogram, costCells }] of totals) {
     const finished = base.successes + base.failures;
     result.set(provider, {
       ...base,
@@ -70,6 +92,8 @@ export async function readWindowTotals(
       p95LatencyMs: histogramPercentile(histogram, 0.95),
       costPerOutputUsd: base.outputs ? base.costUsd / base.outputs : null,
       regenerateRate: base.successes ? base.regenerations / base.successes : null,
+      latencyHistogram: histogram,
+      costCells,
     });
   }
   return result;

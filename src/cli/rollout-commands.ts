@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { AdminClient } from './admin-client.js';
 import { formatGuardrailValue } from '../rollout/evaluate-guardrails.js';
+import { formatPValue } from '../rollout/compare-arms.js';
+import type { RolloutDryRun } from '../rollout/plan-rollout.js';
 import { formatPercent } from '../rollout/split-overrides.js';
 import { formatTable } from './format-table.js';
 import { parseDuration, parseStages } from './parse-duration.js';
@@ -23,6 +25,21 @@ interface RolloutView {
         value: number | null;
         limit: number | null;
         samples: number;
+      }[]
+    | null;
+  comparisons?:
+    | {
+        name: string;
+        test: string;
+        status: string;
+        effect: number | null;
+        lowerBound: number | null;
+        pValue: number | null;
+        alpha: number;
+        canaryValue: number | null;
+        baselineValue: number | null;
+        canarySamples: number;
+        baselineSamples: number;
       }[]
     | null;
   reason: string | null;
@@ -55,6 +72,45 @@ function describe(rollout: RolloutView): string {
       ),
     );
   }
+  if (rollout.comparisons?.length) {
+    // Ranks: P(canary value > baseline value); rates: canary − baseline in points.
+    const effect = (
+      check: NonNullable<RolloutView['comparisons']>[number],
+      value: number | null,
+    ) =>
+      value === null
+        ? '-'
+        : check.test === 'mann_whitney_u'
+          ? `P ${formatPercent(value)}`
+          : `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)} pt`;
+    lines.push(
+      'canary vs baseline since the stage started (sequential tests):',
+      formatTable(
+        [
+          'guardrail',
+          'verdict',
+          'canary',
+          'baseline',
+          'effect',
+          'lower bound',
+          'p',
+          'α',
+          'samples',
+        ],
+        rollout.comparisons.map((check) => [
+          check.name,
+          check.status.replace('_', ' '),
+          formatGuardrailValue(check.name, check.canaryValue),
+          formatGuardrailValue(check.name, check.baselineValue),
+          effect(check, check.effect),
+          effect(check, check.lowerBound),
+          formatPValue(check.pValue),
+          formatPValue(check.alpha),
+          `${check.canarySamples}/${check.baselineSamples}`,
+        ]),
+      ),
+    );
+  }
   lines.push(
     formatTable(
       ['when', 'decision', 'stage', 'by'],
@@ -67,6 +123,37 @@ function describe(rollout: RolloutView): string {
     ),
   );
   return lines.join('\n');
+}
+
+/** Per stage and guardrail: what the comparison needs to see the operator's effect in time. */
+function describeDryRun(dryRun: RolloutDryRun): string {
+  const { traffic } = dryRun;
+  const minutes = (seconds: number | null) =>
+    seconds === null ? '-' : seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+  const effect = (name: string, value: number) =>
+    name === 'p95_latency' || name === 'cost_per_output'
+      ? `+${formatPercent(value)}`
+      : `+${(value * 100).toFixed(1)} pt`;
+  return [
+    `traffic over the last hour: ${traffic.requestsPerSecond.toFixed(2)} requests/s; α ${dryRun.plan.statistics.alpha} over the rollout, power ${formatPercent(dryRun.plan.statistics.power)}`,
+    formatTable(
+      ['stage', 'canary', 'lasts', 'guardrail', 'detects', 'needs', 'takes', 'long enough'],
+      dryRun.stages.flatMap((stage) =>
+        stage.guardrails.map((guardrail) => [
+          stage.stage + 1,
+          formatPercent(stage.weight),
+          minutes(stage.minDurationSeconds),
+          guardrail.name,
+          effect(guardrail.name, guardrail.detectableEffect),
+          guardrail.requiredSamples === null
+            ? 'no baseline'
+            : `${guardrail.requiredSamples} ${guardrail.name === 'cost_per_output' ? 'buckets' : 'requests'}`,
+          minutes(guardrail.requiredSeconds),
+          guardrail.enough === null ? '-' : guardrail.enough ? 'yes' : 'NO',
+        ]),
+      ),
+    ),
+  ].join('\n');
 }
 
 /** `rollout start|status|pause|resume|promote|rollback`. */
@@ -91,8 +178,10 @@ export function registerRolloutCommands(
       'set aside per-model weights/strategies that would escape an all-models rollout (restored at the end)',
     )
     .option('--reason <text>', 'recorded in the audit log')
+    .option('--dry-run', 'start nothing: say how long each stage must run at the current traffic')
     .action(
       async (options: {
+        dryRun?: boolean;
         baseline: string;
         canary: string;
         model?: string;
@@ -110,6 +199,11 @@ export function registerRolloutCommands(
           reason: options.reason,
           overrides: options.supersedeOverrides ? 'supersede' : undefined,
         };
+        if (options.dryRun) {
+          const plan = await client().post<RolloutDryRun>('/admin/rollouts?dry_run=true', body);
+          print(plan, () => describeDryRun(plan));
+          return;
+        }
         const started = await client().post<RolloutView>('/admin/rollouts', body);
         print(started, () => describe(started));
       },

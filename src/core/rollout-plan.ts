@@ -51,6 +51,57 @@ const GuardrailsSchema = z
   })
   .strict();
 
+/**
+ * The effect each comparison should be able to detect, in the guardrail's own terms: a relative
+ * increase for latency (of p95, by a scale shift) and cost per output, a difference in
+ * proportion points for failure and regenerate rates.
+ */
+const DetectableEffectsSchema = z
+  .object({
+    /** Relative p95 increase, e.g. 0.2 = 20 % slower. */
+    p95_latency: z.number().positive().default(0.2),
+    /** Relative cost-per-output increase, e.g. 0.1 = 10 % dearer. */
+    cost_per_output: z.number().positive().default(0.1),
+    /** Failure-rate increase in points, e.g. 0.01 = one point more. */
+    failure_rate: z.number().positive().max(1).default(0.01),
+    /** Regenerate-rate increase in points. */
+    regenerate_rate: z.number().positive().max(1).default(0.02),
+  })
+  .strict();
+
+/**
+ * Statistical judgement of canary against baseline (ADR 0009), on top of the absolute limits:
+ * a rank test for latency and cost, a two-proportion test for rates, each made sequential
+ * (mSPRT) so that looking every interval keeps the false-rollback rate at `alpha`.
+ */
+export const RolloutStatisticsSchema = z
+  .object({
+    /** Switch the comparisons off (the absolute limits still apply). */
+    enabled: z.boolean().default(true),
+    /**
+     * Chance that a healthy canary is rolled back by a comparison over the whole rollout; split
+     * evenly over the guardrails and the stages that have a baseline to compare with.
+     */
+    alpha: z.number().gt(0).max(0.5).default(0.05),
+    /** Power the dry-run planner sizes stages for (chance of detecting the effects below). */
+    power: z.number().gt(0.5).lt(1).default(0.8),
+    /** Spread of log latency (and of log cost per cell) assumed to turn relative effects into rank effects. */
+    assumedLogSpread: z.number().positive().default(0.5),
+    detectableEffects: DetectableEffectsSchema.default(DetectableEffectsSchema.parse({})),
+  })
+  .strict();
+export type RolloutStatistics = z.infer<typeof RolloutStatisticsSchema>;
+
+const RolloutStatisticsOverrideSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    alpha: z.number().gt(0).max(0.5).optional(),
+    power: z.number().gt(0.5).lt(1).optional(),
+    assumedLogSpread: z.number().positive().optional(),
+    detectableEffects: DetectableEffectsSchema.partial().optional(),
+  })
+  .strict();
+
 const StageSchema = z
   .object({
     /** Share of traffic for the canary in this stage (0 < weight ≤ 1). */
@@ -93,6 +144,8 @@ export const StartRolloutSchema = z
     intervalSeconds: z.number().min(0.2).max(3600).optional(),
     /** Consecutive breached evaluations that trigger a rollback (1 = the first). */
     breachConfirmations: z.number().int().min(1).max(10).optional(),
+    /** Overrides of the statistical judgement (merged over the defaults). */
+    statistics: RolloutStatisticsOverrideSchema.optional(),
     /** Why (kept in the audit log). */
     reason: z.string().max(500).optional(),
     /**
@@ -120,6 +173,8 @@ export const RolloutPlanSchema = z.object({
   }),
   intervalSeconds: z.number().positive(),
   breachConfirmations: z.number().int().min(1),
+  // Plans stored before the statistical judgement existed read back with the defaults.
+  statistics: RolloutStatisticsSchema.default(RolloutStatisticsSchema.parse({})),
 });
 export type RolloutPlan = z.infer<typeof RolloutPlanSchema>;
 
@@ -130,6 +185,7 @@ export const RolloutDefaultsSchema = z
     guardrails: GuardrailsSchema.default({}),
     intervalSeconds: z.number().min(0.2).default(30),
     breachConfirmations: z.number().int().min(1).default(1),
+    statistics: RolloutStatisticsOverrideSchema.default({}),
   })
   .strict();
 export type RolloutDefaults = z.infer<typeof RolloutDefaultsSchema>;

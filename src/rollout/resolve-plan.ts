@@ -22,5 +22,13 @@ export function resolvePlan(request: StartRollout, defaults: RolloutDefaults): R
     guardrails,
     intervalSeconds: request.intervalSeconds ?? defaults.intervalSeconds,
     breachConfirmations: request.breachConfirmations ?? defaults.breachConfirmations,
+    statistics: {
+      ...defaults.statistics,
+      ...request.statistics,
+      detectableEffects: {
+        ...defaults.statistics.detectableEffects,
+        ...request.statistics?.detectableEffects,
+      },
+    },
   });
 }

@@ -17,6 +17,12 @@ import type { RolloutService } from './rollout-service.js';
 import type { Rollout } from './rollout-store.js';
 import { checkSplit, type SplitCheck } from './check-split.js';
 import { formatPercent } from './split-overrides.js';
+import {
+  compareArms,
+  describeComparison,
+  type ArmComparison,
+  type ArmPair,
+} from './compare-arms.js';
 
 export interface RolloutControllerOptions {
   database: Database;
@@ -35,6 +41,11 @@ export interface RolloutEvaluation {
   at: string;
   stage: number;
   guardrails: GuardrailResult[];
+  /**
+   * Canary against baseline per guardrail over the stage so far (rank and proportion tests,
+   * sequential): effect sizes, bounds and p-values. A `worse` one rolls back.
+   */
+  comparisons: ArmComparison[];
   /** The canary's share since the stage started (or the last resume) against the stage weight. */
   split: SplitCheck;
   /** `pause`: the split is not what the stage says, or the routing was changed by hand. */
@@ -115,6 +126,13 @@ export class RolloutController {
         result.status === 'breach' &&
         (state.breachStreaks[result.name] ?? 0) >= rollout.plan.breachConfirmations,
     );
+    // The sequential tests keep their α however often they look: no confirmations needed.
+    const comparisons = compareArms(rollout.plan, await this.readStageTotals(rollout));
+    const worse = comparisons.filter((result) => result.status === 'worse');
+    const rollbackReasons = [
+      ...confirmed.map(describeBreach),
+      ...worse.map(describeComparison),
+    ];
     const stage = rollout.plan.stages[rollout.currentStage]!;
     const pausedMs =
       state.pausedMs + (state.pausedAt ? Math.max(0, now - Date.parse(state.pausedAt)) : 0);
@@ -128,7 +146,7 @@ export class RolloutController {
     const drift = service.split.drift(rollout, expected);
     state.driftStreak = drift ? state.driftStreak + 1 : 0;
     const paused = rollout.status !== 'active';
-    const decision: RolloutEvaluation['decision'] = confirmed.length
+    const decision: RolloutEvaluation['decision'] = rollbackReasons.length
       ? 'rollback'
       : !paused && drift && state.driftStreak >= driftConfirmations
         ? 'pause'
@@ -143,8 +161,8 @@ export class RolloutController {
               ? 'complete'
               : 'promote'
             : 'hold';
-    const reason = confirmed.length
-      ? confirmed.map(describeBreach).join('; ')
+    const reason = rollbackReasons.length
+      ? rollbackReasons.join('; ')
       : decision !== 'pause'
         ? undefined
         : drift && state.driftStreak >= driftConfirmations
@@ -154,6 +172,7 @@ export class RolloutController {
       at: new Date(now).toISOString(),
       stage: rollout.currentStage,
       guardrails,
+      comparisons,
       split,
       decision,
       reason,
@@ -168,7 +187,7 @@ export class RolloutController {
       rolloutId: rollout.id,
       decision: 'evaluated',
       stage: rollout.currentStage,
-      details: { guardrails, decision },
+      details: { guardrails, comparisons, decision },
       actor,
     });
     const current = { ...rollout, state };
@@ -178,11 +197,14 @@ export class RolloutController {
           { rolloutId: rollout.id, reason },
           'guardrail breached; rolling back',
         );
-        await service.rollback(current, actor, reason!, { guardrails: confirmed });
+        await service.rollback(current, actor, reason!, {
+          guardrails: confirmed,
+          comparisons: worse,
+        });
       } else if (decision === 'promote') {
-        await service.promote(current, actor, { guardrails });
+        await service.promote(current, actor, { guardrails, comparisons });
       } else if (decision === 'complete') {
-        await service.complete(current, actor, { guardrails });
+        await service.complete(current, actor, { guardrails, comparisons });
       } else if (decision === 'pause') {
         this.options.logger.warn({ rolloutId: rollout.id, reason }, 'rollout paused');
         await service.pause(current, actor, reason);
@@ -230,6 +252,19 @@ export class RolloutController {
       },
       weight,
     );
+  }
+
+  /**
+   * Both arms since the stage started: the comparisons accumulate over the stage (pauses
+   * included, as both arms keep receiving traffic), which is what a sequential test needs.
+   */
+  private async readStageTotals(rollout: Rollout): Promise<ArmPair> {
+    const window = await readWindowTotals(this.options.database, {
+      since: rollout.stageStartedAt,
+      providers: [rollout.baseline, rollout.canary],
+      model: rollout.model ?? undefined,
+    });
+    return { canary: window.get(rollout.canary), baseline: window.get(rollout.baseline) };
   }
 
   /** Totals per arm for each guardrail's own window (one read per distinct window). */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readWindowTotals } from '../../analytics/rollup-reader.js';
 import { StartRolloutSchema } from '../../core/rollout-plan.js';
 import type { Rollout } from '../../rollout/rollout-store.js';
+import { planRollout } from '../../rollout/plan-rollout.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { adminAuth } from './admin-auth.js';
 import { authorOf } from './admin-routing-routes.js';
@@ -73,6 +74,9 @@ export function adminRolloutRoutes(
       },
       superseded: rollout.state.superseded,
       guardrails: (rollout.lastEvaluation as { guardrails?: unknown } | null)?.guardrails ?? null,
+      // Canary against baseline over the stage so far: effect, bound, sequential p-value, α.
+      comparisons:
+        (rollout.lastEvaluation as { comparisons?: unknown } | null)?.comparisons ?? null,
       last_evaluation: rollout.lastEvaluation,
       last_evaluated_at: rollout.lastEvaluatedAt?.toISOString() ?? null,
       plan: rollout.plan,
@@ -91,8 +95,23 @@ export function adminRolloutRoutes(
     app.addHook('onRequest', adminAuth(config.adminKey));
     app.post(
       '/admin/rollouts',
-      { schema: { tags: ['admin'], summary: 'Start a canary rollout', body: StartRolloutSchema } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Start a canary rollout (`?dry_run=true`: size its stages, start nothing)',
+          body: StartRolloutSchema,
+          querystring: z.object({ dry_run: z.enum(['true', 'false']).optional() }),
+        },
+      },
       async (request, reply) => {
+        if (request.query.dry_run === 'true')
+          return reply.status(200).send(
+            await planRollout(database, request.body, {
+              defaults: config.rollouts.defaults,
+              bucketSeconds: config.analytics.rollupBucketSeconds,
+              now: Date.now(),
+            }),
+          );
         const rollout = await rollouts.start(request.body, authorOf(request, request.body.reason));
         return reply.status(201).send(await describe(rollout));
       },
