@@ -98,7 +98,7 @@ export async function createGateway(
   const urls = new GatewayUrls(config.publicUrl, config.port);
   lifecycle.adopt(() => urls.forget());
   try {
-    const store = await composeStore(config, logger, lifecycle);
+    const store = await composeStore(config, logger, lifecycle, now);
     const env = options.env ?? process.env;
     const { database } = store;
     const providers = composeProviders(config, { database, env, now, factories, logger });

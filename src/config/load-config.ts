@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './config-schema.js';
+import { storageFromEnv } from './storage-config-schema.js';
 
 /** Start-up stops with this error; its message names the offending field. */
 export class ConfigError extends Error {
@@ -119,6 +120,10 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       secret: env.SWITCHYARD_WEBHOOK_SECRET,
     };
   }
+  const storage = storageFromEnv(env, merged.storage, (message) => {
+    throw new ConfigError(message);
+  });
+  if (storage) merged.storage = storage;
   return parseConfig(merged);
 }
 
