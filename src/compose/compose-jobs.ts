@@ -4,11 +4,15 @@ import { JobCompletion } from '../jobs/job-completion.js';
 import { JobEngine } from '../jobs/job-engine.js';
 import { JobSupervisor } from '../jobs/job-supervisor.js';
 import { PollWorker } from '../jobs/poll-worker.js';
+import { RetentionSweeper } from '../jobs/retention-sweeper.js';
 import { SubmitWorker } from '../jobs/submit-worker.js';
 import { WebhookDispatcher } from '../jobs/webhook-dispatcher.js';
 import type { Logger } from '../observability/logger.js';
 import { SsrfGuard } from '../security/ssrf-guard.js';
+import { ControllerLease } from '../store/controller-lease.js';
 import { LedgerRepository } from '../store/repositories/ledger-repository.js';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { GatewayUrls } from './gateway-urls.js';
 import type { QueueLayer } from './compose-queue.js';
 import type { ProvidersLayer } from './compose-providers.js';
@@ -25,6 +29,8 @@ export interface JobsLayer extends QueueLayer {
   webhookGuard: SsrfGuard;
   /** Polls one attempt now (provider callbacks that must be confirmed). */
   pollWorker: PollWorker;
+  /** Deletes expired assets and jobs (`storage.retention`), one instance at a time. */
+  retention: RetentionSweeper;
 }
 
 /** The job engine's worker roles, each given what it uses. */
@@ -96,5 +102,17 @@ export function composeJobs(
     maintenanceIntervalSeconds: config.jobs.maintenanceIntervalSeconds,
     logger,
   });
-  return { ...layers.queue, completion, engine, images, webhookGuard, pollWorker };
+  const retention = new RetentionSweeper({
+    database: store.database,
+    assets,
+    retention: config.storage.retention,
+    lease: new ControllerLease(
+      store.database,
+      'retention-sweeper',
+      `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    ),
+    logger,
+    now,
+  });
+  return { ...layers.queue, completion, engine, images, webhookGuard, pollWorker, retention };
 }

@@ -6,6 +6,7 @@ import { buildApp } from '../http/build-app.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { JobService } from '../jobs/job-service.js';
+import type { RetentionSweeper } from '../jobs/retention-sweeper.js';
 import type { AlertSink } from '../observability/alert-sink.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -76,6 +77,8 @@ export interface Gateway {
   tenancy: TenancyLayer;
   /** Channels (runtime provider instances per group) and the relay. */
   channels: ChannelsLayer;
+  /** Deletes expired assets and jobs; `tick()` sweeps now. */
+  retention: RetentionSweeper;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /**
@@ -181,6 +184,10 @@ export async function createGateway(
       stop: () => jobs.engine.stop(),
     });
     lifecycle.add({
+      start: () => (runWorkers ? jobs.retention.start() : undefined),
+      stop: () => jobs.retention.stop(),
+    });
+    lifecycle.add({
       start: () => (config.rollouts.enabled ? rolloutController.start() : undefined),
       stop: () => rolloutController.stop(),
     });
@@ -207,6 +214,7 @@ export async function createGateway(
       costAlerts,
       tenancy,
       channels,
+      retention: jobs.retention,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host });
         const { port } = new URL(address);
