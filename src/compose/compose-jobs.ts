@@ -59,6 +59,7 @@ export function composeJobs(
     polling: config.jobs,
     publicUrl,
     shutdown,
+    storageRetries: config.storage.outputRetries,
   });
   const submitWorker = new SubmitWorker({
     ...finishing,

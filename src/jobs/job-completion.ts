@@ -25,11 +25,29 @@ export interface JobCompletionOptions extends FinishJobDependencies {
   publicUrl: () => string | undefined;
   /** Aborted at shutdown: output downloads stop waiting. */
   shutdown: AbortSignal;
+  /**
+   * Polls that look at a completed result again (1 s, 2 s, 4 s … later) while the asset store
+   * is down, before the job fails with `storage_unavailable`.
+   */
+  storageRetries: number;
+}
+
+/** The asset store, not the provider, failed: the same result may be stored a moment later. */
+function isStorageError(error: unknown): error is GatewayError {
+  return (
+    error instanceof GatewayError &&
+    (error.code === 'storage_unavailable' || error.code === 'storage_full')
+  );
 }
 
 /** Where a status result came from; only polls schedule the next poll. */
 export type StatusSource =
-  | { type: 'poll'; poll: number }
+  | {
+      type: 'poll';
+      poll: number;
+      /** Consecutive polls whose completed result the asset store could not take. */
+      storageFailures?: number;
+    }
   | { type: 'webhook' }
   | {
       type: 'immediate';
@@ -148,6 +166,26 @@ export class JobCompletion {
         if (attemptNumber < tries)
           await new Promise((resolve) => setTimeout(resolve, 500 * attemptNumber));
       }
+    }
+    if (!saved && isStorageError(lastError)) {
+      // The provider holds the result: look again shortly, a bounded number of times, instead of
+      // polling until the deadline and ending as a misleading job_timeout.
+      const failures = (source.type === 'poll' ? (source.storageFailures ?? 0) : 0) + 1;
+      if (source.type === 'webhook') return; // the backstop poll counts from here
+      if (source.type === 'poll' && failures <= options.storageRetries) {
+        await options.queue.sendPoll(
+          {
+            jobId: job.id,
+            attemptId: attempt.id,
+            poll: source.poll + 1,
+            storageFailures: failures,
+          },
+          { startAfterMs: 1000 * 2 ** (failures - 1) },
+        );
+        return;
+      }
+      // Not resubmitted elsewhere: another provider's result would meet the same store.
+      return this.failed(job, attempt, { code: lastError.code, message: lastError.message }, false);
     }
     if (!saved) {
       const gatewayError = lastError instanceof GatewayError ? lastError : undefined;

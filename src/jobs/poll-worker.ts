@@ -69,7 +69,11 @@ export class PollWorker {
         isRetryable: false,
       };
     }
-    await completion.apply(job, attempt, result, { type: 'poll', poll: message.poll });
+    await completion.apply(job, attempt, result, {
+      type: 'poll',
+      poll: message.poll,
+      storageFailures: message.storageFailures,
+    });
   }
 
   /** Fails a job past its deadline, cancelling it at the provider when possible. */
