@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { createId } from '../core/create-id.js';
 import { GatewayError, NotFoundError } from '../core/errors/index.js';
@@ -64,6 +64,38 @@ export interface SaveAssetInput {
   width?: number;
   height?: number;
   durationSeconds?: number;
+}
+
+/** A file to store from a stream (a provider download), never held whole when it is a video. */
+export interface StreamAssetInput extends Omit<SaveAssetInput, 'data'> {
+  body: Readable;
+}
+
+/** Bytes read before deciding: enough for every image and video signature (and most `moov`s). */
+const headBytes = 1024 * 1024;
+
+/** Reads from `stream` until `size` bytes or its end; the rest stays in the (paused) stream. */
+function readHead(stream: Readable, size: number): Promise<{ chunks: Buffer[]; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const done = (ended: boolean) => {
+      stream.off('data', onData).off('end', onEnd).off('error', onError);
+      if (!ended) stream.pause();
+      resolve({ chunks, ended });
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= size) done(false);
+    };
+    const onEnd = () => done(true);
+    const onError = (error: unknown) => {
+      stream.off('data', onData).off('end', onEnd).off('error', onError);
+      reject(error);
+    };
+    stream.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }
 
 /** Options of {@link AssetStore}. */
@@ -194,6 +226,73 @@ export class AssetStore {
       sha256: createHash('sha256').update(input.data).digest('hex'),
       width: sniffed?.width ?? input.width ?? null,
       height: sniffed?.height ?? input.height ?? null,
+      durationSeconds: input.durationSeconds ?? null,
+      storageKey,
+      generationId: input.generationId ?? null,
+      tenantId: input.tenantId ?? null,
+    };
+  }
+
+  /**
+   * {@link writeFile} from a stream. Images (and anything the first MiB does not show to be a
+   * video) are read whole, because sniffing checks that they are complete; a video is sniffed
+   * from its first MiB and streamed on into the object store with its hash computed on the way,
+   * so no video is ever held in memory. Errors of the source (a broken download) are rethrown
+   * as they are, not as storage errors.
+   */
+  async writeStream(input: StreamAssetInput): Promise<PreparedAsset> {
+    const { body, ...rest } = input;
+    let head: { chunks: Buffer[]; ended: boolean };
+    try {
+      head = await readHead(body, headBytes);
+    } catch (error) {
+      body.destroy();
+      throw error;
+    }
+    const sniffed = head.ended ? undefined : sniffMedia(Buffer.concat(head.chunks));
+    if (sniffed?.kind !== 'video') {
+      const chunks = head.chunks;
+      if (!head.ended) for await (const chunk of body) chunks.push(chunk as Buffer);
+      return this.writeFile({ ...rest, data: Buffer.concat(chunks) });
+    }
+    const id = createId('asset');
+    const storageKey = `${id.slice(-2)}/${id}`;
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let sourceError: unknown;
+    async function* counted(): AsyncGenerator<Buffer> {
+      try {
+        for (const chunk of head.chunks) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          yield chunk;
+        }
+        for await (const chunk of body) {
+          hash.update(chunk as Buffer);
+          bytes += (chunk as Buffer).length;
+          yield chunk as Buffer;
+        }
+      } catch (error) {
+        sourceError = error;
+        throw error;
+      }
+    }
+    try {
+      await this.objects.put(storageKey, Readable.from(counted()), {
+        contentType: sniffed.mimeType,
+      });
+    } catch (error) {
+      body.destroy();
+      throw sourceError ?? error;
+    }
+    return {
+      id,
+      purpose: input.purpose,
+      mimeType: sniffed.mimeType,
+      bytes,
+      sha256: hash.digest('hex'),
+      width: sniffed.width ?? input.width ?? null,
+      height: sniffed.height ?? input.height ?? null,
       durationSeconds: input.durationSeconds ?? null,
       storageKey,
       generationId: input.generationId ?? null,

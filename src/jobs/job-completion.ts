@@ -6,7 +6,7 @@ import { AttemptStatus, isTerminal, JobStatus, type Job, type JobOutput } from '
 import type { ProviderOutput, StatusResult } from '../core/provider-adapter.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js';
-import { downloadToBuffer } from '../security/safe-fetch.js';
+import { safeFetchStream } from '../security/safe-fetch.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import type { Queryable } from '../store/database.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
@@ -339,32 +339,31 @@ export class JobCompletion {
     const saved: PreparedAsset[] = [];
     try {
       for (const output of outputs) {
-        const data =
-          output.type === 'bytes'
-            ? output.data
-            : (
-                await downloadToBuffer(output.url, {
-                  guard: this.options.fetchContext.guard,
-                  maxBytes: this.options.fetchContext.maxBytes,
-                  timeoutMs: this.options.fetchContext.timeoutMs,
-                  headers: output.headers,
-                  signal: this.options.shutdown,
-                })
-              ).data;
-        saved.push(
-          await this.options.assets.writeFile({
-            data,
-            purpose: 'output',
-            generationId: job.id,
-            claimedMimeType: output.mimeType,
-            width: output.width,
-            height: output.height,
-            durationSeconds: output.durationSeconds,
-          }),
-        );
+        const described = {
+          purpose: 'output' as const,
+          generationId: job.id,
+          claimedMimeType: output.mimeType,
+          width: output.width,
+          height: output.height,
+          durationSeconds: output.durationSeconds,
+        };
+        if (output.type === 'bytes') {
+          saved.push(await this.options.assets.writeFile({ ...described, data: output.data }));
+          continue;
+        }
+        // Streamed from the provider into the store: a video is never held whole.
+        const { body } = await safeFetchStream(output.url, {
+          guard: this.options.fetchContext.guard,
+          maxBytes: this.options.fetchContext.maxBytes,
+          timeoutMs: this.options.fetchContext.timeoutMs,
+          headers: output.headers,
+          signal: this.options.shutdown,
+        });
+        saved.push(await this.options.assets.writeStream({ ...described, body }));
       }
     } catch (error) {
-      await this.options.assets.discard(saved);
+      // The store may be the thing that failed: the original error is the one to report.
+      await this.options.assets.discard(saved).catch(() => undefined);
       throw error;
     }
     return saved;

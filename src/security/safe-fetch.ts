@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net';
+import { PassThrough, type Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors/index.js';
@@ -32,6 +33,16 @@ export interface SafeFetchResponse {
   url: string;
 }
 
+/** What {@link safeFetchStream} returns: the body as a stream, capped at `maxBytes`. */
+export interface SafeFetchStreamResponse extends Omit<SafeFetchResponse, 'body'> {
+  /**
+   * The body. It errors with `download_too_large` past `maxBytes`, `download_timeout` past
+   * `timeoutMs` (counted from the request, body included) and `download_failed` when the
+   * connection breaks; destroying it closes the connection.
+   */
+  body: Readable;
+}
+
 const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 // On a redirect to another origin only these caller headers survive: any other one may be a
 // credential for the first origin (Authorization, Cookie, but also x-goog-api-key, x-api-key…).
@@ -62,6 +73,43 @@ export async function safeFetch(
   url: string | URL,
   options: SafeFetchOptions,
 ): Promise<SafeFetchResponse> {
+  const response = await exchange(url, options, false);
+  return { ...response, body: response.body ?? Buffer.alloc(0) };
+}
+
+/**
+ * {@link safeFetch} with the body as a stream, for files too large to hold (provider videos):
+ * the same guard, pinning, redirects and limits; a non-2xx answer is `download_failed` as in
+ * {@link downloadToBuffer}, so the stream is always a success body.
+ */
+export async function safeFetchStream(
+  url: string | URL,
+  options: SafeFetchOptions,
+): Promise<SafeFetchStreamResponse> {
+  const response = await exchange(url, options, true);
+  if (!response.stream) throw new Error('no body stream');
+  if (response.status < 200 || response.status > 299) {
+    response.stream.destroy();
+    throw notOk(response.url, response.status);
+  }
+  return {
+    status: response.status,
+    headers: response.headers,
+    url: response.url,
+    body: response.stream,
+  };
+}
+
+interface Exchanged extends Omit<SafeFetchResponse, 'body'> {
+  body?: Buffer;
+  stream?: Readable;
+}
+
+async function exchange(
+  url: string | URL,
+  options: SafeFetchOptions,
+  streamed: boolean,
+): Promise<Exchanged> {
   const { guard, maxBytes, timeoutMs } = options;
   const maxRedirects = options.maxRedirects ?? 3;
   const timeout = new AbortController();
@@ -72,6 +120,8 @@ export async function safeFetch(
       : AbortSignal.any([options.signal, timeout.signal]);
 
   let current: URL | undefined;
+  // A streamed body keeps the deadline running until it is read; the stream clears it.
+  let keepTimer = false;
   let method = (options.method ?? 'GET').toUpperCase();
   let body = options.body;
   const headers: Record<string, string> = {};
@@ -90,8 +140,19 @@ export async function safeFetch(
         maxBytes,
         timeoutMs,
         signal,
+        streamed,
+        describeFailure: (error) =>
+          timeout.signal.aborted
+            ? timedOut(displayUrl(url), timeoutMs, error)
+            : networkFailure(displayUrl(url), error),
       });
-      if (hop.kind === 'response') return hop.response;
+      if (hop.kind === 'response') {
+        if (hop.response.stream) {
+          keepTimer = true;
+          hop.response.stream.once('close', () => clearTimeout(timer));
+        }
+        return hop.response;
+      }
 
       if (redirects >= maxRedirects) {
         throw new GatewayError({
@@ -131,27 +192,44 @@ export async function safeFetch(
     if (error instanceof GatewayError) throw error;
     if (options.signal?.aborted === true) throw options.signal.reason;
     const shown = displayUrl(current ?? url);
-    if (timeout.signal.aborted) {
-      throw new GatewayError({
-        code: 'download_timeout',
-        message: `Fetching ${shown} took longer than ${timeoutMs} ms.`,
-        httpStatus: 504,
-        isRetryable: true,
-        details: { url: shown, timeoutMs },
-        cause: error,
-      });
-    }
-    throw new GatewayError({
-      code: 'download_failed',
-      message: `Fetching ${shown} failed: ${describeNetworkError(error)}.`,
-      httpStatus: 502,
-      isRetryable: true,
-      details: { url: shown, reason: describeNetworkError(error) },
-      cause: error,
-    });
+    if (timeout.signal.aborted) throw timedOut(shown, timeoutMs, error);
+    throw networkFailure(shown, error);
   } finally {
-    clearTimeout(timer);
+    if (!keepTimer) clearTimeout(timer);
   }
+}
+
+function timedOut(shown: string, timeoutMs: number, error: unknown): GatewayError {
+  return new GatewayError({
+    code: 'download_timeout',
+    message: `Fetching ${shown} took longer than ${timeoutMs} ms.`,
+    httpStatus: 504,
+    isRetryable: true,
+    details: { url: shown, timeoutMs },
+    cause: error,
+  });
+}
+
+function networkFailure(shown: string, error: unknown): GatewayError {
+  return new GatewayError({
+    code: 'download_failed',
+    message: `Fetching ${shown} failed: ${describeNetworkError(error)}.`,
+    httpStatus: 502,
+    isRetryable: true,
+    details: { url: shown, reason: describeNetworkError(error) },
+    cause: error,
+  });
+}
+
+function notOk(url: string, status: number): GatewayError {
+  const shown = displayUrl(url);
+  return new GatewayError({
+    code: 'download_failed',
+    message: `Fetching ${shown} returned HTTP ${status}.`,
+    httpStatus: 502,
+    isRetryable: status >= 500 || status === 429,
+    details: { url: shown, status },
+  });
 }
 
 /**
@@ -164,21 +242,12 @@ export async function downloadToBuffer(
   options: SafeFetchOptions,
 ): Promise<{ data: Buffer; contentType: string | undefined }> {
   const response = await safeFetch(url, options);
-  if (response.status < 200 || response.status > 299) {
-    const shown = displayUrl(response.url);
-    throw new GatewayError({
-      code: 'download_failed',
-      message: `Fetching ${shown} returned HTTP ${response.status}.`,
-      httpStatus: 502,
-      isRetryable: response.status >= 500 || response.status === 429,
-      details: { url: shown, status: response.status },
-    });
-  }
+  if (response.status < 200 || response.status > 299) throw notOk(response.url, response.status);
   return { data: response.body, contentType: response.headers['content-type'] };
 }
 
 type HopResult =
-  | { kind: 'response'; response: SafeFetchResponse }
+  | { kind: 'response'; response: Exchanged }
   | { kind: 'redirect'; status: number; location: string };
 
 interface HopOptions {
@@ -188,6 +257,10 @@ interface HopOptions {
   maxBytes: number;
   timeoutMs: number;
   signal: AbortSignal;
+  /** Hand the body over as a stream (the agent then lives until the stream closes). */
+  streamed: boolean;
+  /** The error a broken streamed body ends with. */
+  describeFailure: (error: unknown) => GatewayError;
 }
 
 /** One request whose socket can only go to `resolved`, with the body read under the cap. */
@@ -205,6 +278,7 @@ async function fetchPinned(
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
+  let agentOwnedByStream = false;
   try {
     const response = await request(url, {
       dispatcher: agent,
@@ -224,6 +298,18 @@ async function fetchPinned(
     if (Number.isFinite(declared) && declared > options.maxBytes) {
       discard(response.body);
       throw tooLarge(shown, options.maxBytes);
+    }
+    if (options.streamed) {
+      agentOwnedByStream = true;
+      return {
+        kind: 'response',
+        response: {
+          status: response.statusCode,
+          headers: flattenHeaders(response.headers),
+          stream: cappedStream(response.body, options, shown, () => agent.destroy()),
+          url: url.href,
+        },
+      };
     }
     const chunks: Buffer[] = [];
     let total = 0;
@@ -246,8 +332,40 @@ async function fetchPinned(
       },
     };
   } finally {
-    await agent.destroy().catch(() => undefined);
+    if (!agentOwnedByStream) await agent.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * The body as a stream that errors once more than `maxBytes` arrived (Content-Length can be
+ * absent or lie) and turns connection errors into gateway errors; closing it, for whatever
+ * reason, releases the connection.
+ */
+function cappedStream(
+  body: Dispatcher.ResponseData['body'],
+  options: HopOptions,
+  shown: string,
+  release: () => Promise<void>,
+): Readable {
+  const output = new PassThrough();
+  let total = 0;
+  body.on('data', (chunk: Buffer) => {
+    total += chunk.length;
+    if (total > options.maxBytes) {
+      output.destroy(tooLarge(shown, options.maxBytes));
+      return;
+    }
+    // Backpressure: a slow store slows the download instead of filling memory.
+    if (!output.write(chunk)) body.pause();
+  });
+  output.on('drain', () => body.resume());
+  body.on('end', () => output.end());
+  body.on('error', (error) => output.destroy(options.describeFailure(error)));
+  output.on('close', () => {
+    if (!body.destroyed) discard(body);
+    void release().catch(() => undefined);
+  });
+  return output;
 }
 
 /**
