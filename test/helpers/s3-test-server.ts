@@ -15,6 +15,8 @@ export interface S3TestServer {
   bucket: string;
   /** The gateway's `storage` config for this server (`s3://bucket/prefix`, path style). */
   storageConfig(prefix?: string): NonNullable<ConfigInput['storage']>;
+  /** The same as environment variables, for a gateway subprocess (`startGatewayProcess`). */
+  env(prefix?: string): Record<string, string>;
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Stops and removes the directory. */
@@ -59,6 +61,14 @@ export async function startS3TestServer(bucket = 'switchyard-test'): Promise<S3T
         connectionTimeoutMs: 500,
         requestTimeoutMs: 5000,
       },
+    }),
+    env: (prefix = 'assets') => ({
+      SWITCHYARD_ASSET_STORE: `s3://${bucket}/${prefix}`,
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      SWITCHYARD_S3_PATH_STYLE: 'true',
     }),
     stop,
     start,
