@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { createId } from '../core/create-id.js';
 import { GatewayError, NotFoundError } from '../core/errors/index.js';
 import type { ObjectStore } from '../core/object-store.js';
 import type { Database, Queryable } from '../store/database.js';
+import { headBytes, readHead } from './read-head.js';
 import { sniffMedia } from './sniff-media.js';
+import { streamToObjectStore } from './stream-to-object-store.js';
 
 /** A stored file: an upload or a job output. */
 export interface Asset {
@@ -69,33 +71,6 @@ export interface SaveAssetInput {
 /** A file to store from a stream (a provider download), never held whole when it is a video. */
 export interface StreamAssetInput extends Omit<SaveAssetInput, 'data'> {
   body: Readable;
-}
-
-/** Bytes read before deciding: enough for every image and video signature (and most `moov`s). */
-const headBytes = 1024 * 1024;
-
-/** Reads from `stream` until `size` bytes or its end; the rest stays in the (paused) stream. */
-function readHead(stream: Readable, size: number): Promise<{ chunks: Buffer[]; ended: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const done = (ended: boolean) => {
-      stream.off('data', onData).off('end', onEnd).off('error', onError);
-      if (!ended) stream.pause();
-      resolve({ chunks, ended });
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length >= size) done(false);
-    };
-    const onEnd = () => done(true);
-    const onError = (error: unknown) => {
-      stream.off('data', onData).off('end', onEnd).off('error', onError);
-      reject(error);
-    };
-    stream.on('data', onData).on('end', onEnd).on('error', onError);
-  });
 }
 
 /** Options of {@link AssetStore}. */
@@ -257,40 +232,17 @@ export class AssetStore {
     }
     const id = createId('asset');
     const storageKey = `${id.slice(-2)}/${id}`;
-    const hash = createHash('sha256');
-    let bytes = 0;
-    let sourceError: unknown;
-    async function* counted(): AsyncGenerator<Buffer> {
-      try {
-        for (const chunk of head.chunks) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          yield chunk;
-        }
-        for await (const chunk of body) {
-          hash.update(chunk as Buffer);
-          bytes += (chunk as Buffer).length;
-          yield chunk as Buffer;
-        }
-      } catch (error) {
-        sourceError = error;
-        throw error;
-      }
-    }
-    try {
-      await this.objects.put(storageKey, Readable.from(counted()), {
-        contentType: sniffed.mimeType,
-      });
-    } catch (error) {
-      body.destroy();
-      throw sourceError ?? error;
-    }
+    const { bytes, sha256 } = await streamToObjectStore(this.objects, storageKey, {
+      head: head.chunks,
+      rest: body,
+      contentType: sniffed.mimeType,
+    });
     return {
       id,
       purpose: input.purpose,
       mimeType: sniffed.mimeType,
       bytes,
-      sha256: hash.digest('hex'),
+      sha256,
       width: sniffed.width ?? input.width ?? null,
       height: sniffed.height ?? input.height ?? null,
       durationSeconds: input.durationSeconds ?? null,
