@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors/index.js';
+import { displayUrl, networkFailure, notOk, timedOut, tooLarge } from './download-errors.js';
 import type { ResolvedAddress, SsrfGuard } from './ssrf-guard.js';
 
 /** Options of {@link safeFetch} and {@link downloadToBuffer}. */
@@ -199,39 +200,6 @@ async function exchange(
   }
 }
 
-function timedOut(shown: string, timeoutMs: number, error: unknown): GatewayError {
-  return new GatewayError({
-    code: 'download_timeout',
-    message: `Fetching ${shown} took longer than ${timeoutMs} ms.`,
-    httpStatus: 504,
-    isRetryable: true,
-    details: { url: shown, timeoutMs },
-    cause: error,
-  });
-}
-
-function networkFailure(shown: string, error: unknown): GatewayError {
-  return new GatewayError({
-    code: 'download_failed',
-    message: `Fetching ${shown} failed: ${describeNetworkError(error)}.`,
-    httpStatus: 502,
-    isRetryable: true,
-    details: { url: shown, reason: describeNetworkError(error) },
-    cause: error,
-  });
-}
-
-function notOk(url: string, status: number): GatewayError {
-  const shown = displayUrl(url);
-  return new GatewayError({
-    code: 'download_failed',
-    message: `Fetching ${shown} returned HTTP ${status}.`,
-    httpStatus: 502,
-    isRetryable: status >= 500 || status === 429,
-    details: { url: shown, status },
-  });
-}
-
 /**
  * {@link safeFetch} for callers that only want a 2xx body (input images, provider results).
  * @throws GatewayError `download_failed` (502) on a non-2xx answer; retryable for 5xx and 429,
@@ -414,15 +382,6 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-function tooLarge(shown: string, maxBytes: number): GatewayError {
-  return new GatewayError({
-    code: 'download_too_large',
-    message: `The response from ${shown} is larger than the ${maxBytes}-byte limit.`,
-    httpStatus: 413,
-    details: { url: shown, maxBytes },
-  });
-}
-
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -436,26 +395,4 @@ function flattenHeaders(
       flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
-}
-
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? code : error.message;
-  }
-  return String(error);
-}
-
-/** The URL as it may appear in errors: no query string or fragment (signed tokens), no userinfo. */
-function displayUrl(url: string | URL): string {
-  try {
-    const copy = new URL(typeof url === 'string' ? url : url.href);
-    copy.search = '';
-    copy.hash = '';
-    copy.username = '';
-    copy.password = '';
-    return copy.href;
-  } catch {
-    return String(url).split(/[?#]/, 1)[0]!.slice(0, 200);
-  }
 }
