@@ -29,6 +29,12 @@ describe('the S3 asset store going down and coming back', () => {
 
   it('should end the job as storage_unavailable after bounded retries, report it in /readyz, and recover', async () => {
     expect((await getJson(`${test.url}/readyz`)).status).toBe(200);
+    const before = await fetch(`${test.url}/v1/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: await fakePng(),
+    });
+    const uploaded = (await before.json()) as { id: string };
     const created = await postJson(`${test.url}/v1/generations`, {
       model: 'sim-image',
       prompt: 'a lighthouse nobody can store',
@@ -58,6 +64,13 @@ describe('the S3 asset store going down and coming back', () => {
       'storage_unavailable',
     );
 
+    const unreadable = await fetch(`${test.url}/v1/assets/${uploaded.id}`);
+    expect(unreadable.status).toBe(503);
+    expect(unreadable.headers.get('retry-after')).toBe('2');
+    expect(((await unreadable.json()) as { error: { code: string } }).error.code).toBe(
+      'storage_unavailable',
+    );
+
     await s3.start();
     // Still the cached answer until the cache expires on the gateway's clock.
     expect((await getJson(`${test.url}/readyz`)).status).toBe(503);
@@ -77,5 +90,7 @@ describe('the S3 asset store going down and coming back', () => {
     const file = await fetch(stored.outputs[0]!.url);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('image/png');
+    const readable = await fetch(`${test.url}/v1/assets/${uploaded.id}`);
+    expect(Buffer.from(await readable.arrayBuffer()).equals(await fakePng())).toBe(true);
   }, 120_000);
 });
