@@ -6,6 +6,7 @@ import { openMigratedDatabase } from '../../test/helpers/migrated-database.js';
 import type { Database } from '../store/database.js';
 import { GatewayError } from '../core/errors/index.js';
 import { AssetStore } from './asset-store.js';
+import { LocalObjectStore } from './local-object-store.js';
 
 /** A disk with room for `room` bytes: the write starts, then fails as a full disk does. */
 function fullDisk(room: number) {
@@ -34,7 +35,10 @@ describe('AssetStore on a full disk', () => {
 
   it('answers 507 storage_full and leaves no half-written file behind', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-full-disk-'));
-    const store = new AssetStore(database, dataDir, fullDisk(10));
+    const store = new AssetStore(
+      database,
+      new LocalObjectStore(path.join(dataDir, 'assets'), fullDisk(10)),
+    );
     // A PNG signature and a little more: sniffed as an image, then the disk runs out.
     const png = Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),

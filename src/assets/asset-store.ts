@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { createId } from '../core/create-id.js';
 import { GatewayError, NotFoundError } from '../core/errors/index.js';
+import type { ObjectStore } from '../core/object-store.js';
 import type { Database, Queryable } from '../store/database.js';
+import { headBytes, readHead } from './read-head.js';
 import { sniffMedia } from './sniff-media.js';
+import { streamToObjectStore } from './stream-to-object-store.js';
 
 /** A stored file: an upload or a job output. */
 export interface Asset {
@@ -68,44 +68,63 @@ export interface SaveAssetInput {
   durationSeconds?: number;
 }
 
-/** Disk errors that mean "no room", not "a bug": the client and the operator hear so. */
-const noRoom = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
-
-function storageError(error: unknown): unknown {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string' || !noRoom.has(code)) return error;
-  return new GatewayError({
-    code: 'storage_full',
-    message: 'The gateway could not store the file: its storage is full or read-only.',
-    httpStatus: 507,
-    isRetryable: true,
-    details: { reason: code },
-  });
+/** A file to store from a stream (a provider download), never held whole when it is a video. */
+export interface StreamAssetInput extends Omit<SaveAssetInput, 'data'> {
+  body: Readable;
 }
 
+/** Options of {@link AssetStore}. */
+export interface AssetStoreOptions {
+  /** Clock for row times, the upload quota's window and the health cache (tests inject one). */
+  now?: () => number;
+  /** Bytes of uploads a tenant may add per trailing 24 hours; undefined: no quota. */
+  uploadBytesPerDay?: number;
+  /** `health()` asks the object store at most this often. */
+  healthCacheMs?: number;
+  /**
+   * Lifetime of the presigned URLs `redirectUrl` hands out; undefined: reads are relayed
+   * through the gateway (also when the store cannot sign).
+   */
+  presignedRedirectSeconds?: number;
+}
+
+/** The store's state as `/readyz` shows it. */
+export interface AssetStoreHealth {
+  ok: boolean;
+  /** `local` or `s3`. */
+  kind: ObjectStore['kind'];
+  error?: string;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+
 /**
- * Files on local disk under `<dataDir>/assets`, metadata in the database. The file is written
- * (atomically, via rename) before its row exists, so a row always has a file.
+ * Asset metadata in the database, bytes in an {@link ObjectStore} (local disk or an
+ * S3-compatible bucket). The object is written completely before its row exists, so a row
+ * always has its bytes; every instance on the database reads every asset when they share the
+ * object store.
  */
 export class AssetStore {
-  private readonly root: string;
-  private readonly directories = new Set<string>();
+  private readonly now: () => number;
+  private healthCache: { at: number; health: AssetStoreHealth } | undefined;
 
   constructor(
     private readonly database: Database,
-    dataDir: string,
-    /** Writes a file; the disk's own by default (tests stand in a full one). */
-    private readonly write: (file: string, data: Buffer) => Promise<void> = writeFile,
+    /** Where the bytes go. */
+    readonly objects: ObjectStore,
+    private readonly options: AssetStoreOptions = {},
   ) {
-    this.root = path.resolve(dataDir, 'assets');
+    this.now = options.now ?? Date.now;
   }
 
   async save(input: SaveAssetInput): Promise<Asset> {
+    if (input.purpose === 'upload')
+      await this.checkUploadQuota(input.tenantId ?? null, input.data.length);
     const prepared = await this.writeFile(input);
     try {
       return await this.insertRow(prepared);
     } catch (error) {
-      await this.discard([prepared]);
+      await this.discard([prepared]).catch(() => undefined);
       throw error;
     }
   }
@@ -130,8 +149,33 @@ export class AssetStore {
   }
 
   /**
-   * Writes the file (atomically) without its row; `insertRow` completes it, possibly inside a
-   * larger transaction (job outputs are stored with the job's success, one commit for both).
+   * Refuses an upload of `bytes` that would take the tenant's uploads of the trailing 24 hours
+   * past `uploadBytesPerDay`. Checked before the write, so concurrent uploads of one tenant
+   * may overshoot by the files in flight; the next one is refused.
+   */
+  async checkUploadQuota(tenantId: string | null, bytes: number): Promise<void> {
+    const limit = this.options.uploadBytesPerDay;
+    if (limit === undefined) return;
+    const { rows } = await this.database.query<{ used: string | number | null }>(
+      `SELECT COALESCE(SUM(bytes), 0) AS used FROM assets
+       WHERE purpose = 'upload' AND tenant_id IS NOT DISTINCT FROM $1 AND created_at > $2`,
+      [tenantId, new Date(this.now() - dayMs)],
+    );
+    const used = Number(rows[0]?.used ?? 0);
+    if (used + bytes > limit) {
+      throw new GatewayError({
+        code: 'upload_quota_exceeded',
+        message: `Uploads are limited to ${limit} bytes per 24 hours; ${used} bytes were uploaded and this file has ${bytes}.`,
+        httpStatus: 429,
+        details: { limitBytes: limit, usedBytes: used, fileBytes: bytes, windowHours: 24 },
+      });
+    }
+  }
+
+  /**
+   * Writes the object without its row; `insertRow` completes it, possibly inside a larger
+   * transaction (job outputs are stored with the job's success, one commit for both). Returns
+   * what it wrote (size, hash, type, dimensions).
    */
   async writeFile(input: SaveAssetInput): Promise<PreparedAsset> {
     const sniffed = sniffMedia(input.data);
@@ -145,22 +189,10 @@ export class AssetStore {
     }
     const id = createId('asset');
     const storageKey = `${id.slice(-2)}/${id}`;
-    const file = path.join(this.root, storageKey);
-    // 1,024 shard directories at most: create each once per process, not once per file.
-    const directory = path.dirname(file);
-    if (!this.directories.has(directory)) {
-      await mkdir(directory, { recursive: true });
-      this.directories.add(directory);
-    }
-    const temporary = `${file}.${process.pid}.tmp`;
-    try {
-      await this.write(temporary, input.data);
-      await rename(temporary, file);
-    } catch (error) {
-      // A half-written file must not stay behind (a full disk once left thousands).
-      await rm(temporary, { force: true }).catch(() => undefined);
-      throw storageError(error);
-    }
+    await this.objects.put(storageKey, input.data, {
+      contentType: mimeType,
+      bytes: input.data.length,
+    });
     return {
       id,
       purpose: input.purpose,
@@ -176,11 +208,55 @@ export class AssetStore {
     };
   }
 
+  /**
+   * {@link writeFile} from a stream. Images (and anything the first MiB does not show to be a
+   * video) are read whole, because sniffing checks that they are complete; a video is sniffed
+   * from its first MiB and streamed on into the object store with its hash computed on the way,
+   * so no video is ever held in memory. Errors of the source (a broken download) are rethrown
+   * as they are, not as storage errors.
+   */
+  async writeStream(input: StreamAssetInput): Promise<PreparedAsset> {
+    const { body, ...rest } = input;
+    let head: { chunks: Buffer[]; ended: boolean };
+    try {
+      head = await readHead(body, headBytes);
+    } catch (error) {
+      body.destroy();
+      throw error;
+    }
+    const sniffed = head.ended ? undefined : sniffMedia(Buffer.concat(head.chunks));
+    if (sniffed?.kind !== 'video') {
+      const chunks = head.chunks;
+      if (!head.ended) for await (const chunk of body) chunks.push(chunk as Buffer);
+      return this.writeFile({ ...rest, data: Buffer.concat(chunks) });
+    }
+    const id = createId('asset');
+    const storageKey = `${id.slice(-2)}/${id}`;
+    const { bytes, sha256 } = await streamToObjectStore(this.objects, storageKey, {
+      head: head.chunks,
+      rest: body,
+      contentType: sniffed.mimeType,
+    });
+    return {
+      id,
+      purpose: input.purpose,
+      mimeType: sniffed.mimeType,
+      bytes,
+      sha256,
+      width: sniffed.width ?? input.width ?? null,
+      height: sniffed.height ?? input.height ?? null,
+      durationSeconds: input.durationSeconds ?? null,
+      storageKey,
+      generationId: input.generationId ?? null,
+      tenantId: input.tenantId ?? null,
+    };
+  }
+
   /** Records a written file. */
   async insertRow(prepared: PreparedAsset, executor: Queryable = this.database): Promise<Asset> {
     const { rows } = await executor.query(
-      `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id, tenant_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *, tenant_id AS owner_tenant_id`,
+      `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id, tenant_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *, tenant_id AS owner_tenant_id`,
       [
         prepared.id,
         prepared.purpose,
@@ -193,6 +269,7 @@ export class AssetStore {
         prepared.storageKey,
         prepared.generationId,
         prepared.tenantId,
+        new Date(this.now()),
       ],
     );
     return this.toAsset(rows[0]);
@@ -200,7 +277,7 @@ export class AssetStore {
 
   /** Removes written files whose rows were never stored (or rolled back). */
   async discard(prepared: readonly PreparedAsset[]): Promise<void> {
-    for (const asset of prepared) await rm(path.join(this.root, asset.storageKey), { force: true });
+    if (prepared.length) await this.objects.delete(prepared.map((asset) => asset.storageKey));
   }
 
   async get(id: string): Promise<Asset | undefined> {
@@ -219,7 +296,39 @@ export class AssetStore {
   async open(id: string, range?: { start: number; end: number }): Promise<Readable> {
     const row = await this.row(id);
     if (!row) throw new NotFoundError('asset', id);
-    return createReadStream(path.join(this.root, row.storage_key), range);
+    return this.objects.get(row.storage_key, range);
+  }
+
+  /**
+   * A short-lived URL from which the client can fetch the asset straight from the object
+   * store; undefined when the store cannot sign (local disk).
+   */
+  async redirectUrl(id: string, filename?: string): Promise<string | undefined> {
+    const expiresSeconds = this.options.presignedRedirectSeconds;
+    if (expiresSeconds === undefined || !this.objects.presignedUrl) return undefined;
+    const row = await this.row(id);
+    if (!row) throw new NotFoundError('asset', id);
+    return this.objects.presignedUrl(row.storage_key, {
+      expiresSeconds,
+      filename,
+      contentType: row.mime_type,
+    });
+  }
+
+  /** Whether the object store answers, checked at most once per `healthCacheMs`. */
+  async health(): Promise<AssetStoreHealth> {
+    const now = this.now();
+    const cached = this.healthCache;
+    if (cached && now - cached.at < (this.options.healthCacheMs ?? 5000)) return cached.health;
+    let health: AssetStoreHealth;
+    try {
+      await this.objects.check();
+      health = { ok: true, kind: this.objects.kind };
+    } catch (error) {
+      health = { ok: false, kind: this.objects.kind, error: (error as Error).message };
+    }
+    this.healthCache = { at: now, health };
+    return health;
   }
 
   /** Reads a whole file into memory (inputs handed to providers). */
@@ -227,8 +336,7 @@ export class AssetStore {
     const row = await this.row(id);
     if (!row) throw new NotFoundError('asset', id);
     const chunks: Buffer[] = [];
-    for await (const chunk of createReadStream(path.join(this.root, row.storage_key)))
-      chunks.push(chunk as Buffer);
+    for await (const chunk of await this.objects.get(row.storage_key)) chunks.push(chunk as Buffer);
     return { data: Buffer.concat(chunks), mimeType: row.mime_type };
   }
 
@@ -237,8 +345,10 @@ export class AssetStore {
     for (const id of ids) {
       const row = await this.row(id);
       if (!row) continue;
+      // The object first: a row without its object would be a 404 with a row; an object
+      // without its row would be stored forever.
+      await this.objects.delete([row.storage_key]);
       await this.database.query('DELETE FROM assets WHERE id = $1', [id]);
-      await rm(path.join(this.root, row.storage_key), { force: true });
     }
   }
 

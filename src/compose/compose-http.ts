@@ -60,6 +60,7 @@ export function composeHttp(
       store.database,
       () => jobs.engine.running || !options.runWorkers,
       layers.tenancy.authMode,
+      () => store.assets.health(),
     ),
     database: store.database,
     generations: store.repository,

@@ -6,11 +6,15 @@ import { JobEngine } from '../jobs/job-engine.js';
 import { JobSupervisor } from '../jobs/job-supervisor.js';
 import { LocalPollChain } from '../jobs/local-poll-chain.js';
 import { PollWorker } from '../jobs/poll-worker.js';
+import { RetentionSweeper } from '../jobs/retention-sweeper.js';
 import { SubmitWorker } from '../jobs/submit-worker.js';
 import { WebhookDispatcher } from '../jobs/webhook-dispatcher.js';
 import type { Logger } from '../observability/logger.js';
 import { SsrfGuard, type HostResolver } from '../security/ssrf-guard.js';
+import { ControllerLease } from '../store/controller-lease.js';
 import { LedgerRepository } from '../store/repositories/ledger-repository.js';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { GatewayUrls } from './gateway-urls.js';
 import type { QueueLayer } from './compose-queue.js';
 import type { ProvidersLayer } from './compose-providers.js';
@@ -29,6 +33,8 @@ export interface JobsLayer extends QueueLayer {
   pollWorker: PollWorker;
   /** Callers' own provider keys, in this process's memory only (ADR 0009). */
   callerKeys: CallerKeyVault;
+  /** Deletes expired assets and jobs (`storage.retention`), one instance at a time. */
+  retention: RetentionSweeper;
 }
 
 /** The job engine's worker roles, each given what it uses. */
@@ -72,6 +78,7 @@ export function composeJobs(
     shutdown,
     callerKeys,
     localPolls,
+    storageRetries: config.storage.outputRetries,
   });
   const submitWorker = new SubmitWorker({
     ...finishing,
@@ -122,5 +129,26 @@ export function composeJobs(
     maintenanceIntervalSeconds: config.jobs.maintenanceIntervalSeconds,
     logger,
   });
-  return { ...layers.queue, completion, engine, images, webhookGuard, pollWorker, callerKeys };
+  const retention = new RetentionSweeper({
+    database: store.database,
+    assets,
+    retention: config.storage.retention,
+    lease: new ControllerLease(
+      store.database,
+      'retention-sweeper',
+      `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    ),
+    logger,
+    now,
+  });
+  return {
+    ...layers.queue,
+    completion,
+    engine,
+    images,
+    webhookGuard,
+    pollWorker,
+    callerKeys,
+    retention,
+  };
 }

@@ -41,6 +41,9 @@ export function composeProviders(
   const inputFetchContext: SafeFetchContext = {
     ...fetchContext,
     guard: new SsrfGuard({ allowedPrivateHosts: config.downloads.allowedPrivateHosts }),
+    // A client's image by URL is held like an uploaded one, so it gets the upload limit, not
+    // the 512 MiB meant for provider videos (three 100 MiB "images" once took 900 MB of RSS).
+    maxBytes: Math.min(config.uploads.maxBytes, config.downloads.maxBytes),
   };
   const { database, env, now, factories, logger } = runtime;
   const { instances, summary } = loadProviders(

@@ -1,4 +1,5 @@
 import { AssetStore } from '../assets/asset-store.js';
+import { createObjectStore } from '../assets/create-object-store.js';
 import type { Config } from '../config/config-schema.js';
 import { loadWebhookSecret } from '../jobs/load-webhook-secret.js';
 import type { Logger } from '../observability/logger.js';
@@ -27,6 +28,7 @@ export async function composeStore(
   config: Config,
   logger: Logger,
   lifecycle: Lifecycle,
+  now: () => number = Date.now,
 ): Promise<StoreLayer> {
   const open = (maxConnections: number) =>
     openDatabase({
@@ -50,12 +52,25 @@ export async function composeStore(
   const applied = await runMigrations(database);
   if (applied.length) logger.info({ applied }, 'database migrated');
   const repository = new GenerationRepository(database);
+  const objects = createObjectStore(config);
+  if (objects.close) lifecycle.adopt(() => objects.close?.());
+  // Before any write of this process: a crash mid-write left temporary files behind.
+  const orphans = (await objects.removeOrphans?.()) ?? 0;
+  if (orphans) logger.warn({ removed: orphans }, 'removed temporary files of unfinished writes');
+  logger.info({ store: config.storage.assetStore }, 'asset store');
   return {
     database,
     apiDatabase,
     repository,
     apiRepository: apiDatabase === database ? repository : new GenerationRepository(apiDatabase),
-    assets: new AssetStore(database, config.dataDir),
+    assets: new AssetStore(database, objects, {
+      now,
+      uploadBytesPerDay: config.storage.uploadBytesPerDay,
+      healthCacheMs: config.storage.healthCacheSeconds * 1000,
+      presignedRedirectSeconds: config.storage.s3.presignedRedirects
+        ? config.storage.s3.presignedExpirySeconds
+        : undefined,
+    }),
     webhookSecret: await loadWebhookSecret(database, config.webhooks.secret, logger),
   };
 }

@@ -7,6 +7,7 @@ import type { CallerKeyVault } from '../jobs/caller-key-vault.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { JobService } from '../jobs/job-service.js';
+import type { RetentionSweeper } from '../jobs/retention-sweeper.js';
 import type { AlertSink } from '../observability/alert-sink.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -83,6 +84,8 @@ export interface Gateway {
   channels: ChannelsLayer;
   /** Callers' own provider keys held by this process (ADR 0009); `clear()` is what a restart does. */
   callerKeys: CallerKeyVault;
+  /** Deletes expired assets and jobs; `tick()` sweeps now. */
+  retention: RetentionSweeper;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /**
@@ -105,7 +108,7 @@ export async function createGateway(
   const urls = new GatewayUrls(config.publicUrl, config.port);
   lifecycle.adopt(() => urls.forget());
   try {
-    const store = await composeStore(config, logger, lifecycle);
+    const store = await composeStore(config, logger, lifecycle, now);
     const env = options.env ?? process.env;
     const { database } = store;
     const providers = composeProviders(config, { database, env, now, factories, logger });
@@ -198,6 +201,10 @@ export async function createGateway(
       stop: () => jobs.engine.stop(),
     });
     lifecycle.add({
+      start: () => (runWorkers ? jobs.retention.start() : undefined),
+      stop: () => jobs.retention.stop(),
+    });
+    lifecycle.add({
       start: () => (config.rollouts.enabled ? rolloutController.start() : undefined),
       stop: () => rolloutController.stop(),
     });
@@ -225,6 +232,7 @@ export async function createGateway(
       tenancy,
       channels,
       callerKeys: jobs.callerKeys,
+      retention: jobs.retention,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host });
         const { port } = new URL(address);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AdmissionConfigSchema } from './admission-config-schema.js';
+import { StorageConfigSchema } from './storage-config-schema.js';
 import { CostAlertsConfigSchema } from './cost-alerts-config.js';
 import { RolloutDefaultsSchema } from '../core/rollout-plan.js';
 import { StylePresetSchema } from '../core/style-preset.js';
@@ -383,6 +384,7 @@ export const ConfigSchema = z
     jobs: JobsConfigSchema.default(JobsConfigSchema.parse({})),
     webhooks: WebhooksConfigSchema.default(WebhooksConfigSchema.parse({})),
     uploads: UploadsConfigSchema.default(UploadsConfigSchema.parse({})),
+    storage: StorageConfigSchema.default(StorageConfigSchema.parse({})),
     downloads: DownloadsConfigSchema.default(DownloadsConfigSchema.parse({})),
     openai: OpenAiCompatConfigSchema.default(OpenAiCompatConfigSchema.parse({})),
     compat: CompatConfigSchema.default(CompatConfigSchema.parse({})),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './config-schema.js';
+import { storageFromEnv } from './storage-config-schema.js';
 
 /** Start-up stops with this error; its message names the offending field. */
 export class ConfigError extends Error {
@@ -175,8 +176,9 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     const compat = { ...(merged.compat as Record<string, unknown> | undefined) };
     compat.s1 = {
       ...(compat.s1 as object | undefined),
-      allowRequestApiKey: !['false', '0', 'no', 'off'].includes(
-        env.SWITCHYARD_S1_ALLOW_REQUEST_API_KEY.toLowerCase(),
+      allowRequestApiKey: booleanFromEnv(
+        env.SWITCHYARD_S1_ALLOW_REQUEST_API_KEY,
+        'SWITCHYARD_S1_ALLOW_REQUEST_API_KEY',
       ),
     };
     merged.compat = compat;
@@ -188,6 +190,10 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       secret: env.SWITCHYARD_WEBHOOK_SECRET,
     };
   }
+  const storage = storageFromEnv(env, merged.storage, (message) => {
+    throw new ConfigError(message);
+  });
+  if (storage) merged.storage = storage;
   return parseConfig(merged, sources);
 }
 

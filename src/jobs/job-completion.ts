@@ -6,7 +6,7 @@ import { AttemptStatus, isTerminal, JobStatus, type Job, type JobOutput } from '
 import type { ProviderOutput, StatusResult } from '../core/provider-adapter.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js';
-import { downloadToBuffer } from '../security/safe-fetch.js';
+import { downloadStream } from '../security/safe-fetch.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import type { Queryable } from '../store/database.js';
 import type { CallerKeyVault } from './caller-key-vault.js';
@@ -31,11 +31,29 @@ export interface JobCompletionOptions extends FinishJobDependencies {
   callerKeys: CallerKeyVault;
   /** Polls of those jobs, on this process's timers: no other instance holds their keys. */
   localPolls: LocalPollChain;
+  /**
+   * Polls that look at a completed result again (1 s, 2 s, 4 s … later) while the asset store
+   * is down, before the job fails with `storage_unavailable`.
+   */
+  storageRetries: number;
+}
+
+/** The asset store, not the provider, failed: the same result may be stored a moment later. */
+function isStorageError(error: unknown): error is GatewayError {
+  return (
+    error instanceof GatewayError &&
+    (error.code === 'storage_unavailable' || error.code === 'storage_full')
+  );
 }
 
 /** Where a status result came from; only polls schedule the next poll. */
 export type StatusSource =
-  | { type: 'poll'; poll: number }
+  | {
+      type: 'poll';
+      poll: number;
+      /** Consecutive polls whose completed result the asset store could not take. */
+      storageFailures?: number;
+    }
   | { type: 'webhook' }
   | {
       type: 'immediate';
@@ -166,6 +184,26 @@ export class JobCompletion {
         if (attemptNumber < tries)
           await new Promise((resolve) => setTimeout(resolve, 500 * attemptNumber));
       }
+    }
+    if (!saved && isStorageError(lastError)) {
+      // The provider holds the result: look again shortly, a bounded number of times, instead of
+      // polling until the deadline and ending as a misleading job_timeout.
+      const failures = (source.type === 'poll' ? (source.storageFailures ?? 0) : 0) + 1;
+      if (source.type === 'webhook') return; // the backstop poll counts from here
+      if (source.type === 'poll' && failures <= options.storageRetries) {
+        await options.queue.sendPoll(
+          {
+            jobId: job.id,
+            attemptId: attempt.id,
+            poll: source.poll + 1,
+            storageFailures: failures,
+          },
+          { startAfterMs: 1000 * 2 ** (failures - 1) },
+        );
+        return;
+      }
+      // Not resubmitted elsewhere: another provider's result would meet the same store.
+      return this.failed(job, attempt, { code: lastError.code, message: lastError.message }, false);
     }
     if (!saved) {
       const gatewayError = lastError instanceof GatewayError ? lastError : undefined;
@@ -321,32 +359,31 @@ export class JobCompletion {
     const saved: PreparedAsset[] = [];
     try {
       for (const output of outputs) {
-        const data =
-          output.type === 'bytes'
-            ? output.data
-            : (
-                await downloadToBuffer(output.url, {
-                  guard: this.options.fetchContext.guard,
-                  maxBytes: this.options.fetchContext.maxBytes,
-                  timeoutMs: this.options.fetchContext.timeoutMs,
-                  headers: output.headers,
-                  signal: this.options.shutdown,
-                })
-              ).data;
-        saved.push(
-          await this.options.assets.writeFile({
-            data,
-            purpose: 'output',
-            generationId: job.id,
-            claimedMimeType: output.mimeType,
-            width: output.width,
-            height: output.height,
-            durationSeconds: output.durationSeconds,
-          }),
-        );
+        const described = {
+          purpose: 'output' as const,
+          generationId: job.id,
+          claimedMimeType: output.mimeType,
+          width: output.width,
+          height: output.height,
+          durationSeconds: output.durationSeconds,
+        };
+        if (output.type === 'bytes') {
+          saved.push(await this.options.assets.writeFile({ ...described, data: output.data }));
+          continue;
+        }
+        // Streamed from the provider into the store: a video is never held whole.
+        const { body } = await downloadStream(output.url, {
+          guard: this.options.fetchContext.guard,
+          maxBytes: this.options.fetchContext.maxBytes,
+          timeoutMs: this.options.fetchContext.timeoutMs,
+          headers: output.headers,
+          signal: this.options.shutdown,
+        });
+        saved.push(await this.options.assets.writeStream({ ...described, body }));
       }
     } catch (error) {
-      await this.options.assets.discard(saved);
+      // The store may be the thing that failed: the original error is the one to report.
+      await this.options.assets.discard(saved).catch(() => undefined);
       throw error;
     }
     return saved;

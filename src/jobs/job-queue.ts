@@ -29,6 +29,8 @@ export interface PollMessage {
   attemptId: string;
   /** Poll number for this attempt (drives backoff). */
   poll: number;
+  /** Consecutive times the result could not be stored because the asset store was down. */
+  storageFailures?: number;
 }
 export interface WebhookMessage {
   jobId: string;

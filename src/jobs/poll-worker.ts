@@ -82,7 +82,11 @@ export class PollWorker {
         isRetryable: false,
       };
     }
-    await completion.apply(job, attempt, result, { type: 'poll', poll: message.poll });
+    await completion.apply(job, attempt, result, {
+      type: 'poll',
+      poll: message.poll,
+      storageFailures: message.storageFailures,
+    });
   }
 
   /** Fails a job whose caller's key this process does not hold (ADR 0009). */

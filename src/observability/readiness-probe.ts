@@ -28,13 +28,15 @@ async function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T>
 }
 
 /**
- * `/readyz`: the database answers, NOTIFY delivery is in force (an instance that cannot hear
+ * `/readyz`: the database and the asset store answer, NOTIFY delivery is in force (an instance that cannot hear
  * control-plane changes would route on stale settings) and the queue workers run.
  */
 export function createReadinessProbe(
   database: Database,
   workersRunning: () => boolean,
   auth: 'open' | 'api_keys' = 'open',
+  /** The asset store's health (cached by the store; a bucket HEAD or a disk write probe). */
+  storage?: () => Promise<{ ok: boolean; error?: string }>,
 ): ReadinessProbe {
   return {
     async check() {
@@ -48,6 +50,14 @@ export function createReadinessProbe(
       checks.notifications = database.notificationsConnected()
         ? { ok: true }
         : { ok: false, error: 'LISTEN connection down; reconnecting' };
+      if (storage) {
+        try {
+          const health = await withinTimeout(storage(), probeTimeoutMs);
+          checks.storage = health.ok ? { ok: true } : { ok: false, error: health.error };
+        } catch (error) {
+          checks.storage = { ok: false, error: (error as Error).message };
+        }
+      }
       checks.workers = workersRunning()
         ? { ok: true }
         : { ok: false, error: 'workers not running' };

@@ -5,7 +5,7 @@ import { readWindowTotals, type WindowTotals } from '../analytics/rollup-reader.
 import { GatewayError } from '../core/errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/database.js';
-import { ControllerLease } from './controller-lease.js';
+import { ControllerLease } from '../store/controller-lease.js';
 import {
   describeBreach,
   evaluateGuardrails,

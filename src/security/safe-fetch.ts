@@ -1,8 +1,9 @@
 import type { LookupFunction } from 'node:net';
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors/index.js';
+import { displayUrl, networkFailure, notOk, timedOut, tooLarge } from './download-errors.js';
 import type { ResolvedAddress, SsrfGuard } from './ssrf-guard.js';
 
 /** Options of {@link safeFetch} and {@link downloadToBuffer}. */
@@ -33,18 +34,14 @@ export interface SafeFetchResponse {
   url: string;
 }
 
-/** What {@link safeFetchStream} returns: the final response, its body not read yet. */
-export interface SafeFetchStreamResponse {
-  status: number;
-  /** Response headers with lower-case names; repeated headers joined with `, `. */
-  headers: Record<string, string>;
+/** What {@link safeFetchStream} returns: the body as a stream, capped at `maxBytes`. */
+export interface SafeFetchStreamResponse extends Omit<SafeFetchResponse, 'body'> {
   /**
-   * The body as it arrives, capped at `maxBytes` (the stream errors with `download_too_large`
-   * past it). Read it to the end or destroy it: the connection is held until then.
+   * The body. It errors with `download_too_large` past `maxBytes`, `download_timeout` past
+   * `timeoutMs` (counted from the request, body included) and `download_failed` when the
+   * connection breaks; destroying it closes the connection.
    */
   body: Readable;
-  /** The URL that produced this response, after redirects. */
-  url: string;
 }
 
 const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -73,36 +70,60 @@ const portableHeaders: ReadonlySet<string> = new Set([
  * @throws GatewayError `download_too_large` (413), `download_timeout` (504, retryable),
  *   `download_failed` (502; retryable for network errors, not for too many redirects).
  */
-export function safeFetch(
+export async function safeFetch(
   url: string | URL,
   options: SafeFetchOptions,
 ): Promise<SafeFetchResponse> {
-  return fetchGuarded(url, options, readWhole);
+  const response = await exchange(url, options, false);
+  return { ...response, body: response.body ?? Buffer.alloc(0) };
 }
 
 /**
- * {@link safeFetch} for bodies relayed as they arrive (large files streamed to a client): the
- * same guard on every hop, pinned sockets and redirect handling, but the body is returned
- * unread, capped at `maxBytes` while it streams. `timeoutMs` bounds everything up to the
- * response headers, then each wait for the next chunk (a slow reader is not cut off, a stalled
- * upstream is).
- *
- * @example
- * const upstream = await safeFetchStream(url, { guard, maxBytes, timeoutMs, maxRedirects: 0 });
- * return reply.status(upstream.status).send(upstream.body);
+ * {@link safeFetch} with the body as a stream, for files too large to hold (provider videos,
+ * CDN files relayed to a client): the same guard, pinning, redirects and limits. Non-2xx
+ * responses are returned, not thrown (a relay passes 206 and 416 on); destroy the body of one
+ * you do not read.
  */
-export function safeFetchStream(
+export async function safeFetchStream(
   url: string | URL,
   options: SafeFetchOptions,
 ): Promise<SafeFetchStreamResponse> {
-  return fetchGuarded(url, options, streamCapped);
+  const response = await exchange(url, options, true);
+  if (!response.stream) throw new Error('no body stream');
+  return {
+    status: response.status,
+    headers: response.headers,
+    url: response.url,
+    body: response.stream,
+  };
 }
 
-async function fetchGuarded<Body>(
+/**
+ * {@link safeFetchStream} for a file that must be there: a non-2xx answer is `download_failed`
+ * as in {@link downloadToBuffer}, so the stream is always a success body.
+ */
+export async function downloadStream(
   url: string | URL,
   options: SafeFetchOptions,
-  read: BodyReader<Body>,
-): Promise<FinalResponse<Body>> {
+): Promise<SafeFetchStreamResponse> {
+  const response = await safeFetchStream(url, options);
+  if (response.status < 200 || response.status > 299) {
+    response.body.destroy();
+    throw notOk(response.url, response.status);
+  }
+  return response;
+}
+
+interface Exchanged extends Omit<SafeFetchResponse, 'body'> {
+  body?: Buffer;
+  stream?: Readable;
+}
+
+async function exchange(
+  url: string | URL,
+  options: SafeFetchOptions,
+  streamed: boolean,
+): Promise<Exchanged> {
   const { guard, maxBytes, timeoutMs } = options;
   const maxRedirects = options.maxRedirects ?? 3;
   const timeout = new AbortController();
@@ -113,6 +134,8 @@ async function fetchGuarded<Body>(
       : AbortSignal.any([options.signal, timeout.signal]);
 
   let current: URL | undefined;
+  // A streamed body keeps the deadline running until it is read; the stream clears it.
+  let keepTimer = false;
   let method = (options.method ?? 'GET').toUpperCase();
   let body = options.body;
   const headers: Record<string, string> = {};
@@ -124,13 +147,26 @@ async function fetchGuarded<Body>(
     current = guard.checkUrl(url);
     for (let redirects = 0; ; redirects++) {
       const resolved = await untilAborted(guard.resolve(current), signal);
-      const hop = await fetchPinned(
-        current,
-        resolved,
-        { method, headers, body, maxBytes, timeoutMs, signal },
-        read,
-      );
-      if (hop.kind === 'response') return hop.response;
+      const hop = await fetchPinned(current, resolved, {
+        method,
+        headers,
+        body,
+        maxBytes,
+        timeoutMs,
+        signal,
+        streamed,
+        describeFailure: (error) =>
+          timeout.signal.aborted
+            ? timedOut(displayUrl(url), timeoutMs, error)
+            : networkFailure(displayUrl(url), error),
+      });
+      if (hop.kind === 'response') {
+        if (hop.response.stream) {
+          keepTimer = true;
+          hop.response.stream.once('close', () => clearTimeout(timer));
+        }
+        return hop.response;
+      }
 
       if (redirects >= maxRedirects) {
         throw new GatewayError({
@@ -170,26 +206,10 @@ async function fetchGuarded<Body>(
     if (error instanceof GatewayError) throw error;
     if (options.signal?.aborted === true) throw options.signal.reason;
     const shown = displayUrl(current ?? url);
-    if (timeout.signal.aborted) {
-      throw new GatewayError({
-        code: 'download_timeout',
-        message: `Fetching ${shown} took longer than ${timeoutMs} ms.`,
-        httpStatus: 504,
-        isRetryable: true,
-        details: { url: shown, timeoutMs },
-        cause: error,
-      });
-    }
-    throw new GatewayError({
-      code: 'download_failed',
-      message: `Fetching ${shown} failed: ${describeNetworkError(error)}.`,
-      httpStatus: 502,
-      isRetryable: true,
-      details: { url: shown, reason: describeNetworkError(error) },
-      cause: error,
-    });
+    if (timeout.signal.aborted) throw timedOut(shown, timeoutMs, error);
+    throw networkFailure(shown, error);
   } finally {
-    clearTimeout(timer);
+    if (!keepTimer) clearTimeout(timer);
   }
 }
 
@@ -203,73 +223,13 @@ export async function downloadToBuffer(
   options: SafeFetchOptions,
 ): Promise<{ data: Buffer; contentType: string | undefined }> {
   const response = await safeFetch(url, options);
-  if (response.status < 200 || response.status > 299) {
-    const shown = displayUrl(response.url);
-    throw new GatewayError({
-      code: 'download_failed',
-      message: `Fetching ${shown} returned HTTP ${response.status}.`,
-      httpStatus: 502,
-      isRetryable: response.status >= 500 || response.status === 429,
-      details: { url: shown, status: response.status },
-    });
-  }
+  if (response.status < 200 || response.status > 299) throw notOk(response.url, response.status);
   return { data: response.body, contentType: response.headers['content-type'] };
 }
 
-/** A final (non-redirect) response with its body as `read` made it. */
-interface FinalResponse<Body> {
-  status: number;
-  headers: Record<string, string>;
-  body: Body;
-  url: string;
-}
-
-type HopResult<Body> =
-  | { kind: 'response'; response: FinalResponse<Body> }
+type HopResult =
+  | { kind: 'response'; response: Exchanged }
   | { kind: 'redirect'; status: number; location: string };
-
-/**
- * Turns a final response's body into what the caller gets. `keepOpen` hands the connection
- * over: the reader then calls the returned release when the body is done.
- */
-type BodyReader<Body> = (
-  body: Dispatcher.ResponseData['body'],
-  limits: { shown: string; maxBytes: number },
-  keepOpen: () => () => void,
-) => Promise<Body>;
-
-/** Reads the whole body under the cap (the buffered {@link safeFetch}). */
-const readWhole: BodyReader<Buffer> = async (body, { shown, maxBytes }) => {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    // Checked per chunk because Content-Length can be absent (chunked) or lie.
-    if (total > maxBytes) {
-      discard(body);
-      throw tooLarge(shown, maxBytes);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
-};
-
-/** Hands the body on as a stream that errors past the cap ({@link safeFetchStream}). */
-const streamCapped: BodyReader<Readable> = async (body, { shown, maxBytes }, keepOpen) => {
-  const release = keepOpen();
-  let total = 0;
-  const capped = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      total += chunk.length;
-      // Content-Length can be absent (chunked) or lie: the cap holds while the bytes flow.
-      if (total > maxBytes) done(tooLarge(shown, maxBytes));
-      else done(null, chunk);
-    },
-  });
-  // Ends, errors and a reader that goes away (the stream destroyed) all free the connection.
-  pipeline(body, capped, () => release());
-  return capped;
-};
 
 interface HopOptions {
   method: string;
@@ -278,15 +238,18 @@ interface HopOptions {
   maxBytes: number;
   timeoutMs: number;
   signal: AbortSignal;
+  /** Hand the body over as a stream (the agent then lives until the stream closes). */
+  streamed: boolean;
+  /** The error a broken streamed body ends with. */
+  describeFailure: (error: unknown) => GatewayError;
 }
 
 /** One request whose socket can only go to `resolved`, with the body read under the cap. */
-async function fetchPinned<Body>(
+async function fetchPinned(
   url: URL,
   resolved: ResolvedAddress,
   options: HopOptions,
-  read: BodyReader<Body>,
-): Promise<HopResult<Body>> {
+): Promise<HopResult> {
   // One agent per hop: its lookup answers with this hop's vetted address only, and nothing
   // pooled can be reused by a later hop that points somewhere else.
   const agent = new Agent({
@@ -296,8 +259,7 @@ async function fetchPinned<Body>(
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
-  let handedOver = false;
-  const destroy = (): void => void agent.destroy().catch(() => undefined);
+  let agentOwnedByStream = false;
   try {
     const response = await request(url, {
       dispatcher: agent,
@@ -318,22 +280,73 @@ async function fetchPinned<Body>(
       discard(response.body);
       throw tooLarge(shown, options.maxBytes);
     }
-    const body = await read(response.body, { shown, maxBytes: options.maxBytes }, () => {
-      handedOver = true;
-      return destroy;
-    });
+    if (options.streamed) {
+      agentOwnedByStream = true;
+      return {
+        kind: 'response',
+        response: {
+          status: response.statusCode,
+          headers: flattenHeaders(response.headers),
+          stream: cappedStream(response.body, options, shown, () => agent.destroy()),
+          url: url.href,
+        },
+      };
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      // Checked per chunk because Content-Length can be absent (chunked) or lie.
+      if (total > options.maxBytes) {
+        discard(response.body);
+        throw tooLarge(shown, options.maxBytes);
+      }
+      chunks.push(chunk);
+    }
     return {
       kind: 'response',
       response: {
         status: response.statusCode,
         headers: flattenHeaders(response.headers),
-        body,
+        body: Buffer.concat(chunks, total),
         url: url.href,
       },
     };
   } finally {
-    if (!handedOver) await agent.destroy().catch(() => undefined);
+    if (!agentOwnedByStream) await agent.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * The body as a stream that errors once more than `maxBytes` arrived (Content-Length can be
+ * absent or lie) and turns connection errors into gateway errors; closing it, for whatever
+ * reason, releases the connection.
+ */
+function cappedStream(
+  body: Dispatcher.ResponseData['body'],
+  options: HopOptions,
+  shown: string,
+  release: () => Promise<void>,
+): Readable {
+  const output = new PassThrough();
+  let total = 0;
+  body.on('data', (chunk: Buffer) => {
+    total += chunk.length;
+    if (total > options.maxBytes) {
+      output.destroy(tooLarge(shown, options.maxBytes));
+      return;
+    }
+    // Backpressure: a slow store slows the download instead of filling memory.
+    if (!output.write(chunk)) body.pause();
+  });
+  output.on('drain', () => body.resume());
+  body.on('end', () => output.end());
+  body.on('error', (error) => output.destroy(options.describeFailure(error)));
+  output.on('close', () => {
+    if (!body.destroyed) discard(body);
+    void release().catch(() => undefined);
+  });
+  return output;
 }
 
 /**
@@ -382,15 +395,6 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-function tooLarge(shown: string, maxBytes: number): GatewayError {
-  return new GatewayError({
-    code: 'download_too_large',
-    message: `The response from ${shown} is larger than the ${maxBytes}-byte limit.`,
-    httpStatus: 413,
-    details: { url: shown, maxBytes },
-  });
-}
-
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -404,26 +408,4 @@ function flattenHeaders(
       flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
-}
-
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? code : error.message;
-  }
-  return String(error);
-}
-
-/** The URL as it may appear in errors: no query string or fragment (signed tokens), no userinfo. */
-function displayUrl(url: string | URL): string {
-  try {
-    const copy = new URL(typeof url === 'string' ? url : url.href);
-    copy.search = '';
-    copy.hash = '';
-    copy.username = '';
-    copy.password = '';
-    return copy.href;
-  } catch {
-    return String(url).split(/[?#]/, 1)[0]!.slice(0, 200);
-  }
 }

@@ -1,4 +1,4 @@
-import type { Database } from '../store/database.js';
+import type { Database } from './database.js';
 
 /**
  * A named lease in the database: at most one holder at a time, renewed by its holder, taken over

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AssetStore } from '../../src/assets/asset-store.js';
+import { LocalObjectStore } from '../../src/assets/local-object-store.js';
+import { composeProviders } from '../../src/compose/compose-providers.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { InputImageResolver } from '../../src/jobs/input-image-resolver.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { providerFactories } from '../../src/providers/registry.js';
+import type { Database } from '../../src/store/database.js';
+import { FakeHttpServer } from '../fakes/fake-http-server.js';
+import { fakePng } from '../fakes/fake-media.js';
+import { openMigratedDatabase } from '../helpers/migrated-database.js';
+
+describe('client input-image URLs are limited like uploads', () => {
+  let database: Database;
+  let close: () => Promise<void>;
+  let upstream: FakeHttpServer;
+  let png: Buffer;
+  beforeAll(async () => {
+    ({ database, close } = await openMigratedDatabase('pglite'));
+    png = await fakePng();
+    const huge = Buffer.concat([png, Buffer.alloc(8 * 1024 * 1024)]);
+    upstream = await FakeHttpServer.start((request) => ({
+      headers: { 'content-type': 'image/png' },
+      body: request.path.includes('huge') ? huge : png,
+    }));
+  });
+  afterAll(async () => {
+    await upstream?.close();
+    await close?.();
+  });
+
+  it('should refuse an input image larger than uploads.maxBytes and read a small one', async () => {
+    const config = parseConfig({
+      uploads: { maxBytes: 1024 * 1024 },
+      downloads: { allowedPrivateHosts: [new URL(upstream.url).host] },
+    });
+    const { inputFetchContext } = composeProviders(config, {
+      database,
+      env: {},
+      now: Date.now,
+      factories: providerFactories,
+      logger: createLogger('silent'),
+    });
+    const assets = new AssetStore(database, new LocalObjectStore('/nonexistent-never-written'));
+    const resolver = new InputImageResolver(assets, inputFetchContext, () => undefined);
+    const small = await resolver.resolve(`${upstream.url}/small.png`).read();
+    expect(small.data.equals(png)).toBe(true);
+    await expect(resolver.resolve(`${upstream.url}/huge.png`).read()).rejects.toMatchObject({
+      code: 'download_too_large',
+      httpStatus: 413,
+      details: { maxBytes: 1024 * 1024 },
+    });
+  });
+});
