@@ -192,7 +192,8 @@ async function startControlledCdn(size: number, firstPart: number) {
   };
 }
 
-describe('S1 download proxy streaming a large CDN file', () => {
+// 50 MiB through the gateway: seconds of CPU on a loaded machine.
+describe('S1 download proxy streaming a large CDN file', { timeout: 90_000 }, () => {
   const size = 50 * 1024 * 1024;
   let cdn: Awaited<ReturnType<typeof startControlledCdn>>;
   let test: TestGateway;

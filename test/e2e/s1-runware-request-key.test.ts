@@ -53,7 +53,8 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
-describe('S1 per-request api_key (Runware fake)', () => {
+// Each test starts its own gateway and fake: on a loaded machine that alone takes seconds.
+describe('S1 per-request api_key (Runware fake)', { timeout: 90_000 }, () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -189,7 +190,7 @@ describe('S1 per-request api_key (Runware fake)', () => {
   });
 });
 
-describe('S1 per-request api_key on an instance without workers', () => {
+describe('S1 per-request api_key on an instance without workers', { timeout: 90_000 }, () => {
   it('should refuse the request with 503 request_key_unavailable and store no job', async () => {
     const fake = await RunwareFake.start({ apiKey: operatorKey });
     const test = await startTestGateway(
@@ -218,7 +219,7 @@ describe('S1 per-request api_key on an instance without workers', () => {
   });
 });
 
-describe('S1 per-request api_key across two gateways (PostgreSQL)', () => {
+describe('S1 per-request api_key across two gateways (PostgreSQL)', { timeout: 90_000 }, () => {
   it('should leave the job to the instance holding the key, and end it there only if that one is gone', async () => {
     const fake = await RunwareFake.start({ apiKey: operatorKey, processingPolls: 1_000_000 });
     fake.acceptKey(callerKey);
