@@ -88,7 +88,7 @@ export function adminRolloutRoutes(
   }
 
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config));
     app.post(
       '/admin/rollouts',
       { schema: { tags: ['admin'], summary: 'Start a canary rollout', body: StartRolloutSchema } },
