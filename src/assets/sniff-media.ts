@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { imageSize } from 'image-size';
 
 /** Image formats the gateway stores and serves. */
@@ -140,8 +141,26 @@ function isComplete(data: Buffer, mimeType: ImageMimeType): boolean {
   }
 }
 
+/**
+ * Largest side and pixel count of an image the gateway accepts. Far above what any provider
+ * takes or makes; a header claiming more is a lie or a decompression bomb.
+ */
+export const maxImageSide = 16_384;
+export const maxImagePixels = 16_384 * 16_384;
+
+/**
+ * Whether a PNG's IHDR chunk is intact: first, 13 bytes long, with a matching CRC. A header whose
+ * dimensions were edited without the CRC is how a PNG "lies about its size".
+ */
+function hasIntactHeader(data: Buffer): boolean {
+  if (data.length < 33 || data.readUInt32BE(8) !== 13 || data.toString('latin1', 12, 16) !== 'IHDR')
+    return false;
+  return crc32(data.subarray(12, 29)) === data.readUInt32BE(29);
+}
+
 function measureImage(data: Buffer, mimeType: ImageMimeType): SniffedMedia | undefined {
   if (!isComplete(data, mimeType)) return undefined;
+  if (mimeType === 'image/png' && !hasIntactHeader(data)) return undefined;
   let size: ReturnType<typeof imageSize>;
   try {
     size = imageSize(ownedBytes(data));
@@ -152,6 +171,8 @@ function measureImage(data: Buffer, mimeType: ImageMimeType): SniffedMedia | und
   }
   const { width, height, type, orientation } = size;
   if (type !== IMAGE_SIZE_TYPES[mimeType] || !(width > 0) || !(height > 0)) return undefined;
+  if (width > maxImageSide || height > maxImageSide || width * height > maxImagePixels)
+    return undefined;
   // EXIF orientations 5-8 rotate by 90°: report the size a viewer displays, not the stored one.
   const rotated = orientation !== undefined && orientation >= 5 && orientation <= 8;
   return rotated

@@ -366,6 +366,11 @@ export const ConfigSchema = z
     /** Admin API key (`SWITCHYARD_ADMIN_KEY`); absent disables `/admin`. */
     adminKey: z.string().min(8).optional(),
     /**
+     * Wrong admin keys one caller address may send per minute; beyond it that address gets 429
+     * `too_many_auth_failures` with `Retry-After` until the minute ends.
+     */
+    adminAuthFailuresPerMinute: z.number().int().min(1).max(10_000).default(10),
+    /**
      * Server secret (`SWITCHYARD_SECRET_KEY`): API keys are hashed with a key derived from it
      * (generated and stored when absent).
      */

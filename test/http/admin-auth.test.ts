@@ -41,3 +41,27 @@ describe('admin API authentication', () => {
     expect(invalid.status).toBe(400);
   });
 });
+
+describe('admin key guessing', () => {
+  let test: TestGateway;
+  beforeAll(async () => {
+    test = await startTestGateway('pglite', { adminKey, adminAuthFailuresPerMinute: 3 });
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it('should answer 429 with Retry-After once an address sent too many wrong keys', async () => {
+    const guess = (key: string) =>
+      fetch(`${test.url}/admin/routing`, { headers: { authorization: `Bearer ${key}` } });
+    for (const attempt of [1, 2, 3]) expect((await guess(`wrong-key-${attempt}`)).status).toBe(401);
+    const refused = await guess('wrong-key-4');
+    expect(refused.status).toBe(429);
+    expect(ErrorBody.parse(await refused.json()).error.code).toBe('too_many_auth_failures');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Locked out means locked out: the right key learns nothing until the window ends.
+    expect((await guess(adminKey)).status).toBe(429);
+  });
+});

@@ -6,6 +6,8 @@ export const RateLimitCode = {
   rateLimited: 'rate_limited',
   /** The key has as many unfinished jobs as it may have at once. */
   concurrencyLimit: 'concurrency_limit',
+  /** The caller's address sent too many wrong admin keys in the last minute. */
+  tooManyAuthFailures: 'too_many_auth_failures',
 } as const;
 export type RateLimitCode = (typeof RateLimitCode)[keyof typeof RateLimitCode];
 

@@ -17,7 +17,7 @@ export function adminAnalyticsRoutes(
 ): FastifyPluginAsyncZod {
   const { config, database, analytics, instances } = dependencies;
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config));
     app.get(
       '/admin/analytics/series',
       {

@@ -1,9 +1,30 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { GatewayError, UnauthorizedError } from '../../core/errors/index.js';
+import {
+  GatewayError,
+  RateLimitCode,
+  RateLimitedError,
+  UnauthorizedError,
+} from '../../core/errors/index.js';
+import type { Config } from '../../config/config-schema.js';
+import { FailedAuthThrottle } from './failed-auth-throttle.js';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
+}
+
+type AdminAuthConfig = Pick<Config, 'adminKey' | 'adminAuthFailuresPerMinute'>;
+
+/** One throttle per gateway (its config), shared by every admin route plugin. */
+const throttles = new WeakMap<AdminAuthConfig, FailedAuthThrottle>();
+
+function throttleOf(config: AdminAuthConfig): FailedAuthThrottle {
+  let throttle = throttles.get(config);
+  if (!throttle) {
+    throttle = new FailedAuthThrottle(config.adminAuthFailuresPerMinute);
+    throttles.set(config, throttle);
+  }
+  return throttle;
 }
 
 /**
@@ -11,8 +32,10 @@ function digest(value: string): Buffer {
  * unauthenticated caller learns nothing of the schemas): `Authorization: Bearer <SWITCHYARD_ADMIN_KEY>`, compared in
  * constant time (on digests, so lengths leak nothing).
  */
-export function adminAuth(adminKey: string | undefined) {
+export function adminAuth(config: AdminAuthConfig) {
+  const { adminKey } = config;
   const expected = adminKey ? digest(adminKey) : undefined;
+  const throttle = throttleOf(config);
   return async (request: FastifyRequest): Promise<void> => {
     if (!expected) {
       throw new GatewayError({
@@ -21,9 +44,18 @@ export function adminAuth(adminKey: string | undefined) {
         httpStatus: 403,
       });
     }
+    // Checked before the key, so a locked-out address learns nothing from further guesses.
+    const waitMs = throttle.retryAfterMs(request.ip);
+    if (waitMs > 0)
+      throw new RateLimitedError(
+        RateLimitCode.tooManyAuthFailures,
+        'Too many wrong admin keys from this address; try again later.',
+        waitMs,
+      );
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match?.[1] || !timingSafeEqual(digest(match[1].trim()), expected)) {
+      throttle.fail(request.ip);
       throw new UnauthorizedError(
         'A valid admin key is required (Authorization: Bearer <SWITCHYARD_ADMIN_KEY>).',
       );
@@ -35,9 +67,9 @@ export function adminAuth(adminKey: string | undefined) {
  * An onRequest hook for operator routes that were open in the system they replace (S3's
  * `/motif/services/...`): open while no admin key is set, the admin key once one is.
  */
-export function adminAuthWhenEnabled(adminKey: string | undefined) {
-  const check = adminAuth(adminKey);
+export function adminAuthWhenEnabled(config: AdminAuthConfig) {
+  const check = adminAuth(config);
   return async (request: FastifyRequest): Promise<void> => {
-    if (adminKey) await check(request);
+    if (config.adminKey) await check(request);
   };
 }

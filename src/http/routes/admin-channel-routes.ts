@@ -121,7 +121,7 @@ export function adminChannelRoutes(
     });
   };
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config));
 
     app.post(
       '/admin/channels',

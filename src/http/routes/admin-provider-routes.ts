@@ -43,7 +43,7 @@ export function adminProviderRoutes(
     };
   };
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config));
     app.get(
       '/admin/webhook-secret',
       {

@@ -20,7 +20,7 @@ export function adminQuotaRoutes(
 ): FastifyPluginAsyncZod {
   const { tenancy, ledger, usage, config } = dependencies;
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config));
 
     app.post(
       '/admin/tenants/:id/balance',

@@ -92,7 +92,7 @@ export function adminRolloutRoutes(
   }
 
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config));
     app.post(
       '/admin/rollouts',
       {

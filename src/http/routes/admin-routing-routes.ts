@@ -55,7 +55,7 @@ export function adminRoutingRoutes(
 ): FastifyPluginAsyncZod {
   const { controlPlane, health, instances, config, database, analytics } = dependencies;
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config));
     app.get(
       '/admin/routing',
       {

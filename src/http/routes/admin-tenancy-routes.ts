@@ -89,7 +89,7 @@ export function adminTenancyRoutes(
 ): FastifyPluginAsyncZod {
   const { tenancy, config } = dependencies;
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config));
 
     app.post(
       '/admin/tenants',

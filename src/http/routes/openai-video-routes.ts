@@ -6,6 +6,7 @@ import { JobStatus } from '../../core/job.js';
 import { formatIssues } from '../../config/load-config.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { multipartParts } from './multipart-parts.js';
+import { ImageReferenceSchema } from '../schemas/create-generation-body.js';
 import { resolveOpenAiModel } from './openai-image-routes.js';
 import { accessOf } from './api-key-auth.js';
 import { sendAsset } from './send-asset.js';
@@ -28,7 +29,8 @@ const CreateVideoSchema = z
       .string()
       .regex(/^\d{2,5}x\d{2,5}$/, 'must be WIDTHxHEIGHT')
       .optional(),
-    input_reference: z.string().optional(),
+    // The same references the native API takes; file:, gopher: and friends are refused here.
+    input_reference: ImageReferenceSchema.optional(),
     user: z.string().max(256).optional(),
   })
   .loose();

@@ -81,7 +81,7 @@ export function s3MotifServiceRoutes(dependencies: Dependencies): FastifyPluginA
   };
 
   return async (app) => {
-    app.addHook('onRequest', adminAuthWhenEnabled(config.adminKey));
+    app.addHook('onRequest', adminAuthWhenEnabled(config));
 
     app.get(
       '/motif/services/status',

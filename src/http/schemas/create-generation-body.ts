@@ -8,7 +8,7 @@ const aspectRatioPattern = /^\d{1,2}:\d{1,2}$/;
  * An image reference in a request: an http(s) URL, a `data:` URI, or the id of an asset
  * uploaded to this gateway (`asset_…`).
  */
-const ImageReferenceSchema = z
+export const ImageReferenceSchema = z
   .string()
   .min(1)
   .max(4_000_000)
