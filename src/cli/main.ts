@@ -8,6 +8,7 @@ import { registerRolloutWatchCommand } from './rollout-watch-command.js';
 import { registerTenancyCommands } from './tenancy-commands.js';
 import { registerQuotaCommands } from './quota-commands.js';
 import { registerChannelCommands } from './channel-commands.js';
+import { registerOfferingCommands } from './offering-commands.js';
 import { registerGenerateCommand } from './generate-command.js';
 import { registerJobCommands } from './job-commands.js';
 import { registerModelCommands } from './model-commands.js';
@@ -74,6 +75,7 @@ function buildProgram(
   registerTenancyCommands(program, client, print);
   registerQuotaCommands(program, client, print);
   registerChannelCommands(program, client, print);
+  registerOfferingCommands(program, client, print);
   registerGenerateCommand(program, apiClient, print);
   registerJobCommands(program, apiClient, print);
   registerModelCommands(program, apiClient, print);

@@ -20,6 +20,7 @@ const ModelListSchema = z.object({
         z.object({
           provider: z.string(),
           enabled: z.boolean(),
+          available: z.boolean().optional(),
           deprecated: z.boolean().optional(),
         }),
       ),
@@ -66,7 +67,10 @@ export function registerModelCommands(
             model.kind,
             model.display_name,
             model.providers
-              .map((entry) => `${entry.provider}${entry.enabled ? '' : ' (disabled)'}`)
+              .map(
+                (entry) =>
+                  `${entry.provider}${!entry.enabled ? ' (disabled)' : entry.available === false ? ' (unavailable)' : ''}`,
+              )
               .join(', '),
           ]),
         ),

@@ -21,8 +21,13 @@ runProviderContract('replicate', async () => {
     requests: adapter.models.map((offering) => sampleRequest(offering)),
     setScenario: (scenario) => fake.setScenario(scenario),
     submissions: () => fake.submissions(),
-    // Veo 2 on Replicate proxied Google's Veo 2, shut down on 2026-06-30; and a deleted version.
-    retiredModelIds: ['google/veo-2', 'community/removed-model'],
+    // Veo 2 on Replicate proxied Google's Veo 2 (shut down 2026-06-30); a removed model; a
+    // deleted version of a community model.
+    retiredModelIds: [
+      'google/veo-2',
+      'community/removed-model',
+      'community/removed-model:5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa',
+    ],
     webhook: (providerJobId, options) => fake.buildWebhook(providerJobId, options),
     advance: (ms) => fake.advance(ms),
     close: () => fake.close(),

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runwareModels } from '../../src/providers/runware/runware-models.js';
@@ -58,6 +60,26 @@ async function runwareVeo(url: string) {
   return models.data
     .find((model) => model.id === 'veo-3-fast')!
     .providers.find((provider) => provider.provider === 'runware')!;
+}
+
+/** The `switchyard` CLI as an operator runs it, against one instance. */
+function cli(url: string, args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.resolve(import.meta.dirname, '../../bin/switchyard.js'), '--url', url, ...args],
+      {
+        env: {
+          ...process.env,
+          SWITCHYARD_ADMIN_KEY: adminKey,
+          SWITCHYARD_API_KEY: '',
+          SWITCHYARD_CLI_SOURCE: '1',
+        },
+      },
+      (error, stdout) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+  });
 }
 
 /** Reads until `accept` holds: another instance follows by NOTIFY (the test timeout bounds it). */
@@ -155,12 +177,28 @@ describe('a retired model at the first provider, on two gateways sharing Postgre
       1,
     );
 
-    // An operator restores it on the second instance; the first routes to Runware again.
-    expect(
-      await call(`${second.url}/admin/offerings/runware/veo-3-fast/restore`, 'POST', {
-        reason: 'drill',
-      }),
-    ).toMatchObject({ provider: 'runware', model: 'veo-3-fast', available: true });
+    // An operator lists and restores it with the CLI on the second instance; the first routes
+    // to Runware again.
+    const listed = await cli(second.url, ['--json', 'offerings']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({
+      data: [{ provider: 'runware', model: 'veo-3-fast', provider_model_id: 'google:3@1' }],
+    });
+    const restoredByCli = await cli(second.url, [
+      '--json',
+      'offerings',
+      'restore',
+      'runware',
+      'veo-3-fast',
+      '--reason',
+      'drill',
+    ]);
+    expect(restoredByCli.code).toBe(0);
+    expect(JSON.parse(restoredByCli.stdout)).toMatchObject({
+      provider: 'runware',
+      model: 'veo-3-fast',
+      available: true,
+    });
     await until(
       () => runwareVeo(first.url),
       (entry) => entry.available,

@@ -89,6 +89,14 @@ const schemas: Record<string, ModelSchema> = {
   },
 };
 
+/**
+ * Versions of community models the fake serves on `POST /v1/predictions` (the one the adapter
+ * tests pin); any other version gets Replicate's 422 "Invalid version or not permitted".
+ */
+export const replicateFakeVersions: readonly string[] = [
+  '39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b',
+];
+
 /** Validation messages in Replicate's `- input.field: reason` form; undefined for an unknown model. */
 export function validateReplicateInput(
   model: string,

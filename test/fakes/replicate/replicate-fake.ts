@@ -8,7 +8,7 @@ import {
   type FakeScenario,
 } from '../fake-http-server.js';
 import { fakeMp4, fakePng } from '../fake-media.js';
-import { validateReplicateInput } from './replicate-fake-models.js';
+import { replicateFakeVersions, validateReplicateInput } from './replicate-fake-models.js';
 import {
   isTerminal,
   isVideoModel,
@@ -218,6 +218,13 @@ export class ReplicateFake {
     const model = official ? `${official[1]}/${official[2]}` : 'community/model';
     if (!official && (typeof version !== 'string' || version === ''))
       return validationFailure(['- version is required']);
+    // Replicate refuses a version it does not have (deleted, or never existed) with a 422.
+    if (!official && !replicateFakeVersions.includes(version as string))
+      return problem(
+        422,
+        'Invalid version or not permitted',
+        "The specified version does not exist (or perhaps you don't have permission to use it?)",
+      );
     if (typeof input !== 'object' || input === null)
       return validationFailure(['- input is required']);
     const errors = validateReplicateInput(model, input as Record<string, unknown>);
