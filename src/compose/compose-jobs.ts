@@ -1,4 +1,5 @@
 import type { Config } from '../config/config-schema.js';
+import { BatchedSuccessWriter } from '../jobs/batched-success-writer.js';
 import { InputImageResolver } from '../jobs/input-image-resolver.js';
 import { JobCompletion } from '../jobs/job-completion.js';
 import { JobEngine } from '../jobs/job-engine.js';
@@ -53,6 +54,11 @@ export function composeJobs(
     polling: config.jobs,
     publicUrl,
     shutdown,
+    successWriter: new BatchedSuccessWriter({
+      database: finishing.database,
+      queue,
+      events: finishing.events,
+    }),
   });
   const submitWorker = new SubmitWorker({
     ...finishing,

@@ -1,6 +1,6 @@
 import type { Job } from '../core/job.js';
 import type { Logger } from '../observability/logger.js';
-import type { InlineSubmitter } from './inline-submitter.js';
+import type { InlineSubmitter, PlannedSubmission } from './inline-submitter.js';
 import {
   QueueName,
   type JobQueue,
@@ -72,9 +72,9 @@ export class JobEngine implements InlineSubmitter {
     return this.started;
   }
 
-  submitInline(job: Job): boolean {
+  submitInline(job: Job, planned?: PlannedSubmission): boolean {
     if (!this.started) return false;
-    this.submitWorker.processJob(job).catch((error: unknown) => {
+    this.submitWorker.processJob(job, 0, planned).catch((error: unknown) => {
       // The delayed queue message will take the job over.
       this.options.logger.error(
         { jobId: job.id, error: error instanceof Error ? error.message : String(error) },

@@ -20,6 +20,7 @@ import { newGenerationRow, jobFromRow } from '../store/repositories/generation-r
 import type { BatchedJobWriter } from './batched-job-writer.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { InlineSubmitter } from './inline-submitter.js';
+import { firstAttemptOf, planSubmission } from './plan-submission.js';
 import { normalizeRequest, type GenerationRequestDraft } from './normalize-request.js';
 import { applyStylePreset, type StyledDraft } from './apply-style-preset.js';
 import type { PromptEnhancer } from './prompt-enhancer.js';
@@ -144,7 +145,12 @@ export class JobService {
     const { apiKeyId, maxConcurrentJobs } = options.access ?? {};
     // Checked in the transaction that stores the job, so instances cannot overshoot together.
     const claim = apiKeyId && maxConcurrentJobs ? { apiKeyId, maxConcurrentJobs } : undefined;
-    const inserted = await writer.insert(generation, backstopMs, claim);
+    // Routed now and its first attempt stored with the job: the inline submission then starts
+    // with the provider call, one write fewer (ADR 0009).
+    const planned = inlined
+      ? planSubmission(this.options.router, request, generation.id)
+      : undefined;
+    const inserted = await writer.insert(generation, backstopMs, claim, firstAttemptOf(planned));
     if (!inserted && idempotencyKey) {
       // Lost a race with a concurrent request carrying the same key.
       const replay = await this.replay(idempotencyKey, requestHash);
@@ -157,7 +163,15 @@ export class JobService {
     });
     const job = jobFromRow(newGenerationRow(generation));
     // Should the workers have stopped meanwhile, the job is not taken and its backstop submits it.
-    if (inlined) inline.submitInline(job);
+    if (inlined && !inline.submitInline(job, planned) && planned) {
+      // Never sent: the backstop must not take the stored attempt for an interrupted submission.
+      void this.options.repository
+        .failAttempt(this.options.database, planned.attemptId, {
+          code: 'submission_lost',
+          message: 'The workers stopped before this submission was sent.',
+        })
+        .catch(() => undefined);
+    }
     return { job, created: true };
   }
 
@@ -233,15 +247,18 @@ export class JobService {
 
   /**
    * Resolves when the job is terminal (or in a state `until` accepts) or `timeoutMs` passed,
-   * with the job as it is then.
+   * with the job as it is then. `created` is the job `create` just stored for this caller, passed
+   * in the same synchronous run (no I/O between): its state is then known and not read again.
    */
   async wait(
     id: string,
     timeoutMs: number,
     access?: Access,
     until: (status: JobStatus) => boolean = isTerminal,
+    created?: Job,
   ): Promise<Job> {
-    if (timeoutMs <= 0 || access?.tenantId) {
+    if (created && (timeoutMs <= 0 || until(created.status))) return created;
+    if (!created && (timeoutMs <= 0 || access?.tenantId)) {
       // A tenant's wait starts with an owned read, so another tenant's id answers 404 at once.
       const job = await this.get(id, access);
       if (timeoutMs <= 0 || until(job.status)) return job;
@@ -272,7 +289,8 @@ export class JobService {
       };
       // Subscribe before the first read, so a change in between cannot be missed.
       const unsubscribe = this.options.events.subscribe(id, (change) => {
-        if (until(change.status)) settle();
+        // A change made in this process may carry the job as stored: no read-back then.
+        if (until(change.status)) settle(change.job);
       });
       const deadline = setTimeout(onTimeout, timeoutMs);
       // Shutdown answers held requests with the job as it is, so the server can close.
@@ -285,9 +303,11 @@ export class JobService {
         );
       }, 2000);
       // A status-only read: the whole job is read once, when the wait ends.
-      const checkNow = /^gen_[0-9a-z]{26}$/.test(id)
-        ? this.options.repository.status(id)
-        : Promise.resolve(undefined);
+      const checkNow = created
+        ? Promise.resolve(created.status)
+        : /^gen_[0-9a-z]{26}$/.test(id)
+          ? this.options.repository.status(id)
+          : Promise.resolve(undefined);
       checkNow.then(
         (status) => {
           if (!settled) settleIfTerminal(status);

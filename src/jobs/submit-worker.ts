@@ -12,6 +12,7 @@ import { isTransientDatabaseError } from '../store/is-transient-database-error.j
 import { buildProviderRequest } from './build-provider-request.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
+import type { PlannedSubmission } from './inline-submitter.js';
 import type { InputImageResolver } from './input-image-resolver.js';
 import type { JobCompletion } from './job-completion.js';
 import { allowsFallback, toProviderError } from './to-provider-error.js';
@@ -52,8 +53,11 @@ export class SubmitWorker {
     if (job) await this.processJob(job, round);
   }
 
-  /** Submits a job already in hand (inline submission passes the job it just stored). */
-  async processJob(job: Job, round = 0): Promise<void> {
+  /**
+   * Submits a job already in hand (inline submission passes the job it just stored, and the
+   * plan and first attempt stored with it).
+   */
+  async processJob(job: Job, round = 0, planned?: PlannedSubmission): Promise<void> {
     const { options } = this;
     const jobId = job.id;
     if (isTerminal(job.status)) return;
@@ -81,7 +85,7 @@ export class SubmitWorker {
         .filter((attempt) => attempt.providerJobId !== null)
         .map((attempt) => attempt.provider),
     );
-    const plan = options.router.plan(job.request, { exclude, stickyKey: job.id });
+    const plan = planned?.plan ?? options.router.plan(job.request, { exclude, stickyKey: job.id });
     if (plan.candidates.length === 0) {
       await finishJob(options, job, JobStatus.failed, {
         code: 'no_capable_provider',
@@ -96,8 +100,9 @@ export class SubmitWorker {
       strategy: plan.strategy,
       candidates: plan.candidates.map((candidate) => candidate.providerId),
     };
-    for (const candidate of plan.candidates) {
-      const outcome = await this.trySubmit(job, candidate, decision);
+    for (const [index, candidate] of plan.candidates.entries()) {
+      const storedAttemptId = index === 0 ? planned?.attemptId : undefined;
+      const outcome = await this.trySubmit(job, candidate, decision, storedAttemptId);
       if (outcome === 'accepted') return;
       failures.push(outcome);
       lastError = outcome.error;
@@ -140,15 +145,18 @@ export class SubmitWorker {
     job: Job,
     candidate: RoutingCandidate,
     decision: { strategy: string; candidates: string[] },
+    /** The attempt's row when it was stored with the job. */
+    storedAttemptId?: string,
   ): Promise<'accepted' | (CandidateFailure & { error: GatewayError })> {
     const { options } = this;
-    const attemptId = createId('att');
-    await options.repository.insertAttempt({
-      id: attemptId,
-      generationId: job.id,
-      provider: candidate.providerId,
-      providerModelId: candidate.offering.providerModelId,
-    });
+    const attemptId = storedAttemptId ?? createId('att');
+    if (!storedAttemptId)
+      await options.repository.insertAttempt({
+        id: attemptId,
+        generationId: job.id,
+        provider: candidate.providerId,
+        providerModelId: candidate.offering.providerModelId,
+      });
     const started = options.now();
     let providerAccepted = false;
     try {
@@ -266,6 +274,12 @@ export class SubmitWorker {
       await options.completion.apply(accepted, attempt, result.immediate, {
         type: 'immediate',
         prelude: markSubmitted,
+        acceptance: {
+          provider,
+          providerJobId: result.providerJobId,
+          operation: result.operation,
+          warnings: result.warnings ?? [],
+        },
       });
       return;
     }

@@ -71,7 +71,7 @@ export function openAiImageRoutes(
           body.size && body.size !== 'auto'
             ? body.size.split('x').map(Number)
             : [undefined, undefined];
-        const { job: created } = await jobs.create(
+        const { job: created, created: isNew } = await jobs.create(
           {
             model: resolveOpenAiModel(
               body.model,
@@ -99,7 +99,14 @@ export function openAiImageRoutes(
             access: accessOf(request),
           },
         );
-        const job = await jobs.wait(created.id, config.openai.imageWaitSeconds * 1000);
+        // A new job's state is known (just stored): the wait skips its first read.
+        const job = await jobs.wait(
+          created.id,
+          config.openai.imageWaitSeconds * 1000,
+          undefined,
+          undefined,
+          isNew ? created : undefined,
+        );
         if (job.status !== JobStatus.succeeded) throw unfinished(job);
         const baseUrl = baseUrlOf(request, config.publicUrl);
         const data = await Promise.all(
