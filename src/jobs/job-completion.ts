@@ -362,6 +362,8 @@ export class JobCompletion {
             durationSeconds: output.durationSeconds,
           }),
         );
+        // A waiter of this process may answer with the bytes instead of reading the file back.
+        this.options.events.outputBytes.offer(job.id, saved[saved.length - 1]!.id, data);
       }
     } catch (error) {
       await this.options.assets.discard(saved);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { isTerminal, type Job, type JobStatus } from '../core/job.js';
 import type { Database, Queryable } from '../store/database.js';
+import { OutputHandoff } from './output-handoff.js';
 
 /** A job changed state. */
 export interface JobChange {
@@ -30,6 +31,8 @@ export class JobEvents {
    * the job in hand (a read-back each); the writer's `emitLocal` wakes them instead.
    */
   private readonly origin = randomUUID();
+  /** Output bytes of jobs whose waiter here asked for them, handed over from the completion. */
+  readonly outputBytes = new OutputHandoff();
 
   constructor(private readonly database: Database) {
     // Thousands of concurrent waiters are normal under load.

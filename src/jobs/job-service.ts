@@ -20,6 +20,7 @@ import { newGenerationRow, jobFromRow } from '../store/repositories/generation-r
 import type { BatchedJobWriter } from './batched-job-writer.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { InlineSubmitter } from './inline-submitter.js';
+import type { OutputHandoff } from './output-handoff.js';
 import { firstAttemptOf, planSubmission } from './plan-submission.js';
 import { normalizeRequest, type GenerationRequestDraft } from './normalize-request.js';
 import { applyStylePreset, type StyledDraft } from './apply-style-preset.js';
@@ -178,6 +179,11 @@ export class JobService {
   /** A draft with its style preset applied (what `create` routes; estimates use it too). */
   styled(draft: StyledDraft): GenerationRequestDraft {
     return applyStylePreset(this.options.instances, this.options.stylePresets, draft);
+  }
+
+  /** Output bytes of jobs a request here waits for, handed over by the completion. */
+  get outputBytes(): OutputHandoff {
+    return this.options.events.outputBytes;
   }
 
   /** The gateway style presets by name. */
