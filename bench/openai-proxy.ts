@@ -15,7 +15,8 @@ import {
 } from './support/gateway-child.js';
 import { loadHeaders, loadRow, runLoad, type LoadResult } from './support/load.js';
 import { note, printTable, printTargets, writeResult, type TargetCheck } from './support/report.js';
-import { backendPids } from './support/pg-activity.js';
+import { activitySnapshot, backendPids } from './support/pg-activity.js';
+import { newestProfile, topSelfTime, type SelfTime } from './support/cpu-profile-top.js';
 import { queriesPerUnit, readQueryWindows, type QueriesPerUnit } from './support/query-report.js';
 import { round, summarize, type Summary } from './support/stats.js';
 
@@ -33,11 +34,40 @@ import { round, summarize, type Summary } from './support/stats.js';
 
 const apiKey = 'bench-key';
 const body = JSON.stringify({ model: 'gpt-image-1', prompt: 'bench', size: '1024x1024' });
+/** The same generation through the native API, held until it finished (`?wait=30`). */
+const nativeBody = JSON.stringify({
+  model: 'gpt-image-1',
+  prompt: 'bench',
+  width: 1024,
+  height: 1024,
+});
+/** A built checkout of another commit, measured in the same run as this one (A/B). */
+const baselineCheckout = process.env.BENCH_BASELINE_DIR;
+const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
 // 16 and 50 are the issue's; 1 shows the unloaded floor (no queueing), to tell fixed per-request
 // cost from contention.
 const connectionCounts = [1, 16, 50] as const;
 
-type TargetName = 'direct' | 'switchyard-postgres' | 'portkey' | 'switchyard-pglite';
+type TargetName =
+  | 'direct'
+  | 'switchyard-postgres'
+  | 'switchyard-baseline'
+  | 'switchyard-native'
+  | 'portkey'
+  | 'switchyard-pglite';
+
+/** One route of a Switchyard gateway under load. */
+interface RouteUnderTest {
+  target: TargetName;
+  path: string;
+  body: string;
+}
+
+const imagesRoute = (target: TargetName): RouteUnderTest => ({
+  target,
+  path: '/v1/images/generations',
+  body,
+});
 
 /** Rows-returning query on either backend. */
 type RowsOf = <Row>(text: string, values?: unknown[]) => Promise<Row[]>;
@@ -73,6 +103,8 @@ interface Run {
   stages?: StageSplit;
   /** The gateway's SQL per 2xx answer (Switchyard on PostgreSQL only). */
   queries?: QueriesPerUnit;
+  /** Committed transactions per 2xx answer (`pg_stat_database.xact_commit`; PostgreSQL only). */
+  commitsPerRequest?: number;
 }
 
 interface Verification {
@@ -82,6 +114,8 @@ interface Verification {
   jobStates: Record<string, number>;
   /** Image calls the fake answered while Switchyard was under test. */
   providerCalls: number;
+  /** Routes loaded on this gateway (each run may cut off up to its connection count). */
+  routes: number;
 }
 
 // Submit messages per job, live and archived; `started_on` is null for a backstop message that
@@ -151,7 +185,7 @@ async function fakeImageCalls(fakeUrl: string): Promise<number> {
 /** Warm-up, then one measured run per connection count, against one target. */
 async function measure(
   target: TargetName,
-  request: { url: string; headers: Record<string, string> },
+  request: { url: string; headers: Record<string, string>; body?: string },
   seconds: { warmUp: number; measure: number },
   pids: Record<string, number>,
   probes: {
@@ -161,20 +195,24 @@ async function measure(
     gateway?: GatewayChild;
     /** The PostgreSQL backends serving the target, for CPU attribution. */
     backends?: () => Promise<number[]>;
+    /** The target's database, for commits per request. */
+    database?: BenchDatabase;
   } = {},
 ): Promise<{ runs: Run[]; accepted: number }> {
-  const { rows, gateway, backends } = probes;
+  const { rows, gateway, backends, database } = probes;
   const options = {
     url: request.url,
     method: 'POST' as const,
     headers: { 'content-type': 'application/json', ...request.headers },
-    body,
+    body: request.body ?? body,
   };
   const warmUp = await runLoad({ ...options, connections: 16, durationSeconds: seconds.warmUp });
   let accepted = warmUp.ok2xx;
   const runs: Run[] = [];
   for (const connections of connectionCounts) {
-    await sleep(500);
+    // PostgreSQL publishes a backend's counters at most once a second.
+    await sleep(database ? 1200 : 500);
+    const activityBefore = database ? await activitySnapshot(database) : undefined;
     const from = new Date();
     const before = await cpuSnapshot(pids, backends ? await backends() : []);
     gateway?.toggleWindow();
@@ -182,9 +220,16 @@ async function measure(
     gateway?.toggleWindow();
     const after = await cpuSnapshot(pids, backends ? await backends() : []);
     // Jobs cut off at the end still finish; the split only counts succeeded ones.
-    await sleep(500);
+    await sleep(database ? 1200 : 500);
+    const activityAfter = database ? await activitySnapshot(database) : undefined;
     const window = { from: from.toISOString(), to: new Date().toISOString() };
     accepted += load.ok2xx;
+    // The bench's own snapshot and stage queries add a handful of commits; against thousands of
+    // requests they round away.
+    const commitsPerRequest =
+      activityBefore && activityAfter && load.ok2xx
+        ? round((activityAfter.commits - activityBefore.commits) / load.ok2xx, 2)
+        : undefined;
     runs.push({
       target,
       connections,
@@ -192,6 +237,7 @@ async function measure(
       load,
       cores: coresUsed(before, after),
       stages: rows ? await stageSplit(rows, window) : undefined,
+      commitsPerRequest,
     });
   }
   return { runs, accepted };
@@ -207,10 +253,16 @@ function switchyardConfig(fakeUrl: string): Record<string, unknown> {
   };
 }
 
+/**
+ * One gateway on a fresh PostgreSQL database, each route in turn (`checkout`: another commit's
+ * build, for an A/B in the same run).
+ */
 async function runSwitchyardPostgres(
   fakeUrl: string,
   fake: ChildHandle,
   seconds: { warmUp: number; measure: number },
+  routes: readonly RouteUnderTest[],
+  checkout?: string,
 ): Promise<{ runs: Run[]; verification: Verification }> {
   const database: BenchDatabase = await createBenchDatabase();
   const queryStatsFile = path.join(os.tmpdir(), `switchyard-bench-queries-${process.pid}.jsonl`);
@@ -220,16 +272,24 @@ async function runSwitchyardPostgres(
       databaseUrl: database.url,
       config: switchyardConfig(fakeUrl),
       queryStatsFile,
+      checkout,
+      profileName: routes[0]?.target,
     });
     const callsBefore = await fakeImageCalls(fakeUrl);
     const rows: RowsOf = (text, values) => database.rows(text, values);
-    const { runs, accepted } = await measure(
-      'switchyard-postgres',
-      { url: `${gateway.url}/v1/images/generations`, headers: {} },
-      seconds,
-      { target: gateway.pid, fake: fake.pid, bench: process.pid },
-      { rows, gateway, backends: () => backendPids(database) },
-    );
+    const runs: Run[] = [];
+    let accepted = 0;
+    for (const route of routes) {
+      const measured = await measure(
+        route.target,
+        { url: `${gateway.url}${route.path}`, headers: {}, body: route.body },
+        seconds,
+        { target: gateway.pid, fake: fake.pid, bench: process.pid },
+        { rows, gateway, backends: () => backendPids(database), database },
+      );
+      runs.push(...measured.runs);
+      accepted += measured.accepted;
+    }
     await sleep(1000);
     const counts = await jobCounts(rows);
     const windows = await readQueryWindows(queryStatsFile);
@@ -244,6 +304,7 @@ async function runSwitchyardPostgres(
         jobs: counts.jobs,
         jobStates: counts.states,
         providerCalls: (await fakeImageCalls(fakeUrl)) - callsBefore,
+        routes: routes.length,
       },
     };
   } finally {
@@ -261,7 +322,11 @@ async function runSwitchyardPglite(
   // Our own data directory: the gateway must not delete it on stop, the rows are read after.
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-bench-pglite-'));
   try {
-    const gateway = await startGatewayChild({ dataDir, config: switchyardConfig(fakeUrl) });
+    const gateway = await startGatewayChild({
+      dataDir,
+      config: switchyardConfig(fakeUrl),
+      profileName: 'switchyard-pglite',
+    });
     let measured: { runs: Run[]; accepted: number };
     let providerCalls: number;
     try {
@@ -291,6 +356,7 @@ async function runSwitchyardPglite(
           jobs: counts.jobs,
           jobStates: counts.states,
           providerCalls,
+          routes: 1,
         },
       };
     } finally {
@@ -331,10 +397,28 @@ async function main(): Promise<void> {
     );
     runs.push(...direct.runs);
 
-    process.stdout.write('· Switchyard (PostgreSQL)\n');
-    const postgres = await runSwitchyardPostgres(fakeUrl, fake, seconds);
+    process.stdout.write(
+      '· Switchyard (PostgreSQL): images route, then POST /v1/generations?wait=30\n',
+    );
+    const postgres = await runSwitchyardPostgres(fakeUrl, fake, seconds, [
+      imagesRoute('switchyard-postgres'),
+      { target: 'switchyard-native', path: '/v1/generations?wait=30', body: nativeBody },
+    ]);
     runs.push(...postgres.runs);
     verifications['switchyard-postgres'] = postgres.verification;
+
+    if (baselineCheckout) {
+      process.stdout.write(`· Switchyard baseline (PostgreSQL, ${baselineCheckout})\n`);
+      const baseline = await runSwitchyardPostgres(
+        fakeUrl,
+        fake,
+        seconds,
+        [imagesRoute('switchyard-baseline')],
+        baselineCheckout,
+      );
+      runs.push(...baseline.runs);
+      verifications['switchyard-baseline'] = baseline.verification;
+    }
 
     // Portkey's server has no host option and binds every interface, for the few seconds it runs.
     process.stdout.write('· Portkey\n');
@@ -376,13 +460,15 @@ async function main(): Promise<void> {
     await fake.stop(5000);
   }
 
-  report(runs, verifications, quick, seconds);
+  const profiles = profileDir ? await profileSummaries(profileDir) : {};
+  report(runs, verifications, quick, seconds, profiles);
   await writeResult('openai-proxy', {
     quick,
     seconds,
     body: JSON.parse(body) as unknown,
     runs,
     verifications,
+    profiles,
     targets: targetsOf(runs, verifications),
   });
 }
@@ -391,41 +477,77 @@ function find(runs: readonly Run[], target: TargetName, connections: number): Ru
   return runs.find((run) => run.target === target && run.connections === connections);
 }
 
+/** Top self-time functions of each gateway's CPU profile (`BENCH_CPU_PROFILE_DIR`). */
+async function profileSummaries(directory: string): Promise<Record<string, SelfTime[]>> {
+  const summaries: Record<string, SelfTime[]> = {};
+  for (const name of ['switchyard-postgres', 'switchyard-baseline', 'switchyard-pglite']) {
+    const file = await newestProfile(directory, name);
+    if (file) summaries[name] = await topSelfTime(file, 15);
+  }
+  return summaries;
+}
+
+/** Issue 14's goals for one Switchyard target against Portkey and the fake, same run. */
+function goalsOf(runs: readonly Run[], target: TargetName, label: string): TargetCheck[] {
+  const targets: TargetCheck[] = [];
+  const direct = (connections: number) => find(runs, 'direct', connections);
+  const own = (connections: number) => find(runs, target, connections);
+  const portkey50 = find(runs, 'portkey', 50);
+  const at50 = own(50);
+  if (at50 && portkey50) {
+    const ratio = at50.load.requestsPerSecond / portkey50.load.requestsPerSecond;
+    const goal = target === 'switchyard-pglite' ? 1 : 2;
+    targets.push({
+      name: `${label} ÷ Portkey req/s at c=50`,
+      target: `≥ ${goal}×${goal === 2 ? ' (stretch 3×)' : ''}`,
+      measured: `${round(ratio)}×`,
+      met: ratio >= goal,
+    });
+  }
+  if (target === 'switchyard-pglite') return targets;
+  const at16 = own(16);
+  const direct16 = direct(16);
+  if (at16 && direct16) {
+    const added = at16.load.latencyMs.p99 - direct16.load.latencyMs.p99;
+    targets.push({
+      name: `${label}: p99 added at c=16`,
+      target: '≤ 10 ms (stretch 3 ms)',
+      measured: `${round(added)} ms`,
+      met: added <= 10,
+    });
+  }
+  const at1 = own(1);
+  const direct1 = direct(1);
+  if (at1 && direct1) {
+    const added = at1.load.latencyMs.p50 - direct1.load.latencyMs.p50;
+    targets.push({
+      name: `${label}: median added, one connection`,
+      target: '≤ 1 ms',
+      measured: `${round(added, 2)} ms`,
+      met: added <= 1,
+    });
+  }
+  const failed = runs
+    .filter((run) => run.target === target)
+    .reduce((sum, run) => sum + run.load.non2xx + run.load.errors, 0);
+  targets.push({
+    name: `${label}: non-2xx and errors`,
+    target: '0',
+    measured: String(failed),
+    met: failed === 0,
+  });
+  return targets;
+}
+
 function targetsOf(
   runs: readonly Run[],
   verifications: Partial<Record<TargetName, Verification>>,
 ): TargetCheck[] {
-  const direct16 = find(runs, 'direct', 16);
-  const switchyard16 = find(runs, 'switchyard-postgres', 16);
-  const switchyard50 = find(runs, 'switchyard-postgres', 50);
-  const portkey50 = find(runs, 'portkey', 50);
-  const targets: TargetCheck[] = [];
-  if (direct16 && switchyard16) {
-    const added = switchyard16.load.latencyMs.p99 - direct16.load.latencyMs.p99;
-    targets.push({
-      name: 'p99 added by Switchyard at c=16',
-      target: '≤ 3 ms',
-      measured: `${round(added)} ms`,
-      met: added <= 3,
-    });
-  }
-  if (switchyard50 && portkey50) {
-    const ratio = switchyard50.load.requestsPerSecond / portkey50.load.requestsPerSecond;
-    targets.push(
-      {
-        name: 'Switchyard ÷ Portkey req/s at c=50',
-        target: '≥ 3×',
-        measured: `${round(ratio)}×`,
-        met: ratio >= 3,
-      },
-      {
-        name: 'Switchyard ÷ Portkey req/s at c=50 (stretch)',
-        target: '≥ 5×',
-        measured: `${round(ratio)}×`,
-        met: ratio >= 5,
-      },
-    );
-  }
+  const targets: TargetCheck[] = [
+    ...goalsOf(runs, 'switchyard-postgres', 'images route (PostgreSQL)'),
+    ...goalsOf(runs, 'switchyard-native', 'native ?wait=30 (PostgreSQL)'),
+    ...goalsOf(runs, 'switchyard-pglite', 'images route (PGlite)'),
+  ];
   for (const [target, verification] of Object.entries(verifications)) {
     const uncounted = verification.jobs - verification.accepted;
     const succeeded = verification.jobStates.succeeded ?? 0;
@@ -435,7 +557,8 @@ function targetsOf(
       measured: `${verification.jobs} jobs / ${verification.accepted} 2xx / ${verification.providerCalls} calls`,
       met:
         uncounted >= 0 &&
-        uncounted <= 16 + connectionCounts.reduce((sum, count) => sum + count, 0) &&
+        uncounted <=
+          verification.routes * (16 + connectionCounts.reduce((sum, count) => sum + count, 0)) &&
         verification.providerCalls === verification.jobs &&
         succeeded === verification.jobs,
     });
@@ -448,6 +571,7 @@ function report(
   verifications: Partial<Record<TargetName, Verification>>,
   quick: boolean,
   seconds: { warmUp: number; measure: number },
+  profiles: Record<string, SelfTime[]>,
 ): void {
   printTable(
     `Images route, ${seconds.measure} s per row${quick ? ' (quick)' : ''}`,
@@ -459,18 +583,25 @@ function report(
     const switchyard = find(runs, 'switchyard-postgres', connections);
     const portkey = find(runs, 'portkey', connections);
     const pglite = find(runs, 'switchyard-pglite', connections);
+    const native = find(runs, 'switchyard-native', connections);
+    const baseline = find(runs, 'switchyard-baseline', connections);
     const added = (run: Run | undefined) =>
       run && direct ? round(run.load.latencyMs.p99 - direct.load.latencyMs.p99) : undefined;
+    const addedMedian = (run: Run | undefined) =>
+      run && direct ? round(run.load.latencyMs.p50 - direct.load.latencyMs.p50, 2) : undefined;
     const ratio = (a: Run | undefined, b: Run | undefined) =>
       a && b ? round(a.load.requestsPerSecond / b.load.requestsPerSecond, 3) : undefined;
     return [
       connections,
       added(switchyard),
+      addedMedian(switchyard),
+      added(native),
       added(portkey),
       added(pglite),
       ratio(switchyard, portkey),
+      ratio(native, portkey),
       ratio(pglite, portkey),
-      ratio(switchyard, direct),
+      ratio(switchyard, baseline),
       ratio(portkey, direct),
     ];
   });
@@ -479,14 +610,34 @@ function report(
     [
       'conns',
       'SY-pg p99 − direct',
+      'SY-pg p50 − direct',
+      'native p99 − direct',
       'Portkey p99 − direct',
       'SY-pglite p99 − direct',
       'SY-pg ÷ Portkey req/s',
+      'native ÷ Portkey',
       'SY-pglite ÷ Portkey',
-      'SY-pg ÷ direct',
+      'SY-pg ÷ baseline',
       'Portkey ÷ direct',
     ],
     ratioRows,
+  );
+  const perRequest = (cores: number | undefined, run: Run) =>
+    typeof cores === 'number' && run.load.requestsPerSecond > 0
+      ? Math.round((cores * 1e6) / run.load.requestsPerSecond)
+      : undefined;
+  printTable(
+    'Cost per request (CPU µs = cores busy ÷ req/s; commits from pg_stat_database)',
+    ['target', 'conns', 'req/s', 'target CPU µs', 'PostgreSQL CPU µs', 'SQL statements', 'commits'],
+    runs.map((run) => [
+      run.target,
+      run.connections,
+      round(run.load.requestsPerSecond),
+      perRequest(run.cores.target, run),
+      perRequest(run.cores.postgresOurs, run),
+      run.queries?.statementsPerUnit,
+      run.commitsPerRequest,
+    ]),
   );
   printTable(
     'Switchyard job stages from database timestamps (ms, p50 / p99)',
@@ -551,8 +702,9 @@ function report(
   if (counted.length) {
     printTable(
       'Switchyard (PostgreSQL) SQL per request, counted in the gateway by a preload',
-      ['conns', 'statements', 'statement ms', 'pool wait ms', 'req p50 ms'],
+      ['target', 'conns', 'statements', 'statement ms', 'pool wait ms', 'req p50 ms'],
       counted.map((run) => [
+        run.target,
         run.connections,
         run.queries?.statementsPerUnit,
         run.queries?.statementMsPerUnit,
@@ -560,7 +712,9 @@ function report(
         round(run.load.latencyMs.p50, 1),
       ]),
     );
-    const sample = counted.find((run) => run.connections === 16) ?? counted[0];
+    const sample =
+      counted.find((run) => run.target === 'switchyard-postgres' && run.connections === 16) ??
+      counted[0];
     if (sample?.queries)
       printTable(
         `Costliest statements per request at c=${sample.connections}`,
@@ -573,6 +727,12 @@ function report(
         ]),
       );
   }
+  for (const [name, top] of Object.entries(profiles))
+    printTable(
+      `Top self time, ${name} gateway (whole process life, --cpu-prof)`,
+      ['% of samples', '% of busy', 'function'],
+      top.map((entry) => [entry.percent, entry.busyPercent, entry.frame]),
+    );
   printTable(
     'Durability (after each Switchyard phase)',
     ['target', '2xx (incl. warm-up)', 'job rows', 'job states', 'provider calls'],

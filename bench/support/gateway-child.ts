@@ -132,6 +132,13 @@ export interface GatewayChildOptions {
   /** When set, the SQL statement counter preload writes its windows to this file. */
   queryStatsFile?: string;
   env?: Record<string, string>;
+  /**
+   * Another checkout whose built `dist/main.js` runs instead of this one's (an A/B against a
+   * baseline commit in the same run); it must be built already.
+   */
+  checkout?: string;
+  /** File name (without extension) of the CPU profile, when `BENCH_CPU_PROFILE_DIR` asks for one. */
+  profileName?: string;
 }
 
 /** A gateway running in its own process. */
@@ -161,12 +168,15 @@ export async function startGatewayChild(options: GatewayChildOptions): Promise<G
   await writeFile(configFile, JSON.stringify(options.config));
   ensureBuilt();
   // The compiled gateway, exactly what `npm start` runs; tsx only for the TypeScript preloads.
-  const entry = 'dist/main.js';
+  const entry = options.checkout ? path.join(options.checkout, 'dist/main.js') : 'dist/main.js';
   const args: string[] = [];
   // Opt-in V8 CPU profile of the gateway (written when it exits), to see where its time goes:
   // BENCH_CPU_PROFILE_DIR=/tmp/profiles npx tsx bench/openai-proxy.ts
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-  if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  if (profileDir) {
+    args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+    if (options.profileName) args.push(`--cpu-prof-name=${options.profileName}.cpuprofile`);
+  }
   if (options.loopStatsFile) args.push('--import', './dist/bench-preloads/loop-monitor.js');
   if (options.queryStatsFile) args.push('--import', './dist/bench-preloads/query-counter.js');
   args.push(entry);

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config-schema.js';
+import { BatchedSuccessWriter } from '../jobs/batched-success-writer.js';
 import { CallerKeyVault } from '../jobs/caller-key-vault.js';
 import { InputImageResolver } from '../jobs/input-image-resolver.js';
 import { JobCompletion } from '../jobs/job-completion.js';
@@ -79,6 +80,11 @@ export function composeJobs(
     callerKeys,
     localPolls,
     storageRetries: config.storage.outputRetries,
+    successWriter: new BatchedSuccessWriter({
+      database: finishing.database,
+      queue,
+      events: finishing.events,
+    }),
   });
   const submitWorker = new SubmitWorker({
     ...finishing,

@@ -21,13 +21,15 @@ describe('telegram config', () => {
     });
   });
 
-  it('should stop start-up naming the field of an unknown or malformed value', async () => {
-    await expect(loadConfig({ TELEGRAM_BOT_MODE: 'webhooks' })).rejects.toThrow(/telegram\.mode/);
+  it('should stop start-up naming the variable of an unknown or malformed value', async () => {
+    await expect(loadConfig({ TELEGRAM_BOT_MODE: 'webhooks' })).rejects.toThrow(
+      /TELEGRAM_BOT_MODE/,
+    );
     await expect(loadConfig({ TELEGRAM_API_ROOT: 'not a url' })).rejects.toThrow(
-      /telegram\.apiRoot/,
+      /TELEGRAM_API_ROOT/,
     );
     const refused = loadConfig({ TELEGRAM_BOT_TOKEN: 'abc:short-secret' });
-    await expect(refused).rejects.toThrow(/telegram\.botToken/);
+    await expect(refused).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
     await expect(refused).rejects.not.toThrow(/short-secret/);
   });
 

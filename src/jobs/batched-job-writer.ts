@@ -2,6 +2,10 @@ import { RateLimitCode, RateLimitedError, type GatewayError } from '../core/erro
 import type { Database } from '../store/database.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { NewGeneration } from '../store/repositories/generation-rows.js';
+import {
+  insertFirstAttempts,
+  type FirstAttempt,
+} from '../store/repositories/insert-first-attempts.js';
 import type { QuotaReserver, SoftLimitReached } from '../tenancy/quota-reserver.js';
 import type { JobQueue } from './job-queue.js';
 import {
@@ -15,6 +19,8 @@ interface PendingInsert {
   submitDelayMs: number;
   /** The creating key's concurrency limit, when it has one. */
   claim?: ConcurrencyClaim;
+  /** The job's first attempt, stored with it when the job was routed at creation. */
+  firstAttempt?: Omit<FirstAttempt, 'generationId'>;
   resolve: (stored: boolean) => void;
   reject: (error: unknown) => void;
 }
@@ -68,9 +74,10 @@ export class BatchedJobWriter {
     generation: NewGeneration & { createdAt: Date },
     submitDelayMs = 0,
     claim?: ConcurrencyClaim,
+    firstAttempt?: Omit<FirstAttempt, 'generationId'>,
   ): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.pending.push({ generation, submitDelayMs, claim, resolve, reject });
+      this.pending.push({ generation, submitDelayMs, claim, firstAttempt, resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -167,6 +174,14 @@ export class BatchedJobWriter {
       // An idempotent replay stores no job, so it holds no money either.
       for (const id of reserved)
         if (!stored.has(id)) await this.options.quota!.unreserve(transaction, id);
+      await insertFirstAttempts(
+        transaction,
+        accepted.flatMap((entry) =>
+          entry.firstAttempt && stored.has(entry.generation.id)
+            ? [{ ...entry.firstAttempt, generationId: entry.generation.id }]
+            : [],
+        ),
+      );
       const messages = accepted
         .filter((entry) => stored.has(entry.generation.id))
         .map((entry) => ({ jobId: entry.generation.id, startAfterMs: entry.submitDelayMs }));

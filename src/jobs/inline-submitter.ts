@@ -1,4 +1,17 @@
 import type { Job } from '../core/job.js';
+import type { RoutingPlan } from '../routing/routing-candidate.js';
+
+/**
+ * A job's route decided when it was stored, with its first attempt's row written in the same
+ * transaction (`submitting`, before any provider call), so the inline submission starts with
+ * the provider call itself.
+ */
+export interface PlannedSubmission {
+  /** The routing plan the job was stored with; its first candidate is the attempt's. */
+  plan: RoutingPlan;
+  /** Id of the first candidate's attempt row, already stored. */
+  attemptId: string;
+}
 
 /**
  * Starts submitting a just-stored job in this process at once, for a client that waits for the
@@ -10,6 +23,9 @@ export interface InlineSubmitter {
   readonly acceptsInline: boolean;
   /** Inline submissions running now (admission control counts them). */
   readonly inlineInFlight: number;
-  /** Starts submitting `job`; false when it was not taken (the workers stopped meanwhile). */
-  submitInline(job: Job): boolean;
+  /**
+   * Starts submitting `job` (with its first attempt, when `planned`); false when it was not
+   * taken (the workers stopped meanwhile).
+   */
+  submitInline(job: Job, planned?: PlannedSubmission): boolean;
 }

@@ -3,13 +3,15 @@ import { actualCost } from '../catalog/estimate-cost.js';
 import type { Config } from '../config/config-schema.js';
 import { GatewayError } from '../core/errors/index.js';
 import { AttemptStatus, isTerminal, JobStatus, type Job, type JobOutput } from '../core/job.js';
-import type { ProviderOutput, StatusResult } from '../core/provider-adapter.js';
+import type { JsonValue, ProviderOutput, StatusResult } from '../core/provider-adapter.js';
+import type { Warning } from '../core/warning.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js';
 import { downloadStream } from '../security/safe-fetch.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import type { Queryable } from '../store/database.js';
 import type { CallerKeyVault } from './caller-key-vault.js';
+import type { BatchedSuccessWriter } from './batched-success-writer.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { LocalPollChain } from './local-poll-chain.js';
 import { pollDelayMs } from './poll-backoff.js';
@@ -27,6 +29,8 @@ export interface JobCompletionOptions extends FinishJobDependencies {
   publicUrl: () => string | undefined;
   /** Aborted at shutdown: output downloads stop waiting. */
   shutdown: AbortSignal;
+  /** Stores synchronous answers of many jobs together; absent, each commits on its own. */
+  successWriter?: BatchedSuccessWriter;
   /** Keys of jobs on a caller's own key that this process accepted (ADR 0009). */
   callerKeys: CallerKeyVault;
   /** Polls of those jobs, on this process's timers: no other instance holds their keys. */
@@ -46,6 +50,14 @@ function isStorageError(error: unknown): error is GatewayError {
   );
 }
 
+/** The provider's acceptance of a queued job, stored with a synchronous answer. */
+export interface Acceptance {
+  provider: string;
+  providerJobId: string;
+  operation: JsonValue;
+  warnings: Warning[];
+}
+
 /** Where a status result came from; only polls schedule the next poll. */
 export type StatusSource =
   | {
@@ -62,6 +74,11 @@ export type StatusSource =
        * provider's answer costs one commit; false when the job changed meanwhile (canceled).
        */
       prelude?: (transaction: Queryable) => Promise<boolean>;
+      /**
+       * The same acceptance as data: with a success writer, the answer is then stored in a
+       * batched statement instead of the prelude's transaction.
+       */
+      acceptance?: Acceptance;
     };
 
 /**
@@ -262,28 +279,49 @@ export class JobCompletion {
           outputs.length,
         )
       : (result.usage?.costUsd ?? job.cost.estimatedUsd ?? 0);
-    const won = await options.queue.transaction(options.database, async (transaction) => {
-      if (source.type === 'immediate' && source.prelude && !(await source.prelude(transaction)))
-        return false;
-      const updated = await options.repository.markSucceeded(transaction, {
+    const { successWriter } = options;
+    let stored: Job | undefined;
+    if (source.type === 'immediate' && source.acceptance && successWriter) {
+      stored = await successWriter.write(job, {
         generationId: job.id,
         attemptId: attempt.id,
+        provider: source.acceptance.provider,
+        providerJobId: source.acceptance.providerJobId,
+        operation: source.acceptance.operation,
         outputs,
         costUsd,
-        warnings: result.warnings ?? [],
+        warnings: [...source.acceptance.warnings, ...(result.warnings ?? [])],
+        assets: saved,
       });
-      if (!updated) return false;
-      // The files are on disk already; their rows commit with the job's success.
-      for (const asset of saved) await options.assets.insertRow(asset, transaction);
-      if (job.webhook) await transaction.sendWebhook({ jobId: job.id });
-      await options.events.publish({ jobId: job.id, status: JobStatus.succeeded }, transaction);
-      return true;
-    });
-    if (!won) {
-      await options.assets.discard(saved);
-      return;
+      if (!stored) {
+        await options.assets.discard(saved);
+        return;
+      }
+    } else {
+      const won = await options.queue.transaction(options.database, async (transaction) => {
+        if (source.type === 'immediate' && source.prelude && !(await source.prelude(transaction)))
+          return false;
+        const updated = await options.repository.markSucceeded(transaction, {
+          generationId: job.id,
+          attemptId: attempt.id,
+          outputs,
+          costUsd,
+          warnings: result.warnings ?? [],
+        });
+        if (!updated) return false;
+        // The files are on disk already; their rows commit with the job's success.
+        for (const asset of saved) await options.assets.insertRow(asset, transaction);
+        if (job.webhook) await transaction.sendWebhook({ jobId: job.id });
+        await options.events.publish({ jobId: job.id, status: JobStatus.succeeded }, transaction);
+        return true;
+      });
+      if (!won) {
+        await options.assets.discard(saved);
+        return;
+      }
     }
-    options.events.emitLocal({ jobId: job.id, status: JobStatus.succeeded });
+    // The stored job spares local waiters a read-back.
+    options.events.emitLocal({ jobId: job.id, status: JobStatus.succeeded, job: stored });
     const latencyMs = options.now() - job.createdAt.getTime();
     options.observer.attemptFinished({
       jobId: job.id,
@@ -369,6 +407,8 @@ export class JobCompletion {
         };
         if (output.type === 'bytes') {
           saved.push(await this.options.assets.writeFile({ ...described, data: output.data }));
+          // A waiter of this process may answer with the bytes instead of reading the file back.
+          this.options.events.outputBytes.offer(job.id, saved[saved.length - 1]!.id, output.data);
           continue;
         }
         // Streamed from the provider into the store: a video is never held whole.

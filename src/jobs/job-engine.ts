@@ -1,6 +1,6 @@
 import type { Job } from '../core/job.js';
 import type { Logger } from '../observability/logger.js';
-import type { InlineSubmitter } from './inline-submitter.js';
+import type { InlineSubmitter, PlannedSubmission } from './inline-submitter.js';
 import {
   QueueName,
   type JobQueue,
@@ -79,9 +79,9 @@ export class JobEngine implements InlineSubmitter {
     return this.submitWorker.inlineInFlight;
   }
 
-  submitInline(job: Job): boolean {
+  submitInline(job: Job, planned?: PlannedSubmission): boolean {
     if (!this.started) return false;
-    this.submitWorker.processInline(job).catch((error: unknown) => {
+    this.submitWorker.processInline(job, planned).catch((error: unknown) => {
       // The delayed queue message will take the job over.
       this.options.logger.error(
         { jobId: job.id, error: error instanceof Error ? error.message : String(error) },

@@ -1,14 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { isTerminal, type JobStatus } from '../core/job.js';
+import { isTerminal, type Job, type JobStatus } from '../core/job.js';
 import type { Database, Queryable } from '../store/database.js';
-
-const channel = 'switchyard_job_changed';
+import { OutputHandoff } from './output-handoff.js';
 
 /** A job changed state. */
 export interface JobChange {
   jobId: string;
   status: JobStatus;
+  /**
+   * The job as this process just stored it (local changes only, when the writer had it at hand):
+   * a waiter answers with it instead of reading the job back.
+   */
+  job?: Job;
 }
+
+const jobChangedChannel = 'switchyard_job_changed';
 
 /**
  * Job state changes, for `?wait=` and the OpenAI synchronous routes. Changes made in this
@@ -18,6 +25,14 @@ export interface JobChange {
 export class JobEvents {
   private readonly emitter = new EventEmitter();
   private unsubscribe: (() => Promise<void>) | undefined;
+  /**
+   * Names this process in its NOTIFY payloads: its own notifications come back to its LISTEN
+   * connection, sometimes before the writer's commit returns, and would wake waiters without
+   * the job in hand (a read-back each); the writer's `emitLocal` wakes them instead.
+   */
+  private readonly origin = randomUUID();
+  /** Output bytes of jobs whose waiter here asked for them, handed over from the completion. */
+  readonly outputBytes = new OutputHandoff();
 
   constructor(private readonly database: Database) {
     // Thousands of concurrent waiters are normal under load.
@@ -26,8 +41,10 @@ export class JobEvents {
 
   async start(): Promise<void> {
     if (this.database.kind !== 'postgres') return;
-    this.unsubscribe = await this.database.listen(channel, (payload) => {
-      const [jobId, status] = payload.split(':');
+    this.unsubscribe = await this.database.listen(jobChangedChannel, (payload) => {
+      // `id:status:origin`; instances before the origin was added send `id:status`.
+      const [jobId, status, origin] = payload.split(':');
+      if (origin === this.origin) return;
       if (jobId && status) this.emitter.emit(jobId, { jobId, status: status as JobStatus });
     });
   }
@@ -44,11 +61,21 @@ export class JobEvents {
     // Only terminal states wake waiters in other instances; a NOTIFY serialises its commit, so
     // intermediate states are announced in this process only.
     if (this.database.kind === 'postgres' && isTerminal(change.status)) {
+      const notification = this.notification(change.status)!;
       await executor.query('SELECT pg_notify($1, $2)', [
-        channel,
-        `${change.jobId}:${change.status}`,
+        notification.channel,
+        `${change.jobId}${notification.payloadSuffix}`,
       ]);
     }
+  }
+
+  /**
+   * How a writer NOTIFYs a change in its own statement: the channel, and what follows the job id
+   * in the payload; undefined where nobody listens (PGlite is one process).
+   */
+  notification(status: JobStatus): { channel: string; payloadSuffix: string } | undefined {
+    if (this.database.kind !== 'postgres') return undefined;
+    return { channel: jobChangedChannel, payloadSuffix: `:${status}:${this.origin}` };
   }
 
   /** Wakes waiters in this process. */

@@ -21,6 +21,8 @@ import type { BatchedJobWriter } from './batched-job-writer.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { InlineSubmitter } from './inline-submitter.js';
 import type { CallerKeyVault } from './caller-key-vault.js';
+import type { OutputHandoff } from './output-handoff.js';
+import { firstAttemptOf, planSubmission } from './plan-submission.js';
 import { normalizeRequest, type GenerationRequestDraft } from './normalize-request.js';
 import { applyStylePreset, type StyledDraft } from './apply-style-preset.js';
 import type { PromptEnhancer } from './prompt-enhancer.js';
@@ -166,7 +168,12 @@ export class JobService {
     const claim = apiKeyId && maxConcurrentJobs ? { apiKeyId, maxConcurrentJobs } : undefined;
     // Refused before anything is stored, so an `overloaded` 503 is always safe to retry.
     if (options.inline) this.options.admission.reserve(generation.id, inlined);
-    const inserted = await writer.insert(generation, backstopMs, claim);
+    // Routed now and its first attempt stored with the job: the inline submission then starts
+    // with the provider call, one write fewer (ADR 0009).
+    const planned = inlined
+      ? planSubmission(this.options.router, request, generation.id)
+      : undefined;
+    const inserted = await writer.insert(generation, backstopMs, claim, firstAttemptOf(planned));
     if (!inserted && idempotencyKey) {
       // Lost a race with a concurrent request carrying the same key.
       const replay = await this.replay(idempotencyKey, requestHash);
@@ -186,7 +193,15 @@ export class JobService {
         generation.deadlineAt.getTime() + 60_000,
       );
     // Should the workers have stopped meanwhile, the job is not taken and its backstop submits it.
-    if (inlined) inline.submitInline(job);
+    if (inlined && !inline.submitInline(job, planned) && planned) {
+      // Never sent: the backstop must not take the stored attempt for an interrupted submission.
+      void this.options.repository
+        .failAttempt(this.options.database, planned.attemptId, {
+          code: 'submission_lost',
+          message: 'The workers stopped before this submission was sent.',
+        })
+        .catch(() => undefined);
+    }
     return { job, created: true };
   }
 
@@ -209,6 +224,11 @@ export class JobService {
   /** A draft with its style preset applied (what `create` routes; estimates use it too). */
   styled(draft: StyledDraft): GenerationRequestDraft {
     return applyStylePreset(this.options.instances, this.options.stylePresets, draft);
+  }
+
+  /** Output bytes of jobs a request here waits for, handed over by the completion. */
+  get outputBytes(): OutputHandoff {
+    return this.options.events.outputBytes;
   }
 
   /** The gateway style presets by name. */
@@ -295,15 +315,18 @@ export class JobService {
 
   /**
    * Resolves when the job is terminal (or in a state `until` accepts) or `timeoutMs` passed,
-   * with the job as it is then.
+   * with the job as it is then. `created` is the job `create` just stored for this caller, passed
+   * in the same synchronous run (no I/O between): its state is then known and not read again.
    */
   async wait(
     id: string,
     timeoutMs: number,
     access?: Access,
     until: (status: JobStatus) => boolean = isTerminal,
+    created?: Job,
   ): Promise<Job> {
-    if (timeoutMs <= 0 || access?.tenantId) {
+    if (created && (timeoutMs <= 0 || until(created.status))) return created;
+    if (!created && (timeoutMs <= 0 || access?.tenantId)) {
       // A tenant's wait starts with an owned read, so another tenant's id answers 404 at once.
       const job = await this.get(id, access);
       if (timeoutMs <= 0 || until(job.status)) return job;
@@ -336,7 +359,8 @@ export class JobService {
       };
       // Subscribe before the first read, so a change in between cannot be missed.
       const unsubscribe = this.options.events.subscribe(id, (change) => {
-        if (until(change.status)) settle();
+        // A change made in this process may carry the job as stored: no read-back then.
+        if (until(change.status)) settle(change.job);
       });
       const deadline = setTimeout(onTimeout, timeoutMs);
       // Shutdown answers held requests with the job as it is, so the server can close.
@@ -349,9 +373,11 @@ export class JobService {
         );
       }, 2000);
       // A status-only read: the whole job is read once, when the wait ends.
-      const checkNow = /^gen_[0-9a-z]{26}$/.test(id)
-        ? this.options.repository.status(id)
-        : Promise.resolve(undefined);
+      const checkNow = created
+        ? Promise.resolve(created.status)
+        : /^gen_[0-9a-z]{26}$/.test(id)
+          ? this.options.repository.status(id)
+          : Promise.resolve(undefined);
       checkNow.then(
         (status) => {
           if (!settled) settleIfTerminal(status);

@@ -14,6 +14,7 @@ import { buildProviderRequest } from './build-provider-request.js';
 import { requestKeyUnavailable, type CallerKeyVault } from './caller-key-vault.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
+import type { PlannedSubmission } from './inline-submitter.js';
 import type { InputImageResolver } from './input-image-resolver.js';
 import type { JobCompletion } from './job-completion.js';
 import type { SubmitMessage } from './job-queue.js';
@@ -78,18 +79,26 @@ export class SubmitWorker {
     if (job) await this.processJob(job, round, backstop);
   }
 
-  /** Submits a job this process just stored, tracked so its backstop message leaves it alone. */
-  async processInline(job: Job): Promise<void> {
+  /**
+   * Submits a job this process just stored (with the plan and first attempt stored with it),
+   * tracked so its backstop message leaves it alone.
+   */
+  async processInline(job: Job, planned?: PlannedSubmission): Promise<void> {
     this.inline.add(job.id);
     try {
-      await this.processJob(job);
+      await this.processJob(job, 0, false, planned);
     } finally {
       this.inline.delete(job.id);
     }
   }
 
   /** Submits a job already in hand. */
-  async processJob(job: Job, round = 0, backstop = false): Promise<void> {
+  async processJob(
+    job: Job,
+    round = 0,
+    backstop = false,
+    planned?: PlannedSubmission,
+  ): Promise<void> {
     const { options } = this;
     const jobId = job.id;
     if (isTerminal(job.status)) return;
@@ -132,7 +141,7 @@ export class SubmitWorker {
         .filter((attempt) => attempt.providerJobId !== null)
         .map((attempt) => attempt.provider),
     );
-    const plan = options.router.plan(job.request, { exclude, stickyKey: job.id });
+    const plan = planned?.plan ?? options.router.plan(job.request, { exclude, stickyKey: job.id });
     if (plan.candidates.length === 0) {
       await finishJob(options, job, JobStatus.failed, {
         code: 'no_capable_provider',
@@ -147,8 +156,9 @@ export class SubmitWorker {
       strategy: plan.strategy,
       candidates: plan.candidates.map((candidate) => candidate.providerId),
     };
-    for (const candidate of plan.candidates) {
-      const outcome = await this.trySubmit(job, candidate, decision);
+    for (const [index, candidate] of plan.candidates.entries()) {
+      const storedAttemptId = index === 0 ? planned?.attemptId : undefined;
+      const outcome = await this.trySubmit(job, candidate, decision, storedAttemptId);
       if (outcome === 'accepted') return;
       failures.push(outcome);
       lastError = outcome.error;
@@ -192,15 +202,18 @@ export class SubmitWorker {
     job: Job,
     candidate: RoutingCandidate,
     decision: { strategy: string; candidates: string[] },
+    /** The attempt's row when it was stored with the job. */
+    storedAttemptId?: string,
   ): Promise<'accepted' | (CandidateFailure & { error: GatewayError })> {
     const { options } = this;
-    const attemptId = createId('att');
-    await options.repository.insertAttempt({
-      id: attemptId,
-      generationId: job.id,
-      provider: candidate.providerId,
-      providerModelId: candidate.offering.providerModelId,
-    });
+    const attemptId = storedAttemptId ?? createId('att');
+    if (!storedAttemptId)
+      await options.repository.insertAttempt({
+        id: attemptId,
+        generationId: job.id,
+        provider: candidate.providerId,
+        providerModelId: candidate.offering.providerModelId,
+      });
     const started = options.now();
     let providerAccepted = false;
     try {
@@ -343,6 +356,12 @@ export class SubmitWorker {
       await options.completion.apply(accepted, attempt, result.immediate, {
         type: 'immediate',
         prelude: markSubmitted,
+        acceptance: {
+          provider,
+          providerJobId: result.providerJobId,
+          operation: result.operation,
+          warnings: result.warnings ?? [],
+        },
       });
       return;
     }

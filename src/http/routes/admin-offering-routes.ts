@@ -32,7 +32,7 @@ export function adminOfferingRoutes(
 ): FastifyPluginAsyncZod {
   const { offerings, instances, config } = dependencies;
   return async (app) => {
-    app.addHook('preHandler', adminAuth(config.adminKey));
+    app.addHook('onRequest', adminAuth(config));
     app.get(
       '/admin/offerings/unavailable',
       {

@@ -74,7 +74,17 @@ export function generationRoutes(
             access: accessOf(request),
           },
         );
-        const job = wait > 0 ? await jobs.wait(created.id, wait * 1000) : created;
+        // A new job's state is known (just stored): the wait skips its first read.
+        const job =
+          wait > 0
+            ? await jobs.wait(
+                created.id,
+                wait * 1000,
+                undefined,
+                undefined,
+                isNew ? created : undefined,
+              )
+            : created;
         reply.header('location', `/v1/generations/${job.id}`);
         if (!isNew) reply.header('idempotent-replayed', 'true');
         return reply

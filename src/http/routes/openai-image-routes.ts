@@ -77,7 +77,7 @@ export function openAiImageRoutes(
           body.size && body.size !== 'auto'
             ? body.size.split('x').map(Number)
             : [undefined, undefined];
-        const { job: created } = await jobs.create(
+        const { job: created, created: isNew } = await jobs.create(
           {
             model: resolveOpenAiModel(
               body.model,
@@ -105,14 +105,32 @@ export function openAiImageRoutes(
             access: accessOf(request),
           },
         );
-        const job = await jobs.wait(created.id, config.openai.imageWaitSeconds * 1000);
+        // The bytes of a new job's outputs are handed over in memory: no file read for b64_json.
+        const wantsBytes = isNew && body.response_format === 'b64_json';
+        if (wantsBytes) jobs.outputBytes.want(created.id);
+        let job: Job;
+        let held: ReadonlyMap<string, Buffer> = new Map();
+        try {
+          // A new job's state is known (just stored): the wait skips its first read.
+          job = await jobs.wait(
+            created.id,
+            config.openai.imageWaitSeconds * 1000,
+            undefined,
+            undefined,
+            isNew ? created : undefined,
+          );
+        } finally {
+          if (wantsBytes) held = jobs.outputBytes.take(created.id);
+        }
         if (job.status !== JobStatus.succeeded) throw unfinished(job);
         const baseUrl = baseUrlOf(request, config.publicUrl);
         const data = await Promise.all(
           job.outputs.map(async (output) =>
             body.response_format === 'b64_json'
               ? {
-                  b64_json: (await assets.read(output.assetId)).data.toString('base64'),
+                  b64_json: (
+                    held.get(output.assetId) ?? (await assets.read(output.assetId)).data
+                  ).toString('base64'),
                   revised_prompt: null,
                 }
               : { url: `${baseUrl}/v1/assets/${output.assetId}`, revised_prompt: null },

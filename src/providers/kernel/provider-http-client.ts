@@ -4,6 +4,7 @@ import { createSecretRedactor } from '../../security/redact-secrets.js';
 import type { HttpProviderConfig } from './http-provider-config.js';
 import { redactJson } from './redact-json.js';
 import { parseProviderResponse } from './parse-provider-response.js';
+import { sendProviderRequest, type RawProviderResponse } from './provider-transport.js';
 import {
   providerErrorFromResponse,
   type ProviderErrorResponse,
@@ -175,17 +176,14 @@ export class ProviderHttpClient {
       timeoutMs === undefined
         ? request.signal
         : AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
-    let response: Response;
-    let text: string;
+    let response: RawProviderResponse;
     try {
-      response = await fetch(`${this.baseUrl}${request.path}`, {
+      response = await sendProviderRequest(new URL(`${this.baseUrl}${request.path}`), {
         method: request.method,
         headers,
         body,
         signal,
-        redirect: 'error',
       });
-      text = await response.text();
     } catch (error) {
       if (signal.aborted) {
         throw new ProviderError({
@@ -202,6 +200,7 @@ export class ProviderHttpClient {
         cause: error,
       });
     }
+    const { text } = response;
     let json: unknown;
     let jsonError: unknown;
     if (text.trim() !== '') {
@@ -211,7 +210,7 @@ export class ProviderHttpClient {
         jsonError = error;
       }
     }
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       // Redacted before any mapper reads it: whatever a mapper copies into a message (job
       // error, health, logs) can no longer carry a key the upstream echoed back.
       const errorResponse = {

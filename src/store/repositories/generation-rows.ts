@@ -80,7 +80,7 @@ const GenerationRowSchema = z.object({
 export type GenerationRow = z.infer<typeof GenerationRowSchema>;
 
 /** Columns plus aggregated attempts and deliveries: one round trip per job or page. */
-const jobColumnsSql = `g.id, g.status, g.provider, g.request, g.outputs, g.warnings, g.error, g.progress,
+export const jobColumnsSql = `g.id, g.status, g.provider, g.request, g.outputs, g.warnings, g.error, g.progress,
          g.estimated_cost_usd, g.actual_cost_usd, g.idempotency_key, g.webhook_url,
          g.webhook_status, g.regenerated_from, g.tenant_id, g.created_at, g.updated_at, g.submitted_at,
          g.started_at, g.completed_at, g.deadline_at`;
