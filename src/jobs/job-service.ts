@@ -169,7 +169,7 @@ export class JobService {
     // Refused before anything is stored, so an `overloaded` 503 is always safe to retry.
     if (options.inline) this.options.admission.reserve(generation.id, inlined);
     // Routed now and its first attempt stored with the job: the inline submission then starts
-    // with the provider call, one write fewer (ADR 0009).
+    // with the provider call, one write fewer (ADR 0010).
     const planned = inlined
       ? planSubmission(this.options.router, request, generation.id)
       : undefined;
