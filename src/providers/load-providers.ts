@@ -39,10 +39,7 @@ export function loadProviders(
       .find((value) => value !== undefined && value !== '');
     const baseUrl = runtime.env[variables.baseUrl] || undefined;
     const enabledValue = runtime.env[variables.enabled]?.trim().toLowerCase();
-    const enabled =
-      enabledValue === undefined || enabledValue === ''
-        ? undefined
-        : !['false', '0', 'no', 'off'].includes(enabledValue);
+    const enabled = switchFromEnv(enabledValue, variables.enabled);
     const ofType = configured.filter(({ entry }) => entry.type === factory.type);
     // Environment variables fill in (key) or override (base URL, switch) config-file entries.
     for (const item of ofType) {
@@ -103,6 +100,16 @@ export function loadProviders(
     return `provider ${adapter.id} (${adapter.type})${enabled ? '' : ' [disabled]'}: ${models}`;
   });
   return { instances, summary };
+}
+
+/** A provider's on/off variable: the documented words only, so a typo cannot mean "on". */
+function switchFromEnv(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(
+    `Invalid configuration:\n  ${name}: expected one of true, 1, yes, on, false, 0, no, off ('${value}')`,
+  );
 }
 
 /** `host:port` of a URL, the port made explicit (`http://10.0.0.5/v1` → `10.0.0.5:80`). */
