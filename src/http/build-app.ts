@@ -9,7 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './routes/app-dependencies.js';
 import { installRequestDeadline } from './request-deadline.js';
-import { installErrorHandler } from './error-handler.js';
+import { installErrorHandler, sendError } from './error-handler.js';
 import { installUnstorableTextCheck } from './reject-unstorable-text.js';
 import { adminProviderRoutes } from './routes/admin-provider-routes.js';
 import { assetRoutes } from './routes/asset-routes.js';
@@ -59,6 +59,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         ? given
         : crypto.randomUUID();
     },
+    // The router's own refusals (a bad URL, an over-long path parameter) in the one error body.
+    frameworkErrors: sendError,
   });
 
   app.setValidatorCompiler(validatorCompiler);
