@@ -18,3 +18,4 @@ export { WebhookVerificationError } from './webhook-verification-error.js';
 export { PaymentRequiredError, type PaymentRequiredCode } from './payment-required-error.js';
 export { NoChannelError } from './no-channel-error.js';
 export { DatabaseUnavailableError } from './database-unavailable-error.js';
+export { DatabaseFullError } from './database-full-error.js';
