@@ -80,22 +80,30 @@ process.stdout.write(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').jo
 for (const row of rows) process.stdout.write(`| ${row.join(' | ')} |\n`);
 
 if (!quick && !only) {
-  // The route fuzzer at ten times its CI size, with a seed that changes every run.
+  // The route fuzzer at ten times its CI size, with a seed that changes every run, on both
+  // backends (CI fuzzes PGlite only).
   const seed = Date.now() % 1_000_000;
-  process.stdout.write(`\nchaos: route fuzzing, 1500 requests per group, seed ${seed}\n`);
-  await new Promise<void>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['node_modules/vitest/vitest.mjs', 'run', 'test/http/route-fuzzing.test.ts'],
-      {
-        cwd: repositoryRoot,
-        env: { ...process.env, FUZZ_RUNS: '1500', FUZZ_SEED: String(seed) },
-        stdio: 'inherit',
-      },
+  for (const backend of ['pglite', 'postgres']) {
+    process.stdout.write(
+      `\nchaos: route fuzzing on ${backend}, 1500 requests per group, seed ${seed}\n`,
     );
-    child.on('exit', (code) => {
-      process.exitCode = code ?? 1;
-      resolve();
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['node_modules/vitest/vitest.mjs', 'run', 'test/http/route-fuzzing.test.ts'],
+        {
+          cwd: repositoryRoot,
+          env: {
+            ...process.env,
+            FUZZ_RUNS: '1500',
+            FUZZ_SEED: String(seed),
+            FUZZ_BACKEND: backend,
+          },
+          stdio: 'inherit',
+        },
+      );
+      child.on('exit', resolve);
     });
-  });
+    if (code !== 0) process.exitCode = 1;
+  }
 }

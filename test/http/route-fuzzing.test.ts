@@ -9,12 +9,15 @@ import {
   type FuzzRequest,
 } from '../helpers/fuzz-request-arbitrary.js';
 import { startServer } from '../helpers/loopback-server.js';
+import type { Backend } from '../helpers/test-database.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
 const adminKey = 'fuzz-admin-key';
 /** CI runs a fixed seed and a modest count; `npm run chaos` sets FUZZ_RUNS higher and varies the seed. */
 const runs = Number(process.env.FUZZ_RUNS ?? 150);
 const seed = Number(process.env.FUZZ_SEED ?? 20261202);
+/** PGlite in CI; `npm run chaos` also runs the large fuzzing against PostgreSQL. */
+const backend: Backend = process.env.FUZZ_BACKEND === 'postgres' ? 'postgres' : 'pglite';
 
 /**
  * 503s the gateway may answer for a state that is genuinely unavailable, not for bad input:
@@ -169,7 +172,7 @@ describe.each([
 
   beforeAll(async () => {
     test = await startTestGateway(
-      'pglite',
+      backend,
       {
         providers: [{ id: 'simulator', type: 'simulator', latencyMs: { p50: 5, p95: 20 } }],
         health: { checkIntervalSeconds: 0 },
@@ -231,7 +234,7 @@ describe.each([
       knownIds,
     );
     process.stdout.write(
-      `fuzzing ${_name}: ${runs} requests (seed ${seed}), statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}, known multipart 500s ${known}\n`,
+      `fuzzing ${_name} on ${backend}: ${runs} requests (seed ${seed}), statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}, known multipart 500s ${known}\n`,
     );
     expect(findings).toEqual([]);
     // The fuzzer reached past validation, or it proved little.
