@@ -9,6 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './routes/app-dependencies.js';
 import { installRequestDeadline } from './request-deadline.js';
+import { answerClientError } from './answer-client-error.js';
 import { installErrorHandler, sendError } from './error-handler.js';
 import { installUnstorableTextCheck } from './reject-unstorable-text.js';
 import { adminProviderRoutes } from './routes/admin-provider-routes.js';
@@ -59,8 +60,10 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         ? given
         : crypto.randomUUID();
     },
-    // The router's own refusals (a bad URL, an over-long path parameter) in the one error body.
+    // The router's own refusals (a bad URL, an over-long path parameter) and the HTTP parser's
+    // (a malformed Content-Length, oversized headers, a timeout) in the one error body.
     frameworkErrors: sendError,
+    clientErrorHandler: answerClientError,
   });
 
   app.setValidatorCompiler(validatorCompiler);
