@@ -5,7 +5,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './routes/app-dependencies.js';
 import { installRequestDeadline } from './request-deadline.js';
-import { installErrorHandler } from './error-handler.js';
+import { answerClientError } from './answer-client-error.js';
+import { installErrorHandler, sendError } from './error-handler.js';
 import {
   documentObjectTransform,
   documentTransform,
@@ -62,6 +63,10 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         ? given
         : crypto.randomUUID();
     },
+    // The router's own refusals (a bad URL, an over-long path parameter) and the HTTP parser's
+    // (a malformed Content-Length, oversized headers, a timeout) in the one error body.
+    frameworkErrors: sendError,
+    clientErrorHandler: answerClientError,
   });
 
   app.setValidatorCompiler(validatorCompiler);

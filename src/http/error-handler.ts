@@ -17,6 +17,9 @@ const fastifyClientErrors: Record<string, { code: string; status: number }> = {
   FST_ERR_CTP_EMPTY_TYPE: { code: 'unsupported_media_type', status: 415 },
   FST_ERR_CTP_INVALID_TYPE: { code: 'unsupported_media_type', status: 415 },
   FST_ERR_VALIDATION: { code: 'invalid_request', status: 400 },
+  // The router's own refusals, before any route runs (see `frameworkErrors` in build-app.ts).
+  FST_ERR_BAD_URL: { code: 'invalid_request', status: 400 },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'uri_too_long', status: 414 },
   FST_INVALID_MULTIPART_CONTENT_TYPE: { code: 'unsupported_media_type', status: 415 },
   FST_REQ_FILE_TOO_LARGE: { code: 'payload_too_large', status: 413 },
   FST_FILES_LIMIT: { code: 'payload_too_large', status: 413 },
@@ -104,16 +107,23 @@ function renderError(error: unknown): { status: number; body: ErrorBody } {
   };
 }
 
+/**
+ * Renders any thrown value as the one error body. Also Fastify's `frameworkErrors` option:
+ * the router refuses a bad URL or an over-long path parameter before any route or hook runs,
+ * and without this it would answer in Fastify's own shape.
+ */
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const { status, body } = renderError(error);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: body.error.code, status }, 'request rejected');
+  const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
+  if (retryAfter) reply.header('retry-after', Math.ceil(retryAfter / 1000));
+  return reply.status(status).send(body);
+}
+
 /** Installs the single error handler and the JSON 404. */
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body } = renderError(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: body.error.code, status }, 'request rejected');
-    const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
-    if (retryAfter) reply.header('retry-after', Math.ceil(retryAfter / 1000));
-    return reply.status(status).send(body);
-  });
+  app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       error: {

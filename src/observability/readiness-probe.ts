@@ -47,6 +47,9 @@ export function createReadinessProbe(
       } catch (error) {
         checks.database = { ok: false, error: (error as Error).message };
       }
+      // SELECT 1 answers on a full disk; a write that failed for want of space says more.
+      if (checks.database.ok && database.storageFull())
+        checks.database = { ok: false, error: 'out of disk space: writes fail with storage_full' };
       checks.notifications = database.notificationsConnected()
         ? { ok: true }
         : { ok: false, error: 'LISTEN connection down; reconnecting' };

@@ -44,6 +44,8 @@ export interface Database extends Queryable {
   ): Promise<() => Promise<void>>;
   /** Whether NOTIFY delivery is in force now (false while PostgreSQL's LISTEN reconnects). */
   notificationsConnected(): boolean;
+  /** Whether a write failed for want of disk space in the last few seconds (`/readyz`). */
+  storageFull(): boolean;
   /** Closes connections. */
   close(): Promise<void>;
 }

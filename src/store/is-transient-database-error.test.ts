@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatabaseUnavailableError } from '../core/errors/index.js';
+import { DatabaseFullError, DatabaseUnavailableError } from '../core/errors/index.js';
 import { asDatabaseError, isTransientDatabaseError } from './is-transient-database-error.js';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -29,5 +29,13 @@ describe('isTransientDatabaseError', () => {
     expect((mapped as DatabaseUnavailableError).httpStatus).toBe(503);
     const duplicate = withCode('23505');
     expect(asDatabaseError(duplicate)).toBe(duplicate);
+  });
+});
+
+describe('asDatabaseError on a full disk', () => {
+  it('should map SQLSTATE 53100 to the retryable 507 storage_full', () => {
+    const mapped = asDatabaseError(withCode('53100', 'could not extend file "base/5/16394"'));
+    expect(mapped).toBeInstanceOf(DatabaseFullError);
+    expect(mapped).toMatchObject({ code: 'storage_full', httpStatus: 507, isRetryable: true });
   });
 });

@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError } from '../core/errors/index.js';
+import { DatabaseFullError, DatabaseUnavailableError } from '../core/errors/index.js';
 
 /**
  * SQLSTATEs a server sends when the connection, not the statement, is at fault: class 08
@@ -50,8 +50,16 @@ export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
   return isTransientDatabaseError(cause, depth + 1);
 }
 
-/** Rethrows a transient connection failure as the retryable 503 error; others unchanged. */
+/** SQLSTATE `disk_full`: a file under the cluster could not be extended or created. */
+const diskFullState = '53100';
+
+/**
+ * Rethrows a transient connection failure as the retryable 503 error and a full disk as the
+ * retryable 507 `storage_full` (else a 500); others unchanged.
+ */
 export function asDatabaseError(error: unknown): unknown {
-  if (error instanceof DatabaseUnavailableError) return error;
+  if (error instanceof DatabaseUnavailableError || error instanceof DatabaseFullError) return error;
+  if ((error as { code?: unknown } | null)?.code === diskFullState)
+    return new DatabaseFullError(error);
   return isTransientDatabaseError(error) ? new DatabaseUnavailableError(error) : error;
 }

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
+import { DatabaseFullError } from '../core/errors/index.js';
 import path from 'node:path';
 import type { Database } from './database.js';
 import { openPgliteDatabase } from './pglite-database.js';
@@ -29,5 +30,27 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const directory = path.resolve(options.dataDir, 'pglite');
   await mkdir(directory, { recursive: true });
   await seedFromPgliteTemplate(directory);
-  return openPgliteDatabase(directory);
+  try {
+    return await openPgliteDatabase(directory);
+  } catch (error) {
+    throw await explainPgliteStartFailure(directory, error);
+  }
+}
+
+/** Below this much free space a PGlite that failed to start most likely failed for want of it. */
+const lowSpaceBytes = 64 * 1024 * 1024;
+
+/**
+ * PGlite that cannot write while starting (a full disk) aborts its WebAssembly instance:
+ * `RuntimeError: Aborted()`, which tells an operator nothing. Say what to do instead; the data
+ * directory is intact and the next start with some free space succeeds (ADR 0013).
+ */
+async function explainPgliteStartFailure(directory: string, error: unknown): Promise<unknown> {
+  const space = await statfs(directory).catch(() => undefined);
+  const freeBytes = space ? space.bavail * space.bsize : undefined;
+  if (freeBytes === undefined || freeBytes >= lowSpaceBytes) return error;
+  return new DatabaseFullError(error, {
+    message: `PGlite could not start in ${directory}: the disk is full (${Math.floor(freeBytes / 1024)} KiB free). Free some space there and start again; the data is intact.`,
+    freeBytes,
+  });
 }

@@ -1,15 +1,22 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, QueryResult, Queryable } from './database.js';
+import { DiskFullSignal } from './disk-full-signal.js';
+import { asDatabaseError } from './is-transient-database-error.js';
 
 interface PGliteLike {
   query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
 }
 
-function wrap(client: PGliteLike): Queryable {
+function wrap(client: PGliteLike, diskFull: DiskFullSignal): Queryable {
   return {
     async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-      const result = await client.query<Row>(text, params ? [...params] : undefined);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      try {
+        const result = await client.query<Row>(text, params ? [...params] : undefined);
+        return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      } catch (error) {
+        // A full data directory is SQLSTATE 53100 here too: 507 storage_full, not a 500.
+        throw diskFull.note(asDatabaseError(error));
+      }
     },
   };
 }
@@ -21,15 +28,30 @@ function wrap(client: PGliteLike): Queryable {
 export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
   const pglite = new PGlite(dataDir);
   await pglite.waitReady;
-  const base = wrap(pglite);
+  const diskFull = new DiskFullSignal();
+  const base = wrap(pglite, diskFull);
   return {
     kind: 'pglite',
     query: base.query,
     async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
-      return pglite.transaction(async (transaction) => work(wrap(transaction)));
+      try {
+        return await pglite.transaction(async (transaction) => work(wrap(transaction, diskFull)));
+      } catch (error) {
+        // COMMIT itself may be what finds the disk full.
+        throw diskFull.note(asDatabaseError(error));
+      }
     },
     async script<Row>(text: string): Promise<QueryResult<Row>> {
-      const results = await pglite.exec(text);
+      let results;
+      try {
+        // Inside a transaction of PGlite's own, which rolls back when a statement fails: a
+        // script that opens its own block (pg-boss's `BEGIN; …; COMMIT`) and fails half-way
+        // would otherwise leave the one shared session in an aborted block, and every other
+        // statement would fail with 25P02 until some later transaction happened to end it.
+        results = await pglite.transaction(async (transaction) => transaction.exec(text));
+      } catch (error) {
+        throw diskFull.note(asDatabaseError(error));
+      }
       const last = results[results.length - 1];
       return {
         rows: (last?.rows ?? []) as Row[],
@@ -42,6 +64,7 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
     },
     // In-process notifications cannot be lost.
     notificationsConnected: () => true,
+    storageFull: () => diskFull.recentlyFull(),
     async close(): Promise<void> {
       if (!pglite.closed) await pglite.close();
     },

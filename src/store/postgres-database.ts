@@ -1,17 +1,18 @@
 import pg from 'pg';
 import { DatabaseUnavailableError } from '../core/errors/index.js';
 import type { Database, ListenOptions, QueryResult, Queryable } from './database.js';
+import { DiskFullSignal } from './disk-full-signal.js';
 import { asDatabaseError } from './is-transient-database-error.js';
 import { PostgresNotificationListener } from './postgres-notification-listener.js';
 
-function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+function wrap(client: pg.Pool | pg.PoolClient, diskFull: DiskFullSignal): Queryable {
   return {
     async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
       try {
         const result = await client.query(text, params ? [...params] : undefined);
         return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
       } catch (error) {
-        throw asDatabaseError(error);
+        throw diskFull.note(asDatabaseError(error));
       }
     },
   };
@@ -79,7 +80,8 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     });
   }
 
-  const base = wrap(pool);
+  const diskFull = new DiskFullSignal();
+  const base = wrap(pool, diskFull);
   return {
     kind: 'postgres',
     query: base.query,
@@ -101,8 +103,8 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
       }
       let connectionLost = false;
       try {
-        const result = await work(wrap(client));
-        await wrap(client).query('COMMIT');
+        const result = await work(wrap(client, diskFull));
+        await wrap(client, diskFull).query('COMMIT');
         return result;
       } catch (error) {
         const mapped = asDatabaseError(error);
@@ -120,7 +122,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
       try {
         result = await pool.query(text);
       } catch (error) {
-        throw asDatabaseError(error);
+        throw diskFull.note(asDatabaseError(error));
       }
       const last = Array.isArray(result) ? result[result.length - 1] : result;
       return {
@@ -136,6 +138,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
       return listener.subscribe(channel, { onMessage, onReconnect: listenOptions?.onReconnect });
     },
     notificationsConnected: () => listener.connected(),
+    storageFull: () => diskFull.recentlyFull(),
     async close(): Promise<void> {
       await listener.close();
       await pool.end();

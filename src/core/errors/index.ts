@@ -20,3 +20,4 @@ export { PaymentRequiredError, type PaymentRequiredCode } from './payment-requir
 export { NoChannelError } from './no-channel-error.js';
 export { DatabaseUnavailableError } from './database-unavailable-error.js';
 export { StorageUnavailableError } from './storage-unavailable-error.js';
+export { DatabaseFullError } from './database-full-error.js';
