@@ -18,6 +18,7 @@ const benchmarks = [
   'routing-decision',
   'propagation',
   'guardrail-evaluation',
+  'rollout-judgement',
   'quota-overhead',
 ] as const;
 

@@ -36,4 +36,27 @@ describe('resolvePlan', () => {
     });
     expect(plan.intervalSeconds).toBe(10);
   });
+
+  it('should merge the statistics: request over operator defaults over the built-in values', () => {
+    const plan = resolvePlan(
+      {
+        baseline: 'fal',
+        canary: 'runware',
+        statistics: { detectableEffects: { cost_per_output: 0.5 } },
+      },
+      RolloutDefaultsSchema.parse({ statistics: { alpha: 0.01 } }),
+    );
+    expect(plan.statistics).toEqual({
+      enabled: true,
+      alpha: 0.01,
+      power: 0.8,
+      assumedLogSpread: 0.5,
+      detectableEffects: {
+        p95_latency: 0.2,
+        cost_per_output: 0.5,
+        failure_rate: 0.01,
+        regenerate_rate: 0.02,
+      },
+    });
+  });
 });

@@ -165,6 +165,10 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('rollout-reason').textContent()).toMatch(/failure_rate/);
     await page.getByTestId('decisions').getByText('rolled back').waitFor();
     await page.getByRole('figure', { name: /Failure rate \(canary vs limit\)/ }).waitFor();
+    // The statistical comparisons of the same evaluation, with their p-values.
+    const comparisons = page.getByTestId('rollout-comparisons');
+    expect(await comparisons.locator('[data-comparison]').count()).toBe(4);
+    expect(await comparisons.locator('[data-comparison="p95_latency"]').textContent()).toMatch(/≤/);
     expect(traffic.sent()).toBeGreaterThan(10);
     await browser.screenshot('rollout-detail-1280');
     await call(`${test.url}/admin/providers/sim-b`, 'PATCH', { failureRate: 0 });

@@ -105,6 +105,23 @@ export interface GuardrailResult {
   windowSeconds: number;
 }
 
+/** Canary against baseline over the stage so far (docs/adr/0009). */
+export interface ArmComparison {
+  name: string;
+  test: 'mann_whitney_u' | 'two_proportions';
+  status: 'worse' | 'no_evidence' | 'inconclusive' | 'disabled';
+  /** Ranks: P(canary value > baseline value); rates: difference in points. */
+  effect: number | null;
+  lowerBound: number | null;
+  pValue: number | null;
+  fixedPValue: number | null;
+  alpha: number;
+  canaryValue: number | null;
+  baselineValue: number | null;
+  canarySamples: number;
+  baselineSamples: number;
+}
+
 export interface RolloutDecision {
   id: number;
   at: string;
@@ -142,6 +159,7 @@ export interface Rollout {
   weights: Record<string, number>;
   observed_split: { since: string; requests: number; [provider: string]: number | string | null };
   guardrails: GuardrailResult[] | null;
+  comparisons?: ArmComparison[] | null;
   last_evaluated_at: string | null;
   plan: {
     stages: RolloutStage[];
@@ -151,6 +169,7 @@ export interface Rollout {
     >;
     intervalSeconds: number;
     breachConfirmations: number;
+    statistics?: { enabled: boolean; alpha: number; power: number };
   };
   reason: string | null;
   created_by: string;

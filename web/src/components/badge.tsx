@@ -17,6 +17,8 @@ const tones: Record<string, string> = {
   warning: 'warn',
   open: 'bad',
   breach: 'bad',
+  worse: 'bad',
+  no_evidence: 'good',
   failed: 'bad',
   rolled_back: 'bad',
   exhausted: 'bad',

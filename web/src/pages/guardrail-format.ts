@@ -1,3 +1,4 @@
+import type { ArmComparison } from '../api/api-types.js';
 import { milliseconds, number, percent, usd } from '../format.js';
 
 /** How each guardrail's value and limit read (docs/operations.md, Evaluation). */
@@ -21,3 +22,17 @@ export const guardrailTitles: Record<string, string> = {
   cost_per_output: 'Cost per output',
   regenerate_rate: 'Regenerate rate',
 };
+
+/** A comparison's effect: "P 62.0 %" that a canary value is higher (ranks), or "+1.20 pt" (rates). */
+export function formatEffect(comparison: ArmComparison, value: number | null): string {
+  if (value === null) return '–';
+  if (comparison.test === 'mann_whitney_u') return `P ${percent(value, 1)}`;
+  return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)} pt`;
+}
+
+/** p-values with two significant digits, never a bare 0. */
+export function formatPValue(value: number | null): string {
+  if (value === null) return '–';
+  if (value < 1e-6) return '< 0.000001';
+  return value.toPrecision(2);
+}

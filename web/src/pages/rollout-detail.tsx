@@ -9,7 +9,12 @@ import { SplitBar } from '../components/split-bar.js';
 import { percent, time } from '../format.js';
 import { usePoll } from '../hooks/use-poll.js';
 import { Link } from '../router.js';
-import { formatGuardrail, guardrailTitles } from './guardrail-format.js';
+import {
+  formatEffect,
+  formatGuardrail,
+  formatPValue,
+  guardrailTitles,
+} from './guardrail-format.js';
 
 function stageState(rollout: Rollout, index: number): string {
   if (rollout.status === 'completed') return 'done';
@@ -167,6 +172,54 @@ export function RolloutDetail(props: { id: string }) {
           </tbody>
         </table>
       </article>
+      {(data.comparisons?.length ?? 0) > 0 && (
+        <article class="card table-wrap">
+          <table class="stack" data-testid="rollout-comparisons">
+            <caption class="table-caption">
+              Canary against baseline since the stage started (sequential tests, α{' '}
+              {data.plan.statistics?.alpha ?? 0.05} over the rollout)
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Guardrail</th>
+                <th scope="col">Canary</th>
+                <th scope="col">Baseline</th>
+                <th scope="col">Effect</th>
+                <th scope="col">Lower bound</th>
+                <th scope="col">p (sequential)</th>
+                <th scope="col">Samples</th>
+                <th scope="col">Verdict</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(data.comparisons ?? []).map((comparison) => (
+                <tr key={comparison.name} data-comparison={comparison.name}>
+                  <th scope="row">{guardrailTitles[comparison.name] ?? comparison.name}</th>
+                  <td data-label="Canary">
+                    {formatGuardrail(comparison.name, comparison.canaryValue)}
+                  </td>
+                  <td data-label="Baseline">
+                    {formatGuardrail(comparison.name, comparison.baselineValue)}
+                  </td>
+                  <td data-label="Effect">{formatEffect(comparison, comparison.effect)}</td>
+                  <td data-label="Lower bound">
+                    {formatEffect(comparison, comparison.lowerBound)}
+                  </td>
+                  <td data-label="p (sequential)">
+                    {formatPValue(comparison.pValue)} ≤ {formatPValue(comparison.alpha)}?
+                  </td>
+                  <td data-label="Samples">
+                    {comparison.canarySamples} / {comparison.baselineSamples}
+                  </td>
+                  <td data-label="Verdict">
+                    <Badge value={comparison.status} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </article>
+      )}
       {history.times.length > 0 && (
         <div class="grid grid-charts">
           {Object.keys(data.plan.guardrails).map((name) => {
