@@ -70,7 +70,7 @@ const DetectableEffectsSchema = z
   .strict();
 
 /**
- * Statistical judgement of canary against baseline (ADR 0009), on top of the absolute limits:
+ * Statistical judgement of canary against baseline (ADR 0014), on top of the absolute limits:
  * a rank test for latency and cost, a two-proportion test for rates, each made sequential
  * (mSPRT) so that looking every interval keeps the false-rollback rate at `alpha`.
  */
