@@ -61,6 +61,7 @@ export function composeHttp(
       layers.tenancy.authMode,
     ),
     database: store.database,
+    jobEvents: jobs.events,
     generations: store.repository,
     controlPlane: routing.controlPlane,
     health: routing.health,

@@ -3,6 +3,8 @@ import { isTerminal, type JobStatus } from '../core/job.js';
 import type { Database, Queryable } from '../store/database.js';
 
 const channel = 'switchyard_job_changed';
+/** The emitter event every change is also sent on (job ids never take this form). */
+const anyJob = Symbol('any job');
 
 /** A job changed state. */
 export interface JobChange {
@@ -28,7 +30,7 @@ export class JobEvents {
     if (this.database.kind !== 'postgres') return;
     this.unsubscribe = await this.database.listen(channel, (payload) => {
       const [jobId, status] = payload.split(':');
-      if (jobId && status) this.emitter.emit(jobId, { jobId, status: status as JobStatus });
+      if (jobId && status) this.emitAll({ jobId, status: status as JobStatus });
     });
   }
 
@@ -53,7 +55,18 @@ export class JobEvents {
 
   /** Wakes waiters in this process. */
   emitLocal(change: JobChange): void {
+    this.emitAll(change);
+  }
+
+  private emitAll(change: JobChange): void {
     this.emitter.emit(change.jobId, change);
+    this.emitter.emit(anyJob, change);
+  }
+
+  /** Calls `listener` on every job's changes (the dashboard's live stream) until unsubscribed. */
+  subscribeAll(listener: (change: JobChange) => void): () => void {
+    this.emitter.on(anyJob, listener);
+    return () => this.emitter.off(anyJob, listener);
   }
 
   /** Calls `listener` on each change of one job until the returned function is called. */
