@@ -85,16 +85,14 @@ describe('tenant admins', { timeout: 120_000 }, () => {
       (await call(url('/admin/keys'), acme.adminKey, 'POST', { tenant: globex.id })).status,
     ).toBe(404);
     // Its own: a new read-only key, renamed, then revoked.
-    const made = z
-      .looseObject({ id: z.string(), key: z.string(), tenant_id: z.string() })
-      .parse(
-        (
-          await call(url('/admin/keys'), acme.adminKey, 'POST', {
-            tenant: acme.id,
-            scopes: ['read'],
-          })
-        ).body,
-      );
+    const made = z.looseObject({ id: z.string(), key: z.string(), tenant_id: z.string() }).parse(
+      (
+        await call(url('/admin/keys'), acme.adminKey, 'POST', {
+          tenant: acme.id,
+          scopes: ['read'],
+        })
+      ).body,
+    );
     expect(made.tenant_id).toBe(acme.id);
     expect(
       (await call(url(`/admin/keys/${made.id}`), acme.adminKey, 'PATCH', { name: 'reader' }))
