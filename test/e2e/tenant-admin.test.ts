@@ -156,7 +156,7 @@ describe('tenant admins', { timeout: 120_000 }, () => {
       .looseObject({ key: z.string() })
       .parse((await call(url('/admin/keys'), adminKey, 'POST', { tenant: tenants.acme.id })).body);
     const answer = await call(url('/admin/keys'), plain.key);
-    expect(answer.status).toBe(403);
-    expect(ErrorBody.parse(answer.body).error.code).toBe('scope_denied');
+    expect(answer.status).toBe(401);
+    expect(ErrorBody.parse(answer.body).error.code).toBe('unauthorized');
   });
 });

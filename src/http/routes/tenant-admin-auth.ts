@@ -30,7 +30,7 @@ function digest(value: string): Buffer {
 /**
  * A preHandler for the admin routes a tenant may administer itself: the admin key passes as
  * before; a tenant key with the `admin` scope passes for the routes above, confined to its
- * tenant (handlers read `tenantAdminScope`); any other key is refused.
+ * tenant (handlers read `tenantAdminScope`); any other key is refused (401, as a wrong key).
  */
 export function tenantAdminAuth(dependencies: Pick<AppDependencies, 'config' | 'apiKeys'>) {
   const operator = adminAuth(dependencies.config.adminKey);
@@ -47,12 +47,8 @@ export function tenantAdminAuth(dependencies: Pick<AppDependencies, 'config' | '
         if (error instanceof UnauthorizedError) return undefined;
         throw error;
       });
-    if (!key) return operator(request);
-    if (!key.scopes.includes(ApiKeyScope.admin))
-      throw new ForbiddenError('scope_denied', "This API key lacks the 'admin' scope.", {
-        scope: ApiKeyScope.admin,
-        scopes: key.scopes,
-      });
+    // A key without the admin scope is no admin credential at all: 401, as before tenant admins.
+    if (!key?.scopes.includes(ApiKeyScope.admin)) return operator(request);
     if (!tenantAdminRoutes.has(`${request.method} ${request.routeOptions.url ?? ''}`))
       throw new ForbiddenError(
         'operator_only',
