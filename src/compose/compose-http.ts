@@ -63,6 +63,7 @@ export function composeHttp(
       () => store.assets.health(),
     ),
     database: store.database,
+    jobEvents: jobs.events,
     generations: store.repository,
     controlPlane: routing.controlPlane,
     health: routing.health,

@@ -4,7 +4,10 @@ export const ApiKeyScope = {
   generate: 'generate',
   /** Read jobs, assets, models and estimates. */
   read: 'read',
-  /** Reserved for tenant self-administration (not honoured by `/admin` in this release). */
+  /**
+   * Tenant self-administration under `/admin`: its own tenant, keys and usage (never providers,
+   * routing, rollouts, channels or balances; see `tenant-admin-auth.ts`).
+   */
   admin: 'admin',
 } as const;
 export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];

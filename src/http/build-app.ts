@@ -44,6 +44,7 @@ import { s3MotifServiceRoutes } from './routes/s3-motif-service-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { telegramWebhookRoutes } from './routes/telegram-webhook-routes.js';
 import { adminAnalyticsRoutes } from './routes/admin-analytics-routes.js';
+import { adminEventRoutes } from './routes/admin-event-routes.js';
 
 /**
  * Builds the Fastify app from its dependencies, with no side effects (no listen, no workers),
@@ -168,6 +169,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(adminQuotaRoutes(dependencies));
   await app.register(operationsRoutes(dependencies));
   await app.register(adminAnalyticsRoutes(dependencies));
+  await app.register(adminEventRoutes(dependencies));
   await app.register(dashboardRoutes());
   await app.register(telegramWebhookRoutes(dependencies));
   return app;

@@ -4,6 +4,9 @@ import { isTerminal, type Job, type JobStatus } from '../core/job.js';
 import type { Database, Queryable } from '../store/database.js';
 import { OutputHandoff } from './output-handoff.js';
 
+/** The emitter event every change is also sent on (job ids never take this form). */
+const anyJob = Symbol('any job');
+
 /** A job changed state. */
 export interface JobChange {
   jobId: string;
@@ -45,7 +48,7 @@ export class JobEvents {
       // `id:status:origin`; instances before the origin was added send `id:status`.
       const [jobId, status, origin] = payload.split(':');
       if (origin === this.origin) return;
-      if (jobId && status) this.emitter.emit(jobId, { jobId, status: status as JobStatus });
+      if (jobId && status) this.emitAll({ jobId, status: status as JobStatus });
     });
   }
 
@@ -80,7 +83,18 @@ export class JobEvents {
 
   /** Wakes waiters in this process. */
   emitLocal(change: JobChange): void {
+    this.emitAll(change);
+  }
+
+  private emitAll(change: JobChange): void {
     this.emitter.emit(change.jobId, change);
+    this.emitter.emit(anyJob, change);
+  }
+
+  /** Calls `listener` on every job's changes (the dashboard's live stream) until unsubscribed. */
+  subscribeAll(listener: (change: JobChange) => void): () => void {
+    this.emitter.on(anyJob, listener);
+    return () => this.emitter.off(anyJob, listener);
   }
 
   /** Calls `listener` on each change of one job until the returned function is called. */

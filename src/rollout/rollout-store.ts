@@ -271,6 +271,30 @@ export class RolloutStore {
   }
 
   /** Decisions newest first; routine evaluations can be left out. */
+  /** Every rollout's decisions recorded after `afterId`, oldest first (live updates). */
+  async decisionsAfter(
+    afterId: number,
+    limit: number,
+  ): Promise<(RolloutDecision & { rolloutId: string })[]> {
+    const { rows } = await this.database.query<Record<string, unknown>>(
+      `SELECT id, rollout_id, at, decision, stage, weights, details, actor FROM rollout_decisions
+       WHERE id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map((row) => ({
+      ...DecisionRowSchema.parse(row),
+      rolloutId: z.string().parse(row.rollout_id),
+    }));
+  }
+
+  /** The id of the latest decision, or 0: where a live stream starts. */
+  async latestDecisionId(): Promise<number> {
+    const { rows } = await this.database.query<{ id: number | string | null }>(
+      'SELECT max(id) AS id FROM rollout_decisions',
+    );
+    return Number(rows[0]?.id ?? 0);
+  }
+
   async decisions(
     rolloutId: string,
     options: { limit: number; includeEvaluations: boolean },

@@ -148,6 +148,8 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     await page.getByRole('heading', { level: 1, name: /sim-a → sim-b/ }).waitFor();
     const status = page.getByTestId('rollout-status');
     expect(await status.textContent()).toBe('active');
+    // The page follows /admin/events (the rollback below arrives as an event; polling remains).
+    await page.locator('html[data-live="connected"]').waitFor();
     const traffic = startTraffic(test.url);
     try {
       // Healthy first: the guardrails get samples and pass.

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors/index.js';
-import { adminAuth } from './admin-auth.js';
+import { assertOwnTenant, tenantAdminAuth, tenantAdminScope } from './tenant-admin-auth.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { UsageRangeQuery, usageJson, usageRange, usageTotals } from '../schemas/usage-query.js';
 
@@ -16,11 +16,12 @@ import { UsageRangeQuery, usageJson, usageRange, usageTotals } from '../schemas/
  *   -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY"
  */
 export function adminQuotaRoutes(
-  dependencies: Pick<AppDependencies, 'tenancy' | 'ledger' | 'usage' | 'config'>,
+  dependencies: Pick<AppDependencies, 'tenancy' | 'ledger' | 'usage' | 'config' | 'apiKeys'>,
 ): FastifyPluginAsyncZod {
-  const { tenancy, ledger, usage, config } = dependencies;
+  const { tenancy, ledger, usage } = dependencies;
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config));
+    // Balances stay the operator's; a tenant admin reads its own usage.
+    app.addHook('onRequest', tenantAdminAuth(dependencies));
 
     app.post(
       '/admin/tenants/:id/balance',
@@ -56,9 +57,11 @@ export function adminQuotaRoutes(
         },
       },
       async (request) => {
-        const tenantId = request.query.tenant
+        const asked = request.query.tenant
           ? (await tenancy.tenant(request.query.tenant)).id
           : undefined;
+        if (asked !== undefined) assertOwnTenant(request, asked, 'tenant', request.query.tenant!);
+        const tenantId = tenantAdminScope(request) ?? asked;
         const rows = await usage.report({
           ...usageRange(request.query),
           tenantId,

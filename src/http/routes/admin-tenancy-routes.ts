@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ApiKeyScope, type ApiKey, type Tenant } from '../../core/tenancy.js';
 import type { BudgetChanges } from '../../store/repositories/tenant-repository.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuth } from './admin-auth.js';
+import type { FastifyRequest } from 'fastify';
+import { assertOwnTenant, tenantAdminAuth, tenantAdminScope } from './tenant-admin-auth.js';
 
 const name = z.string().min(1).max(100);
 const group = z
@@ -85,11 +86,17 @@ function keyJson(key: ApiKey) {
  * curl -X DELETE localhost:8787/admin/keys/key_… -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY"
  */
 export function adminTenancyRoutes(
-  dependencies: Pick<AppDependencies, 'tenancy' | 'config'>,
+  dependencies: Pick<AppDependencies, 'tenancy' | 'config' | 'apiKeys'>,
 ): FastifyPluginAsyncZod {
-  const { tenancy, config } = dependencies;
+  const { tenancy } = dependencies;
+  /** A tenant admin may act on its own tenant's keys only; others' look absent. */
+  const ownKey = async (request: FastifyRequest, id: string) => {
+    const key = await tenancy.key(id);
+    assertOwnTenant(request, key.tenantId, 'api_key', id);
+    return key;
+  };
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config));
+    app.addHook('onRequest', tenantAdminAuth(dependencies));
 
     app.post(
       '/admin/tenants',
@@ -128,7 +135,11 @@ export function adminTenancyRoutes(
     app.get(
       '/admin/tenants/:id',
       { schema: { tags: ['admin'], summary: 'A tenant (by id or name)', params: IdParams } },
-      async (request) => tenantJson(await tenancy.tenant(request.params.id)),
+      async (request) => {
+        const tenant = await tenancy.tenant(request.params.id);
+        assertOwnTenant(request, tenant.id, 'tenant', request.params.id);
+        return tenantJson(tenant);
+      },
     );
     app.patch(
       '/admin/tenants/:id',
@@ -198,6 +209,8 @@ export function adminTenancyRoutes(
       },
       async (request, reply) => {
         const body = request.body;
+        const owner = await tenancy.tenant(body.tenant);
+        assertOwnTenant(request, owner.id, 'tenant', body.tenant);
         const { key, plaintext } = await tenancy.createKey({
           tenant: body.tenant,
           name: body.name,
@@ -222,15 +235,22 @@ export function adminTenancyRoutes(
           querystring: z.object({ tenant: z.string().min(1).max(100).optional() }),
         },
       },
-      async (request) => ({
-        object: 'list',
-        data: (await tenancy.listKeys({ tenant: request.query.tenant })).map(keyJson),
-      }),
+      async (request) => {
+        const scope = tenantAdminScope(request);
+        if (scope !== undefined && request.query.tenant !== undefined) {
+          const asked = await tenancy.tenant(request.query.tenant);
+          assertOwnTenant(request, asked.id, 'tenant', request.query.tenant);
+        }
+        return {
+          object: 'list',
+          data: (await tenancy.listKeys({ tenant: scope ?? request.query.tenant })).map(keyJson),
+        };
+      },
     );
     app.get(
       '/admin/keys/:id',
       { schema: { tags: ['admin'], summary: 'An API key', params: IdParams } },
-      async (request) => keyJson(await tenancy.key(request.params.id)),
+      async (request) => keyJson(await ownKey(request, request.params.id)),
     );
     app.patch(
       '/admin/keys/:id',
@@ -255,6 +275,7 @@ export function adminTenancyRoutes(
       },
       async (request) => {
         const body = request.body;
+        await ownKey(request, request.params.id);
         return keyJson(
           await tenancy.updateKey(request.params.id, {
             name: body.name,
@@ -283,7 +304,10 @@ export function adminTenancyRoutes(
           params: IdParams,
         },
       },
-      async (request) => keyJson(await tenancy.revokeKey(request.params.id)),
+      async (request) => {
+        await ownKey(request, request.params.id);
+        return keyJson(await tenancy.revokeKey(request.params.id));
+      },
     );
   };
 }

@@ -12,6 +12,7 @@ import type { ProviderHealthService } from '../../routing/provider-health.js';
 import type { GatewayMetrics } from '../../observability/gateway-metrics.js';
 import type { AlertSink } from '../../observability/alert-sink.js';
 import type { Database } from '../../store/database.js';
+import type { JobEvents } from '../../jobs/job-events.js';
 import type { GenerationRepository } from '../../store/repositories/generation-repository.js';
 import type { AnalyticsRecorder } from '../../analytics/analytics-recorder.js';
 import type { RolloutService } from '../../rollout/rollout-service.js';
@@ -45,6 +46,8 @@ export interface AppDependencies {
   offerings: OfferingAvailability;
   readiness: ReadinessProbe;
   database: Database;
+  /** Job state changes in this process (and terminal ones from others, on PostgreSQL). */
+  jobEvents: JobEvents;
   /** Jobs on the workers' pool (feedback rows). */
   generations: GenerationRepository;
   controlPlane: ControlPlane;

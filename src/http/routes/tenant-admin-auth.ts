@@ -1,0 +1,78 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/index.js';
+import { ApiKeyScope } from '../../core/tenancy.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { adminAuth } from './admin-auth.js';
+
+/**
+ * What a tenant key with the `admin` scope may call under `/admin`: its own tenant, its keys and
+ * its spend. Providers, routing, rollouts, channels, balances and other tenants stay with the
+ * operator's admin key.
+ */
+const tenantAdminRoutes = new Set([
+  'GET /admin/tenants/:id',
+  'GET /admin/keys',
+  'POST /admin/keys',
+  'GET /admin/keys/:id',
+  'PATCH /admin/keys/:id',
+  'DELETE /admin/keys/:id',
+  'GET /admin/usage',
+]);
+
+/** The tenant a request's tenant admin is confined to; absent for the operator's admin key. */
+const confinedTo = new WeakMap<FastifyRequest, string>();
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/**
+ * A preHandler for the admin routes a tenant may administer itself: the admin key passes as
+ * before; a tenant key with the `admin` scope passes for the routes above, confined to its
+ * tenant (handlers read `tenantAdminScope`); any other key is refused (401, as a wrong key).
+ */
+export function tenantAdminAuth(dependencies: Pick<AppDependencies, 'config' | 'apiKeys'>) {
+  const operator = adminAuth(dependencies.config);
+  const adminDigest = dependencies.config.adminKey
+    ? digest(dependencies.config.adminKey)
+    : undefined;
+  return async (request: FastifyRequest): Promise<void> => {
+    const presented = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+    if (!adminDigest || !presented || timingSafeEqual(digest(presented), adminDigest))
+      return operator(request);
+    const key = await dependencies.apiKeys
+      .authenticate(presented, request.ip)
+      .catch((error: unknown) => {
+        if (error instanceof UnauthorizedError) return undefined;
+        throw error;
+      });
+    // A key without the admin scope is no admin credential at all: 401, as before tenant admins.
+    if (!key?.scopes.includes(ApiKeyScope.admin)) return operator(request);
+    if (!tenantAdminRoutes.has(`${request.method} ${request.routeOptions.url ?? ''}`))
+      throw new ForbiddenError(
+        'operator_only',
+        "This admin route takes the operator's admin key; a tenant's admin key manages only its own tenant, keys and usage.",
+      );
+    confinedTo.set(request, key.tenantId);
+  };
+}
+
+/** The tenant a tenant admin is confined to, or undefined for the operator. */
+export function tenantAdminScope(request: FastifyRequest): string | undefined {
+  return confinedTo.get(request);
+}
+
+/**
+ * Refuses a tenant admin a resource of another tenant as if it did not exist (ids of other
+ * tenants are not confirmed).
+ */
+export function assertOwnTenant(
+  request: FastifyRequest,
+  tenantId: string,
+  resource: string,
+  id: string,
+): void {
+  const scope = tenantAdminScope(request);
+  if (scope !== undefined && scope !== tenantId) throw new NotFoundError(resource, id);
+}

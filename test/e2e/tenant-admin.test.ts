@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ErrorBody } from '../helpers/api-schemas.js';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+
+const adminKey = 'tenant-admin-operator-key';
+
+async function call(
+  url: string,
+  key: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+}
+
+const Created = z.looseObject({ id: z.string() });
+const KeyList = z.looseObject({
+  data: z.array(z.looseObject({ id: z.string(), tenant_id: z.string() })),
+});
+const Usage = z.looseObject({ data: z.array(z.looseObject({ tenant_id: z.string().optional() })) });
+
+/**
+ * A tenant key with the `admin` scope administers its own tenant: its keys, its usage, its
+ * jobs (through /v1); the operator's routes and other tenants stay out of its reach.
+ */
+describe('tenant admins', { timeout: 120_000 }, () => {
+  let test: TestGateway;
+  const tenants: Record<
+    'acme' | 'globex',
+    { id: string; adminKey: string; keyId: string; jobId: string }
+  > = {} as never;
+  const url = (path: string) => `${test.url}${path}`;
+
+  beforeAll(async () => {
+    test = await startTestGateway('pglite', { adminKey });
+    for (const name of ['acme', 'globex'] as const) {
+      const tenant = Created.parse(
+        (await call(url('/admin/tenants'), adminKey, 'POST', { name })).body,
+      );
+      const key = z.looseObject({ id: z.string(), key: z.string() }).parse(
+        (
+          await call(url('/admin/keys'), adminKey, 'POST', {
+            tenant: tenant.id,
+            name: `${name} admin`,
+            scopes: ['generate', 'read', 'admin'],
+          })
+        ).body,
+      );
+      const job = Created.parse(
+        (
+          await call(url('/v1/generations?wait=30'), key.key, 'POST', {
+            model: 'sim-image',
+            prompt: `${name}'s balloon`,
+            width: 64,
+            height: 64,
+          })
+        ).body,
+      );
+      tenants[name] = { id: tenant.id, adminKey: key.key, keyId: key.id, jobId: job.id };
+    }
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it("should see and manage only its own tenant's keys", async () => {
+    const { acme, globex } = tenants;
+    const listed = KeyList.parse((await call(url('/admin/keys'), acme.adminKey)).body);
+    expect(listed.data.map((key) => key.id)).toEqual([acme.keyId]);
+    // Asking for another tenant's keys, or one of them by id, finds nothing.
+    expect((await call(url(`/admin/keys?tenant=${globex.id}`), acme.adminKey)).status).toBe(404);
+    expect((await call(url(`/admin/keys/${globex.keyId}`), acme.adminKey)).status).toBe(404);
+    expect((await call(url(`/admin/keys/${globex.keyId}`), acme.adminKey, 'DELETE')).status).toBe(
+      404,
+    );
+    expect(
+      (await call(url('/admin/keys'), acme.adminKey, 'POST', { tenant: globex.id })).status,
+    ).toBe(404);
+    // Its own: a new read-only key, renamed, then revoked.
+    const made = z.looseObject({ id: z.string(), key: z.string(), tenant_id: z.string() }).parse(
+      (
+        await call(url('/admin/keys'), acme.adminKey, 'POST', {
+          tenant: acme.id,
+          scopes: ['read'],
+        })
+      ).body,
+    );
+    expect(made.tenant_id).toBe(acme.id);
+    expect(
+      (await call(url(`/admin/keys/${made.id}`), acme.adminKey, 'PATCH', { name: 'reader' }))
+        .status,
+    ).toBe(200);
+    expect((await call(url(`/admin/keys/${made.id}`), acme.adminKey, 'DELETE')).status).toBe(200);
+    expect((await call(url(`/admin/tenants/${acme.id}`), acme.adminKey)).body).toMatchObject({
+      id: acme.id,
+      name: 'acme',
+    });
+    expect((await call(url(`/admin/tenants/${globex.id}`), acme.adminKey)).status).toBe(404);
+    // The operator still sees every tenant's keys.
+    const all = KeyList.parse((await call(url('/admin/keys'), adminKey)).body);
+    expect(all.data.map((key) => key.tenant_id)).toEqual(
+      expect.arrayContaining([acme.id, globex.id]),
+    );
+  });
+
+  it("should see only its own tenant's jobs and usage", async () => {
+    const { acme, globex } = tenants;
+    const jobs = z
+      .looseObject({ data: z.array(z.looseObject({ id: z.string() })) })
+      .parse((await call(url('/v1/generations?limit=100'), acme.adminKey)).body);
+    expect(jobs.data.map((job) => job.id)).toEqual([acme.jobId]);
+    expect((await call(url(`/v1/generations/${globex.jobId}`), acme.adminKey)).status).toBe(404);
+    const usage = Usage.parse((await call(url('/admin/usage'), acme.adminKey)).body);
+    expect(usage.data.length).toBeGreaterThan(0);
+    expect(usage.data.every((line) => line.tenant_id === acme.id)).toBe(true);
+    expect((await call(url(`/admin/usage?tenant=${globex.id}`), acme.adminKey)).status).toBe(404);
+    const everyone = Usage.parse((await call(url('/admin/usage'), adminKey)).body);
+    expect(everyone.data.map((line) => line.tenant_id)).toEqual(
+      expect.arrayContaining([acme.id, globex.id]),
+    );
+  });
+
+  it("should be refused the operator's routes", async () => {
+    const { acme } = tenants;
+    for (const [method, path, body] of [
+      ['GET', '/admin/providers', undefined],
+      ['GET', '/admin/routing', undefined],
+      ['PUT', '/admin/routing/weights', { weights: { simulator: 1 } }],
+      ['GET', '/admin/rollouts', undefined],
+      ['GET', '/admin/channels', undefined],
+      ['GET', '/admin/tenants', undefined],
+      ['POST', '/admin/tenants', { name: 'mine-now' }],
+      ['POST', `/admin/tenants/${acme.id}/balance`, { usd: 1000 }],
+      ['PATCH', `/admin/tenants/${acme.id}`, { name: 'renamed' }],
+    ] as const) {
+      const answer = await call(url(path), acme.adminKey, method, body);
+      expect([401, 403], `${method} ${path}`).toContain(answer.status);
+      ErrorBody.parse(answer.body);
+    }
+    const balance = await call(url(`/admin/tenants/${acme.id}/balance`), acme.adminKey, 'POST', {
+      usd: 1000,
+    });
+    expect(ErrorBody.parse(balance.body).error.code).toBe('operator_only');
+  });
+
+  it('should refuse a tenant key without the admin scope', async () => {
+    const plain = z
+      .looseObject({ key: z.string() })
+      .parse((await call(url('/admin/keys'), adminKey, 'POST', { tenant: tenants.acme.id })).body);
+    const answer = await call(url('/admin/keys'), plain.key);
+    expect(answer.status).toBe(401);
+    expect(ErrorBody.parse(answer.body).error.code).toBe('unauthorized');
+  });
+});
