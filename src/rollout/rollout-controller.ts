@@ -129,10 +129,7 @@ export class RolloutController {
     // The sequential tests keep their α however often they look: no confirmations needed.
     const comparisons = compareArms(rollout.plan, await this.readStageTotals(rollout));
     const worse = comparisons.filter((result) => result.status === 'worse');
-    const rollbackReasons = [
-      ...confirmed.map(describeBreach),
-      ...worse.map(describeComparison),
-    ];
+    const rollbackReasons = [...confirmed.map(describeBreach), ...worse.map(describeComparison)];
     const stage = rollout.plan.stages[rollout.currentStage]!;
     const pausedMs =
       state.pausedMs + (state.pausedAt ? Math.max(0, now - Date.parse(state.pausedAt)) : 0);
