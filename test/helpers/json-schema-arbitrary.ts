@@ -65,7 +65,8 @@ function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
     return fc.date({ noInvalidDate: true }).map((date) => date.toISOString());
   if (schema.format === 'date')
     return fc.date({ noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10));
-  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern), { maxLength: 12 });
+  // No length cap: a pattern may require more (a 30-character id); the pattern bounds it.
+  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern), { size: 'small' });
   const minLength = schema.minLength ?? 0;
   const maxLength = Math.max(
     minLength,
