@@ -49,6 +49,10 @@ const OfferingSchema = z.object({
   provider: z.string(),
   provider_model_id: z.string(),
   enabled: z.boolean(),
+  /** False when the provider is switched off or refused the model (see `unavailable`). */
+  available: z.boolean(),
+  /** Why the provider no longer serves this model, until an operator restores it. */
+  unavailable: z.object({ code: z.string(), reason: z.string(), since: z.string() }).nullable(),
   deprecated: z.boolean().optional(),
   quality_score: z.number().optional(),
   /** The provider's price for this model (per image, per second, …). */
