@@ -34,6 +34,7 @@ import { installApiKeyRateLimit } from './routes/api-key-rate-limit.js';
 import { callerRoutes } from './routes/caller-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { adminQuotaRoutes } from './routes/admin-quota-routes.js';
+import { adminWhoamiRoutes } from './routes/admin-whoami-routes.js';
 import { s1RunwareDownloadRoute } from './routes/s1-runware-download-route.js';
 import { s1RunwareRoutes } from './routes/s1-runware-routes.js';
 import { s5VideoRoutes } from './routes/s5-video-routes.js';
@@ -167,6 +168,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(callerRoutes());
   await app.register(usageRoutes(dependencies));
   await app.register(adminQuotaRoutes(dependencies));
+  await app.register(adminWhoamiRoutes(dependencies));
   await app.register(operationsRoutes(dependencies));
   await app.register(adminAnalyticsRoutes(dependencies));
   await app.register(adminEventRoutes(dependencies));

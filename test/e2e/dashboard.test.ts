@@ -314,6 +314,90 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it("should show a tenant admin only its tenant's jobs, usage and keys", async () => {
+    const tenantWith = async (name: string, scopes: string[]) => {
+      const tenant = (await call(`${test.url}/admin/tenants`, 'POST', { name })) as { id: string };
+      const made = (await call(`${test.url}/admin/keys`, 'POST', {
+        tenant: tenant.id,
+        name: `${name} console`,
+        scopes,
+      })) as { id: string; key: string };
+      const job = await fetch(`${test.url}/v1/generations?wait=30`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${made.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'sim-image', prompt: `${name}'s kite` }),
+      });
+      const { id: jobId } = (await job.json()) as { id: string };
+      return { id: tenant.id, key: made.key, keyId: made.id, jobId };
+    };
+    const own = await tenantWith('kite-studio', ['generate', 'read', 'admin']);
+    const other = await tenantWith('other-studio', ['generate', 'read']);
+    await page.goto(`${test.url}/dashboard/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Admin key').fill(own.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Its own jobs land first: the operator's overview is not its page.
+    await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
+    expect(await page.getByTestId('signed-in-tenant').textContent()).toBe('kite-studio');
+    const menu = page.getByRole('navigation', { name: 'Pages' }).getByRole('link');
+    expect(await menu.allTextContents()).toEqual(['Jobs', 'Usage', 'Keys']);
+    await page.locator(`[data-job="${own.jobId}"]`).waitFor();
+    const listed = await page
+      .locator('[data-job]')
+      .evaluateAll((rows) =>
+        rows.map((row) => (row as unknown as { dataset: { job: string } }).dataset.job),
+      );
+    expect(listed).toEqual([own.jobId]);
+    await browser.screenshot('tenant-jobs-1280');
+
+    await openPage(page, `${test.url}/dashboard/keys`, 'Keys');
+    expect(await page.getByTestId('own-tenant').getByRole('heading').textContent()).toBe(
+      'kite-studio',
+    );
+    await page.locator(`[data-key="${own.keyId}"]`).waitFor();
+    expect(await page.locator('[data-key]').count()).toBe(1);
+    expect(await page.locator(`[data-key="${other.keyId}"]`).count()).toBe(0);
+    // A new key of its own, shown once, then listed (and usable on /v1).
+    await page.getByLabel('Name', { exact: true }).fill('mobile');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const created = (await page.getByTestId('new-key').textContent()) ?? '';
+    expect(created).toMatch(/^sy-/);
+    await expect.poll(() => page.locator('[data-key]').count()).toBe(2);
+    const me = (await (
+      await fetch(`${test.url}/v1/me`, { headers: { authorization: `Bearer ${created}` } })
+    ).json()) as { tenant_id: string; scopes: string[] };
+    expect(me.tenant_id).toBe(own.id);
+    expect([...me.scopes].sort()).toEqual(['generate', 'read']);
+    await browser.screenshot('tenant-keys-1280');
+
+    await openPage(page, `${test.url}/dashboard/usage`, 'Usage');
+    await expect
+      .poll(() => page.getByTestId('usage-totals').textContent())
+      .toMatch(/Settled jobs1Spend/);
+    await browser.screenshot('tenant-usage-1280');
+    // An operator page's address shows the tenant its jobs instead, never the operator's page.
+    await page.goto(`${test.url}/dashboard/providers`);
+    await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1, name: 'Providers' }).count()).toBe(0);
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [name, path, title] of [
+      ['tenant-jobs', '/jobs', 'Jobs'],
+      ['tenant-usage', '/usage', 'Usage'],
+      ['tenant-keys', '/keys', 'Keys'],
+    ] as const) {
+      await openPage(page, `${test.url}/dashboard${path}`, title);
+      await page.waitForLoadState('networkidle');
+      await browser.screenshot(`${name}-390`);
+      const overflow = await page.evaluate(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      expect(overflow, `${name} at 390 px scrolls sideways`).toBeLessThanOrEqual(0);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // The operator's stream stays shut to this key; its pages poll.
+    expect(await page.evaluate('document.documentElement.dataset.live')).toBe('polling');
+  });
+
   it('should have logged no console errors', () => {
     expect(browser.consoleErrors).toEqual([]);
   });

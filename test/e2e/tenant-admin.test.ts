@@ -128,6 +128,44 @@ describe('tenant admins', { timeout: 120_000 }, () => {
     );
   });
 
+  it('should tell the dashboard which admin it is', async () => {
+    const { acme } = tenants;
+    expect((await call(url('/admin/whoami'), adminKey)).body).toEqual({
+      object: 'admin_caller',
+      role: 'operator',
+      tenant: null,
+    });
+    expect((await call(url('/admin/whoami'), acme.adminKey)).body).toEqual({
+      object: 'admin_caller',
+      role: 'tenant_admin',
+      tenant: { id: acme.id, name: 'acme' },
+    });
+    const wrong = await call(url('/admin/whoami'), 'not-a-key');
+    expect(wrong.status).toBe(401);
+  });
+
+  it("should not set a key's group or rate limits, which stay the operator's", async () => {
+    const { acme } = tenants;
+    for (const body of [
+      { tenant: acme.id, group: 'premium' },
+      { tenant: acme.id, rate_limit_rpm: 1_000_000 },
+      { tenant: acme.id, max_concurrent_jobs: 1000 },
+    ]) {
+      const made = await call(url('/admin/keys'), acme.adminKey, 'POST', body);
+      expect(made.status, JSON.stringify(body)).toBe(403);
+      expect(ErrorBody.parse(made.body).error.code).toBe('operator_only');
+    }
+    for (const body of [{ group: 'premium' }, { rate_limit_rpm: null }]) {
+      const changed = await call(url(`/admin/keys/${acme.keyId}`), acme.adminKey, 'PATCH', body);
+      expect(changed.status, JSON.stringify(body)).toBe(403);
+    }
+    // The operator still sets them on the tenant's keys.
+    const limited = await call(url(`/admin/keys/${acme.keyId}`), adminKey, 'PATCH', {
+      rate_limit_rpm: 600,
+    });
+    expect(limited.body).toMatchObject({ rate_limit_rpm: 600 });
+  });
+
   it("should be refused the operator's routes", async () => {
     const { acme } = tenants;
     for (const [method, path, body] of [

@@ -1,4 +1,5 @@
 import type { FunctionComponent } from 'preact';
+import type { AdminCaller } from './api/api-client.js';
 import { ActivityPage } from './pages/activity-page.js';
 import { CostsPage } from './pages/costs-page.js';
 import { JobsPage } from './pages/jobs-page.js';
@@ -6,6 +7,8 @@ import { OverviewPage } from './pages/overview-page.js';
 import { ProvidersPage } from './pages/providers-page.js';
 import { RolloutsPage } from './pages/rollouts-page.js';
 import { TenancyPage } from './pages/tenancy-page.js';
+import { TenantKeysPage } from './pages/tenant-keys-page.js';
+import { UsagePage } from './pages/usage-page.js';
 
 export interface PageEntry {
   path: string;
@@ -17,8 +20,15 @@ export interface PageEntry {
 const under = (prefix: string) => (path: string) =>
   path === prefix || path.startsWith(`${prefix}/`);
 
-/** The navigation, in the order operators reach for the pages. */
-export const pages: PageEntry[] = [
+const jobs: PageEntry = {
+  path: '/jobs',
+  title: 'Jobs',
+  matches: under('/jobs'),
+  component: JobsPage,
+};
+
+/** The operator's navigation, in the order operators reach for the pages. */
+const operatorPages: PageEntry[] = [
   { path: '/', title: 'Overview', matches: (path) => path === '/', component: OverviewPage },
   {
     path: '/providers',
@@ -27,8 +37,23 @@ export const pages: PageEntry[] = [
     component: ProvidersPage,
   },
   { path: '/rollouts', title: 'Rollouts', matches: under('/rollouts'), component: RolloutsPage },
-  { path: '/jobs', title: 'Jobs', matches: under('/jobs'), component: JobsPage },
+  jobs,
   { path: '/costs', title: 'Costs', matches: under('/costs'), component: CostsPage },
   { path: '/activity', title: 'Audit', matches: under('/activity'), component: ActivityPage },
   { path: '/tenancy', title: 'Tenants', matches: under('/tenancy'), component: TenancyPage },
 ];
+
+/**
+ * A tenant admin's: what its key may call (its jobs through /v1, its usage, its keys). The
+ * operator's pages are not offered at all; the gateway refuses their APIs to this key anyway.
+ */
+const tenantAdminPages: PageEntry[] = [
+  jobs,
+  { path: '/usage', title: 'Usage', matches: under('/usage'), component: UsagePage },
+  { path: '/keys', title: 'Keys', matches: under('/keys'), component: TenantKeysPage },
+];
+
+/** The pages a caller may open; the first is where an unknown path lands. */
+export function pagesFor(caller: AdminCaller): PageEntry[] {
+  return caller.role === 'tenant_admin' ? tenantAdminPages : operatorPages;
+}

@@ -4,7 +4,12 @@ import { ApiKeyScope, type ApiKey, type Tenant } from '../../core/tenancy.js';
 import type { BudgetChanges } from '../../store/repositories/tenant-repository.js';
 import type { AppDependencies } from './app-dependencies.js';
 import type { FastifyRequest } from 'fastify';
-import { assertOwnTenant, tenantAdminAuth, tenantAdminScope } from './tenant-admin-auth.js';
+import {
+  assertOwnTenant,
+  assertTenantMaySet,
+  tenantAdminAuth,
+  tenantAdminScope,
+} from './tenant-admin-auth.js';
 
 const name = z.string().min(1).max(100);
 const group = z
@@ -211,6 +216,7 @@ export function adminTenancyRoutes(
         const body = request.body;
         const owner = await tenancy.tenant(body.tenant);
         assertOwnTenant(request, owner.id, 'tenant', body.tenant);
+        assertTenantMaySet(request, body);
         const { key, plaintext } = await tenancy.createKey({
           tenant: body.tenant,
           name: body.name,
@@ -276,6 +282,7 @@ export function adminTenancyRoutes(
       async (request) => {
         const body = request.body;
         await ownKey(request, request.params.id);
+        assertTenantMaySet(request, body);
         return keyJson(
           await tenancy.updateKey(request.params.id, {
             name: body.name,

@@ -18,6 +18,7 @@ const tenantAdminRoutes = new Set([
   'PATCH /admin/keys/:id',
   'DELETE /admin/keys/:id',
   'GET /admin/usage',
+  'GET /admin/whoami',
 ]);
 
 /** The tenant a request's tenant admin is confined to; absent for the operator's admin key. */
@@ -75,4 +76,24 @@ export function assertOwnTenant(
 ): void {
   const scope = tenantAdminScope(request);
   if (scope !== undefined && scope !== tenantId) throw new NotFoundError(resource, id);
+}
+
+/**
+ * What a key may carry that only the operator sets: the routing group override (which channels
+ * serve it) and its rate limits. A tenant admin setting them would pick channels of another
+ * group or lift the limits the operator gave it, so it is refused them on create and change.
+ */
+const operatorKeyFields = ['group', 'rate_limit_rpm', 'max_concurrent_jobs'] as const;
+
+export function assertTenantMaySet(request: FastifyRequest, body: object): void {
+  if (tenantAdminScope(request) === undefined) return;
+  const fields = operatorKeyFields.filter(
+    (field) => (body as Record<string, unknown>)[field] !== undefined,
+  );
+  if (fields.length > 0)
+    throw new ForbiddenError(
+      'operator_only',
+      `Only the operator's admin key sets a key's ${fields.join(', ')}.`,
+      { fields },
+    );
 }

@@ -4,14 +4,35 @@
  * written to disk by the page.
  */
 const storageKey = 'switchyard.adminKey';
+const callerStorageKey = 'switchyard.caller';
+
+/** Who the key belongs to, as `GET /admin/whoami` answers: the operator or a tenant's admin. */
+export interface AdminCaller {
+  role: 'operator' | 'tenant_admin';
+  tenant: { id: string; name: string } | null;
+}
 
 export function storedKey(): string | null {
   return sessionStorage.getItem(storageKey);
 }
 
-export function storeKey(key: string | null): void {
+/** The caller stored with the key; null before sign-in (or in a tab signed in before roles). */
+export function storedCaller(): AdminCaller | null {
+  const text = sessionStorage.getItem(callerStorageKey);
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as AdminCaller;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the key (and whose it is) for this tab, or forgets both (`null`: sign out). */
+export function storeKey(key: string | null, caller?: AdminCaller): void {
   if (key) sessionStorage.setItem(storageKey, key);
   else sessionStorage.removeItem(storageKey);
+  if (key && caller) sessionStorage.setItem(callerStorageKey, JSON.stringify(caller));
+  else if (!key) sessionStorage.removeItem(callerStorageKey);
   window.dispatchEvent(new Event('switchyard:key'));
 }
 

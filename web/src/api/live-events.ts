@@ -1,4 +1,4 @@
-import { apiRequest, storedKey } from './api-client.js';
+import { apiRequest, storedCaller, storedKey } from './api-client.js';
 
 /** The kinds of `/admin/events` a page may want to reload on. */
 export type LiveEventType = 'rollout' | 'routing' | 'provider' | 'alert' | 'job';
@@ -24,6 +24,11 @@ function mark(state: 'connected' | 'polling'): void {
  */
 async function connect(): Promise<void> {
   if (source || listeners.size === 0 || !storedKey()) return;
+  // The stream is the operator's (every tenant's jobs and rollouts): a tenant admin polls.
+  if (storedCaller()?.role !== 'operator') {
+    mark('polling');
+    return;
+  }
   try {
     const { token } = await apiRequest<{ token: string }>('/admin/events/token', {
       method: 'POST',
@@ -43,7 +48,7 @@ async function connect(): Promise<void> {
       scheduleRetry();
     });
   } catch {
-    // A tenant key without the operator API, or the gateway is down: polling carries on.
+    // The gateway is down or restarting: polling carries on.
     mark('polling');
     scheduleRetry();
   }

@@ -6,60 +6,7 @@ import { PageState } from '../components/page-state.js';
 import { colorOf, number, usd } from '../format.js';
 import { usePoll } from '../hooks/use-poll.js';
 import { DataTable } from '../components/data-table.js';
-
-interface UsageLine {
-  day?: string;
-  tenant_id?: string;
-  model?: string;
-  provider?: string;
-  settled_jobs: number;
-  spend_usd: number;
-}
-
-function sumBy(lines: UsageLine[], pick: (line: UsageLine) => string | undefined) {
-  const sums = new Map<string, { jobs: number; spend: number }>();
-  for (const line of lines) {
-    const key = pick(line) ?? '–';
-    const entry = sums.get(key) ?? { jobs: 0, spend: 0 };
-    entry.jobs += line.settled_jobs;
-    entry.spend += line.spend_usd;
-    sums.set(key, entry);
-  }
-  return [...sums.entries()].sort((left, right) => right[1].spend - left[1].spend);
-}
-
-function SpendTable(props: { title: string; rows: [string, { jobs: number; spend: number }][] }) {
-  return (
-    <div class="card table-wrap">
-      <table>
-        <caption class="table-caption">{props.title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Jobs</th>
-            <th scope="col">Spend</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map(([name, entry]) => (
-            <tr key={name}>
-              <th scope="row">{name}</th>
-              <td>{entry.jobs}</td>
-              <td>{usd(entry.spend)}</td>
-            </tr>
-          ))}
-          {props.rows.length === 0 && (
-            <tr>
-              <td colSpan={3} class="muted">
-                Nothing recorded.
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-    </div>
-  );
-}
+import { SpendTable, sumBy, type UsageLine } from '../components/spend-table.js';
 
 /** Spend per provider from the rollups, the tenants' ledger, and estimates against actuals. */
 export function CostsPage() {

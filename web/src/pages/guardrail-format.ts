@@ -30,6 +30,19 @@ export function formatEffect(comparison: ArmComparison, value: number | null): s
   return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)} pt`;
 }
 
+/**
+ * A comparison's lower bound. With few samples the confidence sequence reaches past what the
+ * effect can be (a probability below 0, a rate difference below −100 points): that bound says
+ * nothing yet, and "P −41.1 %" would only puzzle, so it reads "not yet".
+ */
+export function formatLowerBound(comparison: ArmComparison, value: number | null): string {
+  if (value === null) return '–';
+  const floor = comparison.test === 'mann_whitney_u' ? 0 : -1;
+  if (value <= floor) return 'not yet';
+  if (comparison.test === 'mann_whitney_u') return `P ${percent(value, 1)}`;
+  return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)} pt`;
+}
+
 /** p-values with two significant digits, never a bare 0. */
 export function formatPValue(value: number | null): string {
   if (value === null) return '–';

@@ -16,6 +16,14 @@ const ages = [
   { label: 'last 24 h', seconds: 86_400 },
 ] as const;
 
+/**
+ * A job id short enough for the table that still tells jobs apart: ids of one minute share
+ * their time prefix (`gen_01m8tham…`), so the random tail is what is kept.
+ */
+function shortId(id: string): string {
+  return id.length > 16 ? `${id.slice(0, 4)}…${id.slice(-8)}` : id;
+}
+
 /** `/jobs`: filtered list; `/jobs/<id>`: one job. */
 export function JobsPage(props: { path: string }) {
   const id = props.path.split('/')[2];
@@ -141,7 +149,7 @@ function JobList() {
                 <tr key={job.id} data-job={job.id}>
                   <th scope="row">
                     <Link to={`/jobs/${job.id}`} label={`Job ${job.id}`}>
-                      {job.id.slice(0, 12)}…
+                      {shortId(job.id)}
                     </Link>
                   </th>
                   <td data-label="Status">

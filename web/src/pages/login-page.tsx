@@ -1,7 +1,10 @@
 import { useState } from 'preact/hooks';
-import { apiRequest, storeKey } from '../api/api-client.js';
+import { apiRequest, storeKey, type AdminCaller } from '../api/api-client.js';
 
-/** Asks for the admin key, checks it against the admin API, then keeps it for this tab. */
+/**
+ * Asks for an admin key, asks the gateway whose it is (the operator's, or a tenant admin's), then
+ * keeps both for this tab: the shell shows each role only the pages its key may use.
+ */
 export function LoginPage() {
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
@@ -15,8 +18,8 @@ export function LoginPage() {
           setBusy(true);
           setError(undefined);
           try {
-            await apiRequest('/admin/routing', { key: key.trim() });
-            storeKey(key.trim());
+            const caller = await apiRequest<AdminCaller>('/admin/whoami', { key: key.trim() });
+            storeKey(key.trim(), caller);
           } catch (caught) {
             setError(caught instanceof Error ? caught.message : String(caught));
           } finally {
@@ -25,7 +28,10 @@ export function LoginPage() {
         }}
       >
         <h1>Switchyard console</h1>
-        <p class="muted">Sign in with the gateway's admin key (SWITCHYARD_ADMIN_KEY).</p>
+        <p class="muted">
+          Sign in with the gateway's admin key (SWITCHYARD_ADMIN_KEY), or with a tenant's API key
+          that has the admin scope.
+        </p>
         <label for="admin-key">Admin key</label>
         <input
           id="admin-key"

@@ -12,6 +12,7 @@ import { Link } from '../router.js';
 import {
   formatEffect,
   formatGuardrail,
+  formatLowerBound,
   formatPValue,
   guardrailTitles,
 } from './guardrail-format.js';
@@ -203,10 +204,13 @@ export function RolloutDetail(props: { id: string }) {
                   </td>
                   <td data-label="Effect">{formatEffect(comparison, comparison.effect)}</td>
                   <td data-label="Lower bound">
-                    {formatEffect(comparison, comparison.lowerBound)}
+                    {formatLowerBound(comparison, comparison.lowerBound)}
                   </td>
                   <td data-label="p (sequential)">
-                    {formatPValue(comparison.pValue)} ≤ {formatPValue(comparison.alpha)}?
+                    {formatPValue(comparison.pValue)}
+                    {comparison.status !== 'disabled' && (
+                      <span class="muted small"> needs ≤ {formatPValue(comparison.alpha)}</span>
+                    )}
                   </td>
                   <td data-label="Samples">
                     {comparison.canarySamples} / {comparison.baselineSamples}
@@ -222,7 +226,9 @@ export function RolloutDetail(props: { id: string }) {
       )}
       {history.times.length > 0 && (
         <div class="grid grid-charts">
-          {Object.keys(data.plan.guardrails).map((name) => {
+          {/* A disabled guardrail has no limit in force: no chart of one. */}
+          {Object.entries(data.plan.guardrails).flatMap(([name, guardrail]) => {
+            if (!guardrail.enabled) return [];
             const points = history.evaluated.map((decision) =>
               decision.details?.guardrails?.find((entry) => entry.name === name),
             );
