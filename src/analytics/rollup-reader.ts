@@ -38,13 +38,19 @@ export interface WindowTotals {
  */
 export async function readWindowTotals(
   database: Database,
-  options: RollupQuery,
+  options: RollupQuery & { by?: 'provider' | 'model' },
 ): Promise<Map<string, WindowTotals>> {
-  return totalsFromRollups(await new AnalyticsRepository(database).rollups(options));
+  return totalsFromRollups(await new AnalyticsRepository(database).rollups(options), options.by);
 }
 
-/** Sums rollup rows per provider. Pure: simulations feed it rows they made themselves. */
-export function totalsFromRollups(rows: readonly RollupRow[]): Map<string, WindowTotals> {
+/**
+ * Sums rollup rows per provider (or per model: a model rollout's arms). Pure: simulations feed
+ * it rows they made themselves.
+ */
+export function totalsFromRollups(
+  rows: readonly RollupRow[],
+  by: 'provider' | 'model' = 'provider',
+): Map<string, WindowTotals> {
   const totals = new Map<
     string,
     {
@@ -63,14 +69,15 @@ export function totalsFromRollups(rows: readonly RollupRow[]): Map<string, Windo
     }
   >();
   for (const row of rows) {
-    let entry = totals.get(row.provider);
+    const key = by === 'model' ? row.model : row.provider;
+    let entry = totals.get(key);
     if (!entry) {
       entry = {
         base: { routed: 0, successes: 0, failures: 0, outputs: 0, costUsd: 0, regenerations: 0 },
         histogram: emptyHistogram(),
         costCells: [],
       };
-      totals.set(row.provider, entry);
+      totals.set(key, entry);
     }
     entry.base.routed += row.routed;
     entry.base.successes += row.successes;
@@ -83,9 +90,9 @@ export function totalsFromRollups(rows: readonly RollupRow[]): Map<string, Windo
     if (row.outputs > 0) entry.costCells.push(Number((row.cost_usd / row.outputs).toPrecision(10)));
   }
   const result = new Map<string, WindowTotals>();
-  for (const [provider, { base, histogram, costCells }] of totals) {
+  for (const [key, { base, histogram, costCells }] of totals) {
     const finished = base.successes + base.failures;
-    result.set(provider, {
+    result.set(key, {
       ...base,
       failureRate: finished ? base.failures / finished : null,
       p50LatencyMs: histogramPercentile(histogram, 0.5),

@@ -111,6 +111,8 @@ export const JobResourceSchema = z.object({
     strength: z.number().optional(),
     enhance_prompt: z.boolean().optional(),
     fallback_models: z.array(z.string()).optional(),
+    /** The model the client asked for, when a model rollout served the job with `model`. */
+    requested_model: z.string().optional(),
     provider: z.string().optional(),
     timeout_seconds: z.number().optional(),
     allow_resubmit: z.boolean(),

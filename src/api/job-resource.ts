@@ -34,6 +34,7 @@ export function toJobResource(job: Job, baseUrl: string): JobResource {
       strength: request.strength,
       enhance_prompt: request.enhancePrompt,
       fallback_models: request.fallbackModels,
+      requested_model: request.requestedModel,
       provider: request.provider,
       timeout_seconds: request.timeoutSeconds,
       allow_resubmit: request.allowResubmit,

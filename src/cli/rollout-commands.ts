@@ -167,10 +167,14 @@ export function registerRolloutCommands(
     .description('canary rollouts with guardrails and automatic rollback');
   rollout
     .command('start')
-    .description('start moving traffic from --baseline to --canary in stages')
-    .requiredOption('--baseline <provider>', 'provider serving the traffic today')
-    .requiredOption('--canary <provider>', 'provider being rolled out')
+    .description(
+      'start moving traffic from --baseline to --canary (providers), or from --from-model to --to-model, in stages',
+    )
+    .option('--baseline <provider>', 'provider serving the traffic today')
+    .option('--canary <provider>', 'provider being rolled out')
     .option('--model <key>', 'only this model (default: all models)')
+    .option('--from-model <key>', 'a model rollout: the model whose requests move')
+    .option('--to-model <key>', 'a model rollout: the model they move to')
     .option('--stages <list>', 'stages, e.g. 10%:1h,50%:3h,100% (the default)')
     .option('--interval <duration>', 'evaluation interval, e.g. 30s')
     .option(
@@ -182,9 +186,11 @@ export function registerRolloutCommands(
     .action(
       async (options: {
         dryRun?: boolean;
-        baseline: string;
-        canary: string;
+        baseline?: string;
+        canary?: string;
         model?: string;
+        fromModel?: string;
+        toModel?: string;
         stages?: string;
         interval?: string;
         reason?: string;
@@ -194,6 +200,8 @@ export function registerRolloutCommands(
           baseline: options.baseline,
           canary: options.canary,
           model: options.model,
+          fromModel: options.fromModel,
+          toModel: options.toModel,
           stages: options.stages ? parseStages(options.stages) : undefined,
           intervalSeconds: options.interval ? parseDuration(options.interval) : undefined,
           reason: options.reason,

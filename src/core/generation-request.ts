@@ -67,6 +67,11 @@ export const GenerationRequestSchema = z.object({
    * another model on another provider); each is checked against its own capabilities.
    */
   fallbackModels: z.array(z.string()).optional(),
+  /**
+   * The model the client asked for, when a model rollout sent the request to `model` instead:
+   * `model` is the one that served it (and the one analytics and costs are counted under).
+   */
+  requestedModel: z.string().optional(),
   /** The prompt the client sent, when the gateway changed it (preset template, enhancement). */
   originalPrompt: z.string().optional(),
   /** Whether the client asked for prompt enhancement. */

@@ -122,12 +122,19 @@ const defaultStages: RolloutStage[] = [
 /** The body of `POST /admin/rollouts`. */
 export const StartRolloutSchema = z
   .object({
-    /** Provider serving the traffic today. */
-    baseline: z.string().min(1),
-    /** Provider being rolled out. */
-    canary: z.string().min(1),
-    /** Limit the rollout to one model (catalog key); all models when absent. */
+    /** Provider serving the traffic today (a provider rollout; not with `fromModel`). */
+    baseline: z.string().min(1).optional(),
+    /** Provider being rolled out (a provider rollout). */
+    canary: z.string().min(1).optional(),
+    /** Limit a provider rollout to one model (catalog key); all models when absent. */
     model: z.string().min(1).optional(),
+    /**
+     * A model rollout: the model (catalog key) whose requests are moved, stage by stage, to
+     * `toModel`, on whichever providers serve each. Its scope is this model's requests.
+     */
+    fromModel: z.string().min(1).optional(),
+    /** The model being rolled out in place of `fromModel` (same kind: image or video). */
+    toModel: z.string().min(1).optional(),
     /** Stages in order; the last one should be weight 1. */
     stages: z
       .array(StageSchema)
@@ -156,14 +163,93 @@ export const StartRolloutSchema = z
     overrides: z.enum(['refuse', 'supersede']).optional(),
   })
   .strict()
-  .refine((body) => body.baseline !== body.canary, {
-    message: 'baseline and canary must differ',
-    path: ['canary'],
+  .superRefine((body, context) => {
+    const providers = body.baseline !== undefined || body.canary !== undefined;
+    const models = body.fromModel !== undefined || body.toModel !== undefined;
+    if (providers && models)
+      context.addIssue({
+        code: 'custom',
+        message:
+          'a rollout moves traffic between providers (baseline, canary) or between models (fromModel, toModel), not both',
+        path: ['fromModel'],
+      });
+    else if (models) {
+      if (!body.fromModel || !body.toModel)
+        context.addIssue({
+          code: 'custom',
+          message: 'a model rollout needs both fromModel and toModel',
+          path: [body.fromModel ? 'toModel' : 'fromModel'],
+        });
+      else if (body.fromModel === body.toModel)
+        context.addIssue({
+          code: 'custom',
+          message: 'fromModel and toModel must differ',
+          path: ['toModel'],
+        });
+      if (body.model !== undefined)
+        context.addIssue({
+          code: 'custom',
+          message: "a model rollout's scope is fromModel; leave model out",
+          path: ['model'],
+        });
+    } else if (!body.baseline || !body.canary)
+      context.addIssue({
+        code: 'custom',
+        message: 'a rollout needs baseline and canary (providers), or fromModel and toModel',
+        path: [body.baseline ? 'canary' : 'baseline'],
+      });
+    else if (body.baseline === body.canary)
+      context.addIssue({
+        code: 'custom',
+        message: 'baseline and canary must differ',
+        path: ['canary'],
+      });
   });
 export type StartRollout = z.infer<typeof StartRolloutSchema>;
 
+/**
+ * What a rollout's two arms are: providers serving the same model(s) (the split is provider
+ * weights), or two models (the split is a weighted redirect of the baseline model's requests).
+ */
+export const RolloutKind = { provider: 'provider', model: 'model' } as const;
+export type RolloutKind = (typeof RolloutKind)[keyof typeof RolloutKind];
+
+/** The arms and scope of a validated start request, whichever kind it is. */
+export interface RolloutArms {
+  /** Whether the arms are providers or models. */
+  kind: RolloutKind;
+  /** Provider id, or model key for a model rollout (`fromModel`). */
+  baseline: string;
+  /** Provider id, or model key for a model rollout (`toModel`). */
+  canary: string;
+  /** Scope: one model's requests, or null for all models (provider rollouts only). */
+  model: string | null;
+}
+
+/** Reads the arms off a request that passed {@link StartRolloutSchema}. */
+export function rolloutArms(request: StartRollout): RolloutArms {
+  if (request.fromModel && request.toModel)
+    return {
+      kind: RolloutKind.model,
+      baseline: request.fromModel,
+      canary: request.toModel,
+      model: request.fromModel,
+    };
+  // The schema guarantees one complete pair; this only satisfies the type checker.
+  if (!request.baseline || !request.canary)
+    throw new TypeError('a start request without arms passed validation');
+  return {
+    kind: RolloutKind.provider,
+    baseline: request.baseline,
+    canary: request.canary,
+    model: request.model ?? null,
+  };
+}
+
 /** A rollout's plan with every default filled in, as stored. */
 export const RolloutPlanSchema = z.object({
+  // Plans stored before model rollouts existed are provider rollouts.
+  kind: z.enum(['provider', 'model']).default('provider'),
   stages: z.array(StageSchema).min(1),
   guardrails: z.object({
     p95_latency: GuardrailSchema,

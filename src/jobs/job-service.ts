@@ -132,6 +132,17 @@ export class JobService {
       delete request.fallbackModels;
     }
     this.checkModelAllowed(styled.model, request.model, options.access);
+    const id = createId('gen');
+    // A model rollout's share goes to the new model before provider routing; a key limited to
+    // certain models keeps to them, so the rollout skips its requests rather than refusing them.
+    const served = this.options.router.chooseModel(request, id);
+    if (
+      served !== request.model &&
+      (!options.access?.models || options.access.models.includes(served))
+    ) {
+      request.requestedModel = request.model;
+      request.model = served;
+    }
     if (request.webhookUrl) this.options.webhookGuard.checkUrl(request.webhookUrl);
     await images.validate(request.inputImages, 'input_images', tenantId);
     if (request.mask) await images.validate([request.mask], 'mask', tenantId);
@@ -148,7 +159,7 @@ export class JobService {
 
     const now = this.options.now();
     const generation = {
-      id: createId('gen'),
+      id,
       request,
       estimatedCostUsd: plan.candidates[0]?.estimatedCostUsd ?? null,
       idempotencyKey: idempotencyKey ?? null,

@@ -1,5 +1,10 @@
 import { readWindowTotals } from '../analytics/rollup-reader.js';
-import type { RolloutDefaults, StartRollout } from '../core/rollout-plan.js';
+import {
+  RolloutKind,
+  rolloutArms,
+  type RolloutDefaults,
+  type StartRollout,
+} from '../core/rollout-plan.js';
 import type { Database } from '../store/database.js';
 import {
   planStageDurations,
@@ -28,12 +33,15 @@ export async function planRollout(
   options: { defaults: RolloutDefaults; bucketSeconds: number; now: number },
 ): Promise<RolloutDryRun> {
   const plan = resolvePlan(request, options.defaults);
+  const arms = rolloutArms(request);
+  // A model rollout's traffic is its baseline model's requests, on any provider.
   const window = await readWindowTotals(database, {
     since: new Date(options.now - measuredOverSeconds * 1000),
-    model: request.model,
+    model: arms.model ?? undefined,
+    by: arms.kind === RolloutKind.model ? 'model' : 'provider',
   });
   const routed = [...window.values()].reduce((sum, totals) => sum + totals.routed, 0);
-  const baseline = window.get(request.baseline);
+  const baseline = window.get(arms.baseline);
   const p50 = baseline?.p50LatencyMs ?? null;
   const p95 = baseline?.p95LatencyMs ?? null;
   const traffic: CurrentTraffic = {

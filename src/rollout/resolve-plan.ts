@@ -3,6 +3,7 @@ import {
   GuardrailName,
   RolloutPlanSchema,
   type RolloutDefaults,
+  rolloutArms,
   type RolloutPlan,
   type StartRollout,
 } from '../core/rollout-plan.js';
@@ -18,6 +19,7 @@ export function resolvePlan(request: StartRollout, defaults: RolloutDefaults): R
     };
   }
   return RolloutPlanSchema.parse({
+    kind: rolloutArms(request).kind,
     stages: request.stages ?? defaults.stages,
     guardrails,
     intervalSeconds: request.intervalSeconds ?? defaults.intervalSeconds,

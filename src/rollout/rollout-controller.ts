@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AnalyticsRecorder } from '../analytics/analytics-recorder.js';
-import { readWindowTotals, type WindowTotals } from '../analytics/rollup-reader.js';
 import { GatewayError } from '../core/errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/database.js';
@@ -16,6 +15,7 @@ import { GuardrailName } from '../core/rollout-plan.js';
 import type { RolloutService } from './rollout-service.js';
 import type { Rollout } from './rollout-store.js';
 import { checkSplit, type SplitCheck } from './check-split.js';
+import { readArmTotals, type ArmWindow } from './read-arm-totals.js';
 import { formatPercent } from './split-overrides.js';
 import {
   compareArms,
@@ -237,16 +237,9 @@ export class RolloutController {
     const since = rollout.state.splitSince
       ? new Date(rollout.state.splitSince)
       : rollout.stageStartedAt;
-    const window = await readWindowTotals(this.options.database, {
-      since,
-      providers: [rollout.baseline, rollout.canary],
-      model: rollout.model ?? undefined,
-    });
+    const window = await readArmTotals(this.options.database, rollout, since);
     return checkSplit(
-      {
-        baseline: window.get(rollout.baseline)?.routed ?? 0,
-        canary: window.get(rollout.canary)?.routed ?? 0,
-      },
+      { baseline: window.baseline?.routed ?? 0, canary: window.canary?.routed ?? 0 },
       weight,
     );
   }
@@ -255,31 +248,26 @@ export class RolloutController {
    * Both arms since the stage started: the comparisons accumulate over the stage (pauses
    * included, as both arms keep receiving traffic), which is what a sequential test needs.
    */
-  private async readStageTotals(rollout: Rollout): Promise<ArmPair> {
-    const window = await readWindowTotals(this.options.database, {
-      since: rollout.stageStartedAt,
-      providers: [rollout.baseline, rollout.canary],
-      model: rollout.model ?? undefined,
-    });
-    return { canary: window.get(rollout.canary), baseline: window.get(rollout.baseline) };
+  private readStageTotals(rollout: Rollout): Promise<ArmPair> {
+    return readArmTotals(this.options.database, rollout, rollout.stageStartedAt);
   }
 
   /** Totals per arm for each guardrail's own window (one read per distinct window). */
   private async readTotals(rollout: Rollout, now: number): Promise<ArmTotals> {
-    const byWindow = new Map<number, Map<string, WindowTotals>>();
+    const byWindow = new Map<number, ArmWindow>();
     const totals = {} as ArmTotals;
     for (const name of Object.values(GuardrailName)) {
       const windowSeconds = rollout.plan.guardrails[name].windowSeconds;
       let window = byWindow.get(windowSeconds);
       if (!window) {
-        window = await readWindowTotals(this.options.database, {
-          since: new Date(now - windowSeconds * 1000),
-          providers: [rollout.baseline, rollout.canary],
-          model: rollout.model ?? undefined,
-        });
+        window = await readArmTotals(
+          this.options.database,
+          rollout,
+          new Date(now - windowSeconds * 1000),
+        );
         byWindow.set(windowSeconds, window);
       }
-      totals[name] = { canary: window.get(rollout.canary), baseline: window.get(rollout.baseline) };
+      totals[name] = window;
     }
     return totals;
   }

@@ -4,7 +4,8 @@ import type { ChangeAuthor } from '../routing/control-plane/control-plane-store.
 import type { AlertSink } from '../observability/alert-sink.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
-import type { RolloutDefaults, StartRollout } from '../core/rollout-plan.js';
+import { RolloutKind, type RolloutDefaults, type StartRollout } from '../core/rollout-plan.js';
+import { completeModelRollout, restoreModelRedirect } from './complete-model-rollout.js';
 import { startRollout } from './start-rollout.js';
 import { RolloutSplit } from './rollout-split.js';
 import { formatPercent } from './split-overrides.js';
@@ -110,15 +111,28 @@ export class RolloutService {
     actor: string,
     details: Record<string, unknown> = {},
   ): Promise<Rollout> {
+    const isModelRollout = rollout.kind === RolloutKind.model;
     const changed = await this.options.store.transition(rollout.id, live, {
       status: 'completed',
       finished: true,
-      reason: `completed: ${rollout.canary} serves all traffic`,
+      reason: isModelRollout
+        ? `completed: requests for ${rollout.baseline} are served by ${rollout.canary}`
+        : `completed: ${rollout.canary} serves all traffic`,
     });
     if (!changed) throw this.notLive(rollout);
     const { controlPlane } = this.options;
     const author = { actor: `rollout:${rollout.id}`, reason: `rollout completed (${actor})` };
     const weights = { [rollout.baseline]: 0, [rollout.canary]: 1 };
+    if (isModelRollout) {
+      await completeModelRollout(
+        { ...this.options, split: this.split },
+        rollout,
+        actor,
+        weights,
+        details,
+      );
+      return this.require(rollout.id);
+    }
     await controlPlane.setWeights(weights, { model: rollout.model ?? undefined }, author);
     await this.split.restore(rollout, author);
     if (rollout.model) {
@@ -163,11 +177,14 @@ export class RolloutService {
     if (!changed) throw this.notLive(rollout);
     const weights = { [rollout.baseline]: 1, [rollout.canary]: 0 };
     const author = { actor: `rollout:${rollout.id}`, reason: `rolled back: ${reason}` };
-    await this.options.controlPlane.setWeights(
-      weights,
-      { model: rollout.model ?? undefined },
-      author,
-    );
+    if (rollout.kind === RolloutKind.model)
+      await restoreModelRedirect(this.options.controlPlane, rollout, author);
+    else
+      await this.options.controlPlane.setWeights(
+        weights,
+        { model: rollout.model ?? undefined },
+        author,
+      );
     await this.split.restore(rollout, author);
     await this.options.store.addDecision({
       rolloutId: rollout.id,

@@ -1,9 +1,11 @@
 import { ConflictError } from '../core/errors/index.js';
+import { RolloutKind } from '../core/rollout-plan.js';
 import type { ControlPlane } from '../routing/control-plane/control-plane.js';
 import type { ChangeAuthor } from '../routing/control-plane/control-plane-store.js';
 import {
   describeWeights,
   findSplitOverrides,
+  formatPercent,
   keyAffectsSplit,
   type SplitOverride,
 } from './split-overrides.js';
@@ -19,6 +21,8 @@ export interface SupersededSetting extends SplitOverride {
 /** What a rollout of `model` (null: all models) needs from the rollout being asked about. */
 interface RolloutScope {
   id: string;
+  /** Provider weights, or (a model rollout) the redirect of `model` to `canary`. */
+  kind: RolloutKind;
   model: string | null;
   baseline: string;
   canary: string;
@@ -68,6 +72,15 @@ export class RolloutSplit {
     weights: Record<string, number>,
     author: ChangeAuthor,
   ): Promise<void> {
+    if (rollout.kind === RolloutKind.model) {
+      const to = rollout.canary;
+      await this.controlPlane.setModelRedirect(
+        rollout.model!,
+        { to, weight: weights[to] ?? 0 },
+        author,
+      );
+      return;
+    }
     await this.controlPlane.setWeights(weights, { model: rollout.model ?? undefined }, author);
     for (const setting of rollout.state.superseded) {
       if (setting.setting === 'weights')
@@ -97,6 +110,13 @@ export class RolloutSplit {
    */
   drift(rollout: RolloutScope, expected: Record<string, number>): string | undefined {
     const { controlPlane } = this;
+    if (rollout.kind === RolloutKind.model) {
+      const redirect = controlPlane.settings().redirects[rollout.model!];
+      const share = expected[rollout.canary] ?? 0;
+      if (redirect?.to === rollout.canary && Math.abs(redirect.weight - share) < 1e-6)
+        return undefined;
+      return `the redirect of model ${rollout.model} is ${redirect ? `${formatPercent(redirect.weight)} to ${redirect.to}` : 'gone'}, not ${formatPercent(share)} to ${rollout.canary}`;
+    }
     const scopes: { label: string; model: string | null }[] = [
       { label: rollout.model ? `model ${rollout.model}` : 'all models', model: rollout.model },
       ...rollout.state.superseded
@@ -124,7 +144,7 @@ export class RolloutSplit {
     return async (key: string, author: ChangeAuthor): Promise<void> => {
       if (author.actor.startsWith('rollout:')) return;
       for (const rollout of await live()) {
-        if (!keyAffectsSplit(key, rollout.model)) continue;
+        if (!keyAffectsSplit(key, rollout.model, rollout.kind)) continue;
         throw new ConflictError(
           'rollout_owns_split',
           `Rollout ${rollout.id} (${rollout.baseline} → ${rollout.canary}, ${rollout.model ? `model ${rollout.model}` : 'all models'}) owns this split while it is ${rollout.status}: ${key} cannot change. Roll it back or let it finish first.`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Database, Queryable } from '../store/database.js';
-import { RolloutPlanSchema } from '../core/rollout-plan.js';
+import { RolloutPlanSchema, type RolloutKind } from '../core/rollout-plan.js';
 
 export const RolloutStatus = {
   active: 'active',
@@ -63,9 +63,13 @@ const RolloutRowSchema = z.object({
 export interface Rollout {
   id: string;
   status: RolloutStatus;
+  /** `provider`: the arms are providers; `model`: the arms are models (from the plan). */
+  kind: RolloutKind;
+  /** Provider id; for a model rollout the model moved from (the columns keep their names). */
   baseline: string;
+  /** Provider id; for a model rollout the model moved to. */
   canary: string;
-  /** Catalog key, or null for every model. */
+  /** Catalog key, or null for every model; a model rollout's is its baseline model. */
   model: string | null;
   plan: z.infer<typeof RolloutPlanSchema>;
   currentStage: number;
@@ -98,6 +102,7 @@ function toRollout(input: unknown): Rollout {
   return {
     id: row.id,
     status: row.status,
+    kind: row.plan.kind,
     baseline: row.baseline_provider,
     canary: row.canary_provider,
     model: row.model,

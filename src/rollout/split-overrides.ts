@@ -1,3 +1,4 @@
+import { RolloutKind } from '../core/rollout-plan.js';
 import { FlagKey, flagKeyFor, parseFlagKey } from '../routing/control-plane/flag-keys.js';
 import type { RoutingSettings } from '../routing/control-plane/routing-settings.js';
 
@@ -67,9 +68,17 @@ export function findSplitOverrides(
  * Whether writing `key` would change the split of a rollout on `model` (null: all models):
  * weights and strategy of its scope, and under an all-models rollout those of any model. The
  * chain and the primary only order fallbacks; provider switches stay free as the emergency lever.
+ * A model rollout (`kind: 'model'`) owns only the redirect of its model.
  */
-export function keyAffectsSplit(key: string, model: string | null): boolean {
+export function keyAffectsSplit(
+  key: string,
+  model: string | null,
+  kind: RolloutKind = RolloutKind.provider,
+): boolean {
   const parsed = parseFlagKey(key);
+  // A model rollout's split is its model's redirect; provider weights inside a model stay free.
+  if (kind === RolloutKind.model)
+    return parsed.base === FlagKey.modelRedirect && parsed.model === model;
   if (parsed.base !== FlagKey.weights && parsed.base !== FlagKey.strategy) return false;
   return model === null || parsed.model === model;
 }

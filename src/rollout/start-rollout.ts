@@ -1,13 +1,19 @@
 import { createId } from '../core/create-id.js';
 import { ConflictError, ValidationError } from '../core/errors/index.js';
-import type { RolloutDefaults, StartRollout } from '../core/rollout-plan.js';
+import {
+  RolloutKind,
+  rolloutArms,
+  type RolloutArms,
+  type RolloutDefaults,
+  type StartRollout,
+} from '../core/rollout-plan.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { ControlPlane } from '../routing/control-plane/control-plane.js';
 import type { ChangeAuthor } from '../routing/control-plane/control-plane-store.js';
 import { resolvePlan } from './resolve-plan.js';
 import type { RolloutSplit } from './rollout-split.js';
-import { RolloutStateSchema, type RolloutStore } from './rollout-store.js';
+import { RolloutStateSchema, type Rollout, type RolloutStore } from './rollout-store.js';
 
 /**
  * Starts a rollout and returns its id: checks it can start, settles what it supersedes, stores
@@ -27,25 +33,27 @@ export async function startRollout(
   author: ChangeAuthor,
 ): Promise<string> {
   const { store, controlPlane, instances, split, defaults, logger, weightsFor } = dependencies;
-  await checkRolloutStart(request, instances, store);
-  const superseded = await split.prepare(request.model ?? null, request.overrides ?? 'refuse');
+  const arms = rolloutArms(request);
+  await checkRolloutStart(arms, instances, store);
+  const superseded = await split.prepare(arms.model, request.overrides ?? 'refuse');
   const plan = resolvePlan(request, defaults);
   const id = createId('rollout');
   const state = RolloutStateSchema.parse({ superseded });
-  const scope = { model: request.model };
-  const before = request.model ? controlPlane.settingsFor(request.model) : controlPlane.settings();
+  const scope = { model: arms.model ?? undefined };
+  const before = arms.model ? controlPlane.settingsFor(arms.model) : controlPlane.settings();
+  const isModelRollout = arms.kind === RolloutKind.model;
+  // What a model rollout's rollback puts back (usually nothing), read before it writes its own.
+  const previous = isModelRollout
+    ? { redirect: controlPlane.settings().redirects[arms.baseline] ?? null }
+    : { strategy: before.strategy, weights: before.weights };
   try {
     await store.insert({
       id,
-      baseline: request.baseline,
-      canary: request.canary,
-      model: request.model ?? null,
+      baseline: arms.baseline,
+      canary: arms.canary,
+      model: arms.model,
       plan,
-      previousRouting: {
-        strategy: before.strategy,
-        weights: before.weights,
-        chain: before.chain,
-      },
+      previousRouting: isModelRollout ? previous : { ...previous, chain: before.chain },
       createdBy: author.actor,
       state,
     });
@@ -62,9 +70,11 @@ export async function startRollout(
     actor: `rollout:${id}`,
     reason: request.reason ?? `rollout started by ${author.actor}`,
   };
-  if (before.strategy !== 'weighted') await controlPlane.setStrategy('weighted', scope, actor);
-  const weights = weightsFor(request.baseline, request.canary, plan.stages[0]!.weight);
-  await split.apply({ ...request, id, model: request.model ?? null, state }, weights, actor);
+  // A model rollout's split is a redirect: the providers of each model keep their own routing.
+  if (!isModelRollout && before.strategy !== 'weighted')
+    await controlPlane.setStrategy('weighted', scope, actor);
+  const weights = weightsFor(arms.baseline, arms.canary, plan.stages[0]!.weight);
+  await split.apply({ ...arms, id, state }, weights, actor);
   await store.addDecision({
     rolloutId: id,
     decision: 'started',
@@ -72,7 +82,7 @@ export async function startRollout(
     weights,
     details: {
       plan,
-      previous: { strategy: before.strategy, weights: before.weights },
+      previous,
       ...(superseded.length ? { superseded } : {}),
     },
     actor: author.actor,
@@ -80,9 +90,10 @@ export async function startRollout(
   logger.info(
     {
       rolloutId: id,
-      baseline: request.baseline,
-      canary: request.canary,
-      model: request.model,
+      kind: arms.kind,
+      baseline: arms.baseline,
+      canary: arms.canary,
+      model: arms.model,
       weights,
     },
     'rollout started',
@@ -92,16 +103,46 @@ export async function startRollout(
 
 /**
  * Refuses a rollout that cannot start: an unknown provider, one that does not serve the model,
- * or a scope that already has a live rollout.
+ * a model no provider serves or of another kind, or a scope that overlaps a live rollout's.
  */
 async function checkRolloutStart(
-  request: StartRollout,
+  arms: RolloutArms,
   instances: ProviderInstances,
   store: RolloutStore,
 ): Promise<void> {
+  if (arms.kind === RolloutKind.model) checkModels(arms, instances);
+  else checkProviders(arms, instances);
+  const existing = (await store.live()).find((live) => overlaps(scopesOf(live), scopesOf(arms)));
+  if (existing) {
+    const scope = (key: string | null) => (key ? `model '${key}'` : 'all models');
+    const describe = (rollout: Pick<Rollout, 'kind' | 'baseline' | 'canary' | 'model'>) =>
+      rollout.kind === RolloutKind.model
+        ? `models '${rollout.baseline}' → '${rollout.canary}'`
+        : scope(rollout.model);
+    throw new ConflictError(
+      'rollout_in_progress',
+      existing.model === arms.model && existing.kind === arms.kind
+        ? `Rollout ${existing.id} is already ${existing.status} for ${describe(arms)}.`
+        : `Rollout ${existing.id} is ${existing.status} for ${describe(existing)}, which overlaps ${describe(arms)}: rollouts run at once only on separate models. Finish or roll it back first.`,
+      { rollout_id: existing.id, scope: existing.model ?? '*' },
+    );
+  }
+}
+
+/** The models whose traffic a rollout moves or judges (null: every model). */
+function scopesOf(rollout: Pick<Rollout, 'kind' | 'canary' | 'model'>): (string | null)[] {
+  // A model rollout reads the new model's rollups too: another rollout there would blur them.
+  return rollout.kind === RolloutKind.model ? [rollout.model, rollout.canary] : [rollout.model];
+}
+
+function overlaps(left: (string | null)[], right: (string | null)[]): boolean {
+  return left.some((a) => right.some((b) => a === null || b === null || a === b));
+}
+
+function checkProviders(arms: RolloutArms, instances: ProviderInstances): void {
   for (const [field, id] of [
-    ['baseline', request.baseline],
-    ['canary', request.canary],
+    ['baseline', arms.baseline],
+    ['canary', arms.canary],
   ] as const) {
     if (!instances.get(id))
       throw new ValidationError(
@@ -110,32 +151,44 @@ async function checkRolloutStart(
         'unknown_provider',
       );
   }
-  if (request.model) {
+  if (arms.model) {
     const serving = new Set(
-      instances.offeringsFor(request.model).map(({ instance }) => instance.adapter.id),
+      instances.offeringsFor(arms.model).map(({ instance }) => instance.adapter.id),
     );
     for (const [field, id] of [
-      ['baseline', request.baseline],
-      ['canary', request.canary],
+      ['baseline', arms.baseline],
+      ['canary', arms.canary],
     ] as const) {
       if (!serving.has(id))
         throw new ValidationError(
-          `Provider '${id}' does not serve model '${request.model}'.`,
+          `Provider '${id}' does not serve model '${arms.model}'.`,
           { parameter: field },
           'model_not_served',
         );
     }
   }
-  const model = request.model ?? null;
-  const existing = await store.liveOverlapping(model);
-  if (existing) {
-    const scope = (key: string | null) => (key ? `model '${key}'` : 'all models');
-    throw new ConflictError(
-      'rollout_in_progress',
-      existing.model === model
-        ? `Rollout ${existing.id} is already ${existing.status} for ${scope(model)}.`
-        : `Rollout ${existing.id} is ${existing.status} for ${scope(existing.model)}, which overlaps ${scope(model)}: rollouts run at once only on separate models. Finish or roll it back first.`,
-      { rollout_id: existing.id, scope: existing.model ?? '*' },
+}
+
+/** Both models must be served, and of the same kind: a redirect cannot turn an image into a video. */
+function checkModels(arms: RolloutArms, instances: ProviderInstances): void {
+  const kinds = (
+    [
+      ['fromModel', arms.baseline],
+      ['toModel', arms.canary],
+    ] as const
+  ).map(([field, model]) => {
+    const offering = instances.offeringsFor(model)[0]?.offering;
+    if (!offering)
+      throw new ValidationError(
+        `No provider serves model '${model}'.`,
+        { parameter: field },
+        'unknown_model',
+      );
+    return offering.kind;
+  });
+  if (kinds[0] !== kinds[1])
+    throw new ValidationError(
+      `Model '${arms.canary}' generates ${kinds[1]}, model '${arms.baseline}' ${kinds[0]}: a model rollout moves requests between models of the same kind.`,
+      { parameter: 'toModel' },
     );
-  }
 }

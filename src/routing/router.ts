@@ -14,6 +14,7 @@ import type { ProviderHealthService } from './provider-health.js';
 import type { RejectedCandidate, RoutingCandidate, RoutingPlan } from './routing-candidate.js';
 import { orderByChain } from './strategies/primary-first-strategy.js';
 import { getStrategy } from './strategies/strategies.js';
+import { rendezvousScore } from './strategies/weighted-strategy.js';
 import { orderByPriorityTiers } from './strategies/priority-tiers.js';
 
 export interface PlanOptions {
@@ -204,6 +205,32 @@ export class Router {
       }
     }
     return { available, heldBack, rejected, capabilityError, tierOf };
+  }
+
+  /**
+   * The model that serves a request, applied before provider routing: the model asked for,
+   * unless a model redirect (a model rollout) sends this sticky key's share to another model —
+   * and only when that model can serve this very request (same kind, and some provider of the
+   * caller's group accepts its parameters now). A provider pin is never redirected.
+   */
+  chooseModel(request: GenerationRequest, stickyKey: string): string {
+    const redirect = this.dependencies.controlPlane?.settings().redirects[request.model];
+    if (!redirect || redirect.weight <= 0 || request.provider) return request.model;
+    const key = request.user ?? stickyKey;
+    // Weighted rendezvous as for providers: raising the weight only moves keys to `to`.
+    if (
+      redirect.weight < 1 &&
+      rendezvousScore(key, redirect.to, redirect.weight) >=
+        rendezvousScore(key, request.model, 1 - redirect.weight)
+    )
+      return request.model;
+    const offering = this.instances.offeringsFor(redirect.to)[0]?.offering;
+    if (offering?.kind !== request.kind) return request.model;
+    const check = this.plan(
+      { ...request, model: redirect.to, fallbackModels: undefined },
+      { dryRun: true, stickyKey },
+    );
+    return check.candidates.length > 0 ? redirect.to : request.model;
   }
 
   plan(request: GenerationRequest, options: PlanOptions = {}): RoutingPlan {

@@ -33,3 +33,15 @@ export async function getJson(
     body: (await response.json()) as unknown,
   };
 }
+
+export async function deleteJson(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
+  const response = await fetch(url, { method: 'DELETE', headers });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as unknown,
+  };
+}

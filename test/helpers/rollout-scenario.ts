@@ -124,14 +124,16 @@ export const alertSecret =
 /**
  * A gateway on a test clock with its rollout harness and the operator's alert receiver: the
  * tests move the clock, send traffic and tick the controller; nothing sleeps through a window.
+ * `config` replaces top-level entries of {@link gatewayConfig} (other providers, say).
  */
-export async function startRolloutScenario() {
+export async function startRolloutScenario(config: Record<string, unknown> = {}) {
   const clock: TestClock = createTestClock();
   const alertReceiver = await startAlertReceiver();
   const test: TestGateway = await startTestGateway(
     'pglite',
     {
       ...gatewayConfig(),
+      ...config,
       alerts: { webhookUrl: alertReceiver.url, allowPrivateTargets: true },
       webhooks: { secret: alertSecret },
     },

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { readWindowTotals } from '../../analytics/rollup-reader.js';
 import { StartRolloutSchema } from '../../core/rollout-plan.js';
 import type { Rollout } from '../../rollout/rollout-store.js';
 import { planRollout } from '../../rollout/plan-rollout.js';
+import { readArmTotals } from '../../rollout/read-arm-totals.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { adminAuth } from './admin-auth.js';
 import { authorOf } from './admin-routing-routes.js';
@@ -20,6 +20,8 @@ const ReasonBody = z
  * @example
  * curl -X POST localhost:8787/admin/rollouts -H "authorization: Bearer $KEY" -H 'content-type: application/json' \
  *   -d '{"baseline":"fal","canary":"runware","reason":"move to Runware"}'
+ * # a model rollout: the requests for flux-dev move to flux-2, on whichever providers serve it
+ *   -d '{"fromModel":"flux-dev","toModel":"flux-2"}'
  */
 export function adminRolloutRoutes(
   dependencies: Pick<
@@ -29,31 +31,45 @@ export function adminRolloutRoutes(
 ): FastifyPluginAsyncZod {
   const { rollouts, controlPlane, database, analytics, config } = dependencies;
 
-  async function describe(rollout: Rollout) {
+  /** The split in force: provider weights, or the share of a model rollout's redirect. */
+  function weightsOf(rollout: Rollout): Record<string, number> {
+    if (rollout.kind === 'model') {
+      const redirect = controlPlane.settings().redirects[rollout.baseline];
+      const share = redirect?.to === rollout.canary ? redirect.weight : 0;
+      return { [rollout.baseline]: Math.round((1 - share) * 1e6) / 1e6, [rollout.canary]: share };
+    }
     const settings = rollout.model
       ? controlPlane.settingsFor(rollout.model)
       : controlPlane.settings();
+    return {
+      [rollout.baseline]: settings.weights[rollout.baseline] ?? 0,
+      [rollout.canary]: settings.weights[rollout.canary] ?? 0,
+    };
+  }
+
+  async function describe(rollout: Rollout) {
     await analytics.flush();
     // Counted from the stage's start (or the last resume), never from before the rollout.
     const since = rollout.state.splitSince
       ? new Date(rollout.state.splitSince)
       : rollout.stageStartedAt;
-    const window = await readWindowTotals(database, {
-      since,
-      providers: [rollout.baseline, rollout.canary],
-      model: rollout.model ?? undefined,
-    });
-    const baselineRouted = window.get(rollout.baseline)?.routed ?? 0;
-    const canaryRouted = window.get(rollout.canary)?.routed ?? 0;
+    const window = await readArmTotals(database, rollout, since);
+    const baselineRouted = window.baseline?.routed ?? 0;
+    const canaryRouted = window.canary?.routed ?? 0;
     const total = baselineRouted + canaryRouted;
     const stage = rollout.plan.stages[rollout.currentStage]!;
+    const isModelRollout = rollout.kind === 'model';
     return {
       id: rollout.id,
       object: 'rollout',
       status: rollout.status,
+      // `model`: the arms are models (baseline = from_model, canary = to_model).
+      kind: rollout.kind,
       baseline: rollout.baseline,
       canary: rollout.canary,
       model: rollout.model,
+      from_model: isModelRollout ? rollout.baseline : null,
+      to_model: isModelRollout ? rollout.canary : null,
       stage: {
         index: rollout.currentStage,
         number: rollout.currentStage + 1,
@@ -62,10 +78,7 @@ export function adminRolloutRoutes(
         min_duration_seconds: stage.minDurationSeconds,
         started_at: rollout.stageStartedAt.toISOString(),
       },
-      weights: {
-        [rollout.baseline]: settings.weights[rollout.baseline] ?? 0,
-        [rollout.canary]: settings.weights[rollout.canary] ?? 0,
-      },
+      weights: weightsOf(rollout),
       observed_split: {
         since: since.toISOString(),
         requests: total,

@@ -34,6 +34,8 @@ function view(settings: RoutingSettings) {
     primary: settings.primary,
     weights: settings.weights,
     models: settings.models,
+    // Shares of a model's requests served by another model (written by model rollouts).
+    model_redirects: settings.redirects,
     provider_switches: settings.providerSwitches,
     errors: settings.errors,
   };

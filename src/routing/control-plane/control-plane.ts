@@ -7,10 +7,12 @@ import type { Database } from '../../store/database.js';
 import { ControlPlaneStore, type AuditEntry, type ChangeAuthor } from './control-plane-store.js';
 import { FlagKey, flagKeyFor, providerSwitchKey } from './flag-keys.js';
 import {
+  ModelRedirectSchema,
   resolveRoutingSettings,
   settingsForModel,
   WeightsSchema,
   type FlagRow,
+  type ModelRedirect,
   type RoutingScope,
   type RoutingSettings,
 } from './routing-settings.js';
@@ -173,6 +175,25 @@ export class ControlPlane {
   async setPrimary(provider: string, author: ChangeAuthor): Promise<void> {
     this.requireProviders([provider], 'provider');
     await this.write(FlagKey.primary, provider, author, 'Primary provider');
+  }
+
+  /** Sends `redirect.weight` of the requests for `model` to `redirect.to` (a model rollout). */
+  async setModelRedirect(
+    model: string,
+    redirect: ModelRedirect,
+    author: ChangeAuthor,
+  ): Promise<void> {
+    const parsed = ModelRedirectSchema.parse(redirect);
+    if (this.options.instances.offeringsFor(parsed.to).length === 0)
+      throw new ValidationError(`No provider serves model '${parsed.to}'.`, {
+        parameter: 'to',
+      });
+    await this.write(
+      flagKeyFor(FlagKey.modelRedirect, model),
+      JSON.stringify(parsed),
+      author,
+      'Model redirect',
+    );
   }
 
   async setProviderEnabled(

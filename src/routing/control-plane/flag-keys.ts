@@ -11,6 +11,11 @@ export const FlagKey = {
   chain: 'GEN_PROVIDER_CHAIN',
   /** `flag_value_text`: the primary provider id (placed first in the chain). */
   primary: 'GEN_PRIMARY_PROVIDER',
+  /**
+   * Per model only (`GEN_MODEL_REDIRECT:flux-dev`), `flag_value_text`: `{"to":"flux-2","weight":0.1}`,
+   * the share of that model's requests served by another model (a model rollout writes it).
+   */
+  modelRedirect: 'GEN_MODEL_REDIRECT',
 } as const;
 export type FlagKey = (typeof FlagKey)[keyof typeof FlagKey];
 

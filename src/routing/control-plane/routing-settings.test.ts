@@ -47,4 +47,29 @@ describe('resolveRoutingSettings', () => {
     ]);
     expect(settings.providerSwitches).toEqual({ runware: false, fal: false, gemini: true });
   });
+
+  it('should read a model redirect per model, and refuse one without a model', () => {
+    const settings = resolve([
+      {
+        flag_key: 'GEN_MODEL_REDIRECT:flux-dev',
+        flag_value: true,
+        flag_value_text: '{"to":"flux-2","weight":0.1}',
+      },
+      {
+        flag_key: 'GEN_MODEL_REDIRECT',
+        flag_value: true,
+        flag_value_text: '{"to":"x","weight":1}',
+      },
+      {
+        flag_key: 'GEN_MODEL_REDIRECT:sdxl',
+        flag_value: true,
+        flag_value_text: '{"to":"flux-2","weight":2}',
+      },
+    ]);
+    expect(settings.redirects).toEqual({ 'flux-dev': { to: 'flux-2', weight: 0.1 } });
+    expect(settings.errors.map((error) => error.key)).toEqual([
+      'GEN_MODEL_REDIRECT',
+      'GEN_MODEL_REDIRECT:sdxl',
+    ]);
+  });
 });

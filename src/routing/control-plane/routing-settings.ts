@@ -23,11 +23,25 @@ export interface RoutingSettings {
   primary: string | null;
   /** Per-model overrides. */
   models: Record<string, RoutingScope>;
+  /** Model redirects by the model asked for (a model rollout's split). */
+  redirects: Record<string, ModelRedirect>;
   /** Provider switches from `<ID>_ENABLED` rows (absent = config decides). */
   providerSwitches: Record<string, boolean>;
   /** Flags that could not be read (the previous valid value stays in force). */
   errors: { key: string; message: string }[];
 }
+
+/** A share of one model's requests sent to another model instead. */
+export interface ModelRedirect {
+  /** Catalog key of the model that serves the redirected requests. */
+  to: string;
+  /** Share of the requests redirected (0–1), sticky per user like provider weights. */
+  weight: number;
+}
+
+export const ModelRedirectSchema = z
+  .object({ to: z.string().min(1), weight: z.number().min(0).max(1) })
+  .strict();
 
 /** A feature_flags row. */
 export interface FlagRow {
@@ -79,6 +93,7 @@ export function resolveRoutingSettings(
   let primary = defaults.primary ?? null;
   const models: Record<string, RoutingScope> = structuredClone(defaults.models ?? {});
   const providerSwitches: Record<string, boolean> = {};
+  const redirects: Record<string, ModelRedirect> = {};
   const switchKeys = new Map(providerIds.map((id) => [providerSwitchKey(id), id]));
 
   for (const row of rows) {
@@ -95,8 +110,14 @@ export function resolveRoutingSettings(
     // inserts its weights with `flag_value = false` and they are live. Only the provider
     // switches above read the boolean.
     if (row.flag_value_text === null) continue;
-    const scope = model ? (models[model] ??= {}) : global;
     try {
+      if (base === FlagKey.modelRedirect) {
+        if (!model)
+          throw new Error('a model redirect names its model (GEN_MODEL_REDIRECT:<model>)');
+        redirects[model] = ModelRedirectSchema.parse(JSON.parse(row.flag_value_text));
+        continue;
+      }
+      const scope = model ? (models[model] ??= {}) : global;
       switch (base) {
         case FlagKey.weights:
           scope.weights = WeightsSchema.parse(JSON.parse(row.flag_value_text));
@@ -136,6 +157,7 @@ export function resolveRoutingSettings(
     weights,
     primary: chain[0] ?? null,
     models,
+    redirects,
     providerSwitches,
     errors,
   };

@@ -62,6 +62,8 @@ export interface RollupQuery {
   until?: Date;
   providers?: readonly string[];
   model?: string;
+  /** Any of these models (a model rollout reads both of its arms). */
+  models?: readonly string[];
 }
 
 /** Typed data access for raw analytics events and the per-bucket rollups built from them. */
@@ -149,6 +151,7 @@ export class AnalyticsRepository {
     if (query.providers)
       where += ` AND provider = ANY($${params.push([...query.providers])}::text[])`;
     if (query.model) where += ` AND model = $${params.push(query.model)}`;
+    if (query.models) where += ` AND model = ANY($${params.push([...query.models])}::text[])`;
     const { rows } = await this.database.query(
       `SELECT ${extraColumns}provider, model, routed, successes, failures, outputs, cost_usd, latency_ms_sum, latency_histogram, regenerations
      FROM provider_rollups WHERE ${where}`,

@@ -145,6 +145,8 @@ export interface RolloutStage {
 export interface Rollout {
   id: string;
   status: 'active' | 'paused' | 'completed' | 'rolled_back';
+  /** `model`: baseline and canary are models (from_model → to_model), not providers. */
+  kind?: 'provider' | 'model';
   baseline: string;
   canary: string;
   model: string | null;

@@ -66,7 +66,10 @@ export function RolloutDetail(props: { id: string }) {
             <Link to="/rollouts">Rollouts</Link> / {data.id}
           </p>
           <h1 id="rollout-title">
-            {data.baseline} → {data.canary} <span class="muted">{data.model ?? 'all models'}</span>
+            {data.baseline} → {data.canary}{' '}
+            <span class="muted">
+              {data.kind === 'model' ? 'model rollout' : (data.model ?? 'all models')}
+            </span>
           </h1>
         </div>
         <div data-testid="rollout-status">
