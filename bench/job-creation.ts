@@ -133,19 +133,48 @@ async function countPollMessages(database: BenchDatabase): Promise<number> {
   return row?.count ?? 0;
 }
 
+/** One gateway configuration measured: which entry, and which checkout's build. */
+interface Variant {
+  name: string;
+  entry: 'main' | 'api-only';
+  /** A baseline checkout's built gateway (A/B in one run); this one's when absent. */
+  checkout?: string;
+}
+
+/**
+ * `BENCH_BASELINE_DIR=<a built checkout>` adds that build's workers-on gateway, alternated with
+ * this one's for `BENCH_ROUNDS` rounds (2 by default): on a shared machine only figures taken
+ * side by side in one run compare.
+ */
+function variantsToRun(): Variant[] {
+  const baseline = process.env.BENCH_BASELINE_DIR;
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const variants: Variant[] = [];
+  if (baseline)
+    for (let round = 0; round < rounds; round++)
+      variants.push(
+        { name: 'workers on (baseline)', entry: 'main', checkout: baseline },
+        { name: 'workers on', entry: 'main' },
+      );
+  else variants.push({ name: 'workers on', entry: 'main' });
+  variants.push({ name: 'api only', entry: 'api-only' });
+  return variants;
+}
+
 async function runVariant(
-  variant: 'workers on' | 'api only',
+  { name: variant, entry, checkout }: Variant,
   seconds: { warmUp: number; measure: number },
 ): Promise<VariantResult> {
   const database = await createBenchDatabase();
   const queryStatsFile = path.join(
     os.tmpdir(),
-    `switchyard-bench-queries-${process.pid}-${variant.replace(' ', '-')}.jsonl`,
+    `switchyard-bench-queries-${process.pid}-${variant.replace(/\W+/g, '-')}.jsonl`,
   );
   const gateway = await startGatewayChild({
     databaseUrl: database.url,
     queryStatsFile,
-    entry: variant === 'api only' ? 'api-only' : 'main',
+    entry,
+    ...(checkout ? { checkout } : {}),
     config: {
       providers: [
         {
@@ -210,8 +239,10 @@ async function main(): Promise<void> {
     `job creation: POST /v1/generations, ${connections} connections, ${seconds.measure} s after a ${seconds.warmUp} s warm-up, PostgreSQL\n`,
   );
   const results: VariantResult[] = [];
-  for (const variant of ['workers on', 'api only'] as const)
+  for (const variant of variantsToRun()) {
+    process.stdout.write(`· ${variant.name}${variant.checkout ? ` (${variant.checkout})` : ''}\n`);
     results.push(await runVariant(variant, seconds));
+  }
 
   printTable(
     'Job creation (latency of 202 answers)',
@@ -230,6 +261,7 @@ async function main(): Promise<void> {
       'jobs ≠ 1 msg',
       'orphan msgs',
       'msg states',
+      'job states (end)',
     ],
     results.map(({ variant, verification: v }) => [
       variant,
@@ -241,6 +273,9 @@ async function main(): Promise<void> {
       v.jobsWithoutExactlyOneMessage,
       v.orphanMessages,
       Object.entries(v.messageStates)
+        .map(([state, count]) => `${state}:${count}`)
+        .join(' '),
+      Object.entries(v.jobStates)
         .map(([state, count]) => `${state}:${count}`)
         .join(' '),
     ]),
@@ -272,6 +307,7 @@ async function main(): Promise<void> {
       'variant',
       'SQL stmts',
       'stmt ms',
+      'commits',
       'pool wait ms',
       'rows ins',
       'rows upd',
@@ -284,6 +320,7 @@ async function main(): Promise<void> {
       variant,
       q?.statementsPerUnit,
       q?.statementMsPerUnit,
+      db.commits,
       q?.poolWaitMsPerUnit,
       db.rowsInserted,
       db.rowsUpdated,
@@ -319,12 +356,16 @@ async function main(): Promise<void> {
     'jobs − 202s counts requests the gateway committed after autocannon stopped waiting (at most one per connection per run).',
   );
   note(
+    "job states (end): a job still 'queued' was not submitted yet when the gateway stopped (workers behind creation).",
+  );
+  note(
     'jobs ≠ 1 msg and orphan msgs must be 0: every stored job has exactly one submit message and vice versa; (all) includes the warm-up.',
   );
 
-  const workersOn = results.find((result) => result.variant === 'workers on');
+  const workersOn = results.findLast((result) => result.variant === 'workers on');
   const targets: TargetCheck[] = [];
   for (const result of results) {
+    if (result.variant.includes('baseline')) continue;
     const label = result.variant === 'workers on' ? '' : ` (${result.variant})`;
     targets.push(
       {
@@ -363,6 +404,19 @@ async function main(): Promise<void> {
         `workers cost: api-only serves ${round(apiOnly.load.requestsPerSecond / workersOn.load.requestsPerSecond)}× the rate of workers-on in this run.`,
       );
   }
+  // Each baseline row is followed by this build's: their ratio is the A/B of that round.
+  results.forEach((result, index) => {
+    const after = results[index + 1];
+    if (!result.variant.includes('baseline') || after?.variant !== 'workers on') return;
+    const ratio = (pick: (entry: VariantResult) => number | undefined) => {
+      const before = pick(result);
+      const now = pick(after);
+      return before && now !== undefined ? round(now / before) : '–';
+    };
+    note(
+      `A/B round: this build ÷ baseline, workers on: creations/s ${ratio((entry) => entry.load.requestsPerSecond)}×, p99 ${ratio((entry) => entry.load.latencyMs.p99)}×, SQL statements/job ${ratio((entry) => entry.queriesPerJob?.statementsPerUnit)}×, commits/job ${ratio((entry) => entry.databasePerJob.commits)}×, PostgreSQL cores ${ratio((entry) => entry.cores.postgresOurs)}×.`,
+    );
+  });
   await writeResult('job-creation', {
     quick,
     connections,

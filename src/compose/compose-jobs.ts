@@ -1,4 +1,5 @@
 import type { Config } from '../config/config-schema.js';
+import { BatchedAcceptanceWriter } from '../jobs/batched-acceptance-writer.js';
 import { BatchedSuccessWriter } from '../jobs/batched-success-writer.js';
 import { CallerKeyVault } from '../jobs/caller-key-vault.js';
 import { InputImageResolver } from '../jobs/input-image-resolver.js';
@@ -97,6 +98,7 @@ export function composeJobs(
     shutdown,
     callerKeys,
     offerings: routing.offerings,
+    writer: new BatchedAcceptanceWriter({ database: finishing.database, queue }),
   });
   const pollWorker: PollWorker = new PollWorker({
     ...finishing,

@@ -13,6 +13,7 @@ import type { Queryable } from '../store/database.js';
 import type { CallerKeyVault } from './caller-key-vault.js';
 import type { BatchedSuccessWriter } from './batched-success-writer.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
+import type { ScheduledPoll } from './job-queue.js';
 import type { LocalPollChain } from './local-poll-chain.js';
 import { pollDelayMs } from './poll-backoff.js';
 
@@ -122,7 +123,27 @@ export class JobCompletion {
     retryAfterMs?: number,
     executor?: Queryable,
   ): Promise<void> {
-    const { instances, publicUrl, polling, now, queue } = this.options;
+    const next = this.nextPoll(job, attempt, poll, retryAfterMs);
+    if (job.request.callerKey) {
+      // Only the process holding the caller's key may poll; any other (a backstop message
+      // taken elsewhere) leaves the job to it, and the supervisor ends it should it be gone.
+      if (this.options.callerKeys.get(job.id) !== undefined)
+        this.options.localPolls.schedule(next.message, next.startAfterMs);
+      return;
+    }
+    await this.options.queue.sendPoll(next.message, {
+      startAfterMs: next.startAfterMs,
+      executor,
+    });
+  }
+
+  /**
+   * The next poll of an attempt and its delay, without sending it: a batched acceptance sends
+   * the first polls of many jobs together. Jobs on a caller's key are polled on this process's
+   * timers instead (`schedulePoll`).
+   */
+  nextPoll(job: Job, attempt: AttemptRecord, poll: number, retryAfterMs?: number): ScheduledPoll {
+    const { instances, publicUrl, polling, now } = this.options;
     const adapter = instances.adapter(attempt.provider);
     const offering = adapter?.models.find(
       (model) => model.providerModelId === attempt.providerModelId,
@@ -139,21 +160,10 @@ export class JobCompletion {
       retryAfterMs,
     });
     const remaining = job.deadlineAt.getTime() - now();
-    const startAfterMs = Math.max(0, Math.min(delay, remaining + 1000));
-    if (callerKey) {
-      // Only the process holding the caller's key may poll; any other (a backstop message
-      // taken elsewhere) leaves the job to it, and the supervisor ends it should it be gone.
-      if (this.options.callerKeys.get(job.id) !== undefined)
-        this.options.localPolls.schedule(
-          { jobId: job.id, attemptId: attempt.id, poll: poll + 1 },
-          startAfterMs,
-        );
-      return;
-    }
-    await queue.sendPoll(
-      { jobId: job.id, attemptId: attempt.id, poll: poll + 1 },
-      { startAfterMs, executor },
-    );
+    return {
+      message: { jobId: job.id, attemptId: attempt.id, poll: poll + 1 },
+      startAfterMs: Math.max(0, Math.min(delay, remaining + 1000)),
+    };
   }
 
   private async pending(

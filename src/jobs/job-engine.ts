@@ -104,8 +104,10 @@ export class JobEngine implements InlineSubmitter {
       QueueName.submit,
       { batchSize: submitBatch, workers: 4 },
       async (messages) => {
+        // One read for the batch's jobs instead of one per message.
+        const jobs = await this.submitWorker.prefetch(messages.map((message) => message.data));
         const failures = await runAll(messages, concurrency, (message) =>
-          this.submitWorker.process(message.data),
+          this.submitWorker.process(message.data, jobs.get(message.data.jobId)),
         );
         await this.retryLater(QueueName.submit, failures);
         // A full batch means more may be waiting: fetch again at once instead of sleeping.
@@ -116,8 +118,9 @@ export class JobEngine implements InlineSubmitter {
       QueueName.poll,
       { batchSize: pollBatch, workers: 4 },
       async (messages) => {
+        const found = await this.pollWorker.prefetch(messages.map((message) => message.data));
         const failures = await runAll(messages, concurrency * 2, (message) =>
-          this.pollWorker.process(message.data),
+          this.pollWorker.process(message.data, found.get(message.data.attemptId)),
         );
         await this.retryLater(QueueName.poll, failures);
         if (messages.length >= pollBatch) queue.notify(QueueName.poll);

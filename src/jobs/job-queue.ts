@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import PgBoss from 'pg-boss';
 import type { Database, Queryable } from '../store/database.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { settleAcknowledgements } from './queue-acknowledgements.js';
 
 /** Queue names; one per kind of durable work. */
@@ -61,6 +62,14 @@ export interface QueueTransaction extends Queryable {
   /** One statement for many jobs (batched job creation); a delay makes a message a backstop. */
   sendSubmits(messages: readonly { jobId: string; startAfterMs?: number }[]): Promise<void>;
   sendWebhook(message: WebhookMessage): Promise<void>;
+  /** Polls of many attempts in one statement (batched acceptances). */
+  sendPolls(polls: readonly ScheduledPoll[]): Promise<void>;
+}
+
+/** A poll message and how long from now it becomes due. */
+export interface ScheduledPoll {
+  message: PollMessage;
+  startAfterMs: number;
 }
 
 /** A poll due this soon also wakes this process's poll workers when it becomes due. */
@@ -83,6 +92,8 @@ export class JobQueue {
   private readonly workerIds = new Map<string, string[]>();
   private readonly pendingNotifications = new Set<QueueName>();
   private readonly notifyTurns = new Map<QueueName, number>();
+  /** Polls sent outside a transaction, shared between the pollers that send at once. */
+  private readonly pollSends: GroupCommit<ScheduledPoll, undefined>;
 
   constructor(private readonly options: JobQueueOptions) {
     const { database } = options;
@@ -101,6 +112,10 @@ export class JobQueue {
       maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
     } as PgBoss.ConstructorOptions);
     this.boss.on('error', (error) => options.onError(error));
+    this.pollSends = new GroupCommit(async (polls) => {
+      await this.insertPolls(polls, database);
+      return polls.map(() => undefined);
+    });
   }
 
   async start(): Promise<void> {
@@ -171,12 +186,38 @@ export class JobQueue {
     options: { executor?: Queryable; startAfterMs?: number } = {},
   ): Promise<void> {
     const startAfterMs = options.startAfterMs ?? 0;
-    await this.send(QueueName.poll, message, options.executor, startAfterMs, message.attemptId);
-    // Idle workers look for due messages only every polling interval (≥ 0.5 s); waking them when
-    // the message becomes due keeps short provider latencies from being rounded up. The durable
-    // message alone is still enough if this process dies.
+    // Alone, one statement per poll (its own commit): many pollers answered at once share one.
+    if (options.executor)
+      await this.send(QueueName.poll, message, options.executor, startAfterMs, message.attemptId);
+    else await this.pollSends.submit({ message, startAfterMs });
+    this.wakeForPoll(startAfterMs);
+  }
+
+  /**
+   * Idle workers look for due messages only every polling interval (≥ 0.5 s); waking them when
+   * a poll becomes due keeps short provider latencies from being rounded up. The durable message
+   * alone is still enough if this process dies.
+   */
+  private wakeForPoll(startAfterMs: number): void {
     if (startAfterMs < wakeForPollsWithinMs)
       setTimeout(() => this.notify(QueueName.poll), startAfterMs + 5).unref();
+  }
+
+  /** Inserts many poll messages in one statement, one waiting message per attempt at most. */
+  private async insertPolls(polls: readonly ScheduledPoll[], executor: Queryable): Promise<void> {
+    if (polls.length === 0) return;
+    const now = Date.now();
+    await this.boss.insert(
+      polls.map(({ message, startAfterMs }) => ({
+        name: QueueName.poll,
+        data: message,
+        singletonKey: message.attemptId,
+        ...(startAfterMs > 0 ? { startAfter: new Date(now + startAfterMs).toISOString() } : {}),
+      })),
+      {
+        db: { executeSql: (text: string, values: unknown[]) => executor.query(text, values) },
+      } as PgBoss.InsertOptions,
+    );
   }
 
   /**
@@ -188,6 +229,7 @@ export class JobQueue {
     work: (transaction: QueueTransaction) => Promise<T>,
   ): Promise<T> {
     const woken = new Set<QueueName>();
+    const polls: number[] = [];
     const result = await database.transaction((executor) =>
       work({
         query: executor.query.bind(executor),
@@ -204,9 +246,14 @@ export class JobQueue {
           await this.send(QueueName.webhook, message, executor);
           woken.add(QueueName.webhook);
         },
+        sendPolls: async (scheduled) => {
+          await this.insertPolls(scheduled, executor);
+          polls.push(...scheduled.map((poll) => poll.startAfterMs));
+        },
       }),
     );
     for (const name of woken) this.notify(name);
+    for (const startAfterMs of polls) this.wakeForPoll(startAfterMs);
     return result;
   }
 

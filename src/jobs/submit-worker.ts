@@ -19,6 +19,7 @@ import type { InputImageResolver } from './input-image-resolver.js';
 import type { JobCompletion } from './job-completion.js';
 import type { SubmitMessage } from './job-queue.js';
 import { allowsFallback, toProviderError } from './to-provider-error.js';
+import type { BatchedAcceptanceWriter } from './batched-acceptance-writer.js';
 
 export interface SubmitWorkerOptions extends FinishJobDependencies {
   router: Router;
@@ -36,6 +37,11 @@ export interface SubmitWorkerOptions extends FinishJobDependencies {
   callerKeys: CallerKeyVault;
   /** Where an offering whose provider refused the model is marked unavailable. */
   offerings?: OfferingAvailability;
+  /**
+   * Shares attempt rows and acceptances between concurrent submissions; absent, each commits
+   * on its own.
+   */
+  writer?: BatchedAcceptanceWriter;
 }
 
 /** Slack past the call timeout before a `submitting` attempt of another instance counts as dead. */
@@ -66,8 +72,26 @@ export class SubmitWorker {
     return this.inline.size;
   }
 
+  /**
+   * Reads the jobs of a batch of messages in one statement, for `process`: null for a job that
+   * no longer exists. A failed read reads nothing, and each message then reads its own job.
+   */
+  async prefetch(messages: readonly SubmitMessage[]): Promise<Map<string, Job | null>> {
+    const ids = messages.filter((message) => !this.inline.has(message.jobId)).map((m) => m.jobId);
+    try {
+      const jobs = await this.options.repository.getMany(ids);
+      return new Map(ids.map((id) => [id, jobs.get(id) ?? null]));
+    } catch (error) {
+      this.options.logger.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        'could not read a batch of jobs; reading them one by one',
+      );
+      return new Map();
+    }
+  }
+
   /** Handles one submit message from the queue. */
-  async process(message: SubmitMessage): Promise<void> {
+  async process(message: SubmitMessage, prefetched?: Job | null): Promise<void> {
     const { jobId, round = 0, backstop = false } = message;
     // Retries and fallbacks of a live inline submission can outlast the backstop's delay;
     // taking the job over then would end it as "gateway stopped" while its provider call runs.
@@ -75,7 +99,8 @@ export class SubmitWorker {
       await this.deferBackstop(jobId, this.options.limits.providerCallTimeoutMs);
       return;
     }
-    const job = await this.options.repository.get(jobId);
+    // A job read with its batch's others (one read for the batch) stands for this read.
+    const job = prefetched === undefined ? await this.options.repository.get(jobId) : prefetched;
     if (job) await this.processJob(job, round, backstop);
   }
 
@@ -207,13 +232,17 @@ export class SubmitWorker {
   ): Promise<'accepted' | (CandidateFailure & { error: GatewayError })> {
     const { options } = this;
     const attemptId = storedAttemptId ?? createId('att');
-    if (!storedAttemptId)
-      await options.repository.insertAttempt({
+    if (!storedAttemptId) {
+      const attempt = {
         id: attemptId,
         generationId: job.id,
         provider: candidate.providerId,
         providerModelId: candidate.offering.providerModelId,
-      });
+      };
+      await (options.writer
+        ? options.writer.insertAttempt(attempt)
+        : options.repository.insertAttempt(attempt));
+    }
     const started = options.now();
     let providerAccepted = false;
     try {
@@ -365,14 +394,30 @@ export class SubmitWorker {
       });
       return;
     }
-    const stillQueued = await options.database.transaction(async (transaction) => {
-      const updated = await markSubmitted(transaction);
-      // The first poll commits with the acceptance: one commit, and never one without the other.
-      // A job on a caller's key is polled on this process's timers, started after the commit.
-      if (updated && !result.immediate && !job.request.callerKey)
-        await options.completion.schedulePoll(accepted, attempt, 0, undefined, transaction);
-      return updated;
-    });
+    const stillQueued =
+      options.writer && !result.immediate
+        ? // Shared with the acceptances that arrive meanwhile: one commit for all of them.
+          await options.writer.accept({
+            attempt: {
+              generationId: job.id,
+              attemptId,
+              provider,
+              providerJobId: result.providerJobId,
+              operation: result.operation,
+              warnings: result.warnings ?? [],
+            },
+            poll: job.request.callerKey
+              ? undefined
+              : options.completion.nextPoll(accepted, attempt, 0),
+          })
+        : await options.database.transaction(async (transaction) => {
+            const updated = await markSubmitted(transaction);
+            // The first poll commits with the acceptance: one commit, and never one without the other.
+            // A job on a caller's key is polled on this process's timers, started after the commit.
+            if (updated && !result.immediate && !job.request.callerKey)
+              await options.completion.schedulePoll(accepted, attempt, 0, undefined, transaction);
+            return updated;
+          });
     if (!stillQueued) {
       // Canceled while we were submitting: tell the provider, best effort.
       await this.cancelAtProvider(provider, result);

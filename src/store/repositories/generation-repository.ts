@@ -10,6 +10,8 @@ import type { GenerationKind } from '../../core/generation-request.js';
 import type { JsonValue } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
 import type { Database, Queryable } from '../database.js';
+import { GroupCommit } from '../group-commit.js';
+import { markRunningBatch, type RunningJob } from './mark-running-batch.js';
 import {
   newGenerationRow,
   type NewGeneration,
@@ -53,7 +55,12 @@ export interface GenerationListQuery {
 
 /** Typed data access for jobs and their attempts. Every status change is conditional. */
 export class GenerationRepository {
-  constructor(private readonly database: Database) {}
+  /** Polls that find jobs working share one statement (group commit). */
+  private readonly running: GroupCommit<RunningJob, boolean>;
+
+  constructor(private readonly database: Database) {
+    this.running = new GroupCommit((jobs) => markRunningBatch(database, jobs));
+  }
 
   /**
    * Inserts many jobs in one statement; returns the ids stored (a row whose idempotency key
@@ -144,6 +151,15 @@ export class GenerationRepository {
     return rows[0] ? rowToJob(rows[0]) : undefined;
   }
 
+  /** Many jobs in one read (a batch of queue messages), by id; missing ids are absent. */
+  async getMany(ids: readonly string[]): Promise<Map<string, Job>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.database.query(`${selectJobSql} WHERE g.id = ANY($1::text[])`, [
+      ids,
+    ]);
+    return new Map(rows.map((row) => rowToJob(row)).map((job) => [job.id, job]));
+  }
+
   async list(query: GenerationListQuery): Promise<Job[]> {
     const conditions: string[] = [];
     const params: unknown[] = [];
@@ -221,6 +237,22 @@ export class GenerationRepository {
     return row ? { job: rowToJob(row), attempt: toAttempt(row.attempt_row) } : undefined;
   }
 
+  /** `jobWithAttempt` for many attempts in one read (a batch of polls), by attempt id. */
+  async jobsWithAttempts(
+    attemptIds: readonly string[],
+  ): Promise<Map<string, { job: Job; attempt: AttemptRecord }>> {
+    if (attemptIds.length === 0) return new Map();
+    const { rows } = await this.database.query<
+      Record<string, unknown> & { attempt_row: AttemptRow }
+    >(`${selectJobWithAttemptSql} WHERE a.id = ANY($1::text[])`, [attemptIds]);
+    return new Map(
+      rows.map((row) => {
+        const attempt = toAttempt(row.attempt_row);
+        return [attempt.id, { job: rowToJob(row), attempt }];
+      }),
+    );
+  }
+
   async attemptByProviderJob(
     provider: string,
     providerJobId: string,
@@ -273,15 +305,8 @@ export class GenerationRepository {
   }
 
   /** Marks a job running (and its progress); a no-op once terminal. */
-  async markRunning(generationId: string, progress: number | null): Promise<boolean> {
-    const { rowCount } = await this.database.query(
-      `UPDATE generations SET status = 'running', started_at = COALESCE(started_at, now()),
-         progress = COALESCE($2, progress), updated_at = now()
-       WHERE id = $1 AND status IN ${inFlightStatuses}
-         AND (status <> 'running' OR progress IS DISTINCT FROM COALESCE($2, progress))`,
-      [generationId, progress],
-    );
-    return rowCount === 1;
+  markRunning(generationId: string, progress: number | null): Promise<boolean> {
+    return this.running.submit({ generationId, progress });
   }
 
   /** Terminal success; returns false when the job was already terminal (a race lost). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../database.js';
+import { GroupCommit } from '../group-commit.js';
 
 /** Fields of a simulated submission. */
 export interface NewSimulatorOperation<Operation> {
@@ -15,32 +16,46 @@ export interface NewSimulatorOperation<Operation> {
  */
 export class SimulatorOperationRepository<Operation> {
   private readonly rowSchema: z.ZodType<{ operation: Operation }>;
+  /** Submissions made at once share one statement (group commit), as a busy provider's would. */
+  private readonly inserts: GroupCommit<NewSimulatorOperation<Operation>, Operation>;
 
   constructor(
     private readonly database: Database,
     operationSchema: z.ZodType<Operation>,
   ) {
     this.rowSchema = z.object({ operation: operationSchema });
+    this.inserts = new GroupCommit((submissions) => this.insertMany(submissions));
   }
 
   /**
    * Stores a submission, idempotent on attempt id: a resubmission counts itself and returns
    * the first operation unchanged.
    */
-  async insertOrCount(submission: NewSimulatorOperation<Operation>): Promise<Operation> {
-    const { rows } = await this.database.query(
+  insertOrCount(submission: NewSimulatorOperation<Operation>): Promise<Operation> {
+    return this.inserts.submit(submission);
+  }
+
+  // One attempt twice in a batch makes PostgreSQL refuse the statement (a row affected twice);
+  // the group commit then retries the batch one by one, which counts both.
+  private async insertMany(
+    submissions: readonly NewSimulatorOperation<Operation>[],
+  ): Promise<Operation[]> {
+    const { rows } = await this.database.query<{ attempt_id: string; operation: unknown }>(
       `INSERT INTO simulator_operations (attempt_id, provider_id, generation_id, operation)
-       VALUES ($1, $2, $3, $4)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
        ON CONFLICT (attempt_id) DO UPDATE SET submit_count = simulator_operations.submit_count + 1
-       RETURNING operation`,
+       RETURNING attempt_id, operation`,
       [
-        submission.attemptId,
-        submission.providerId,
-        submission.generationId,
-        JSON.stringify(submission.operation),
+        submissions.map((submission) => submission.attemptId),
+        submissions.map((submission) => submission.providerId),
+        submissions.map((submission) => submission.generationId),
+        submissions.map((submission) => JSON.stringify(submission.operation)),
       ],
     );
-    return this.rowSchema.parse(rows[0]).operation;
+    const stored = new Map(rows.map((row) => [row.attempt_id, row]));
+    return submissions.map(
+      (submission) => this.rowSchema.parse(stored.get(submission.attemptId)).operation,
+    );
   }
 
   /** The operation stored for an attempt, if it was ever submitted. */
