@@ -29,7 +29,7 @@ export interface BatchedAcceptanceWriterOptions {
  * acceptances (job and attempt `submitted`, first poll message) stored after them. Each
  * submission still waits for its own row to commit: the attempt exists before the provider is
  * called, and the job is never `submitted` without its first poll, nor the poll sent for a job
- * that was not (ADR 0015).
+ * that was not (ADR 0016).
  */
 export class BatchedAcceptanceWriter {
   private readonly attempts: GroupCommit<FirstAttempt, number>;
