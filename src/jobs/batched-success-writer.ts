@@ -1,5 +1,6 @@
 import { JobStatus, type Job } from '../core/job.js';
 import type { Database } from '../store/database.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { releaseOnEnd } from '../store/repositories/ledger-repository.js';
 import {
   markSubmittedAndSucceeded,
@@ -13,8 +14,6 @@ interface PendingSuccess {
   success: ImmediateSuccess;
   /** The job as accepted: whether it has a tenant to settle and a webhook to queue. */
   job: Job;
-  resolve: (job: Job | undefined) => void;
-  reject: (error: unknown) => void;
 }
 
 export interface BatchedSuccessWriterOptions {
@@ -34,54 +33,21 @@ export interface BatchedSuccessWriterOptions {
  * others add settlement and webhook messages in the same transaction.
  */
 export class BatchedSuccessWriter {
-  private pending: PendingSuccess[] = [];
-  private writing = false;
+  private readonly commits: GroupCommit<PendingSuccess, Job | undefined>;
 
-  constructor(private readonly options: BatchedSuccessWriterOptions) {}
+  constructor(private readonly options: BatchedSuccessWriterOptions) {
+    this.commits = new GroupCommit(async (entries) => {
+      const outcomes = await this.store(entries);
+      return entries.map((entry) => outcomes.get(entry.job.id)?.job);
+    }, options.maxBatch);
+  }
 
   /**
    * Resolves with the job as stored once committed, or undefined when the job was no longer
    * queued (canceled meanwhile): its files' rows were then not stored.
    */
   write(job: Job, success: ImmediateSuccess): Promise<Job | undefined> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ success, job, resolve, reject });
-      if (!this.writing) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.pending.length) {
-        const batch = this.pending.splice(0, this.options.maxBatch ?? 200);
-        try {
-          this.settle(batch, await this.store(batch));
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
-            continue;
-          }
-          // One bad row must not fail its neighbours: retry them one by one.
-          for (const entry of batch) {
-            try {
-              this.settle([entry], await this.store([entry]));
-            } catch (single) {
-              entry.reject(single);
-            }
-          }
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private settle(
-    entries: readonly PendingSuccess[],
-    outcomes: Map<string, ImmediateSuccessOutcome>,
-  ): void {
-    for (const entry of entries) entry.resolve(outcomes.get(entry.job.id)?.job);
+    return this.commits.submit({ job, success });
   }
 
   private store(entries: readonly PendingSuccess[]): Promise<Map<string, ImmediateSuccessOutcome>> {
