@@ -21,6 +21,8 @@ const describedAdmin = [
   '/admin/health-check',
   '/admin/audit',
   '/admin/alerts',
+  '/admin/usage',
+  '/admin/tenants/{id}/balance',
 ];
 const fixture = path.resolve(import.meta.dirname, '../fixtures/openapi-client/typed-calls.ts');
 
