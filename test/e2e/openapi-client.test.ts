@@ -22,7 +22,8 @@ const describedAdmin = [
   '/admin/audit',
   '/admin/alerts',
   '/admin/usage',
-  '/admin/tenants/{id}/balance',
+  '/admin/tenants',
+  '/admin/keys',
 ];
 const fixture = path.resolve(import.meta.dirname, '../fixtures/openapi-client/typed-calls.ts');
 
