@@ -24,6 +24,7 @@ const describedAdmin = [
   '/admin/usage',
   '/admin/tenants',
   '/admin/keys',
+  '/admin/channels',
 ];
 const fixture = path.resolve(import.meta.dirname, '../fixtures/openapi-client/typed-calls.ts');
 

@@ -4,14 +4,13 @@ import { ApiKeyScope, type ApiKey, type Tenant } from '../../core/tenancy.js';
 import type { BudgetChanges } from '../../store/repositories/tenant-repository.js';
 import type { AppDependencies } from './app-dependencies.js';
 import type { FastifyRequest } from 'fastify';
-import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import { errorResponses, jsonResponse, noContent } from '../schemas/error-responses.js';
 import {
   ApiKeyListSchema,
   ApiKeySchema,
   CreatedApiKeySchema,
   TenantListSchema,
   TenantSchema,
-  noContent,
 } from '../schemas/admin-tenancy-responses.js';
 
 const tenantResponse = {

@@ -61,6 +61,3 @@ export const ApiKeyListSchema = z.object({
   object: z.literal('list'),
   data: z.array(ApiKeySchema),
 });
-
-/** A 204: done, no body. */
-export const noContent = z.null().meta({ description: 'Done (no body)' });
