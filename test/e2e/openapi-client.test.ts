@@ -25,6 +25,7 @@ const describedAdmin = [
   '/admin/tenants',
   '/admin/keys',
   '/admin/channels',
+  '/admin/rollouts',
 ];
 const fixture = path.resolve(import.meta.dirname, '../fixtures/openapi-client/typed-calls.ts');
 
