@@ -26,6 +26,7 @@ const describedAdmin = [
   '/admin/keys',
   '/admin/channels',
   '/admin/rollouts',
+  '/admin/analytics',
 ];
 const fixture = path.resolve(import.meta.dirname, '../fixtures/openapi-client/typed-calls.ts');
 
