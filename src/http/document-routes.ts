@@ -25,8 +25,8 @@ function isOperatorRoute(url: string): boolean {
 
 /**
  * What a route that declares no 2xx of its own answers in the document: a JSON object, said
- * plainly. The operator routes (`/admin`, S3's `/motif/services`) still use it; every `/v1`
- * route declares its own (a test holds that line).
+ * plainly. S3's `/motif/services` still uses it; every `/v1` and `/admin` route declares its
+ * own (a test holds that line).
  */
 export const undescribedSuccess = 'Success: a JSON object (its fields are not described here yet)';
 const undocumentedSuccess = jsonResponse(undescribedSuccess, z.looseObject({}));

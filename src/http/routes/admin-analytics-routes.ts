@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { readRollupSeries } from '../../analytics/rollup-series.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { adminAuth } from './admin-auth.js';
+import { jsonResponse } from '../schemas/error-responses.js';
+import { AnalyticsSeriesSchema } from '../schemas/admin-analytics-responses.js';
 
 /**
  * Per-provider time series over the rollups, for the dashboard's charts: requests, successes,
@@ -38,6 +40,7 @@ export function adminAnalyticsRoutes(
             .refine((query) => query.window_seconds / query.step_seconds <= 500, {
               message: 'at most 500 steps: raise step_seconds or shorten window_seconds',
             }),
+          response: { 200: jsonResponse('The series', AnalyticsSeriesSchema) },
         },
       },
       async (request) => {

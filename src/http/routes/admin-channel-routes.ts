@@ -3,6 +3,17 @@ import { z } from 'zod';
 import type { Channel } from '../../core/channel.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { adminAuth } from './admin-auth.js';
+import { errorResponses, jsonResponse, noContent } from '../schemas/error-responses.js';
+import {
+  ChannelListSchema,
+  ChannelSchema,
+  ChannelTestSchema,
+} from '../schemas/admin-channel-responses.js';
+
+const channelResponse = {
+  200: jsonResponse('The channel', ChannelSchema),
+  ...errorResponses(404),
+};
 
 const group = z
   .string()
@@ -75,7 +86,7 @@ function channelJson(
 ) {
   return {
     id: channel.id,
-    object: 'channel',
+    object: 'channel' as const,
     type: channel.type,
     name: channel.name,
     groups: channel.groups,
@@ -125,7 +136,17 @@ export function adminChannelRoutes(
 
     app.post(
       '/admin/channels',
-      { schema: { tags: ['admin'], summary: 'Create a channel', body: CreateBody } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Create a channel',
+          body: CreateBody,
+          response: {
+            201: jsonResponse('The channel created', ChannelSchema),
+            ...errorResponses(409),
+          },
+        },
+      },
       async (request, reply) => {
         const body = request.body;
         const channel = await channels.admin.create({
@@ -145,15 +166,28 @@ export function adminChannelRoutes(
     );
     app.get(
       '/admin/channels',
-      { schema: { tags: ['admin'], summary: 'List channels' } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'List channels',
+          response: { 200: jsonResponse('Every channel', ChannelListSchema) },
+        },
+      },
       async () => ({
-        object: 'list',
+        object: 'list' as const,
         data: (await channels.admin.list()).map(render),
       }),
     );
     app.get(
       '/admin/channels/:id',
-      { schema: { tags: ['admin'], summary: 'A channel (by id or name)', params: IdParams } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'A channel (by id or name)',
+          params: IdParams,
+          response: channelResponse,
+        },
+      },
       async (request) => render(await channels.admin.get(request.params.id)),
     );
     app.patch(
@@ -164,6 +198,7 @@ export function adminChannelRoutes(
           summary: 'Change a channel; every instance obeys within a second',
           params: IdParams,
           body: UpdateBody,
+          response: { ...channelResponse, ...errorResponses(404, 409) },
         },
       },
       async (request) => {
@@ -185,10 +220,17 @@ export function adminChannelRoutes(
     );
     app.delete(
       '/admin/channels/:id',
-      { schema: { tags: ['admin'], summary: 'Delete a channel', params: IdParams } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Delete a channel',
+          params: IdParams,
+          response: { 204: noContent, ...errorResponses(404) },
+        },
+      },
       async (request, reply) => {
         await channels.admin.delete(request.params.id);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
     app.post(
@@ -198,13 +240,17 @@ export function adminChannelRoutes(
           tags: ['admin'],
           summary: "Run the channel's cheap health check (never billable)",
           params: IdParams,
+          response: {
+            200: jsonResponse('The check result', ChannelTestSchema),
+            ...errorResponses(404),
+          },
         },
       },
       async (request) => {
         const channel = await channels.admin.get(request.params.id);
         const result = await channels.tester.test(channel.id);
         return {
-          object: 'channel_test',
+          object: 'channel_test' as const,
           channel: channel.id,
           ok: result.ok,
           latency_ms: result.latencyMs,

@@ -5,6 +5,11 @@ import type { UnavailableOffering } from '../../routing/control-plane/offering-a
 import type { AppDependencies } from './app-dependencies.js';
 import { adminAuth } from './admin-auth.js';
 import { authorOf } from './admin-routing-routes.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import {
+  RestoredOfferingSchema,
+  UnavailableOfferingListSchema,
+} from '../schemas/admin-offering-responses.js';
 
 function view(mark: UnavailableOffering) {
   return {
@@ -39,9 +44,12 @@ export function adminOfferingRoutes(
         schema: {
           tags: ['admin'],
           summary: 'Offerings skipped by routing because their provider refused the model',
+          response: {
+            200: jsonResponse('Every offering marked unavailable', UnavailableOfferingListSchema),
+          },
         },
       },
-      async () => ({ object: 'list', data: offerings.list().map(view) }),
+      async () => ({ object: 'list' as const, data: offerings.list().map(view) }),
     );
     app.post(
       '/admin/offerings/:provider/:model/restore',
@@ -54,6 +62,10 @@ export function adminOfferingRoutes(
             .object({ reason: z.string().max(500).optional() })
             .strict()
             .optional(),
+          response: {
+            200: jsonResponse('The offering, routed again', RestoredOfferingSchema),
+            ...errorResponses(404),
+          },
         },
       },
       async (request) => {
@@ -69,7 +81,7 @@ export function adminOfferingRoutes(
         );
         if (!restored) throw new NotFoundError('unavailable_offering', `${provider}/${model}`);
         request.log.warn({ provider, model }, 'offering restored by an operator');
-        return { object: 'offering', provider, model, available: true };
+        return { object: 'offering' as const, provider, model, available: true as const };
       },
     );
   };

@@ -5,6 +5,12 @@ import type { AppDependencies } from './app-dependencies.js';
 import { adminAuth } from './admin-auth.js';
 import { authorOf } from './admin-routing-routes.js';
 import { NotFoundError } from '../../core/errors/index.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import {
+  AdminProviderListSchema,
+  AdminProviderSchema,
+  WebhookSecretSchema,
+} from '../schemas/admin-provider-responses.js';
 
 /**
  * Admin: provider instances and simulator drills.
@@ -30,7 +36,9 @@ export function adminProviderRoutes(
       enabled: instance.enabled,
       models: adapter.models.map((model) => model.modelKey),
       circuit: dependencies.health.circuit(adapter.id),
-      credits: dependencies.health.credits.isExhausted(adapter.id) ? 'exhausted' : 'ok',
+      credits: dependencies.health.credits.isExhausted(adapter.id)
+        ? ('exhausted' as const)
+        : ('ok' as const),
       capabilities: adapter.models.map((model) => ({
         model: model.modelKey,
         provider_model_id: model.providerModelId,
@@ -50,19 +58,26 @@ export function adminProviderRoutes(
         schema: {
           tags: ['admin'],
           summary: 'The secret outbound webhooks are signed with (Standard Webhooks)',
+          response: { 200: jsonResponse('The signing secret', WebhookSecretSchema) },
         },
       },
       async () => ({
         secret: dependencies.webhookSecret(),
-        scheme: 'standard-webhooks',
+        scheme: 'standard-webhooks' as const,
         headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
       }),
     );
     app.get(
       '/admin/providers',
-      { schema: { tags: ['admin'], summary: 'List provider instances' } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'List provider instances',
+          response: { 200: jsonResponse('Every provider instance', AdminProviderListSchema) },
+        },
+      },
       async () => ({
-        object: 'list',
+        object: 'list' as const,
         data: instances.list().map((instance) => describe(instance.adapter.id)),
       }),
     );
@@ -75,6 +90,10 @@ export function adminProviderRoutes(
             "Force a provider's circuit open (tried only after every other provider) or closed (counters reset)",
           params: z.object({ id: z.string() }),
           body: z.object({ state: z.enum(['open', 'closed']) }).strict(),
+          response: {
+            200: jsonResponse('The provider instance', AdminProviderSchema),
+            ...errorResponses(404),
+          },
         },
       },
       async (request) => {
@@ -94,6 +113,10 @@ export function adminProviderRoutes(
           tags: ['admin'],
           summary: 'Describe a provider instance',
           params: z.object({ id: z.string() }),
+          response: {
+            200: jsonResponse('The provider instance', AdminProviderSchema),
+            ...errorResponses(404),
+          },
         },
       },
       async (request) => describe(request.params.id),
@@ -106,6 +129,10 @@ export function adminProviderRoutes(
           summary: "Change a simulator's profile at runtime (drills)",
           params: z.object({ id: z.string() }),
           body: z.record(z.string(), z.unknown()),
+          response: {
+            200: jsonResponse('The provider instance', AdminProviderSchema),
+            ...errorResponses(404),
+          },
         },
       },
       async (request) => {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { NotFoundError } from '../../core/errors/index.js';
 import { assertOwnTenant, tenantAdminAuth, tenantAdminScope } from './tenant-admin-auth.js';
 import type { AppDependencies } from './app-dependencies.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import { AdminUsageSchema, TenantBalanceSchema } from '../schemas/admin-quota-responses.js';
 import { UsageRangeQuery, usageJson, usageRange, usageTotals } from '../schemas/usage-query.js';
 
 /**
@@ -31,6 +33,10 @@ export function adminQuotaRoutes(
           summary: "Add to a tenant's balance (a tenant without one starts from 0)",
           params: z.object({ id: z.string().min(1).max(100) }),
           body: z.object({ usd: z.number().positive().max(1e9) }).strict(),
+          response: {
+            200: jsonResponse('The balance after the credit', TenantBalanceSchema),
+            ...errorResponses(404),
+          },
         },
       },
       async (request) => {
@@ -38,7 +44,7 @@ export function adminQuotaRoutes(
         const funds = await ledger.credit(tenant.id, request.body.usd);
         if (!funds) throw new NotFoundError('tenant', request.params.id);
         return {
-          object: 'balance',
+          object: 'balance' as const,
           tenant_id: tenant.id,
           balance_usd: funds.balanceUsd,
           reserved_usd: funds.reservedUsd,
@@ -54,6 +60,7 @@ export function adminQuotaRoutes(
           tags: ['admin'],
           summary: 'Spend by tenant, key, model, provider and day',
           querystring: UsageRangeQuery.extend({ tenant: z.string().min(1).max(100).optional() }),
+          response: { 200: jsonResponse('Spend', AdminUsageSchema), ...errorResponses(404) },
         },
       },
       async (request) => {
@@ -67,7 +74,7 @@ export function adminQuotaRoutes(
           tenantId,
           by: ['tenant', 'key', 'model', 'provider', 'day'],
         });
-        return { object: 'usage', data: rows.map(usageJson), totals: usageTotals(rows) };
+        return { object: 'usage' as const, data: rows.map(usageJson), totals: usageTotals(rows) };
       },
     );
   };

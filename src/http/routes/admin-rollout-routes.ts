@@ -1,12 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { StartRolloutSchema } from '../../core/rollout-plan.js';
-import type { Rollout } from '../../rollout/rollout-store.js';
+import type { Rollout, RolloutDecision } from '../../rollout/rollout-store.js';
 import { planRollout } from '../../rollout/plan-rollout.js';
 import { readArmTotals } from '../../rollout/read-arm-totals.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { adminAuth } from './admin-auth.js';
 import { authorOf } from './admin-routing-routes.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
+import {
+  RolloutDecisionListSchema,
+  RolloutDryRunSchema,
+  RolloutListSchema,
+  RolloutSchema,
+} from '../schemas/admin-rollout-responses.js';
+
+const rolloutResponse = { 200: jsonResponse('The rollout', RolloutSchema), ...errorResponses(404) };
+
+function decisionJson(decision: RolloutDecision) {
+  return { ...decision, at: decision.at.toISOString() };
+}
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 const ReasonBody = z
@@ -61,7 +74,7 @@ export function adminRolloutRoutes(
     const isModelRollout = rollout.kind === 'model';
     return {
       id: rollout.id,
-      object: 'rollout',
+      object: 'rollout' as const,
       status: rollout.status,
       // `model`: the arms are models (baseline = from_model, canary = to_model).
       kind: rollout.kind,
@@ -97,10 +110,9 @@ export function adminRolloutRoutes(
       created_by: rollout.createdBy,
       created_at: rollout.createdAt.toISOString(),
       finished_at: rollout.finishedAt?.toISOString() ?? null,
-      decisions: await rollouts.store.decisions(rollout.id, {
-        limit: 100,
-        includeEvaluations: false,
-      }),
+      decisions: (
+        await rollouts.store.decisions(rollout.id, { limit: 100, includeEvaluations: false })
+      ).map(decisionJson),
     };
   }
 
@@ -114,6 +126,14 @@ export function adminRolloutRoutes(
           summary: 'Start a canary rollout (`?dry_run=true`: size its stages, start nothing)',
           body: StartRolloutSchema,
           querystring: z.object({ dry_run: z.enum(['true', 'false']).optional() }),
+          response: {
+            200: jsonResponse(
+              'The dry run: the plan sized at current traffic',
+              RolloutDryRunSchema,
+            ),
+            201: jsonResponse('The rollout started', RolloutSchema),
+            ...errorResponses(404, 409, 422),
+          },
         },
       },
       async (request, reply) => {
@@ -136,10 +156,11 @@ export function adminRolloutRoutes(
           tags: ['admin'],
           summary: 'Rollouts, newest first',
           querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }),
+          response: { 200: jsonResponse('Rollouts, newest first', RolloutListSchema) },
         },
       },
       async (request) => ({
-        object: 'list',
+        object: 'list' as const,
         data: await Promise.all((await rollouts.store.list(request.query.limit)).map(describe)),
       }),
     );
@@ -150,6 +171,7 @@ export function adminRolloutRoutes(
           tags: ['admin'],
           summary: 'Stage, weights, observed split, guardrails vs limits, decisions',
           params: IdParams,
+          response: rolloutResponse,
         },
       },
       async (request) => describe(await rollouts.require(request.params.id)),
@@ -162,14 +184,20 @@ export function adminRolloutRoutes(
           summary: 'Full decision history including every evaluation',
           params: IdParams,
           querystring: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(500) }),
+          response: {
+            200: jsonResponse('The decision history', RolloutDecisionListSchema),
+            ...errorResponses(404),
+          },
         },
       },
       async (request) => ({
-        object: 'list',
-        data: await rollouts.store.decisions((await rollouts.require(request.params.id)).id, {
-          limit: request.query.limit,
-          includeEvaluations: true,
-        }),
+        object: 'list' as const,
+        data: (
+          await rollouts.store.decisions((await rollouts.require(request.params.id)).id, {
+            limit: request.query.limit,
+            includeEvaluations: true,
+          })
+        ).map(decisionJson),
       }),
     );
     const manual = {
@@ -191,6 +219,7 @@ export function adminRolloutRoutes(
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} a rollout`,
             params: IdParams,
             body: ReasonBody,
+            response: { ...rolloutResponse, ...errorResponses(404, 409) },
           },
         },
         async (request) => {

@@ -6,6 +6,20 @@ import type { ChangeAuthor } from '../../routing/control-plane/control-plane-sto
 import type { RoutingSettings } from '../../routing/control-plane/routing-settings.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { adminAuth } from './admin-auth.js';
+import { jsonResponse } from '../schemas/error-responses.js';
+import {
+  AlertListSchema,
+  AuditListSchema,
+  HealthCheckListSchema,
+  ProviderSwitchSchema,
+  RoutingMetricsSchema,
+  RoutingOverrideRemovedSchema,
+  RoutingSettingsSchema,
+} from '../schemas/admin-routing-responses.js';
+
+const settingsResponse = {
+  200: jsonResponse('The routing settings in force', RoutingSettingsSchema),
+};
 
 const strategyNames = [
   'weighted',
@@ -64,6 +78,7 @@ export function adminRoutingRoutes(
         schema: {
           tags: ['admin'],
           summary: 'Strategy, chain, weights, primary and per-model overrides in force',
+          response: settingsResponse,
         },
       },
       async () => view(controlPlane.settings()),
@@ -74,6 +89,7 @@ export function adminRoutingRoutes(
         schema: {
           tags: ['admin'],
           summary: 'Set provider weights (globally or per model)',
+          response: settingsResponse,
           body: z
             .object({ weights: z.record(z.string(), z.number()), model: Model, reason: Reason })
             .strict(),
@@ -94,6 +110,7 @@ export function adminRoutingRoutes(
         schema: {
           tags: ['admin'],
           summary: 'Set the routing strategy (globally or per model)',
+          response: settingsResponse,
           body: z
             .object({ strategy: z.enum(strategyNames), model: Model, reason: Reason })
             .strict(),
@@ -114,6 +131,7 @@ export function adminRoutingRoutes(
         schema: {
           tags: ['admin'],
           summary: 'Set the fallback chain, primary first (globally or per model)',
+          response: settingsResponse,
           body: z
             .object({ chain: z.array(z.string().min(1)).min(1), model: Model, reason: Reason })
             .strict(),
@@ -134,6 +152,7 @@ export function adminRoutingRoutes(
         schema: {
           tags: ['admin'],
           summary: 'Set the primary provider',
+          response: settingsResponse,
           body: z.object({ provider: z.string().min(1), reason: Reason }).strict(),
         },
       },
@@ -153,6 +172,12 @@ export function adminRoutingRoutes(
           summary: 'Remove a control-plane override (config defaults apply again)',
           params: z.object({ key: z.string().min(1).max(300) }),
           querystring: z.object({ reason: Reason }),
+          response: {
+            200: jsonResponse(
+              'The override removed (or not), and the settings now',
+              RoutingOverrideRemovedSchema,
+            ),
+          },
         },
       },
       async (request) => {
@@ -172,6 +197,7 @@ export function adminRoutingRoutes(
             summary: `${action === 'enable' ? 'Enable' : 'Disable'} a provider on every instance`,
             params: z.object({ id: z.string() }),
             body: z.object({ reason: Reason }).strict().nullish(),
+            response: { 200: jsonResponse('The provider switch', ProviderSwitchSchema) },
           },
         },
         async (request) => {
@@ -189,11 +215,17 @@ export function adminRoutingRoutes(
     }
     app.post(
       '/admin/health-check',
-      { schema: { tags: ['admin'], summary: 'Run every provider health check now' } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Run every provider health check now',
+          response: { 200: jsonResponse('Every health check result', HealthCheckListSchema) },
+        },
+      },
       async () => {
         const results = await health.runChecks();
         return {
-          object: 'list',
+          object: 'list' as const,
           data: results.map(({ provider, result }) => ({
             provider,
             ok: result.ok,
@@ -214,6 +246,7 @@ export function adminRoutingRoutes(
             window_seconds: z.coerce.number().int().min(60).max(86_400).default(600),
             model: Model,
           }),
+          response: { 200: jsonResponse('Metrics per provider', RoutingMetricsSchema) },
         },
       },
       async (request) => {
@@ -254,11 +287,14 @@ export function adminRoutingRoutes(
             limit: z.coerce.number().int().min(1).max(1000).default(50),
             key: z.string().optional(),
           }),
+          response: { 200: jsonResponse('Control-plane changes, newest first', AuditListSchema) },
         },
       },
       async (request) => ({
-        object: 'list',
-        data: await controlPlane.audit({ limit: request.query.limit, key: request.query.key }),
+        object: 'list' as const,
+        data: (
+          await controlPlane.audit({ limit: request.query.limit, key: request.query.key })
+        ).map((entry) => ({ ...entry, changed_at: entry.changed_at.toISOString() })),
       }),
     );
     app.get(
@@ -268,11 +304,15 @@ export function adminRoutingRoutes(
           tags: ['admin'],
           summary: 'Recent alerts',
           querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+          response: { 200: jsonResponse('Recent alerts, newest first', AlertListSchema) },
         },
       },
       async (request) => ({
-        object: 'list',
-        data: await dependencies.alerts.recent(request.query.limit),
+        object: 'list' as const,
+        data: (await dependencies.alerts.recent(request.query.limit)).map((alert) => ({
+          ...alert,
+          created_at: alert.created_at.toISOString(),
+        })),
       }),
     );
   };

@@ -4,6 +4,20 @@ import { ApiKeyScope, type ApiKey, type Tenant } from '../../core/tenancy.js';
 import type { BudgetChanges } from '../../store/repositories/tenant-repository.js';
 import type { AppDependencies } from './app-dependencies.js';
 import type { FastifyRequest } from 'fastify';
+import { errorResponses, jsonResponse, noContent } from '../schemas/error-responses.js';
+import {
+  ApiKeyListSchema,
+  ApiKeySchema,
+  CreatedApiKeySchema,
+  TenantListSchema,
+  TenantSchema,
+} from '../schemas/admin-tenancy-responses.js';
+
+const tenantResponse = {
+  200: jsonResponse('The tenant', TenantSchema),
+  ...errorResponses(404),
+};
+const keyResponse = { 200: jsonResponse('The API key', ApiKeySchema), ...errorResponses(404) };
 import {
   assertOwnTenant,
   assertTenantMaySet,
@@ -43,7 +57,7 @@ function budgetChanges(input: z.infer<typeof budgets>): BudgetChanges | undefine
 function tenantJson(tenant: Tenant) {
   return {
     id: tenant.id,
-    object: 'tenant',
+    object: 'tenant' as const,
     name: tenant.name,
     group: tenant.group,
     balance_usd: tenant.balanceUsd,
@@ -61,7 +75,7 @@ function tenantJson(tenant: Tenant) {
 function keyJson(key: ApiKey) {
   return {
     id: key.id,
-    object: 'api_key',
+    object: 'api_key' as const,
     tenant_id: key.tenantId,
     name: key.name,
     prefix: key.prefix,
@@ -117,6 +131,10 @@ export function adminTenancyRoutes(
               budgets,
             })
             .strict(),
+          response: {
+            201: jsonResponse('The tenant created', TenantSchema),
+            ...errorResponses(409),
+          },
         },
       },
       async (request, reply) => {
@@ -131,15 +149,28 @@ export function adminTenancyRoutes(
     );
     app.get(
       '/admin/tenants',
-      { schema: { tags: ['admin'], summary: 'List tenants' } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'List tenants',
+          response: { 200: jsonResponse('Every tenant', TenantListSchema) },
+        },
+      },
       async () => ({
-        object: 'list',
+        object: 'list' as const,
         data: (await tenancy.listTenants()).map(tenantJson),
       }),
     );
     app.get(
       '/admin/tenants/:id',
-      { schema: { tags: ['admin'], summary: 'A tenant (by id or name)', params: IdParams } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'A tenant (by id or name)',
+          params: IdParams,
+          response: tenantResponse,
+        },
+      },
       async (request) => {
         const tenant = await tenancy.tenant(request.params.id);
         assertOwnTenant(request, tenant.id, 'tenant', request.params.id);
@@ -162,6 +193,7 @@ export function adminTenancyRoutes(
               budgets,
             })
             .strict(),
+          response: { ...tenantResponse, ...errorResponses(404, 409) },
         },
       },
       async (request) =>
@@ -181,11 +213,12 @@ export function adminTenancyRoutes(
           tags: ['admin'],
           summary: 'Delete a tenant and its keys (its jobs and files stay)',
           params: IdParams,
+          response: { 204: noContent, ...errorResponses(404) },
         },
       },
       async (request, reply) => {
         await tenancy.deleteTenant(request.params.id);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
@@ -210,6 +243,10 @@ export function adminTenancyRoutes(
               expires_in_seconds: z.number().int().min(1).optional(),
             })
             .strict(),
+          response: {
+            201: jsonResponse('The key created, with its plaintext', CreatedApiKeySchema),
+            ...errorResponses(404),
+          },
         },
       },
       async (request, reply) => {
@@ -239,6 +276,7 @@ export function adminTenancyRoutes(
           tags: ['admin'],
           summary: 'List API keys (prefix only, never the key)',
           querystring: z.object({ tenant: z.string().min(1).max(100).optional() }),
+          response: { 200: jsonResponse('API keys', ApiKeyListSchema), ...errorResponses(404) },
         },
       },
       async (request) => {
@@ -248,14 +286,16 @@ export function adminTenancyRoutes(
           assertOwnTenant(request, asked.id, 'tenant', request.query.tenant);
         }
         return {
-          object: 'list',
+          object: 'list' as const,
           data: (await tenancy.listKeys({ tenant: scope ?? request.query.tenant })).map(keyJson),
         };
       },
     );
     app.get(
       '/admin/keys/:id',
-      { schema: { tags: ['admin'], summary: 'An API key', params: IdParams } },
+      {
+        schema: { tags: ['admin'], summary: 'An API key', params: IdParams, response: keyResponse },
+      },
       async (request) => keyJson(await ownKey(request, request.params.id)),
     );
     app.patch(
@@ -277,6 +317,7 @@ export function adminTenancyRoutes(
               expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
             })
             .strict(),
+          response: keyResponse,
         },
       },
       async (request) => {
@@ -309,6 +350,7 @@ export function adminTenancyRoutes(
           tags: ['admin'],
           summary: 'Revoke a key; every instance refuses it within a second',
           params: IdParams,
+          response: keyResponse,
         },
       },
       async (request) => {

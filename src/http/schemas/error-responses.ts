@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ErrorEnvelopeSchema } from './error-envelope.js';
 
 /** What each error status means on this API, as `/docs` shows it. */
@@ -44,3 +44,6 @@ export function errorResponses(...extra: ErrorStatus[]) {
     ]),
   ) as Record<ErrorStatus, ReturnType<typeof jsonResponse<typeof ErrorEnvelopeSchema>>>;
 }
+
+/** A 204 response: done, no body. */
+export const noContent = z.null().meta({ description: 'Done (no body)' });

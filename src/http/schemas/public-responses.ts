@@ -124,7 +124,7 @@ export const FeedbackSchema = z
   })
   .meta({ id: 'Feedback' });
 
-const UsageFiguresSchema = z.object({
+export const UsageFiguresSchema = z.object({
   settled_jobs: z.number(),
   spend_usd: z.number(),
   refunded_jobs: z.number(),
