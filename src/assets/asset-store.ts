@@ -8,6 +8,7 @@ import type { Database, Queryable } from '../store/database.js';
 import { headBytes, readHead } from './read-head.js';
 import { sniffMedia } from './sniff-media.js';
 import { streamToObjectStore } from './stream-to-object-store.js';
+import type { OutputFileRow } from '../store/repositories/mark-submitted-and-succeeded.js';
 
 /** A stored file: an upload or a job output. */
 export interface Asset {
@@ -40,20 +41,11 @@ const AssetRowSchema = z.object({
   created_at: z.coerce.date(),
 });
 
-/** A file written to disk whose database row is not stored yet. */
-export interface PreparedAsset {
-  id: string;
-  purpose: 'upload' | 'output';
-  mimeType: string;
-  bytes: number;
-  sha256: string;
-  width: number | null;
-  height: number | null;
-  durationSeconds: number | null;
-  storageKey: string;
-  generationId: string | null;
-  tenantId: string | null;
-}
+/**
+ * A file written to the store whose database row is not stored yet: the row a batched success
+ * write inserts too, so both name one shape.
+ */
+export type PreparedAsset = OutputFileRow;
 
 export interface SaveAssetInput {
   data: Buffer;

@@ -6,6 +6,7 @@ import { PageState } from '../components/page-state.js';
 import { time, usd } from '../format.js';
 import { usePoll } from '../hooks/use-poll.js';
 import { DataTable } from '../components/data-table.js';
+import { KeyRevokeCell } from '../components/key-revoke-cell.js';
 
 interface Tenant {
   id: string;
@@ -90,24 +91,7 @@ export function TenancyPage() {
               {key.rate_limit_rpm ? `${key.rate_limit_rpm}/min` : 'default'}
             </td>
             <td data-label="Last used">{time(key.last_used_at)}</td>
-            <td>
-              {key.revoked_at ? (
-                <Badge value="revoked" tone="bad" />
-              ) : (
-                <ActionButton
-                  variant="danger"
-                  label={`Revoke key ${key.name ?? key.id}`}
-                  action={async () => {
-                    await apiRequest(`/admin/keys/${encodeURIComponent(key.id)}`, {
-                      method: 'DELETE',
-                    });
-                    keys.reload();
-                  }}
-                >
-                  Revoke
-                </ActionButton>
-              )}
-            </td>
+            <KeyRevokeCell apiKey={key} onRevoked={() => keys.reload()} />
           </tr>
         ))}
         {keys.data?.data.length === 0 && (

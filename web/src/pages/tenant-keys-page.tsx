@@ -1,8 +1,7 @@
 import { apiRequest, storedCaller } from '../api/api-client.js';
 import type { List } from '../api/api-types.js';
-import { ActionButton } from '../components/action-button.js';
-import { Badge } from '../components/badge.js';
 import { DataTable } from '../components/data-table.js';
+import { KeyRevokeCell } from '../components/key-revoke-cell.js';
 import { PageState } from '../components/page-state.js';
 import { time, usd } from '../format.js';
 import { usePoll } from '../hooks/use-poll.js';
@@ -78,24 +77,7 @@ export function TenantKeysPage() {
             <td data-label="Scopes">{key.scopes.join(', ')}</td>
             <td data-label="Expires">{key.expires_at ? time(key.expires_at) : 'never'}</td>
             <td data-label="Last used">{time(key.last_used_at)}</td>
-            <td>
-              {key.revoked_at ? (
-                <Badge value="revoked" tone="bad" />
-              ) : (
-                <ActionButton
-                  variant="danger"
-                  label={`Revoke key ${key.name ?? key.id}`}
-                  action={async () => {
-                    await apiRequest(`/admin/keys/${encodeURIComponent(key.id)}`, {
-                      method: 'DELETE',
-                    });
-                    keys.reload();
-                  }}
-                >
-                  Revoke
-                </ActionButton>
-              )}
-            </td>
+            <KeyRevokeCell apiKey={key} onRevoked={() => keys.reload()} />
           </tr>
         ))}
       </DataTable>
