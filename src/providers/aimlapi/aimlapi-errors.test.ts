@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aimlapiErrorFromResponse } from './aimlapi-errors.js';
+import { aimlapiErrorFromResponse, aimlapiModelUnavailable } from './aimlapi-errors.js';
 
 const errorBody = (status: number, message: string, headers: Record<string, string> = {}) => {
   const json = { message, path: '/v2/video/generations', requestId: 'r', statusCode: status };
@@ -40,5 +40,33 @@ describe('aimlapiErrorFromResponse', () => {
     );
     expect(limited.retryAfterMs).toBe(7000);
     expect(limited.message).toContain('Too Many Requests');
+  });
+});
+
+describe('aimlapiModelUnavailable', () => {
+  // The documented 400 (docs/errors-and-messages/errors-with-status-code-4xx.md): the enum
+  // message names no field, only what was expected and what was received.
+  const documented = (received: string) =>
+    errorBody(
+      400,
+      `Body validation error\nInvalid enum value. Expected 'kling-video/v1/standard/image-to-video' | 'kling-video/v1/pro/image-to-video', received '${received}'`,
+    );
+
+  it('should read an enum refusal that echoes the model id sent as the model being unavailable', () => {
+    const error = aimlapiModelUnavailable(
+      'aimlapi',
+      documented('kling-video/v1/retired'),
+      'kling-video/v1/retired',
+    );
+    expect(error).toMatchObject({ code: 'provider_model_unavailable', isRetryable: true });
+  });
+
+  it('should leave an enum refusal of another value (the caller input) to the status mapping', () => {
+    expect(
+      aimlapiModelUnavailable('aimlapi', documented('a mushroom in the woods'), 'kling-video/v1'),
+    ).toBeUndefined();
+    expect(
+      aimlapiModelUnavailable('aimlapi', errorBody(429, 'Too Many Requests'), 'x'),
+    ).toBeUndefined();
   });
 });

@@ -42,6 +42,13 @@ describe('classifyRunwareCode', () => {
     expect(classifyRunwareCode('invalidValue', 'model')).toBe('provider_model_unavailable');
     expect(classifyRunwareCode('invalidValue', 'width')).toBe('provider_invalid_request');
   });
+
+  it("should classify Runware's not-an-AIR-id text on the model parameter as unavailable, whatever the code", () => {
+    const text =
+      "Invalid value for 'model' parameter. Model must be an string value representing a valid AIR identifier.";
+    expect(classifyRunwareCode('someNewCode', 'model', text)).toBe('provider_model_unavailable');
+    expect(classifyRunwareCode('someNewCode', 'width', text)).toBeUndefined();
+  });
 });
 
 describe('runwareErrorFromResponse', () => {

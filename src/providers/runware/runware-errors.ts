@@ -17,6 +17,9 @@ const safetyCodes = /contentpolicy|nsfw|moderation|sensitivecontent|unsafeconten
 // validation code on the `model` parameter (`invalidModel`, …) counts too. `modelDisabled` and
 // `modelUnavailable` stay transient, as the SDK classes them (see README.md, "Retired models").
 const modelGoneCodes = /^(unknownModel|modelNotFound|invalidModel)$/;
+// Runware's own text for an AIR id it does not serve ("Invalid value for 'model' parameter.
+// Model must be an string value representing a valid AIR identifier."), whatever the code is.
+const notAnAirIdText = /valid AIR identifier/i;
 
 const validationCodes =
   /^(invalid|missing|unsupported|conflict|duplicate|value|array|max)|^(unknownParameter|incompatibleParameters|validationFailed)$/;
@@ -28,10 +31,12 @@ const validationCodes =
 export function classifyRunwareCode(
   code: string | null | undefined,
   parameter?: string | readonly string[] | null,
+  message?: string | null,
 ): ProviderErrorCode | undefined {
   if (!code) return undefined;
   if (modelGoneCodes.test(code)) return ProviderErrorCode.modelUnavailable;
   const onModel = parameter === 'model' || (Array.isArray(parameter) && parameter[0] === 'model');
+  if (onModel && notAnAirIdText.test(message ?? '')) return ProviderErrorCode.modelUnavailable;
   // A missing model is our request's fault; an invalid one is the model id being refused.
   if (onModel && validationCodes.test(code) && !code.startsWith('missing'))
     return ProviderErrorCode.modelUnavailable;
@@ -75,7 +80,7 @@ export function runwareErrorFromResponse(
   response: ProviderErrorResponse,
 ): ProviderError {
   const item = firstRunwareError(response.json);
-  const fromCode = classifyRunwareCode(item?.code, item?.parameter);
+  const fromCode = classifyRunwareCode(item?.code, item?.parameter, item?.message);
   const fromStatus = codeForStatus(response.status);
   const specific =
     fromCode === ProviderErrorCode.insufficientCredits ||
@@ -98,7 +103,9 @@ export function runwareErrorFromItems(
   responseBody: string,
 ): ProviderError {
   const item = items[0];
-  const code = classifyRunwareCode(item?.code, item?.parameter) ?? ProviderErrorCode.unavailable;
+  const code =
+    classifyRunwareCode(item?.code, item?.parameter, item?.message) ??
+    ProviderErrorCode.unavailable;
   return new ProviderError({
     providerId,
     code,
@@ -116,7 +123,8 @@ const notRetryable: ReadonlySet<string> = new Set([
 /** A generation Runware reports as failed, as a job-engine status. */
 export function runwareFailedStatus(item: RunwareErrorItem | undefined): StatusResult {
   const code =
-    classifyRunwareCode(item?.code, item?.parameter) ?? ProviderErrorCode.generationFailed;
+    classifyRunwareCode(item?.code, item?.parameter, item?.message) ??
+    ProviderErrorCode.generationFailed;
   return {
     status: 'failed',
     code,

@@ -139,7 +139,7 @@ export class AimlapiFake {
       return error(
         400,
         '/v1/images/generations',
-        `Body validation error!\nmodel: Invalid enum value. Expected 'flux/schnell', received '${String(body.model)}'`,
+        unknownModelMessage(['flux/schnell'], body.model),
       );
     }
     const count = Number(body.num_images ?? 1);
@@ -172,11 +172,7 @@ export class AimlapiFake {
   private video(body: Json): FakeResponse {
     const wire = ['klingai/v2.5-turbo/pro/text-to-video', 'klingai/v2.5-turbo/pro/image-to-video'];
     if (!wire.includes(String(body.model))) {
-      return error(
-        400,
-        '/v2/video/generations',
-        `Body validation error!\nmodel: Invalid enum value. Expected ${wire.map((id) => `'${id}'`).join(' | ')}, received '${String(body.model)}'`,
-      );
+      return error(400, '/v2/video/generations', unknownModelMessage(wire, body.model));
     }
     if (![5, 10].includes(Number(body.duration ?? 5))) {
       return error(
@@ -280,4 +276,15 @@ function error(status: number, path: string, message: string): FakeResponse {
       timestamp: new Date().toISOString(),
     },
   };
+}
+
+/**
+ * AIMLAPI's refusal of a `model` outside the route's enum, as its docs quote it (HTTP 400,
+ * "Body validation error" then `Invalid enum value. Expected 'a' | 'b', received '<value>'`,
+ * with no field name: docs/errors-and-messages/errors-with-status-code-4xx.md in
+ * aimlapi/api-docs). The first line ends in "!" as in that page's table of messages.
+ */
+function unknownModelMessage(served: readonly string[], model: unknown): string {
+  const expected = served.map((id) => `'${id}'`).join(' | ');
+  return `Body validation error!\nInvalid enum value. Expected ${expected}, received '${String(model)}'`;
 }

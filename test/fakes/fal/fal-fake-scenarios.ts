@@ -3,7 +3,8 @@ import type { FakeResponse, FakeScenario } from '../fake-http-server.js';
 /**
  * The endpoint ids the fake's queue serves: every model of the built-in catalog. fal answers a
  * submit to any other endpoint (removed, renamed, never existed) with a 404, and so does the
- * fake (the exact `detail` text is unconfirmed; the adapter reads the status only).
+ * fake (the `detail` text is unconfirmed, modelled on fal's `{"detail": "<text>"}` error shape;
+ * the adapter reads the status only).
  */
 export const falFakeEndpoints: readonly string[] = [
   'fal-ai/flux/dev',

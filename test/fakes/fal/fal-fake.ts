@@ -198,6 +198,9 @@ export class FalFake {
     this.submissions++;
     const failure = falScenarioResponse(this.scenario);
     if (failure) return failure;
+    // A submit to an endpoint fal has no application for answers 404 (as public integrations
+    // report); the body is unconfirmed, modelled on fal's documented `{"detail": "<text>"}`
+    // error shape (fal-js libs/client/src/response.ts). The adapter reads the status only.
     if (!falFakeEndpoints.includes(segments.join('/')))
       return { status: 404, json: { detail: `Application '${segments[1]}' not found` } };
     const id = randomUUID();

@@ -63,12 +63,18 @@ const errorBodies: Record<
 
 /**
  * The models each API family of the fake serves: every Kie.ai model of the built-in catalog.
- * Another id is refused with a 422 envelope naming the model (Kie.ai's exact wording for an
- * unknown model is unconfirmed; see src/providers/kieai/README.md).
+ * Another id is refused with code 422, as src/providers/kieai/README.md ("Unknown models")
+ * sources: Veo's `msg` is the "Invalid model" a public integration saw live for an id outside
+ * `veo3`/`veo3_fast`/`veo3_lite`; Runway's is unconfirmed, modelled on the "model name not
+ * supported" the same integration saw from the Market createTask route.
  */
 const kieaiFakeModels: Record<'veo' | 'runway', readonly string[]> = {
   veo: ['veo3', 'veo3_fast'],
   runway: ['runway-duration-5-generate'],
+};
+const unknownModelMsg: Record<'veo' | 'runway', string> = {
+  veo: 'Invalid model',
+  runway: 'model name not supported',
 };
 
 /**
@@ -226,7 +232,7 @@ export class KieaiFake {
     if (typeof body.prompt !== 'string' || body.prompt === '')
       return this.envelope(422, 'prompt cannot be empty');
     if (!kieaiFakeModels[family].includes(String(body.model)))
-      return this.envelope(422, `The model ${String(body.model)} is not supported`);
+      return this.envelope(422, unknownModelMsg[family]);
     const id = family === 'veo' ? randomBytes(16).toString('hex') : randomUUID();
     const task: FakeTask = { id, family, body, createdAt: this.timeline.now() };
     this.tasks.set(id, task);

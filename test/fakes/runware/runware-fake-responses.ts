@@ -96,13 +96,17 @@ export function validateRunwareTask(task: Json): Json | undefined {
     return { code: 'missingModel', message: 'Missing model.', parameter: 'model', ...scope };
   }
   if (!runwareFakeModels.includes(task.model)) {
-    // Runware's exact code for an unknown AIR id is unconfirmed (README.md, "Retired models"):
-    // the envelope is the documented one, the code follows the SDK's `invalid*` naming.
+    // The message is Runware's own, as users quote it for an id Runware does not serve
+    // (Runware/ComfyUI-Runware#3; an integration probing retired ids saw the same text). The
+    // code is unconfirmed, modelled on the documented `invalidWidth` item ("Invalid value for
+    // 'width' parameter…", code `invalid` + parameter, with `type` and `documentation`).
     return {
       code: 'invalidModel',
-      message: `Invalid model. The model '${task.model}' does not exist or is not available.`,
+      message:
+        "Invalid value for 'model' parameter. Model must be an string value representing a valid AIR identifier.",
       parameter: 'model',
-      documentation: 'https://runware.ai/docs/models',
+      type: 'string',
+      documentation: 'https://runware.ai/docs/en/image-inference/api-reference#request-model',
       ...scope,
     };
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProviderError } from '../../../src/core/errors/index.js';
 import type {
   JsonValue,
   ProviderAdapter,
@@ -148,6 +149,33 @@ describe('AimlapiAdapter against the AIMLAPI fake', () => {
     expect(await adapter.status(inline.operation, call())).toMatchObject({
       status: 'failed',
       isRetryable: true,
+    });
+  });
+
+  it("should map AIMLAPI's enum refusal of a model it does not serve to a retryable provider_model_unavailable on both routes", async () => {
+    for (const [request, retiredId] of [
+      [flux(), 'flux/dev-retired'],
+      [kling(), 'klingai/v1-standard'],
+    ] as const) {
+      const retired = { ...request, offering: { ...request.offering, providerModelId: retiredId } };
+      const error = await adapter.submit(retired, context()).then(
+        () => undefined,
+        (caught: unknown) => caught as ProviderError,
+      );
+      expect(error).toMatchObject({
+        code: 'provider_model_unavailable',
+        isRetryable: true,
+        statusCode: 400,
+      });
+      expect(error?.message).toContain('Invalid enum value. Expected');
+    }
+  });
+
+  it('should keep the same enum refusal on another field (duration) a non-retryable provider_invalid_request', async () => {
+    fake.setScenario('invalid_request');
+    await expect(adapter.submit(kling(), context())).rejects.toMatchObject({
+      code: 'provider_invalid_request',
+      isRetryable: false,
     });
   });
 

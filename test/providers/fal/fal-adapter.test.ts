@@ -151,6 +151,36 @@ describe('fal adapter against its fake', () => {
     });
   });
 
+  it('should map the 404 for an endpoint fal no longer serves to a retryable provider_model_unavailable', async () => {
+    const request = sampleRequest(model('flux-dev'));
+    const retired = {
+      ...request,
+      offering: { ...request.offering, providerModelId: 'fal-ai/flux-retired/v1' },
+    };
+    const error = await adapter
+      .submit(retired, context('att_gone'))
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({
+      code: 'provider_model_unavailable',
+      isRetryable: true,
+      statusCode: 404,
+    });
+  });
+
+  it('should keep a 422 about the input (a missing field) a non-retryable provider_invalid_request', async () => {
+    fake.setScenario('invalid_request');
+    const error = await adapter
+      .submit(sampleRequest(model('flux-dev')), context('att_badinput'))
+      .catch((thrown: unknown) => thrown);
+    fake.setScenario('ok');
+    expect(error).toMatchObject({
+      code: 'provider_invalid_request',
+      isRetryable: false,
+      statusCode: 422,
+    });
+  });
+
   it('should detect the exhausted balance in its real 403 shape', async () => {
     fake.setScenario('insufficient_credits');
     const error = await adapter

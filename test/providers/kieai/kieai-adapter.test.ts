@@ -168,6 +168,39 @@ describe('Kie.ai adapter against its fake', () => {
     ).toMatchObject({ status: 'failed', code: 'provider_content_rejected' });
   });
 
+  it("should map Kie.ai's code 422 for a model it does not serve to a retryable provider_model_unavailable in both families", async () => {
+    const cases = [
+      [sampleRequest(model('veo-3-fast')), 'veo3_legacy', 'Invalid model'],
+      [
+        sampleRequest(model('runway-gen3-alpha-turbo')),
+        'runway-duration-10-generate',
+        'model name not supported',
+      ],
+    ] as const;
+    for (const [request, retiredId, msg] of cases) {
+      const retired = { ...request, offering: { ...request.offering, providerModelId: retiredId } };
+      const error = await adapter
+        .submit(retired, context(`att_gone_${retiredId}`))
+        .catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({
+        code: 'provider_model_unavailable',
+        isRetryable: true,
+        details: { kieaiCode: 422 },
+      });
+      expect((error as ProviderError).message).toContain(msg);
+    }
+  });
+
+  it('should keep a code 422 about the request itself (an empty prompt) a non-retryable provider_invalid_request', async () => {
+    fake.setScenario('invalid_request');
+    const error = await adapter
+      .submit(sampleRequest(model('veo-3-fast')), context('att_badinput'))
+      .catch((thrown: unknown) => thrown);
+    fake.setScenario('ok');
+    expect(error).toMatchObject({ code: 'provider_invalid_request', isRetryable: false });
+  });
+
   it('should detect exhausted credits as body code 402 on HTTP 200 and as a mirrored HTTP 402', async () => {
     fake.setScenario('insufficient_credits');
     const inBody = await adapter

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProviderError } from '../../../src/core/errors/index.js';
 import type { ProviderRequest, SubmitContext } from '../../../src/core/provider-adapter.js';
 import { RunwareAdapter } from '../../../src/providers/runware/runware-adapter.js';
 import { RunwareConfigSchema } from '../../../src/providers/runware/runware-config.js';
@@ -134,6 +135,30 @@ describe('RunwareAdapter against the Runware fake', () => {
       isRetryable: true,
       statusCode: 402,
       message: expect.stringContaining('insufficientCredits'),
+    });
+  });
+
+  it("should answer a retired AIR id with Runware's refusal, mapped to a retryable provider_model_unavailable", async () => {
+    const retired = { ...flux(), offering: { ...flux().offering, providerModelId: 'google:3@1' } };
+    const error = await adapter.submit(retired, context()).then(
+      () => undefined,
+      (caught: unknown) => caught as ProviderError,
+    );
+    expect(error).toMatchObject({
+      code: 'provider_model_unavailable',
+      isRetryable: true,
+      statusCode: 400,
+    });
+    expect(error?.message).toContain('valid AIR identifier');
+    const answer = fake.server.requests.findLast((entry) => entry.method === 'POST')!;
+    expect((answer.json as Record<string, unknown>[])[0]).toMatchObject({ model: 'google:3@1' });
+  });
+
+  it('should keep a refused width (invalidWidth) a non-retryable provider_invalid_request', async () => {
+    fake.setScenario('invalid_request');
+    await expect(adapter.submit(flux(), context())).rejects.toMatchObject({
+      code: 'provider_invalid_request',
+      isRetryable: false,
     });
   });
 
