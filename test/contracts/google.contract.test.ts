@@ -18,18 +18,21 @@ runProviderContract('google', async () => {
   return {
     adapter,
     requests: [
-      sampleRequest(model('gemini-2.5-flash-image')),
       sampleRequest(model('gemini-3.1-flash-image')),
       sampleRequest(model('veo-3-fast')),
-      sampleRequest(model('gemini-2.5-flash-image'), { task: 'image-to-image' }),
+      sampleRequest(model('gemini-3.1-flash-image'), { task: 'image-to-image' }),
       sampleRequest(model('veo-3-fast'), { task: 'image-to-video' }),
     ],
     setScenario: (scenario) => {
       fake.scenario = scenario;
     },
     submissions: () => fake.submissions(),
-    // Shut down by Google on 2026-06-30 (src/providers/google/README.md).
-    retiredModelIds: ['veo-3.0-fast-generate-001', 'veo-2.0-generate-001'],
+    // Shut down by Google on 2026-06-30 and 2026-10-02 (src/providers/google/README.md).
+    retiredModelIds: [
+      'veo-3.0-fast-generate-001',
+      'veo-2.0-generate-001',
+      'gemini-2.5-flash-image',
+    ],
     close: () => fake.close(),
   };
 });

@@ -23,14 +23,14 @@ describe('google through a real gateway', () => {
 
   it('should generate a Gemini image and serve it from the asset store', async () => {
     const { status, job } = await generate(test, {
-      model: 'gemini-2.5-flash-image',
+      model: 'gemini-3.1-flash-image',
       prompt: 'a paper lantern',
       aspect_ratio: '3:2',
     });
     expect(status).toBe(200);
     expect(job.status).toBe('succeeded');
     expect(job.provider).toBe('google');
-    expect(job.cost.actual_usd).toBeCloseTo(0.039, 6);
+    expect(job.cost.actual_usd).toBeCloseTo(0.067, 6);
     const image = await downloadOutput(test, job.outputs[0]!.url);
     expect(image.contentType).toBe('image/png');
     expect(image.bytes.subarray(1, 4).toString()).toBe('PNG');

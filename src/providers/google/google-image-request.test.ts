@@ -4,13 +4,22 @@ import { buildGoogleImageRequest, mapGoogleImageResult } from './google-image-re
 import { googleModels } from './google-models.js';
 
 const model = (key: string) => googleModels.find((offering) => offering.modelKey === key)!;
+// An operator's offering with fixed sizes (the built-in Gemini image model takes ratios only).
+const sized = {
+  ...model('gemini-3.1-flash-image'),
+  modelKey: 'gemini-sized-image',
+  capabilities: {
+    ...model('gemini-3.1-flash-image').capabilities,
+    sizes: [{ width: 1344, height: 768 }],
+  },
+};
 const png = Buffer.from('89504e470d0a1a0a', 'hex');
 
 function request(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
   return {
     kind: 'image',
     task: 'text-to-image',
-    offering: model('gemini-2.5-flash-image'),
+    offering: sized,
     prompt: 'a fox',
     inputImages: [],
     n: 1,

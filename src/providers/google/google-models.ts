@@ -1,12 +1,12 @@
 import { ModelOfferingSchema, type ModelOffering } from '../../core/model-capabilities.js';
 
-// Model ids, limits and prices are sourced in README.md. Google retired several of the models
-// the catalog was first written for (Veo 3.0 on 2026-06-30, Imagen 4 on 2026-08-17, Gemini
-// 2.5 Flash Image from 2026-10-02); see the README for what that means for each offering.
+// Model ids, limits and prices are sourced in README.md. Google retired every model the catalog
+// was first written for (Veo 3.0 on 2026-06-30, Imagen 4 on 2026-08-17, Gemini 2.5 Flash Image
+// on 2026-10-02); see the README for what that means for each offering.
 
 /**
- * Output size → `imageConfig.aspectRatio` for Gemini 2.5 Flash Image (each image is 1290
- * output tokens whatever the ratio).
+ * Output size → `imageConfig.aspectRatio`: the fixed sizes of Gemini 2.5 Flash Image, kept for
+ * an operator's own image offering that declares sizes (a width/height is sent as its ratio).
  */
 export const gemini25ImageAspectRatioBySize: Record<string, string> = {
   '1024x1024': '1:1',
@@ -35,25 +35,6 @@ const sizesOf = (table: Record<string, string>) =>
 
 /** The models every `google` instance serves unless its config overrides them. */
 export const googleModels: readonly ModelOffering[] = [
-  ModelOfferingSchema.parse({
-    modelKey: 'gemini-2.5-flash-image',
-    providerModelId: 'gemini-2.5-flash-image',
-    kind: 'image',
-    displayName: 'Gemini 2.5 Flash Image (Nano Banana)',
-    qualityScore: 70,
-    // Google's deprecation table gives 2026-10-02 as its earliest shutdown date.
-    deprecated: true,
-    capabilities: {
-      tasks: ['text-to-image', 'image-to-image'],
-      sizes: sizesOf(gemini25ImageAspectRatioBySize),
-      aspectRatios: Object.values(gemini25ImageAspectRatioBySize),
-      maxOutputs: 1,
-      supportsSeed: false,
-      supportsNegativePrompt: false,
-      qualityTiers: ['standard'],
-    },
-    price: { type: 'per_image', usd: 0.039 },
-  }),
   ModelOfferingSchema.parse({
     modelKey: 'gemini-3.1-flash-image',
     providerModelId: 'gemini-3.1-flash-image',

@@ -71,10 +71,10 @@ export const googleScenarioResponses: Record<Exclude<FakeScenario, 'ok'>, FakeRe
 
 /**
  * The model ids the fake serves: every model of the built-in catalog. Any other id (a retired
- * `veo-3.0-*` or `veo-2.0-*`, a typo) gets Google's 404 NOT_FOUND, as the Gemini API answers.
+ * `veo-3.0-*`, `veo-2.0-*` or `gemini-2.5-flash-image`, a typo) gets Google's 404 NOT_FOUND,
+ * as the Gemini API answers.
  */
 export const googleFakeModels: readonly string[] = [
-  'gemini-2.5-flash-image',
   'gemini-3.1-flash-image',
   'veo-3.1-fast-generate-001',
 ];

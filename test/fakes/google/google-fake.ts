@@ -94,13 +94,13 @@ export class GoogleFake {
       const model = decodeURIComponent(submit[1]!);
       if (!googleFakeModels.includes(model)) return googleModelNotFound(model, submit[2]!);
       return submit[2] === 'generateContent'
-        ? this.generateContent(body)
+        ? this.generateContent(model, body)
         : this.predictLongRunning(decodeURIComponent(submit[1]!), body);
     }
     if (method === 'GET' && path === '/v1beta/models') {
       return {
         json: {
-          models: [{ name: 'models/gemini-2.5-flash-image', displayName: 'Nano Banana' }],
+          models: [{ name: 'models/gemini-3.1-flash-image', displayName: 'Nano Banana 2' }],
           nextPageToken: 'next',
         },
       };
@@ -118,7 +118,10 @@ export class GoogleFake {
     return googleError(404, 'NOT_FOUND', `Method not found: ${method} ${path}`);
   }
 
-  private async generateContent(body: Record<string, unknown> | undefined): Promise<FakeResponse> {
+  private async generateContent(
+    model: string,
+    body: Record<string, unknown> | undefined,
+  ): Promise<FakeResponse> {
     const contents = body?.contents as { parts?: { text?: string }[] }[] | undefined;
     if (!contents?.length || !contents[0]?.parts?.length)
       return googleError(
@@ -165,7 +168,7 @@ export class GoogleFake {
           },
         ],
         usageMetadata,
-        modelVersion: 'gemini-2.5-flash-image',
+        modelVersion: model,
         responseId,
       },
     };

@@ -50,11 +50,11 @@ describe('google adapter against the fake', () => {
 
   it('should call generateContent with the key header (never ?key=) and return the image as bytes', async () => {
     const submitted = await adapter.submit(
-      sampleRequest(model('gemini-2.5-flash-image'), { overrides: { width: 768, height: 1344 } }),
+      sampleRequest(model('gemini-3.1-flash-image'), { overrides: { aspectRatio: '9:16' } }),
       context(),
     );
     const sent = fake.submissionRequests().at(-1)!;
-    expect(sent.path).toBe('/v1beta/models/gemini-2.5-flash-image:generateContent');
+    expect(sent.path).toBe('/v1beta/models/gemini-3.1-flash-image:generateContent');
     expect(sent.headers['x-goog-api-key']).toBe('test-key');
     expect(sent.query.has('key')).toBe(false);
     expect(sent.json).toMatchObject({
@@ -62,22 +62,22 @@ describe('google adapter against the fake', () => {
     });
     expect(submitted.immediate).toMatchObject({
       status: 'completed',
-      outputs: [{ type: 'bytes', mimeType: 'image/png', width: 768, height: 1344 }],
+      outputs: [{ type: 'bytes', mimeType: 'image/png' }],
     });
     expect(submitted.providerJobId.length).toBeGreaterThan(5);
     expect(
-      estimateAdapterCost(adapter, sampleRequest(model('gemini-2.5-flash-image'))),
-    ).toBeCloseTo(0.039, 6);
+      estimateAdapterCost(adapter, sampleRequest(model('gemini-3.1-flash-image'))),
+    ).toBeCloseTo(0.067, 6);
   });
 
   it('should report blocked prompts and text-only answers as failed submissions', async () => {
     fake.imageOutcome = 'blocked';
     expect(
-      (await adapter.submit(sampleRequest(model('gemini-2.5-flash-image')), context())).immediate,
+      (await adapter.submit(sampleRequest(model('gemini-3.1-flash-image')), context())).immediate,
     ).toMatchObject({ status: 'failed', code: 'provider_content_rejected' });
     fake.imageOutcome = 'text_only';
     expect(
-      (await adapter.submit(sampleRequest(model('gemini-2.5-flash-image')), context())).immediate,
+      (await adapter.submit(sampleRequest(model('gemini-3.1-flash-image')), context())).immediate,
     ).toMatchObject({ status: 'failed', code: 'provider_generation_failed', isRetryable: true });
   });
 
