@@ -67,7 +67,7 @@ describe('the backstop of a waiting client', () => {
     gateways.push(test);
     const before = provider.arrived;
     const answer = postJson(`${test.url}/v1/generations?wait=20`, {
-      model: 'gpt-image-1',
+      model: 'gpt-image-2',
       prompt: 'a lantern',
     });
     await until(() => provider.arrived > before, 'the submission to reach the provider');
@@ -99,7 +99,7 @@ describe('the backstop of a waiting client', () => {
       gateways.push(second);
       const before = provider.arrived;
       const answer = postJson(`${first.url}/v1/generations?wait=20`, {
-        model: 'gpt-image-1',
+        model: 'gpt-image-2',
         prompt: 'a kite',
       });
       await until(() => provider.arrived > before, 'the submission to reach the provider');

@@ -47,14 +47,14 @@ describe('admission control per instance', () => {
       jobs: { maxSubmitRounds: 1 },
     });
     const url = test.url;
-    const body = { model: 'gpt-image-1', prompt: 'a lantern' };
+    const body = { model: 'gpt-image-2', prompt: 'a lantern' };
     const held = [1, 2].map(() => postJson(`${url}/v1/generations?wait=20`, body));
     await until(async () => provider!.arrived >= 2, 'two held submissions');
     expect(await jobCount(test)).toBe(2);
 
     expectOverloaded(await postJson(`${url}/v1/generations?wait=20`, body));
     expectOverloaded(
-      await postJson(`${url}/v1/images/generations`, { model: 'gpt-image-1', prompt: 'a kite' }),
+      await postJson(`${url}/v1/images/generations`, { model: 'gpt-image-2', prompt: 'a kite' }),
     );
     expect(await jobCount(test)).toBe(2);
     // Not waiting is not limited: the job is durable in the queue.
@@ -81,7 +81,7 @@ describe('admission control per instance', () => {
       admission: { maxInlineSubmissions: 1, retryAfterSeconds: 3 },
       jobs: { maxSubmitRounds: 1 },
     });
-    const body = { model: 'gpt-image-1', prompt: 'a lantern' };
+    const body = { model: 'gpt-image-2', prompt: 'a lantern' };
     const held = postJson(`${test.url}/v1/generations?wait=20`, body);
     await until(async () => provider!.arrived >= 1, 'the held submission');
     expectOverloaded(await postJson(`${test.url}/v1/generations?wait=20`, body));

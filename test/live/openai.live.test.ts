@@ -3,10 +3,10 @@ import { OpenAIAdapter } from '../../src/providers/openai/openai-adapter.js';
 import { OpenAIConfigSchema } from '../../src/providers/openai/openai-config.js';
 import { sampleRequest } from '../contracts/sample-request.js';
 
-// One tiny real generation (gpt-image-1, low quality ≈ $0.011). Sora is not exercised: OpenAI
+// One tiny real generation (gpt-image-2, low quality ≈ $0.02, an estimate). Sora is not exercised: OpenAI
 // shut the Videos API down on 2026-09-24.
 describe.skipIf(!process.env.OPENAI_API_KEY)('openai live', () => {
-  it('should generate one low-quality gpt-image-1 image', async () => {
+  it('should generate one low-quality gpt-image-2 image', async () => {
     const adapter = new OpenAIAdapter(
       OpenAIConfigSchema.parse({
         id: 'openai',
@@ -15,7 +15,7 @@ describe.skipIf(!process.env.OPENAI_API_KEY)('openai live', () => {
         ...(process.env.OPENAI_BASE_URL ? { baseUrl: process.env.OPENAI_BASE_URL } : {}),
       }),
     );
-    const offering = adapter.models.find((model) => model.modelKey === 'gpt-image-1')!;
+    const offering = adapter.models.find((model) => model.modelKey === 'gpt-image-2')!;
     const submitted = await adapter.submit(
       sampleRequest(offering, {
         overrides: { prompt: 'a small red circle on white', quality: 'fast' },

@@ -53,7 +53,7 @@ function request(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
   return {
     kind: 'image',
     task: 'text-to-image',
-    offering: model('gpt-image-1'),
+    offering: model('gpt-image-2'),
     prompt: 'a fox',
     inputImages: [],
     n: 1,
@@ -62,7 +62,7 @@ function request(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
 }
 
 describe('buildOpenAIImageRequest', () => {
-  it('should send a gpt-image-1 request as JSON with size and the tier mapped to quality', async () => {
+  it('should send a gpt-image-2 request as JSON with size and the tier mapped to quality', async () => {
     const call = await buildOpenAIImageRequest(
       request({ width: 1536, height: 1024, quality: 'premium', n: 3, user: 'u1' }),
       'openai',
@@ -70,7 +70,7 @@ describe('buildOpenAIImageRequest', () => {
     expect(call.path).toBe('/images/generations');
     if (call.path !== '/images/generations') return;
     expect(call.json).toEqual({
-      model: 'gpt-image-1',
+      model: 'gpt-image-2',
       prompt: 'a fox',
       n: 3,
       size: '1536x1024',
@@ -139,7 +139,7 @@ describe('buildOpenAIImageRequest', () => {
     );
     expect(single.path).toBe('/images/edits');
     if (single.path !== '/images/edits') return;
-    expect(single.form.get('model')).toBe('gpt-image-1');
+    expect(single.form.get('model')).toBe('gpt-image-2');
     expect(single.form.get('quality')).toBe('medium');
     expect(single.form.get('image')).toBeInstanceOf(Blob);
     expect(single.form.get('mask')).toBeInstanceOf(Blob);
@@ -152,19 +152,20 @@ describe('buildOpenAIImageRequest', () => {
 });
 
 describe('costFromImageUsage', () => {
-  it('should price gpt-image-1 usage at $5/M text in, $10/M image in, $40/M out', () => {
+  it('should price gpt-image-2 usage at $5/M text in, $8/M image in, $30/M out', () => {
     expect(
-      costFromImageUsage('gpt-image-1', {
+      costFromImageUsage('gpt-image-2', {
         input_tokens: 335,
         input_tokens_details: { text_tokens: 12, image_tokens: 323 },
         output_tokens: 4160,
       }),
-    ).toBeCloseTo(0.00006 + 0.00323 + 0.1664, 6);
+    ).toBeCloseTo(0.00006 + 0.002584 + 0.1248, 6);
   });
 
   it('should leave unknown models and missing usage to the catalog', () => {
     expect(costFromImageUsage('dall-e-3', { output_tokens: 100 })).toBeUndefined();
-    expect(costFromImageUsage('gpt-image-1', undefined)).toBeUndefined();
+    expect(costFromImageUsage('gpt-image-1', { output_tokens: 100 })).toBeUndefined();
+    expect(costFromImageUsage('gpt-image-2', undefined)).toBeUndefined();
   });
 });
 
@@ -178,7 +179,7 @@ describe('mapOpenAIImageResult', () => {
     expect(result.outputs).toEqual([
       { type: 'bytes', data: png, mimeType: 'image/jpeg', width: 1024, height: 1024 },
     ]);
-    expect(result.usage?.costUsd).toBeCloseTo(0.01093, 6);
+    expect(result.usage?.costUsd).toBeCloseTo(0.00821, 6);
   });
 
   it('should report a revised prompt as a warning and accept URL answers', () => {

@@ -20,7 +20,7 @@ const gptImageTokenPrices: Record<
   string,
   { textInput: number; imageInput: number; output: number }
 > = {
-  'gpt-image-1': { textInput: 5 / 1e6, imageInput: 10 / 1e6, output: 40 / 1e6 },
+  'gpt-image-2': { textInput: 5 / 1e6, imageInput: 8 / 1e6, output: 30 / 1e6 },
 };
 
 const mimeByOutputFormat: Record<string, string> = {

@@ -2,7 +2,8 @@ import { ModelOfferingSchema, type ModelOffering } from '../../core/model-capabi
 import type { QualityTier } from '../../core/generation-request.js';
 
 // Prices and limits are sourced in README.md (OpenAI pricing as mirrored by several pages, the
-// `openai` SDK's types, and OpenAI's video guide).
+// `openai` SDK's types, and OpenAI's video guide). OpenAI retired every model this catalog was
+// first written for (DALL·E 3, gpt-image-1, sora-2); README.md, "Catalog status".
 
 /** `quality` sent to GPT image models for each gateway tier. */
 export const gptImageQualityByTier: Record<QualityTier, 'low' | 'medium' | 'high'> = {
@@ -31,7 +32,11 @@ export const dallE3SizeByAspectRatio: Record<string, string> = {
   '4:7': '1024x1792',
 };
 
-/** Sora sizes per aspect ratio (sora-2 renders 720p only; the 1024×1792 sizes are sora-2-pro). */
+/**
+ * Sora sizes per aspect ratio (sora-2 renders 720p only; the 1024×1792 sizes are sora-2-pro).
+ * OpenAI shut the Videos API down on 2026-09-24, so no video model is built in; the mapping
+ * serves an operator's `models` entry on an OpenAI-compatible relay that still speaks it.
+ */
 export const soraSizeByAspectRatio: Record<string, string> = {
   '16:9': '1280x720',
   '9:16': '720x1280',
@@ -52,13 +57,17 @@ export const soraSeconds = [4, 8, 12] as const;
 /** The models every `openai` instance serves unless its config overrides them. */
 export const openaiModels: readonly ModelOffering[] = [
   ModelOfferingSchema.parse({
-    modelKey: 'gpt-image-1',
-    providerModelId: 'gpt-image-1',
+    // gpt-image-1 was shut down on 2026-10-23 and gpt-image-1.5 / -1-mini on 2026-12-01;
+    // gpt-image-2 is the successor OpenAI's notices name (README.md, "Catalog status").
+    modelKey: 'gpt-image-2',
+    providerModelId: 'gpt-image-2',
     kind: 'image',
-    displayName: 'GPT Image 1',
-    qualityScore: 80,
+    displayName: 'GPT Image 2',
+    qualityScore: 85,
     capabilities: {
       tasks: ['text-to-image', 'image-to-image', 'inpaint'],
+      // gpt-image-2 takes more sizes (multiples of 16 up to 3840 px); the catalog offers the
+      // three its predecessors share, whose prices are the ones published.
       sizes: [
         { width: 1024, height: 1024 },
         { width: 1536, height: 1024 },
@@ -71,41 +80,21 @@ export const openaiModels: readonly ModelOffering[] = [
       qualityTiers: ['fast', 'standard', 'premium'],
     },
     qualitySettings: tierSettings(gptImageQualityByTier),
-    // Per image at 1024×1024 by quality; the 1536 sizes cost 1.5×. Actual cost comes from the
-    // token usage OpenAI reports.
+    // Per image at 1024×1024 by quality (estimates from token prices); the 1536 sizes are
+    // assumed to cost 1.5× as they did for gpt-image-1. Actual cost comes from the token usage
+    // OpenAI reports.
     price: {
       type: 'per_image',
-      usd: 0.042,
-      byQuality: { fast: 0.011, standard: 0.042, premium: 0.167 },
+      usd: 0.07,
+      byQuality: { fast: 0.02, standard: 0.07, premium: 0.19 },
       byQualityAndSize: {
-        'fast:1536x1024': 0.016,
-        'fast:1024x1536': 0.016,
-        'standard:1536x1024': 0.063,
-        'standard:1024x1536': 0.063,
-        'premium:1536x1024': 0.25,
-        'premium:1024x1536': 0.25,
+        'fast:1536x1024': 0.03,
+        'fast:1024x1536': 0.03,
+        'standard:1536x1024': 0.105,
+        'standard:1024x1536': 0.105,
+        'premium:1536x1024': 0.285,
+        'premium:1024x1536': 0.285,
       },
     },
-  }),
-  ModelOfferingSchema.parse({
-    modelKey: 'sora-2',
-    providerModelId: 'sora-2',
-    kind: 'video',
-    displayName: 'Sora 2 (Videos API shut down by OpenAI on 2026-09-24)',
-    qualityScore: 75,
-    // OpenAI deprecated the Videos API and sora-2 with a shutdown on 2026-09-24.
-    deprecated: true,
-    capabilities: {
-      tasks: ['text-to-video', 'image-to-video'],
-      resolutions: { '720p': { width: 1280, height: 720 } },
-      defaultResolution: '720p',
-      aspectRatios: Object.keys(soraSizeByAspectRatio),
-      durations: [...soraSeconds],
-      defaultDuration: 4,
-      maxOutputs: 1,
-      supportsSeed: false,
-      supportsNegativePrompt: false,
-    },
-    price: { type: 'per_second', usd: 0.1 },
   }),
 ];

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../core/errors/index.js';
 import type { ImageInput, ProviderRequest } from '../../core/provider-adapter.js';
 import { renderPng } from '../simulator/render-png.js';
-import { openaiModels } from './openai-models.js';
+import { soraRelayOffering } from '../../../test/fakes/openai/openai-relay-offering.js';
 import { buildOpenAIVideoRequest, mapOpenAIVideoResult } from './openai-video-request.js';
 
-const sora = openaiModels.find((offering) => offering.modelKey === 'sora-2')!;
+const sora = soraRelayOffering;
 const operation = {
   kind: 'video' as const,
   videoId: 'video_abc',

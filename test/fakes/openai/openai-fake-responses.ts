@@ -57,13 +57,28 @@ export const openaiScenarioResponses: Record<Exclude<FakeScenario, 'ok'>, FakeRe
 
 /** The image models the fake serves (every image model of the catalog) and their sizes. */
 export const imageSizes: Record<string, string[]> = {
-  'gpt-image-1': ['1024x1024', '1536x1024', '1024x1536', 'auto'],
+  'gpt-image-2': ['1024x1024', '1536x1024', '1024x1536', 'auto'],
 };
-/** The video models the fake serves. */
-export const videoModels: readonly string[] = ['sora-2', 'sora-2-pro'];
-/** Models OpenAI removed from the API (its deprecations page): refused as `model_not_found`. */
-export const retiredModels: readonly string[] = ['dall-e-2', 'dall-e-3'];
-/** Output tokens gpt-image-1 bills per image (OpenAI's published table). */
+/**
+ * The video models an OpenAI-compatible relay still serves. OpenAI itself serves none since
+ * it shut the Videos API down on 2026-09-24; the fake serves them only when started as a relay.
+ */
+export const relayVideoModels: readonly string[] = ['sora-2', 'sora-2-pro'];
+/**
+ * Models OpenAI removed from the API (its deprecations page): refused as `model_not_found`
+ * with the "has been deprecated" message OpenAI gave for DALL·E. That OpenAI answers Sora and
+ * the gpt-image-1 family the same way is unconfirmed (modelled on the DALL·E answer).
+ */
+export const retiredModels: readonly string[] = [
+  'dall-e-2',
+  'dall-e-3',
+  'gpt-image-1',
+  'gpt-image-1-mini',
+  'gpt-image-1.5',
+  'sora-2',
+  'sora-2-pro',
+];
+/** Output tokens a GPT image model bills per image (OpenAI's published gpt-image-1 table). */
 export const outputTokens: Record<string, Record<string, number>> = {
   low: { '1024x1024': 272, '1024x1536': 408, '1536x1024': 400 },
   medium: { '1024x1024': 1056, '1024x1536': 1584, '1536x1024': 1568 },

@@ -11,8 +11,8 @@ import {
   openaiError,
   openaiScenarioResponses,
   outputTokens,
+  relayVideoModels,
   retiredModels,
-  videoModels,
   videoSizes,
 } from './openai-fake-responses.js';
 
@@ -29,7 +29,7 @@ interface FakeVideo {
 
 /**
  * A fake OpenAI API (`/v1`): Images generations (JSON) and edits (multipart), the Sora Videos
- * API (multipart create, `queued` → `in_progress` → `completed`/`failed` over status calls,
+ * API when started as a relay (`relay: true`; OpenAI shut it down on 2026-09-24) (multipart create, `queued` → `in_progress` → `completed`/`failed` over status calls,
  * MP4 bytes at `/content`), and `GET /models`. Bearer auth; every scenario answers with
  * OpenAI's real error envelope.
  */
@@ -45,12 +45,21 @@ export class OpenAIFake {
   private constructor(
     readonly server: FakeHttpServer,
     private readonly apiKey: string,
+    private readonly videoModels: readonly string[],
   ) {}
 
-  static async start(options: { apiKey?: string } = {}): Promise<OpenAIFake> {
+  /**
+   * `relay: true` plays an OpenAI-compatible relay that still serves the Videos API (Sora);
+   * without it the fake is OpenAI as of its 2026-09-24 shutdown of that API.
+   */
+  static async start(options: { apiKey?: string; relay?: boolean } = {}): Promise<OpenAIFake> {
     const holder: { fake?: OpenAIFake } = {};
     const server = await FakeHttpServer.start((request) => holder.fake!.handle(request));
-    holder.fake = new OpenAIFake(server, options.apiKey ?? 'test-key');
+    holder.fake = new OpenAIFake(
+      server,
+      options.apiKey ?? 'test-key',
+      options.relay ? relayVideoModels : [],
+    );
     return holder.fake;
   }
 
@@ -97,7 +106,7 @@ export class OpenAIFake {
       return {
         json: {
           object: 'list',
-          data: [...Object.keys(imageSizes), ...videoModels].map((id) => ({
+          data: [...Object.keys(imageSizes), ...this.videoModels].map((id) => ({
             id,
             object: 'model',
             created: 1_700_000_000,
@@ -205,7 +214,7 @@ export class OpenAIFake {
         'missing_required_parameter',
         'prompt',
       );
-    if (!videoModels.includes(model)) return modelNotFound(model);
+    if (!this.videoModels.includes(model)) return modelNotFound(model);
     if (!['4', '8', '12'].includes(seconds))
       return openaiError(
         400,
@@ -299,7 +308,8 @@ export class OpenAIFake {
 
 /**
  * OpenAI's answer to a model id it does not serve: 404 `model_not_found`. A retired model
- * (`dall-e-2`, `dall-e-3` since 2026-05-12) says so in the message, as OpenAI's does.
+ * (`dall-e-2`, `dall-e-3` since 2026-05-12; see `retiredModels`) says so in the message, as
+ * OpenAI's did for DALL·E.
  */
 function modelNotFound(model: string): FakeResponse {
   const message = retiredModels.includes(model)

@@ -11,6 +11,7 @@ import { OpenAIConfigSchema } from '../../../src/providers/openai/openai-config.
 import { renderPng } from '../../../src/providers/simulator/render-png.js';
 import { sampleRequest } from '../../contracts/sample-request.js';
 import { OpenAIFake } from '../../fakes/openai/openai-fake.js';
+import { soraRelayOffering } from '../../fakes/openai/openai-relay-offering.js';
 import { estimateAdapterCost } from '../../../src/catalog/estimate-cost.js';
 
 const context = (attemptId = 'att_test') => ({
@@ -33,7 +34,9 @@ describe('openai adapter against the fake', () => {
   const model = (key: string) => adapter.models.find((offering) => offering.modelKey === key)!;
 
   beforeAll(async () => {
-    fake = await OpenAIFake.start({ apiKey: 'test-key' });
+    // A relay that still serves Sora, with sora-2 configured as an operator would: OpenAI
+    // itself shut the Videos API down (see the test of the real answer below).
+    fake = await OpenAIFake.start({ apiKey: 'test-key', relay: true });
     adapter = new OpenAIAdapter(
       OpenAIConfigSchema.parse({
         id: 'openai',
@@ -42,6 +45,7 @@ describe('openai adapter against the fake', () => {
         baseUrl: fake.baseUrl,
         organization: 'org-1',
         project: 'proj-1',
+        models: [soraRelayOffering],
       }),
     );
   });
@@ -63,7 +67,7 @@ describe('openai adapter against the fake', () => {
   }
 
   it('should send the key, organisation and project headers', async () => {
-    await adapter.submit(sampleRequest(model('gpt-image-1')), context());
+    await adapter.submit(sampleRequest(model('gpt-image-2')), context());
     const sent = fake.submissionRequests().at(-1)!;
     expect(sent.headers).toMatchObject({
       authorization: 'Bearer test-key',
@@ -74,7 +78,7 @@ describe('openai adapter against the fake', () => {
 
   it('should answer images synchronously as bytes, with the request id as provider job id', async () => {
     const submitted = await adapter.submit(
-      sampleRequest(model('gpt-image-1'), { overrides: { n: 2, quality: 'premium' } }),
+      sampleRequest(model('gpt-image-2'), { overrides: { n: 2, quality: 'premium' } }),
       context(),
     );
     expect(submitted.providerJobId).toMatch(/^req_/);
@@ -87,10 +91,10 @@ describe('openai adapter against the fake', () => {
       width: 1024,
       height: 1024,
     });
-    // 2 × 4160 output tokens at $40/M + 12 text tokens at $5/M.
-    expect(submitted.immediate.usage?.costUsd).toBeCloseTo(0.33286, 6);
+    // 2 × 4160 output tokens at $30/M + 12 text tokens at $5/M.
+    expect(submitted.immediate.usage?.costUsd).toBeCloseTo(0.24966, 6);
     expect(fake.submissionRequests().at(-1)!.json).toEqual({
-      model: 'gpt-image-1',
+      model: 'gpt-image-2',
       prompt: 'a lighthouse at dusk',
       n: 2,
       size: '1024x1024',
@@ -99,7 +103,7 @@ describe('openai adapter against the fake', () => {
   });
 
   it('should report retired DALL·E 3 as an unavailable model, which falls back', async () => {
-    const gptImage = model('gpt-image-1');
+    const gptImage = model('gpt-image-2');
     const error = await adapter
       .submit(
         sampleRequest({ ...gptImage, modelKey: 'dall-e-3', providerModelId: 'dall-e-3' }),
@@ -115,9 +119,38 @@ describe('openai adapter against the fake', () => {
     expect((error as Error).message).toContain('has been deprecated');
   });
 
+  it('should mark the models OpenAI shut down (gpt-image-1, sora-2 on OpenAI itself) unavailable, retryably', async () => {
+    const openai = await OpenAIFake.start({ apiKey: 'test-key' });
+    try {
+      const direct = new OpenAIAdapter(
+        OpenAIConfigSchema.parse({
+          id: 'openai',
+          type: 'openai',
+          apiKey: 'test-key',
+          baseUrl: openai.baseUrl,
+          models: [soraRelayOffering],
+        }),
+      );
+      const gptImage = model('gpt-image-2');
+      for (const request of [
+        sampleRequest({ ...gptImage, modelKey: 'gpt-image-1', providerModelId: 'gpt-image-1' }),
+        sampleRequest(soraRelayOffering),
+      ]) {
+        const error = await direct.submit(request, context()).catch((thrown: unknown) => thrown);
+        expect(error).toMatchObject({
+          code: 'provider_model_unavailable',
+          isRetryable: true,
+          statusCode: 404,
+        });
+      }
+    } finally {
+      await openai.close();
+    }
+  });
+
   it('should send image-to-image to /images/edits with the input bytes', async () => {
     const submitted = await adapter.submit(
-      sampleRequest(model('gpt-image-1'), { task: 'image-to-image' }),
+      sampleRequest(model('gpt-image-2'), { task: 'image-to-image' }),
       context(),
     );
     expect(fake.submissionRequests().at(-1)!.path).toBe('/v1/images/edits');
@@ -210,7 +243,7 @@ describe('openai adapter against the fake', () => {
   it('should never put the key in errors', async () => {
     fake.scenario = 'auth_error';
     const error = (await adapter
-      .submit(sampleRequest(model('gpt-image-1')), context())
+      .submit(sampleRequest(model('gpt-image-2')), context())
       .catch((thrown: unknown) => thrown)) as ProviderError;
     expect(error.code).toBe('provider_auth_failed');
     expect(`${error.message} ${error.responseBody}`).not.toMatch(/test-key|sk-test-\*/);
