@@ -27,12 +27,6 @@ const veoResolutions = {
   '1080p': { width: 1920, height: 1080 },
 };
 
-const sizesOf = (table: Record<string, string>) =>
-  Object.keys(table).map((size) => {
-    const [width, height] = size.split('x').map(Number) as [number, number];
-    return { width, height };
-  });
-
 /** The models every `google` instance serves unless its config overrides them. */
 export const googleModels: readonly ModelOffering[] = [
   ModelOfferingSchema.parse({
