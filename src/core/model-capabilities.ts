@@ -115,6 +115,12 @@ export const ModelOfferingSchema = z
     qualityScore: z.number().min(0).max(100).default(50),
     /** Marked deprecated by the operator or provider (still served, shown in health). */
     deprecated: z.boolean().default(false),
+    /**
+     * Retired catalog keys this model succeeds (`gpt-image-1` for `gpt-image-2`): a client that
+     * still sends one is served by this model instead of refused, so a provider's shutdown does
+     * not break clients that hard-code the old name. A live key of that name always wins.
+     */
+    replaces: z.array(z.string().min(1)).default([]),
   })
   .strict();
 export type ModelOffering = z.infer<typeof ModelOfferingSchema>;

@@ -109,17 +109,20 @@ export class ProviderInstances {
 
   /**
    * The catalog key for a name a client sent: the key itself, or a provider's own model id
-   * (`haiper/haiper-video-2` → `haiper-v2`). Undefined when nothing matches.
+   * (`haiper/haiper-video-2` → `haiper-v2`), or a retired key a live model `replaces`
+   * (`gpt-image-1` → `gpt-image-2`). Undefined when nothing matches.
    */
   resolveModelKey(name: string): string | undefined {
     let byProviderId: string | undefined;
+    let bySuccessor: string | undefined;
     for (const instance of this.instances.values()) {
       for (const offering of instance.adapter.models) {
         if (offering.modelKey === name) return name;
         if (offering.providerModelId === name) byProviderId ??= offering.modelKey;
+        if (offering.replaces.includes(name)) bySuccessor ??= offering.modelKey;
       }
     }
-    return byProviderId;
+    return byProviderId ?? bySuccessor;
   }
 
   /** Subscribes to changes (enable/disable, profile updates); returns an unsubscribe. */

@@ -61,6 +61,8 @@ export const openaiModels: readonly ModelOffering[] = [
     // gpt-image-2 is the successor OpenAI's notices name (README.md, "Catalog status").
     modelKey: 'gpt-image-2',
     providerModelId: 'gpt-image-2',
+    // Clients written for the OpenAI Images API send the retired names; they get the successor.
+    replaces: ['gpt-image-1', 'gpt-image-1.5', 'gpt-image-1-mini', 'dall-e-3', 'dall-e-2'],
     kind: 'image',
     displayName: 'GPT Image 2',
     qualityScore: 85,
