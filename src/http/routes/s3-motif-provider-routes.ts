@@ -5,7 +5,7 @@ import type { QualityTier } from '../../core/generation-request.js';
 import { isTerminal, JobStatus } from '../../core/job.js';
 import { normalizeRequest } from '../../jobs/normalize-request.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuthWhenEnabled } from './admin-auth.js';
+import { operatorAuthWhenEnabled } from './operator-auth.js';
 import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
 import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
@@ -44,7 +44,7 @@ export function s3MotifProviderRoutes(dependencies: Dependencies): FastifyPlugin
   const { jobs, config, instances, router, health } = dependencies;
 
   return async (app) => {
-    app.addHook('onRequest', adminAuthWhenEnabled(config));
+    app.addHook('onRequest', operatorAuthWhenEnabled(dependencies));
 
     app.get(
       '/motif/services/providers',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuthWhenEnabled } from './admin-auth.js';
+import { operatorAuthWhenEnabled } from './operator-auth.js';
 import { authorOf } from './admin-routing-routes.js';
 import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
 import { S3PrimaryBodySchema, S3StrategyBodySchema } from '../schemas/s3-motif-schemas.js';
@@ -36,7 +36,7 @@ export function s3MotifServiceRoutes(dependencies: Dependencies): FastifyPluginA
   const views = s3MotifServiceViews(dependencies);
 
   return async (app) => {
-    app.addHook('onRequest', adminAuthWhenEnabled(config));
+    app.addHook('onRequest', operatorAuthWhenEnabled(dependencies));
 
     app.get(
       '/motif/services/status',
