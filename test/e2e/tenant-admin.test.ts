@@ -134,11 +134,26 @@ describe('tenant admins', { timeout: 120_000 }, () => {
       object: 'admin_caller',
       role: 'operator',
       tenant: null,
+      scopes: ['generate', 'read', 'admin'],
     });
     expect((await call(url('/admin/whoami'), acme.adminKey)).body).toEqual({
       object: 'admin_caller',
       role: 'tenant_admin',
       tenant: { id: acme.id, name: 'acme' },
+      scopes: ['generate', 'read', 'admin'],
+    });
+    const adminOnly = z.looseObject({ key: z.string() }).parse(
+      (
+        await call(url('/admin/keys'), adminKey, 'POST', {
+          tenant: acme.id,
+          name: 'console only',
+          scopes: ['admin'],
+        })
+      ).body,
+    );
+    expect((await call(url('/admin/whoami'), adminOnly.key)).body).toMatchObject({
+      role: 'tenant_admin',
+      scopes: ['admin'],
     });
     const wrong = await call(url('/admin/whoami'), 'not-a-key');
     expect(wrong.status).toBe(401);

@@ -10,7 +10,7 @@ export type AdminCredential =
   /** The operator's `SWITCHYARD_ADMIN_KEY`: every admin route. */
   | { role: 'operator' }
   /** A tenant key with the `admin` scope: its own tenant's keys and usage. */
-  | { role: 'tenant_admin'; tenantId: string };
+  | { role: 'tenant_admin'; tenantId: string; scopes: readonly ApiKeyScope[] };
 
 /** What a tenant admin is told on a route that is the operator's alone (403 `operator_only`). */
 export const operatorOnlyMessage =
@@ -48,6 +48,6 @@ export function adminCredential(dependencies: Pick<AppDependencies, 'config' | '
       await operator(request);
       throw new UnauthorizedError('A valid admin key is required.');
     }
-    return { role: 'tenant_admin', tenantId: key.tenantId };
+    return { role: 'tenant_admin', tenantId: key.tenantId, scopes: key.scopes };
   };
 }

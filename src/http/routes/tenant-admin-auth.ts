@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, NotFoundError } from '../../core/errors/index.js';
+import type { ApiKeyScope } from '../../core/tenancy.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { adminCredential, operatorOnlyMessage } from './admin-credential.js';
 
@@ -21,6 +22,8 @@ const tenantAdminRoutes = new Set([
 
 /** The tenant a request's tenant admin is confined to; absent for the operator's admin key. */
 const confinedTo = new WeakMap<FastifyRequest, string>();
+/** The scopes of a tenant admin's key (for `GET /admin/whoami`). */
+const scopesOf = new WeakMap<FastifyRequest, readonly ApiKeyScope[]>();
 
 /**
  * A preHandler for the admin routes a tenant may administer itself: the admin key passes as
@@ -36,7 +39,13 @@ export function tenantAdminAuth(dependencies: Pick<AppDependencies, 'config' | '
     if (!tenantAdminRoutes.has(`${request.method} ${request.routeOptions.url ?? ''}`))
       throw new ForbiddenError('operator_only', operatorOnlyMessage);
     confinedTo.set(request, credential.tenantId);
+    scopesOf.set(request, credential.scopes);
   };
+}
+
+/** The scopes of a tenant admin's key; undefined for the operator (who has every scope). */
+export function tenantAdminScopes(request: FastifyRequest): readonly ApiKeyScope[] | undefined {
+  return scopesOf.get(request);
 }
 
 /** The tenant a tenant admin is confined to, or undefined for the operator. */
