@@ -41,6 +41,7 @@ import { s5VideoRoutes } from './routes/s5-video-routes.js';
 import { adminChannelRoutes } from './routes/admin-channel-routes.js';
 import { relayRoutes } from './routes/relay-routes.js';
 import { s3MotifGenerationRoutes } from './routes/s3-motif-generation-routes.js';
+import { s3MotifProviderRoutes } from './routes/s3-motif-provider-routes.js';
 import { s3MotifServiceRoutes } from './routes/s3-motif-service-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { telegramWebhookRoutes } from './routes/telegram-webhook-routes.js';
@@ -156,6 +157,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(s5VideoRoutes(dependencies));
   await app.register(s3MotifGenerationRoutes(dependencies));
   await app.register(s3MotifServiceRoutes(dependencies));
+  await app.register(s3MotifProviderRoutes(dependencies));
   await app.register(providerWebhookRoutes(dependencies));
   await app.register(adminProviderRoutes(dependencies));
   await app.register(adminOfferingRoutes(dependencies));

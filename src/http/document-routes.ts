@@ -1,8 +1,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { errorResponses, jsonResponse } from './schemas/error-responses.js';
+import { errorResponses } from './schemas/error-responses.js';
 import { keyRequirement } from './routes/api-key-auth.js';
 
 /** The name of the bearer scheme in `components.securitySchemes`. */
@@ -24,32 +23,25 @@ function isOperatorRoute(url: string): boolean {
 }
 
 /**
- * What a route that declares no 2xx of its own answers in the document: a JSON object, said
- * plainly. S3's `/motif/services` still uses it; every `/v1` and `/admin` route declares its
- * own (a test holds that line).
- */
-export const undescribedSuccess = 'Success: a JSON object (its fields are not described here yet)';
-const undocumentedSuccess = jsonResponse(undescribedSuccess, z.looseObject({}));
-
-/**
  * Completes every documented route's schema as `/openapi.json` shows it, in one place instead
  * of in each route: the error responses any route can give (with the shared envelope), and the
- * bearer security requirement of routes that take a key. A route's own responses win.
+ * bearer security requirement of routes that take a key. A route's own responses win. A route
+ * in the document that declares no 2xx of its own fails start-up: a client generated from the
+ * document would otherwise get an answer it has no type for.
  */
 export function installRouteDocs(app: FastifyInstance, relayPrefixes: readonly string[]): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const schema = route.schema as (RouteOptions['schema'] & Record<string, unknown>) | undefined;
     if (!schema || schema.hide) return;
     const declared = (schema.response ?? {}) as Record<string, unknown>;
-    const hasSuccess = Object.keys(declared).some((status) => status.startsWith('2'));
+    if (!Object.keys(declared).some((status) => status.startsWith('2')))
+      throw new Error(
+        `${String(route.method)} ${route.url} declares no 2xx response; describe what it answers (or hide it from the document).`,
+      );
     const requirement = isOperatorRoute(route.url)
       ? 'required'
       : keyRequirement(route.url, relayPrefixes);
-    schema.response = {
-      ...(hasSuccess ? {} : { 200: undocumentedSuccess }),
-      ...errorResponses(),
-      ...declared,
-    };
+    schema.response = { ...errorResponses(), ...declared };
     if (schema.security === undefined && requirement !== 'none') {
       // An empty requirement object marks the key as optional (OpenAPI 3: "or none").
       schema.security =

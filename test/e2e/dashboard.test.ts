@@ -398,6 +398,52 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     expect(await page.evaluate('document.documentElement.dataset.live')).toBe('polling');
   });
 
+  it('should hide Jobs from a tenant admin whose key lacks read, and say so on a direct visit', async () => {
+    const tenant = (await call(`${test.url}/admin/tenants`, 'POST', { name: 'billing-desk' })) as {
+      id: string;
+    };
+    const { key } = (await call(`${test.url}/admin/keys`, 'POST', {
+      tenant: tenant.id,
+      name: 'billing console',
+      scopes: ['admin'],
+    })) as { key: string };
+    const jobReads: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (new URL(request.url()).pathname.startsWith('/v1/generations'))
+        jobReads.push(request.url());
+    };
+    await page.goto(`${test.url}/dashboard/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // Counted from the sign-in on (the previous tenant admin's Jobs page polled before).
+    page.on('request', onRequest);
+    await page.getByLabel('Admin key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Without `read` its first page is Usage, and Jobs is not offered.
+    await page.getByRole('heading', { level: 1, name: 'Usage' }).waitFor();
+    const menu = page.getByRole('navigation', { name: 'Pages' }).getByRole('link');
+    expect(await menu.allTextContents()).toEqual(['Usage', 'Keys']);
+    for (const [width, height] of [
+      [1280, 800],
+      [390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await openPage(page, `${test.url}/dashboard/jobs`, 'Jobs');
+      expect(await page.getByTestId('scope-notice').textContent()).toContain(
+        'This key lacks the read scope',
+      );
+      await page.waitForLoadState('networkidle');
+      await browser.screenshot(`tenant-no-read-jobs-${width}`);
+      const overflow = await page.evaluate(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      expect(overflow, `no-read jobs at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    page.off('request', onRequest);
+    // The page never asked /v1 for what the key may not read.
+    expect(jobReads).toEqual([]);
+  });
+
   it('should have logged no console errors', () => {
     expect(browser.consoleErrors).toEqual([]);
   });

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fakePng } from '../fakes/fake-media.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
-import { undescribedSuccess } from '../../src/http/document-routes.js';
 
 const adminKey = 'openapi-admin-key-0123456789abcdef';
 const fixture = path.resolve(import.meta.dirname, '../fixtures/openapi-client/typed-calls.ts');
@@ -32,6 +31,21 @@ const DocumentSchema = z.looseObject({
   }),
 });
 type OpenApiDocument = z.infer<typeof DocumentSchema>;
+
+/**
+ * Whether a JSON Schema names what it holds: not an open object with no properties (what a
+ * route without a response schema of its own would show).
+ */
+function describesFields(schema: Record<string, unknown>): boolean {
+  const extra = schema.additionalProperties;
+  // `{}` and `true` both let any field through.
+  const open =
+    extra === undefined ||
+    extra === true ||
+    (typeof extra === 'object' && extra !== null && Object.keys(extra).length === 0);
+  const empty = Object.keys((schema.properties as object | undefined) ?? {}).length === 0;
+  return !(Object.keys(schema).length === 0 || (schema.type === 'object' && empty && open));
+}
 
 function operations(document: OpenApiDocument) {
   return Object.entries(document.paths).flatMap(([route, methods]) =>
@@ -103,16 +117,24 @@ describe('the OpenAPI document as a client contract', () => {
     expect(document.components.schemas.ErrorEnvelope).toBeDefined();
   });
 
-  it('should describe the body of every /v1 and /admin answer, and the upload and video bodies', () => {
-    const undescribed = operations(document)
-      .filter(({ route }) => route.startsWith('/v1/') || route.startsWith('/admin/'))
+  it('should describe the body of every /v1, /admin and /motif/services answer, and the upload and video bodies', () => {
+    const described = operations(document).filter(({ route }) =>
+      ['/v1/', '/admin/', '/motif/services/'].some((prefix) => route.startsWith(prefix)),
+    );
+    expect(described.filter(({ route }) => route.startsWith('/motif/services/'))).toHaveLength(9);
+    const undescribed = described
       .filter(({ operation }) =>
         Object.entries(operation.responses).some(
-          ([status, answer]) => status.startsWith('2') && answer.description === undescribedSuccess,
+          ([status, answer]) =>
+            status.startsWith('2') &&
+            Object.values(answer.content ?? {}).some((media) => !describesFields(media.schema)),
         ),
       )
       .map(({ route, method }) => `${method} ${route}`);
     expect(undescribed).toEqual([]);
+    expect(describesFields({ type: 'object', properties: {}, additionalProperties: {} })).toBe(
+      false,
+    );
     const generation = document.paths['/v1/generations']!.post!;
     expect(Object.keys(generation.responses)).toEqual(expect.arrayContaining(['200', '202']));
     const asset = document.paths['/v1/assets/{id}']!.get!;
@@ -186,6 +208,16 @@ describe('the OpenAPI document as a client contract', () => {
       'post /v1/uploads 201',
       'get /v1/videos 200',
       'get /v1/generations/{id} 404',
+      'get /motif/services/status 200',
+      'post /motif/services/routing-strategy 200',
+      'post /motif/services/primary-provider 200',
+      'get /motif/services/providers 200',
+      'post /motif/services/test-generation 200',
+      'post /motif/services/cost-estimate 200',
+      'post /motif/services/health-check 200',
+      'get /motif/services/metrics 200',
+      'post /motif/services/reinitialize 200',
+      'post /motif/services/routing-strategy 400',
     ]);
     for (const answer of answers) {
       const schema =

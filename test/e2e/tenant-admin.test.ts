@@ -134,11 +134,26 @@ describe('tenant admins', { timeout: 120_000 }, () => {
       object: 'admin_caller',
       role: 'operator',
       tenant: null,
+      scopes: ['generate', 'read', 'admin'],
     });
     expect((await call(url('/admin/whoami'), acme.adminKey)).body).toEqual({
       object: 'admin_caller',
       role: 'tenant_admin',
       tenant: { id: acme.id, name: 'acme' },
+      scopes: ['generate', 'read', 'admin'],
+    });
+    const adminOnly = z.looseObject({ key: z.string() }).parse(
+      (
+        await call(url('/admin/keys'), adminKey, 'POST', {
+          tenant: acme.id,
+          name: 'console only',
+          scopes: ['admin'],
+        })
+      ).body,
+    );
+    expect((await call(url('/admin/whoami'), adminOnly.key)).body).toMatchObject({
+      role: 'tenant_admin',
+      scopes: ['admin'],
     });
     const wrong = await call(url('/admin/whoami'), 'not-a-key');
     expect(wrong.status).toBe(401);
@@ -166,35 +181,72 @@ describe('tenant admins', { timeout: 120_000 }, () => {
     expect(limited.body).toMatchObject({ rate_limit_rpm: 600 });
   });
 
-  it("should be refused the operator's routes", async () => {
+  it('should be refused every operator route with 403 operator_only, naming the key it needs', async () => {
     const { acme } = tenants;
-    for (const [method, path, body] of [
-      ['GET', '/admin/providers', undefined],
-      ['GET', '/admin/routing', undefined],
-      ['PUT', '/admin/routing/weights', { weights: { simulator: 1 } }],
-      ['GET', '/admin/rollouts', undefined],
-      ['GET', '/admin/channels', undefined],
-      ['GET', '/admin/tenants', undefined],
-      ['POST', '/admin/tenants', { name: 'mine-now' }],
-      ['POST', `/admin/tenants/${acme.id}/balance`, { usd: 1000 }],
-      ['PATCH', `/admin/tenants/${acme.id}`, { name: 'renamed' }],
-    ] as const) {
-      const answer = await call(url(path), acme.adminKey, method, body);
-      expect([401, 403], `${method} ${path}`).toContain(answer.status);
-      ErrorBody.parse(answer.body);
+    // What a tenant admin may call (tenant-admin-auth.ts); every other admin route is the operator's.
+    const ownRoutes = new Set([
+      'get /admin/tenants/{id}',
+      'get /admin/keys',
+      'post /admin/keys',
+      'get /admin/keys/{id}',
+      'patch /admin/keys/{id}',
+      'delete /admin/keys/{id}',
+      'get /admin/usage',
+      'get /admin/whoami',
+    ]);
+    const document = z
+      .object({ paths: z.record(z.string(), z.record(z.string(), z.unknown())) })
+      .parse((await call(url('/openapi.json'), adminKey)).body);
+    const operatorRoutes = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/admin/') || path.startsWith('/motif/services/'))
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
+      .filter((route) => !ownRoutes.has(route));
+    expect(operatorRoutes.length).toBeGreaterThan(40);
+    expect(operatorRoutes).toEqual(
+      expect.arrayContaining([
+        'get /admin/providers',
+        'put /admin/routing/weights',
+        'post /admin/rollouts',
+        'get /admin/channels',
+        'post /admin/tenants/{id}/balance',
+        'post /admin/events/token',
+        'get /motif/services/status',
+        'post /motif/services/routing-strategy',
+      ]),
+    );
+    const routingBefore = test.gateway.controlPlane.settings();
+    for (const route of operatorRoutes) {
+      const [method, template] = route.split(' ') as [string, string];
+      const path = template.replaceAll(/\{[^}]+\}/g, acme.id);
+      const body = method === 'get' || method === 'delete' ? undefined : {};
+      const answer = await call(url(path), acme.adminKey, method.toUpperCase(), body);
+      expect(answer.status, route).toBe(403);
+      const { error } = ErrorBody.parse(answer.body);
+      expect(error.code, route).toBe('operator_only');
+      expect(error.message, route).toContain("the operator's admin key");
     }
-    const balance = await call(url(`/admin/tenants/${acme.id}/balance`), acme.adminKey, 'POST', {
-      usd: 1000,
-    });
-    expect(ErrorBody.parse(balance.body).error.code).toBe('operator_only');
+    // Nothing was changed on the way.
+    expect(test.gateway.controlPlane.settings()).toEqual(routingBefore);
+  });
+
+  it('should still answer a missing or wrong key on operator routes with 401', async () => {
+    for (const path of ['/admin/providers', '/admin/rollouts', '/motif/services/status']) {
+      const missing = await fetch(url(path));
+      expect(missing.status, path).toBe(401);
+      const wrong = await call(url(path), 'sy-not-a-real-key');
+      expect(wrong.status, path).toBe(401);
+      expect(ErrorBody.parse(wrong.body).error.code).toBe('unauthorized');
+    }
   });
 
   it('should refuse a tenant key without the admin scope', async () => {
     const plain = z
       .looseObject({ key: z.string() })
       .parse((await call(url('/admin/keys'), adminKey, 'POST', { tenant: tenants.acme.id })).body);
-    const answer = await call(url('/admin/keys'), plain.key);
-    expect(answer.status).toBe(401);
-    expect(ErrorBody.parse(answer.body).error.code).toBe('unauthorized');
+    for (const path of ['/admin/keys', '/admin/providers', '/motif/services/status']) {
+      const answer = await call(url(path), plain.key);
+      expect(answer.status, path).toBe(401);
+      expect(ErrorBody.parse(answer.body).error.code).toBe('unauthorized');
+    }
   });
 });

@@ -9,7 +9,8 @@ import {
 import { PageState } from './components/page-state.js';
 import { Link, useRoute } from './router.js';
 import { LoginPage } from './pages/login-page.js';
-import { pagesFor } from './pages.js';
+import { pageLackingScope, pagesFor } from './pages.js';
+import { ScopeNotice } from './components/scope-notice.js';
 
 /**
  * The shell: skip link, navigation, the page for the current path; the login form without a key.
@@ -36,7 +37,8 @@ export function App() {
   }, [key, caller]);
   const path = useRoute();
   const pages = caller ? pagesFor(caller) : [];
-  const page = pages.find((entry) => entry.matches(path)) ?? pages[0];
+  const lacking = caller ? pageLackingScope(caller, path) : undefined;
+  const page = lacking ?? pages.find((entry) => entry.matches(path)) ?? pages[0];
   useEffect(() => {
     document.title = `${key ? (page?.title ?? 'Switchyard') : 'Sign in'} · Switchyard console`;
   }, [page, key]);
@@ -72,7 +74,11 @@ export function App() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        {page && <page.component path={path} />}
+        {lacking?.scope ? (
+          <ScopeNotice title={lacking.title} scope={lacking.scope} />
+        ) : (
+          page && <page.component path={path} />
+        )}
       </main>
     </div>
   );

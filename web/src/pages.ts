@@ -15,6 +15,8 @@ export interface PageEntry {
   title: string;
   matches: (path: string) => boolean;
   component: FunctionComponent<{ path: string }>;
+  /** The key scope the page's API needs (`read` for /v1/generations); none: the admin scope. */
+  scope?: 'read';
 }
 
 const under = (prefix: string) => (path: string) =>
@@ -25,6 +27,7 @@ const jobs: PageEntry = {
   title: 'Jobs',
   matches: under('/jobs'),
   component: JobsPage,
+  scope: 'read',
 };
 
 /** The operator's navigation, in the order operators reach for the pages. */
@@ -53,7 +56,26 @@ const tenantAdminPages: PageEntry[] = [
   { path: '/keys', title: 'Keys', matches: under('/keys'), component: TenantKeysPage },
 ];
 
-/** The pages a caller may open; the first is where an unknown path lands. */
-export function pagesFor(caller: AdminCaller): PageEntry[] {
+function rolePages(caller: AdminCaller): PageEntry[] {
   return caller.role === 'tenant_admin' ? tenantAdminPages : operatorPages;
+}
+
+function allowed(caller: AdminCaller, page: PageEntry): boolean {
+  return page.scope === undefined || caller.scopes.includes(page.scope);
+}
+
+/**
+ * The pages a caller may open (its role's, less those whose scope its key lacks); the first is
+ * where an unknown path lands.
+ */
+export function pagesFor(caller: AdminCaller): PageEntry[] {
+  return rolePages(caller).filter((page) => allowed(caller, page));
+}
+
+/**
+ * The page of the caller's role at `path` that its key lacks the scope for (a bookmark of
+ * Jobs, opened with a key without `read`): the shell says so instead of showing another page.
+ */
+export function pageLackingScope(caller: AdminCaller, path: string): PageEntry | undefined {
+  return rolePages(caller).find((page) => page.matches(path) && !allowed(caller, page));
 }

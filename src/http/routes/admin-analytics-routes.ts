@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readRollupSeries } from '../../analytics/rollup-series.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuth } from './admin-auth.js';
+import { operatorAuth } from './operator-auth.js';
 import { jsonResponse } from '../schemas/error-responses.js';
 import { AnalyticsSeriesSchema } from '../schemas/admin-analytics-responses.js';
 
@@ -15,11 +15,14 @@ import { AnalyticsSeriesSchema } from '../schemas/admin-analytics-responses.js';
  *   -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY"
  */
 export function adminAnalyticsRoutes(
-  dependencies: Pick<AppDependencies, 'config' | 'database' | 'analytics' | 'instances'>,
+  dependencies: Pick<
+    AppDependencies,
+    'config' | 'database' | 'analytics' | 'instances' | 'apiKeys'
+  >,
 ): FastifyPluginAsyncZod {
-  const { config, database, analytics, instances } = dependencies;
+  const { database, analytics, instances } = dependencies;
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config));
+    app.addHook('onRequest', operatorAuth(dependencies));
     app.get(
       '/admin/analytics/series',
       {

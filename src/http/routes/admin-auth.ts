@@ -62,14 +62,3 @@ export function adminAuth(config: AdminAuthConfig) {
     }
   };
 }
-
-/**
- * An onRequest hook for operator routes that were open in the system they replace (S3's
- * `/motif/services/...`): open while no admin key is set, the admin key once one is.
- */
-export function adminAuthWhenEnabled(config: AdminAuthConfig) {
-  const check = adminAuth(config);
-  return async (request: FastifyRequest): Promise<void> => {
-    if (config.adminKey) await check(request);
-  };
-}

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Channel } from '../../core/channel.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuth } from './admin-auth.js';
+import { operatorAuth } from './operator-auth.js';
 import { errorResponses, jsonResponse, noContent } from '../schemas/error-responses.js';
 import {
   ChannelListSchema,
@@ -121,9 +121,9 @@ function channelJson(
  * curl -X POST localhost:8787/admin/channels/chan_…/test -H "authorization: Bearer $SWITCHYARD_ADMIN_KEY"
  */
 export function adminChannelRoutes(
-  dependencies: Pick<AppDependencies, 'channels' | 'config'>,
+  dependencies: Pick<AppDependencies, 'channels' | 'config' | 'apiKeys'>,
 ): FastifyPluginAsyncZod {
-  const { channels, config } = dependencies;
+  const { channels } = dependencies;
   const render = (channel: Channel) => {
     const loaded = channels.cache.get(channel.id);
     return channelJson(channel, {
@@ -132,7 +132,7 @@ export function adminChannelRoutes(
     });
   };
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config));
+    app.addHook('onRequest', operatorAuth(dependencies));
 
     app.post(
       '/admin/channels',

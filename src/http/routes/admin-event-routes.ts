@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UnauthorizedError } from '../../core/errors/index.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuth } from './admin-auth.js';
+import { operatorAuth } from './operator-auth.js';
 import { issueEventToken, verifyEventToken } from './event-stream-token.js';
 import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
 
@@ -27,11 +27,18 @@ const TokenSchema = z
 export function adminEventRoutes(
   dependencies: Pick<
     AppDependencies,
-    'config' | 'rollouts' | 'controlPlane' | 'instances' | 'alerts' | 'jobEvents' | 'logger'
+    | 'config'
+    | 'rollouts'
+    | 'controlPlane'
+    | 'instances'
+    | 'alerts'
+    | 'jobEvents'
+    | 'logger'
+    | 'apiKeys'
   >,
 ): FastifyPluginAsyncZod {
   const { config, rollouts, controlPlane, instances, alerts, jobEvents } = dependencies;
-  const checkAdmin = adminAuth(config);
+  const checkAdmin = operatorAuth(dependencies);
   // The alert sink takes listeners for its lifetime: one here, fanned out to open streams.
   const alertListeners = new Set<(payload: unknown) => void>();
   alerts.onAlert((alert) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../core/errors/index.js';
 import type { UnavailableOffering } from '../../routing/control-plane/offering-availability.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuth } from './admin-auth.js';
+import { operatorAuth } from './operator-auth.js';
 import { authorOf } from './admin-routing-routes.js';
 import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
 import {
@@ -33,11 +33,11 @@ function view(mark: UnavailableOffering) {
  *   -d '{"reason":"catalog points at google:3@3 now"}'
  */
 export function adminOfferingRoutes(
-  dependencies: Pick<AppDependencies, 'offerings' | 'instances' | 'config'>,
+  dependencies: Pick<AppDependencies, 'offerings' | 'instances' | 'config' | 'apiKeys'>,
 ): FastifyPluginAsyncZod {
-  const { offerings, instances, config } = dependencies;
+  const { offerings, instances } = dependencies;
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config));
+    app.addHook('onRequest', operatorAuth(dependencies));
     app.get(
       '/admin/offerings/unavailable',
       {

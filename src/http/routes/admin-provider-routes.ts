@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SimulatorAdapter } from '../../providers/simulator/simulator-adapter.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuth } from './admin-auth.js';
+import { operatorAuth } from './operator-auth.js';
 import { authorOf } from './admin-routing-routes.js';
 import { NotFoundError } from '../../core/errors/index.js';
 import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
@@ -22,10 +22,10 @@ import {
 export function adminProviderRoutes(
   dependencies: Pick<
     AppDependencies,
-    'instances' | 'providerAdmin' | 'config' | 'health' | 'webhookSecret'
+    'instances' | 'providerAdmin' | 'config' | 'health' | 'webhookSecret' | 'apiKeys'
   >,
 ): FastifyPluginAsyncZod {
-  const { instances, providerAdmin, config } = dependencies;
+  const { instances, providerAdmin } = dependencies;
   const describe = (id: string) => {
     const instance = instances.get(id);
     if (!instance) throw new NotFoundError('provider', id);
@@ -51,7 +51,7 @@ export function adminProviderRoutes(
     };
   };
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config));
+    app.addHook('onRequest', operatorAuth(dependencies));
     app.get(
       '/admin/webhook-secret',
       {

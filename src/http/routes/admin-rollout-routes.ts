@@ -5,7 +5,7 @@ import type { Rollout, RolloutDecision } from '../../rollout/rollout-store.js';
 import { planRollout } from '../../rollout/plan-rollout.js';
 import { readArmTotals } from '../../rollout/read-arm-totals.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuth } from './admin-auth.js';
+import { operatorAuth } from './operator-auth.js';
 import { authorOf } from './admin-routing-routes.js';
 import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
 import {
@@ -39,7 +39,7 @@ const ReasonBody = z
 export function adminRolloutRoutes(
   dependencies: Pick<
     AppDependencies,
-    'rollouts' | 'controlPlane' | 'database' | 'analytics' | 'config'
+    'rollouts' | 'controlPlane' | 'database' | 'analytics' | 'config' | 'apiKeys'
   >,
 ): FastifyPluginAsyncZod {
   const { rollouts, controlPlane, database, analytics, config } = dependencies;
@@ -117,7 +117,7 @@ export function adminRolloutRoutes(
   }
 
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config));
+    app.addHook('onRequest', operatorAuth(dependencies));
     app.post(
       '/admin/rollouts',
       {

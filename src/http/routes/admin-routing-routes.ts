@@ -5,7 +5,7 @@ import { readWindowTotals } from '../../analytics/rollup-reader.js';
 import type { ChangeAuthor } from '../../routing/control-plane/control-plane-store.js';
 import type { RoutingSettings } from '../../routing/control-plane/routing-settings.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuth } from './admin-auth.js';
+import { operatorAuth } from './operator-auth.js';
 import { jsonResponse } from '../schemas/error-responses.js';
 import {
   AlertListSchema,
@@ -66,12 +66,19 @@ function view(settings: RoutingSettings) {
 export function adminRoutingRoutes(
   dependencies: Pick<
     AppDependencies,
-    'controlPlane' | 'health' | 'instances' | 'config' | 'database' | 'analytics' | 'alerts'
+    | 'controlPlane'
+    | 'health'
+    | 'instances'
+    | 'config'
+    | 'database'
+    | 'analytics'
+    | 'alerts'
+    | 'apiKeys'
   >,
 ): FastifyPluginAsyncZod {
-  const { controlPlane, health, instances, config, database, analytics } = dependencies;
+  const { controlPlane, health, instances, database, analytics } = dependencies;
   return async (app) => {
-    app.addHook('onRequest', adminAuth(config));
+    app.addHook('onRequest', operatorAuth(dependencies));
     app.get(
       '/admin/routing',
       {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDependencies } from './app-dependencies.js';
-import { tenantAdminAuth, tenantAdminScope } from './tenant-admin-auth.js';
+import { ApiKeyScope } from '../../core/tenancy.js';
+import { tenantAdminAuth, tenantAdminScope, tenantAdminScopes } from './tenant-admin-auth.js';
 import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
 
 const AdminCallerSchema = z
@@ -10,6 +11,11 @@ const AdminCallerSchema = z
     /** `operator`: the admin key, every admin route; `tenant_admin`: its own tenant only. */
     role: z.enum(['operator', 'tenant_admin']),
     tenant: z.object({ id: z.string(), name: z.string() }).nullable(),
+    /**
+     * What the key may do on `/v1` besides administering: a tenant admin's key scopes (the
+     * dashboard hides the Jobs page from a key without `read`); every scope for the operator.
+     */
+    scopes: z.array(z.enum(ApiKeyScope)),
   })
   .meta({ id: 'AdminCaller' });
 
@@ -39,12 +45,18 @@ export function adminWhoamiRoutes(
       async (request) => {
         const scope = tenantAdminScope(request);
         if (scope === undefined)
-          return { object: 'admin_caller' as const, role: 'operator' as const, tenant: null };
+          return {
+            object: 'admin_caller' as const,
+            role: 'operator' as const,
+            tenant: null,
+            scopes: Object.values(ApiKeyScope),
+          };
         const tenant = await tenancy.tenant(scope);
         return {
           object: 'admin_caller' as const,
           role: 'tenant_admin' as const,
           tenant: { id: tenant.id, name: tenant.name },
+          scopes: [...(tenantAdminScopes(request) ?? [])],
         };
       },
     );

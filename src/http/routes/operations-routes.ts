@@ -1,5 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './app-dependencies.js';
+import {
+  ApiHealthSchema,
+  type ApiHealth,
+  type ApiHealthChannel,
+  type ApiHealthProvider,
+} from '../schemas/api-health-response.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
 
 /**
  * Each channel: its groups and switch, keys in rotation and set aside, and for adapter-typed
@@ -7,12 +14,12 @@ import type { AppDependencies } from './app-dependencies.js';
  */
 function channelHealth(
   cache: AppDependencies['channels']['cache'],
-  providers: Record<string, unknown>,
-): Record<string, unknown> {
-  const view: Record<string, unknown> = {};
+  providers: Record<string, ApiHealthProvider>,
+): Record<string, ApiHealthChannel> {
+  const view: Record<string, ApiHealthChannel> = {};
   for (const channel of cache.list()) {
     const keys = cache.keyCounts(channel);
-    const provider = providers[channel.id] as { ok?: boolean; error?: string | null } | undefined;
+    const provider = providers[channel.id];
     const problems = [
       !channel.enabled ? 'disabled' : undefined,
       keys.available === 0 ? 'every key is set aside' : undefined,
@@ -21,8 +28,8 @@ function channelHealth(
     view[channel.id] = {
       name: channel.name,
       type: channel.type,
-      groups: channel.groups,
-      models: channel.models,
+      groups: [...channel.groups],
+      models: [...channel.models],
       enabled: channel.enabled,
       ok: problems.length === 0,
       error: problems.length ? problems.join('; ') : null,
@@ -61,10 +68,14 @@ export function operationsRoutes(
         schema: {
           tags: ['operations'],
           summary: 'Per-provider health, circuits, credits and the routing config',
+          response: {
+            200: jsonResponse('Health and routing', ApiHealthSchema),
+            ...errorResponses(),
+          },
         },
       },
       async () => {
-        const providers: Record<string, unknown> = { ...health.describe() };
+        const providers: Record<string, ApiHealthProvider> = { ...health.describe() };
         const loadedTypes = new Set(instances.list().map((instance) => instance.adapter.type));
         for (const type of knownProviderTypes) {
           if (loadedTypes.has(type) || providers[type]) continue;
@@ -91,12 +102,13 @@ export function operationsRoutes(
           since: mark.since,
         }));
         for (const mark of unavailable) {
-          const view = providers[mark.provider] as { unavailable_models?: string[] } | undefined;
+          const view = providers[mark.provider];
           if (view) view.unavailable_models = [...(view.unavailable_models ?? []), mark.model];
         }
         const degraded = usable < instances.list().length || unavailable.length > 0;
+        const status: ApiHealth['status'] = usable === 0 ? 'down' : degraded ? 'degraded' : 'ok';
         return {
-          status: usable === 0 ? 'down' : degraded ? 'degraded' : 'ok',
+          status,
           providers,
           unavailable_offerings: unavailable,
           channels: channelHealth(channels.cache, providers),

@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors/index.js';
 import { SsrfGuard } from '../../security/ssrf-guard.js';
+import { errorResponses } from '../schemas/error-responses.js';
+import { binaryResponse } from '../schemas/public-responses.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
@@ -11,6 +13,9 @@ import { sendAsset } from './send-asset.js';
 import { isAllowedCdnUrl, sendCdnFile } from './s1-cdn-download.js';
 
 const downloadPath = '/api/v3/runware/download';
+
+/** What S1's clients download: its videos (and the stills of image jobs, from this gateway). */
+const downloadTypes = ['video/mp4', 'video/webm', 'image/png', 'image/jpeg', 'image/webp'] as const;
 
 /** S1's browser clients fetched the video cross-origin (as a Blob, with Range for seeking). */
 function allowCrossOrigin(reply: FastifyReply): void {
@@ -57,6 +62,11 @@ export function s1RunwareDownloadRoute(
           description:
             'Streams a file this gateway stored (a `video_url` from the generate route), or one on a provider CDN host the operator listed in `compat.s1.downloadHosts`, with CORS headers and HTTP Range support (206/416). Any other URL is refused with 400 `url_not_allowed` and never fetched: this is not a proxy for other hosts.',
           querystring: z.object({ url: z.string().min(1).max(4096) }),
+          response: {
+            200: binaryResponse('The whole file', downloadTypes),
+            206: binaryResponse('The requested byte range (`Range: bytes=…`)', downloadTypes),
+            ...errorResponses(404, 416, 502),
+          },
         },
       },
       async (request, reply) => {

@@ -1,9 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/index.js';
-import { ApiKeyScope } from '../../core/tenancy.js';
+import { ForbiddenError, NotFoundError } from '../../core/errors/index.js';
+import type { ApiKeyScope } from '../../core/tenancy.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { adminAuth } from './admin-auth.js';
+import { adminCredential, operatorOnlyMessage } from './admin-credential.js';
 
 /**
  * What a tenant key with the `admin` scope may call under `/admin`: its own tenant, its keys and
@@ -23,40 +22,30 @@ const tenantAdminRoutes = new Set([
 
 /** The tenant a request's tenant admin is confined to; absent for the operator's admin key. */
 const confinedTo = new WeakMap<FastifyRequest, string>();
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
+/** The scopes of a tenant admin's key (for `GET /admin/whoami`). */
+const scopesOf = new WeakMap<FastifyRequest, readonly ApiKeyScope[]>();
 
 /**
  * A preHandler for the admin routes a tenant may administer itself: the admin key passes as
  * before; a tenant key with the `admin` scope passes for the routes above, confined to its
- * tenant (handlers read `tenantAdminScope`); any other key is refused (401, as a wrong key).
+ * tenant (handlers read `tenantAdminScope`), and is refused the others (403 `operator_only`);
+ * any other key is refused as a wrong key (401).
  */
 export function tenantAdminAuth(dependencies: Pick<AppDependencies, 'config' | 'apiKeys'>) {
-  const operator = adminAuth(dependencies.config);
-  const adminDigest = dependencies.config.adminKey
-    ? digest(dependencies.config.adminKey)
-    : undefined;
+  const credentialOf = adminCredential(dependencies);
   return async (request: FastifyRequest): Promise<void> => {
-    const presented = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
-    if (!adminDigest || !presented || timingSafeEqual(digest(presented), adminDigest))
-      return operator(request);
-    const key = await dependencies.apiKeys
-      .authenticate(presented, request.ip)
-      .catch((error: unknown) => {
-        if (error instanceof UnauthorizedError) return undefined;
-        throw error;
-      });
-    // A key without the admin scope is no admin credential at all: 401, as before tenant admins.
-    if (!key?.scopes.includes(ApiKeyScope.admin)) return operator(request);
+    const credential = await credentialOf(request);
+    if (credential.role === 'operator') return;
     if (!tenantAdminRoutes.has(`${request.method} ${request.routeOptions.url ?? ''}`))
-      throw new ForbiddenError(
-        'operator_only',
-        "This admin route takes the operator's admin key; a tenant's admin key manages only its own tenant, keys and usage.",
-      );
-    confinedTo.set(request, key.tenantId);
+      throw new ForbiddenError('operator_only', operatorOnlyMessage);
+    confinedTo.set(request, credential.tenantId);
+    scopesOf.set(request, credential.scopes);
   };
+}
+
+/** The scopes of a tenant admin's key; undefined for the operator (who has every scope). */
+export function tenantAdminScopes(request: FastifyRequest): readonly ApiKeyScope[] | undefined {
+  return scopesOf.get(request);
 }
 
 /** The tenant a tenant admin is confined to, or undefined for the operator. */

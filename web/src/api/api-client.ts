@@ -10,18 +10,24 @@ const callerStorageKey = 'switchyard.caller';
 export interface AdminCaller {
   role: 'operator' | 'tenant_admin';
   tenant: { id: string; name: string } | null;
+  /** The key's scopes (`generate`, `read`, `admin`); the operator has them all. */
+  scopes: string[];
 }
 
 export function storedKey(): string | null {
   return sessionStorage.getItem(storageKey);
 }
 
-/** The caller stored with the key; null before sign-in (or in a tab signed in before roles). */
+/**
+ * The caller stored with the key; null before sign-in, or in a tab signed in before the
+ * dashboard knew roles or scopes (the shell then asks `/admin/whoami` again).
+ */
 export function storedCaller(): AdminCaller | null {
   const text = sessionStorage.getItem(callerStorageKey);
   if (!text) return null;
   try {
-    return JSON.parse(text) as AdminCaller;
+    const caller = JSON.parse(text) as Partial<AdminCaller>;
+    return Array.isArray(caller.scopes) ? (caller as AdminCaller) : null;
   } catch {
     return null;
   }
