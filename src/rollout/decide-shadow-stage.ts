@@ -1,4 +1,4 @@
-import type { ShadowStage } from '../core/rollout-plan.js';
+import { GuardrailName, type RolloutPlan, type ShadowStage } from '../core/rollout-plan.js';
 import type { GuardrailResult } from './evaluate-guardrails.js';
 import type { ShadowSummary } from './read-shadow-summary.js';
 
@@ -82,4 +82,19 @@ export function shadowCheckOf(
     activeSeconds: Math.max(0, activeMs) / 1000,
     durationSeconds: plan.durationSeconds ?? null,
   };
+}
+
+/**
+ * The plan a shadow stage is judged by: each guardrail's window stretched to the whole stage so
+ * far. Copies are few and paid for; the stage often ends when the budget runs out, and its
+ * judgement must still see every copy rather than only those of the last window.
+ */
+export function shadowJudgedPlan(plan: RolloutPlan, stageAgeSeconds: number): RolloutPlan {
+  const guardrails = { ...plan.guardrails };
+  for (const name of Object.values(GuardrailName))
+    guardrails[name] = {
+      ...guardrails[name],
+      windowSeconds: Math.max(guardrails[name].windowSeconds, Math.ceil(stageAgeSeconds)),
+    };
+  return { ...plan, guardrails };
 }

@@ -14,7 +14,12 @@ import {
 import { GuardrailName } from '../core/rollout-plan.js';
 import type { RolloutService } from './rollout-service.js';
 import { inShadowStage, type Rollout } from './rollout-store.js';
-import { decideShadowStage, shadowCheckOf, type ShadowCheck } from './decide-shadow-stage.js';
+import {
+  decideShadowStage,
+  shadowCheckOf,
+  shadowJudgedPlan,
+  type ShadowCheck,
+} from './decide-shadow-stage.js';
 import { readShadowSummary } from './read-shadow-summary.js';
 import { checkSplit, type SplitCheck } from './check-split.js';
 import { readArmTotals, type ArmWindow } from './read-arm-totals.js';
@@ -114,7 +119,14 @@ export class RolloutController {
     const { service } = this.options;
     await this.options.analytics.flush();
     const now = this.now();
-    const totals = await this.readTotals(rollout, now);
+    const shadowing = inShadowStage(rollout);
+    const judged = shadowing
+      ? {
+          ...rollout,
+          plan: shadowJudgedPlan(rollout.plan, (now - rollout.stageStartedAt.getTime()) / 1000),
+        }
+      : rollout;
+    const totals = await this.readTotals(judged, now);
     const costTotals = totals.cost_per_output.baseline;
     const state = { ...rollout.state, breachStreaks: { ...rollout.state.breachStreaks } };
     if (
@@ -124,7 +136,7 @@ export class RolloutController {
     ) {
       state.baselineCostReference = costTotals.costPerOutputUsd;
     }
-    const guardrails = evaluateGuardrails(rollout.plan, totals, state.baselineCostReference);
+    const guardrails = evaluateGuardrails(judged.plan, totals, state.baselineCostReference);
     for (const result of guardrails)
       state.breachStreaks[result.name] =
         result.status === 'breach' ? (state.breachStreaks[result.name] ?? 0) + 1 : 0;
@@ -145,7 +157,6 @@ export class RolloutController {
     const allPassing = guardrails.every(
       (result) => result.status === 'pass' || result.status === 'disabled',
     );
-    const shadowing = inShadowStage(rollout);
     const liveWeight = service.liveWeight(rollout);
     const split = shadowing
       ? await this.readShadowSplit(rollout)
