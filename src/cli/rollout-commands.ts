@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { AdminClient } from './admin-client.js';
 import { formatGuardrailValue } from '../rollout/evaluate-guardrails.js';
 import { formatPValue } from '../rollout/compare-arms.js';
@@ -15,7 +15,28 @@ interface RolloutView {
   baseline: string;
   canary: string;
   model: string | null;
-  stage: { number: number; of: number; canary_weight: number; started_at: string };
+  stage: {
+    phase?: 'shadow' | 'live';
+    number: number;
+    of: number;
+    canary_weight: number;
+    started_at: string;
+  };
+  shadow?: {
+    status: string;
+    outcome: string | null;
+    fraction: number;
+    budget_usd: number;
+    duration_seconds: number | null;
+    copies: number;
+    reserved_usd: number;
+    spent_usd: number;
+    budget_spent_at: string | null;
+    succeeded: number;
+    failed: number;
+    unfinished: number;
+    recent_jobs: { id: string; client_job_id: string; status: string; cost_usd: number | null }[];
+  } | null;
   weights: Record<string, number>;
   observed_split: Record<string, number | string | null> & { since: string; requests: number };
   guardrails:
@@ -49,7 +70,10 @@ interface RolloutView {
 function describe(rollout: RolloutView): string {
   const lines = [
     `${rollout.id}  ${rollout.status}  ${rollout.baseline} → ${rollout.canary}${rollout.model ? ` (${rollout.model})` : ''}`,
-    `stage ${rollout.stage.number}/${rollout.stage.of} at ${Math.round(rollout.stage.canary_weight * 100)}% since ${rollout.stage.started_at}; weights ${JSON.stringify(rollout.weights)}`,
+    rollout.stage.phase === 'shadow'
+      ? `shadow stage before stage 1/${rollout.stage.of}: live traffic all on ${rollout.baseline}, copies to ${rollout.canary}; weights ${JSON.stringify(rollout.weights)}`
+      : `stage ${rollout.stage.number}/${rollout.stage.of} at ${Math.round(rollout.stage.canary_weight * 100)}% since ${rollout.stage.started_at}; weights ${JSON.stringify(rollout.weights)}`,
+    ...describeShadow(rollout),
     `split since ${rollout.observed_split.since}: ${[rollout.baseline, rollout.canary]
       .map((provider) => {
         const share = rollout.observed_split[provider];
@@ -125,6 +149,25 @@ function describe(rollout: RolloutView): string {
   return lines.join('\n');
 }
 
+/** The shadow stage in two lines: its course and its spend against the budget. */
+function describeShadow(rollout: RolloutView): string[] {
+  const shadow = rollout.shadow;
+  if (!shadow) return [];
+  const course = shadow.status === 'running' ? 'running' : `ended (${shadow.outcome ?? 'unknown'})`;
+  return [
+    `shadow ${course}: ${formatPercent(shadow.fraction)} of requests copied to ${rollout.canary}${shadow.duration_seconds ? ` for at least ${shadow.duration_seconds} s` : ''}`,
+    `shadow copies ${shadow.copies} (${shadow.succeeded} succeeded, ${shadow.failed} failed, ${shadow.unfinished} unfinished); spent $${shadow.spent_usd.toFixed(4)} of $${shadow.budget_usd.toFixed(2)} (reserved $${shadow.reserved_usd.toFixed(4)})${shadow.budget_spent_at ? `; budget spent at ${shadow.budget_spent_at}` : ''}`,
+  ];
+}
+
+/** A number option, refused by the CLI when it is not one (the gateway checks the range). */
+function numberOption(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed))
+    throw new InvalidArgumentError(`'${value}' is not a number.`);
+  return parsed;
+}
+
 /** Per stage and guardrail: what the comparison needs to see the operator's effect in time. */
 function describeDryRun(dryRun: RolloutDryRun): string {
   const { traffic } = dryRun;
@@ -178,6 +221,20 @@ export function registerRolloutCommands(
     .option('--stages <list>', 'stages, e.g. 10%:1h,50%:3h,100% (the default)')
     .option('--interval <duration>', 'evaluation interval, e.g. 30s')
     .option(
+      '--shadow <fraction>',
+      'first a shadow stage: copy this fraction of requests to the canary (0 < f ≤ 1), answered by the baseline only',
+      numberOption,
+    )
+    .option(
+      '--shadow-budget-usd <usd>',
+      'what the shadow copies may cost at the provider; no copy past it',
+      numberOption,
+    )
+    .option(
+      '--shadow-duration <duration>',
+      'shortest shadow stage, e.g. 10m (default: until the budget is spent)',
+    )
+    .option(
       '--supersede-overrides',
       'set aside per-model weights/strategies that would escape an all-models rollout (restored at the end)',
     )
@@ -195,7 +252,22 @@ export function registerRolloutCommands(
         interval?: string;
         reason?: string;
         supersedeOverrides?: boolean;
+        shadow?: number;
+        shadowBudgetUsd?: number;
+        shadowDuration?: string;
       }) => {
+        const shadow =
+          options.shadow !== undefined ||
+          options.shadowBudgetUsd !== undefined ||
+          options.shadowDuration !== undefined
+            ? {
+                fraction: options.shadow,
+                budgetUsd: options.shadowBudgetUsd,
+                durationSeconds: options.shadowDuration
+                  ? parseDuration(options.shadowDuration)
+                  : undefined,
+              }
+            : undefined;
         const body = {
           baseline: options.baseline,
           canary: options.canary,
@@ -204,6 +276,7 @@ export function registerRolloutCommands(
           toModel: options.toModel,
           stages: options.stages ? parseStages(options.stages) : undefined,
           intervalSeconds: options.interval ? parseDuration(options.interval) : undefined,
+          shadow,
           reason: options.reason,
           overrides: options.supersedeOverrides ? 'supersede' : undefined,
         };
@@ -234,7 +307,9 @@ export function registerRolloutCommands(
             entry.status,
             `${entry.baseline} → ${entry.canary}`,
             entry.model,
-            `${entry.stage.number}/${entry.stage.of}`,
+            entry.stage.phase === 'shadow'
+              ? `shadow/${entry.stage.of}`
+              : `${entry.stage.number}/${entry.stage.of}`,
             JSON.stringify(entry.weights),
           ]),
         ),

@@ -10,6 +10,7 @@ import type { RoutingLayer } from './compose-routing.js';
 import type { StoreLayer } from './compose-store.js';
 import type { JobsLayer } from './compose-jobs.js';
 import type { QuotaLayer } from './compose-quota.js';
+import type { JobCopier } from '../core/job-copier.js';
 
 /** The job roles HTTP calls. */
 export interface JobApiLayer {
@@ -33,6 +34,7 @@ export function composeJobApi(
     quota: QuotaLayer;
   },
   shutdown: AbortSignal,
+  copier?: JobCopier,
 ): JobApiLayer {
   const { store, providers, routing, jobs } = layers;
   const { instances } = providers;
@@ -46,6 +48,7 @@ export function composeJobApi(
     }),
     inline: jobs.engine,
     callerKeys: jobs.callerKeys,
+    copier,
     router: routing.router,
     instances,
     images: jobs.images,

@@ -6,6 +6,10 @@ import type { ProviderInstances } from '../providers/provider-instances.js';
 import { RolloutController } from '../rollout/rollout-controller.js';
 import { RolloutService } from '../rollout/rollout-service.js';
 import { RolloutStore } from '../rollout/rollout-store.js';
+import { ShadowCopier } from '../rollout/shadow-copier.js';
+import { BatchedJobWriter } from '../jobs/batched-job-writer.js';
+import { ShadowJobWriter } from '../jobs/shadow-job-writer.js';
+import type { JobsLayer } from './compose-jobs.js';
 import type { RoutingLayer } from './compose-routing.js';
 import type { StoreLayer } from './compose-store.js';
 
@@ -13,6 +17,8 @@ export interface RolloutsLayer {
   rollouts: RolloutService;
   /** Evaluates guardrails and moves stages; one instance at a time holds its lease. */
   rolloutController: RolloutController;
+  /** Copies sampled client jobs to the canary of a rollout in its shadow stage. */
+  shadowCopier: ShadowCopier;
 }
 
 export function composeRollouts(
@@ -20,6 +26,7 @@ export function composeRollouts(
   dependencies: {
     store: StoreLayer;
     routing: RoutingLayer;
+    jobs: JobsLayer;
     instances: ProviderInstances;
     alerts: AlertSink;
     analytics: AnalyticsRecorder;
@@ -30,11 +37,29 @@ export function composeRollouts(
      * otherwise the database's, so that every instance agrees on when a stage began.
      */
     stageClock: (() => number) | undefined;
+    /** The shadow stage's sampling draw (tests inject a seeded one). */
+    random?: () => number;
   },
 ): RolloutsLayer {
-  const { store, routing, instances, alerts, analytics, logger, now, stageClock } = dependencies;
+  const { store, routing, jobs, instances, alerts, analytics, logger, now, stageClock } =
+    dependencies;
+  const rolloutStore = new RolloutStore(store.database, stageClock);
+  // Copies are written like the API's new jobs (its pool), in their own batches: a copy never
+  // joins the transaction of the client job it copies, which is already committed.
+  const shadowCopier = new ShadowCopier({
+    store: rolloutStore,
+    writer: new ShadowJobWriter(
+      new BatchedJobWriter(store.apiDatabase, store.apiRepository, jobs.queue),
+      routing.router,
+      config.jobs,
+      now,
+    ),
+    logger,
+    random: dependencies.random,
+  });
   const rollouts = new RolloutService({
-    store: new RolloutStore(store.database, stageClock),
+    store: rolloutStore,
+    changed: () => shadowCopier.forget(),
     controlPlane: routing.controlPlane,
     instances,
     alerts,
@@ -51,5 +76,5 @@ export function composeRollouts(
     leaseMs: config.rollouts.leaseSeconds * 1000,
     now,
   });
-  return { rollouts, rolloutController };
+  return { rollouts, rolloutController, shadowCopier };
 }

@@ -37,6 +37,7 @@ import { composeChannels, type ChannelsLayer } from './compose-channels.js';
 import { composeCostAlerts } from './compose-cost-alerts.js';
 import { GatewayUrls } from './gateway-urls.js';
 import { Lifecycle } from './lifecycle.js';
+import type { ShadowCopier } from '../rollout/shadow-copier.js';
 import type { HostResolver } from '../security/ssrf-guard.js';
 
 export interface GatewayOptions {
@@ -57,6 +58,8 @@ export interface GatewayOptions {
   now?: () => number;
   /** Where cost alerts go besides the alert sink (the Telegram chat plugs in here). */
   costAlertNotifiers?: readonly CostAlertNotifier[];
+  /** The draw that samples requests for a shadow stage (tests inject a seeded one). */
+  random?: () => number;
 }
 
 /** A wired gateway: HTTP app, job engine, queue and database. */
@@ -76,6 +79,8 @@ export interface Gateway {
   alerts: AlertSink;
   rollouts: RolloutService;
   rolloutController: RolloutController;
+  /** Copies sampled jobs to a shadowing canary; `settled()` waits for the copies in flight. */
+  shadowCopier: ShadowCopier;
   /** Compares spend and credit with `costAlerts`; `tick()` evaluates now. */
   costAlerts: CostAlertEvaluator;
   /** Tenants, API keys and the key cache. */
@@ -137,13 +142,16 @@ export async function createGateway(
       resolveHost: options.resolveHost,
     });
     const quota = composeQuota(store, { alerts, logger, now });
-    const jobApi = composeJobApi(config, { ...layers, jobs, quota }, shutdown);
     const { analytics } = observers;
     const dependencies = { store, routing, instances, alerts, analytics, logger, now };
-    const { rollouts, rolloutController } = composeRollouts(config, {
+    // Before the job API, which offers every accepted job to the shadow copier.
+    const { rollouts, rolloutController, shadowCopier } = composeRollouts(config, {
       ...dependencies,
+      jobs,
       stageClock: options.now,
+      random: options.random,
     });
+    const jobApi = composeJobApi(config, { ...layers, jobs, quota }, shutdown, shadowCopier);
     const telegram = composeBot(
       config,
       { store, jobs: jobApi.jobs, instances },
@@ -228,6 +236,7 @@ export async function createGateway(
       alerts,
       rollouts,
       rolloutController,
+      shadowCopier,
       costAlerts,
       tenancy,
       channels,

@@ -101,5 +101,17 @@ export const GenerationRequestSchema = z.object({
    * process may call the provider for it; anywhere else the job ends `request_key_unavailable`.
    */
   callerKey: z.boolean().optional(),
+  /**
+   * This job is a shadow copy (a rollout's shadow stage): made from the client job `of` for
+   * rollout `rolloutId`, pinned to its canary, never shown, answered or charged to any client.
+   */
+  shadow: z
+    .object({
+      /** The client job this one copies. */
+      of: z.string(),
+      /** The rollout whose shadow stage made it. */
+      rolloutId: z.string(),
+    })
+    .optional(),
 });
 export type GenerationRequest = z.infer<typeof GenerationRequestSchema>;

@@ -112,6 +112,27 @@ const StageSchema = z
   .strict();
 export type RolloutStage = z.infer<typeof StageSchema>;
 
+/**
+ * The optional shadow stage before any live share (issue 13 §2): a copy of a sampled fraction of
+ * the rollout's requests also goes to the canary; the client is answered by the baseline alone,
+ * the copy's result is stored for comparison and judged by the guardrails, and the copies stop
+ * when the provider bill for them reaches the budget.
+ */
+export const ShadowStageSchema = z
+  .object({
+    /** Share of the rollout's requests copied to the canary (0 < fraction ≤ 1). */
+    fraction: z.number().gt(0, 'fraction must be above 0').max(1, 'fraction must be at most 1'),
+    /** What the copies may cost at the provider, in USD; no copy is made past it. */
+    budgetUsd: z.number().gt(0, 'budgetUsd must be above 0'),
+    /**
+     * Shortest shadow stage: once this long with every guardrail passing, the first live stage
+     * starts; absent, the shadow stage lasts until the budget is spent.
+     */
+    durationSeconds: z.number().gt(0).optional(),
+  })
+  .strict();
+export type ShadowStage = z.infer<typeof ShadowStageSchema>;
+
 /** The runbook's stages: 10 % for 1 h → 50 % for 3 h → 100 %. */
 const defaultStages: RolloutStage[] = [
   { weight: 0.1, minDurationSeconds: 3600 },
@@ -147,6 +168,8 @@ export const StartRolloutSchema = z
       .optional(),
     /** Guardrail overrides (merged over the defaults). */
     guardrails: GuardrailsSchema.optional(),
+    /** A shadow stage before the first live stage (copies to the canary, never answered). */
+    shadow: ShadowStageSchema.optional(),
     /** How often the controller evaluates this rollout. */
     intervalSeconds: z.number().min(0.2).max(3600).optional(),
     /** Consecutive breached evaluations that trigger a rollback (1 = the first). */
@@ -261,6 +284,8 @@ export const RolloutPlanSchema = z.object({
   breachConfirmations: z.number().int().min(1),
   // Plans stored before the statistical judgement existed read back with the defaults.
   statistics: RolloutStatisticsSchema.default(RolloutStatisticsSchema.parse({})),
+  // Plans stored before shadow stages existed had none.
+  shadow: ShadowStageSchema.nullable().default(null),
 });
 export type RolloutPlan = z.infer<typeof RolloutPlanSchema>;
 

@@ -29,6 +29,7 @@ import type { PromptEnhancer } from './prompt-enhancer.js';
 import type { StylePreset } from '../core/style-preset.js';
 import type { InputImageResolver } from './input-image-resolver.js';
 import type { WaitAdmission } from './wait-admission.js';
+import type { JobCopier } from '../core/job-copier.js';
 
 export interface JobServiceOptions extends FinishJobDependencies {
   /** Stores new jobs with their submit messages, batching concurrent creations. */
@@ -52,6 +53,8 @@ export interface JobServiceOptions extends FinishJobDependencies {
   admission: WaitAdmission;
   /** Holds callers' own provider keys in this process's memory (ADR 0009). */
   callerKeys: CallerKeyVault;
+  /** Offered every accepted job: a rollout's shadow stage copies some to its canary. */
+  copier?: JobCopier;
 }
 
 export interface CreateOptions {
@@ -213,6 +216,7 @@ export class JobService {
         })
         .catch(() => undefined);
     }
+    this.options.copier?.offer(job);
     return { job, created: true };
   }
 
@@ -252,10 +256,14 @@ export class JobService {
     return this.options.enhancer.pick(plan)?.id;
   }
 
-  /** A job; another tenant's job is as unknown as a missing one (404, never 403). */
+  /**
+   * A job; another tenant's job is as unknown as a missing one (404, never 403), and so is a
+   * rollout's shadow copy, which no client ever sees (the admin rollout routes show them).
+   */
   async get(id: string, access?: Access): Promise<Job> {
     const job = /^gen_[0-9a-z]{26}$/.test(id) ? await this.options.repository.get(id) : undefined;
-    if (!job || !ownedBy(job, access)) throw new NotFoundError('generation', id);
+    if (!job || job.request.shadow || !ownedBy(job, access))
+      throw new NotFoundError('generation', id);
     return job;
   }
 

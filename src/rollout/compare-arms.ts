@@ -55,7 +55,8 @@ export const minimumCostCells = 8;
  */
 export function comparisonAlpha(plan: RolloutPlan): number {
   const guardrails = Object.values(plan.guardrails).filter((guardrail) => guardrail.enabled).length;
-  const stages = plan.stages.filter((stage) => stage.weight < 1).length;
+  // A shadow stage compares the copies with the live baseline: one more family of looks.
+  const stages = plan.stages.filter((stage) => stage.weight < 1).length + (plan.shadow ? 1 : 0);
   return plan.statistics.alpha / Math.max(1, guardrails * stages);
 }
 

@@ -24,6 +24,7 @@ export function resolvePlan(request: StartRollout, defaults: RolloutDefaults): R
     guardrails,
     intervalSeconds: request.intervalSeconds ?? defaults.intervalSeconds,
     breachConfirmations: request.breachConfirmations ?? defaults.breachConfirmations,
+    shadow: request.shadow ?? null,
     statistics: {
       ...defaults.statistics,
       ...request.statistics,

@@ -13,7 +13,14 @@ import {
 } from './evaluate-guardrails.js';
 import { GuardrailName } from '../core/rollout-plan.js';
 import type { RolloutService } from './rollout-service.js';
-import type { Rollout } from './rollout-store.js';
+import { inShadowStage, type Rollout } from './rollout-store.js';
+import {
+  decideShadowStage,
+  shadowCheckOf,
+  shadowJudgedPlan,
+  type ShadowCheck,
+} from './decide-shadow-stage.js';
+import { readShadowSummary } from './read-shadow-summary.js';
 import { checkSplit, type SplitCheck } from './check-split.js';
 import { readArmTotals, type ArmWindow } from './read-arm-totals.js';
 import { formatPercent } from './split-overrides.js';
@@ -46,8 +53,13 @@ export interface RolloutEvaluation {
    * sequential): effect sizes, bounds and p-values. A `worse` one rolls back.
    */
   comparisons: ArmComparison[];
-  /** The canary's share since the stage started (or the last resume) against the stage weight. */
+  /**
+   * The canary's share since the stage started (or the last resume) against the stage weight;
+   * inconclusive in a shadow stage, where the canary's requests are the copies.
+   */
   split: SplitCheck;
+  /** In a shadow stage: copies, spend against the budget, time in the stage. */
+  shadow?: ShadowCheck;
   /** `pause`: the split is not what the stage says, or the routing was changed by hand. */
   decision: 'hold' | 'promote' | 'complete' | 'rollback' | 'pause';
   reason?: string;
@@ -107,7 +119,14 @@ export class RolloutController {
     const { service } = this.options;
     await this.options.analytics.flush();
     const now = this.now();
-    const totals = await this.readTotals(rollout, now);
+    const shadowing = inShadowStage(rollout);
+    const judged = shadowing
+      ? {
+          ...rollout,
+          plan: shadowJudgedPlan(rollout.plan, (now - rollout.stageStartedAt.getTime()) / 1000),
+        }
+      : rollout;
+    const totals = await this.readTotals(judged, now);
     const costTotals = totals.cost_per_output.baseline;
     const state = { ...rollout.state, breachStreaks: { ...rollout.state.breachStreaks } };
     if (
@@ -117,7 +136,7 @@ export class RolloutController {
     ) {
       state.baselineCostReference = costTotals.costPerOutputUsd;
     }
-    const guardrails = evaluateGuardrails(rollout.plan, totals, state.baselineCostReference);
+    const guardrails = evaluateGuardrails(judged.plan, totals, state.baselineCostReference);
     for (const result of guardrails)
       state.breachStreaks[result.name] =
         result.status === 'breach' ? (state.breachStreaks[result.name] ?? 0) + 1 : 0;
@@ -138,39 +157,59 @@ export class RolloutController {
     const allPassing = guardrails.every(
       (result) => result.status === 'pass' || result.status === 'disabled',
     );
-    const split = await this.readSplit(rollout, stage.weight);
-    const expected = service.weightsFor(rollout.baseline, rollout.canary, stage.weight);
+    const liveWeight = service.liveWeight(rollout);
+    const split = shadowing
+      ? await this.readShadowSplit(rollout)
+      : await this.readSplit(rollout, stage.weight);
+    const expected = service.weightsFor(rollout.baseline, rollout.canary, liveWeight);
     const drift = service.split.drift(rollout, expected);
     state.driftStreak = drift ? state.driftStreak + 1 : 0;
     const paused = rollout.status !== 'active';
+    const shadow = shadowing ? await this.checkShadow(rollout, activeMs) : undefined;
+    const shadowVerdict =
+      shadow && rollout.plan.shadow
+        ? decideShadowStage(rollout.plan.shadow, shadow, guardrails)
+        : undefined;
     const decision: RolloutEvaluation['decision'] = rollbackReasons.length
       ? 'rollback'
       : !paused && drift && state.driftStreak >= driftConfirmations
         ? 'pause'
-        : // A failing canary hands requests back to the baseline (routed there too): while a
-          // guardrail is breached the split says nothing new, and the breach decides.
-          !paused &&
-            split.status === 'mismatch' &&
-            !guardrails.some((result) => result.status === 'breach')
-          ? 'pause'
-          : !paused && stageDone && allPassing
-            ? rollout.currentStage + 1 >= rollout.plan.stages.length
-              ? 'complete'
-              : 'promote'
-            : 'hold';
+        : shadowVerdict
+          ? paused
+            ? 'hold'
+            : shadowVerdict.decision
+          : // A failing canary hands requests back to the baseline (routed there too): while a
+            // guardrail is breached the split says nothing new, and the breach decides.
+            !paused &&
+              split.status === 'mismatch' &&
+              !guardrails.some((result) => result.status === 'breach')
+            ? 'pause'
+            : !paused && stageDone && allPassing
+              ? rollout.currentStage + 1 >= rollout.plan.stages.length
+                ? 'complete'
+                : 'promote'
+              : 'hold';
     const reason = rollbackReasons.length
       ? rollbackReasons.join('; ')
-      : decision !== 'pause'
+      : decision === 'hold'
         ? undefined
         : drift && state.driftStreak >= driftConfirmations
           ? `routing_changed: ${drift}; the rollout owns this split (resume writes the stage's weights again)`
-          : `split_mismatch: the canary received ${formatPercent(split.observedShare ?? 0)} of ${split.requests} requests since the stage started, the stage says ${formatPercent(split.expectedShare)}`;
+          : shadowVerdict && shadowVerdict.decision !== 'hold'
+            ? shadowVerdict.reason
+            : decision !== 'pause'
+              ? undefined
+              : `split_mismatch: the canary received ${formatPercent(split.observedShare ?? 0)} of ${split.requests} requests since the stage started, the stage says ${formatPercent(split.expectedShare)}`;
+    // Out of copies and short of samples: the shadow stage ends here, and the rollout waits.
+    if (decision === 'pause' && shadowVerdict?.decision === 'pause' && state.shadow)
+      state.shadow = { ...state.shadow, endedAt: new Date(now).toISOString(), outcome: 'paused' };
     const evaluation: RolloutEvaluation = {
       at: new Date(now).toISOString(),
       stage: rollout.currentStage,
       guardrails,
       comparisons,
       split,
+      ...(shadow ? { shadow } : {}),
       decision,
       reason,
     };
@@ -184,7 +223,7 @@ export class RolloutController {
       rolloutId: rollout.id,
       decision: 'evaluated',
       stage: rollout.currentStage,
-      details: { guardrails, comparisons, decision },
+      details: { guardrails, comparisons, decision, ...(shadow ? { shadow } : {}) },
       actor,
     });
     const current = { ...rollout, state };
@@ -199,7 +238,11 @@ export class RolloutController {
           comparisons: worse,
         });
       } else if (decision === 'promote') {
-        await service.promote(current, actor, { guardrails, comparisons });
+        await service.promote(current, actor, {
+          guardrails,
+          comparisons,
+          ...(shadow ? { shadow, reason } : {}),
+        });
       } else if (decision === 'complete') {
         await service.complete(current, actor, { guardrails, comparisons });
       } else if (decision === 'pause') {
@@ -230,6 +273,39 @@ export class RolloutController {
         'rollout controller tick failed',
       );
     }
+  }
+
+  /** The shadow stage's counters and copies (the counters are on the rollout row). */
+  private async checkShadow(rollout: Rollout, activeMs: number): Promise<ShadowCheck> {
+    const plan = rollout.plan.shadow!;
+    const summary = await readShadowSummary(this.options.database, rollout.id, 0);
+    return shadowCheckOf(
+      plan,
+      {
+        copies: rollout.shadowCopies,
+        reservedUsd: rollout.shadowReservedUsd,
+        budgetSpent:
+          rollout.shadowBudgetSpentAt !== null ||
+          rollout.shadowReservedUsd >= plan.budgetUsd - 1e-9,
+      },
+      summary,
+      activeMs,
+    );
+  }
+
+  /**
+   * In a shadow stage every live request goes to the baseline and the canary's routed requests
+   * are the copies: a share says nothing, so the check reports the live requests, inconclusive.
+   */
+  private async readShadowSplit(rollout: Rollout): Promise<SplitCheck> {
+    const window = await readArmTotals(this.options.database, rollout, rollout.stageStartedAt);
+    return {
+      status: 'inconclusive',
+      requests: window.baseline?.routed ?? 0,
+      observedShare: null,
+      expectedShare: 0,
+      zScore: null,
+    };
   }
 
   /** Requests routed to each arm since the stage started (or the rollout was last resumed). */

@@ -10,6 +10,7 @@ import { startRollout } from './start-rollout.js';
 import { RolloutSplit } from './rollout-split.js';
 import { formatPercent } from './split-overrides.js';
 import {
+  inShadowStage,
   type RolloutStore,
   type Rollout,
   type RolloutState,
@@ -25,6 +26,8 @@ export interface RolloutServiceOptions {
   defaults: RolloutDefaults;
   /** The clock paused time is measured with (the controller's). */
   now: () => number;
+  /** Told after every change of a rollout's status or stage (the shadow copier reads afresh). */
+  changed?: () => void;
 }
 
 const live: readonly RolloutStatus[] = ['active', 'paused'];
@@ -52,7 +55,7 @@ export class RolloutService {
       request,
       author,
     );
-    return this.require(id);
+    return this.changedTo(id);
   }
 
   async require(id: string): Promise<Rollout> {
@@ -61,12 +64,18 @@ export class RolloutService {
     return rollout;
   }
 
-  /** Moves to the next stage (or completes after the last). */
+  /** The canary's live share now: none in a shadow stage (it only gets copies), else the stage's. */
+  liveWeight(rollout: Pick<Rollout, 'plan' | 'state' | 'currentStage'>): number {
+    return inShadowStage(rollout) ? 0 : rollout.plan.stages[rollout.currentStage]!.weight;
+  }
+
+  /** Moves to the next stage (or completes after the last); out of a shadow stage, to the first. */
   async promote(
     rollout: Rollout,
     actor: string,
     details: Record<string, unknown> = {},
   ): Promise<Rollout> {
+    if (inShadowStage(rollout)) return this.startLiveStage(rollout, actor, 'promoted', details);
     const next = rollout.currentStage + 1;
     if (next >= rollout.plan.stages.length) return this.complete(rollout, actor, details);
     const state: RolloutState = {
@@ -102,7 +111,60 @@ export class RolloutService {
       actor,
     });
     this.options.logger.info({ rolloutId: rollout.id, stage: next, weights }, 'rollout promoted');
-    return this.require(rollout.id);
+    return this.changedTo(rollout.id);
+  }
+
+  /**
+   * Ends the shadow stage and starts the first live stage afresh (its time and its comparisons
+   * count from now): promoted by the controller or by hand, or resumed after the shadow budget
+   * ran out.
+   */
+  private async startLiveStage(
+    rollout: Rollout,
+    actor: string,
+    outcome: 'promoted' | 'resumed',
+    details: Record<string, unknown>,
+  ): Promise<Rollout> {
+    const at = this.isoNow();
+    const state: RolloutState = {
+      ...rollout.state,
+      breachStreaks: {},
+      driftStreak: 0,
+      pausedMs: 0,
+      splitSince: null,
+      pausedAt: outcome === 'promoted' && rollout.state.pausedAt ? at : null,
+      shadow: rollout.state.shadow && {
+        ...rollout.state.shadow,
+        endedAt: rollout.state.shadow.endedAt ?? at,
+        outcome,
+      },
+    };
+    const changed = await this.options.store.transition(rollout.id, live, {
+      ...(outcome === 'resumed' ? { status: 'active' as const, reason: null } : {}),
+      currentStage: 0,
+      stageStarted: true,
+      state,
+    });
+    if (!changed) throw this.notLive(rollout);
+    const stage = rollout.plan.stages[0]!;
+    const weights = this.weightsFor(rollout.baseline, rollout.canary, stage.weight);
+    await this.split.apply({ ...rollout, state }, weights, {
+      actor: `rollout:${rollout.id}`,
+      reason: `shadow stage ended; stage 1 (${formatPercent(stage.weight)}) ${outcome} by ${actor}`,
+    });
+    await this.options.store.addDecision({
+      rolloutId: rollout.id,
+      decision: outcome,
+      stage: 0,
+      weights,
+      details: { from: 'shadow', ...details },
+      actor,
+    });
+    this.options.logger.info(
+      { rolloutId: rollout.id, weights },
+      'shadow stage ended; first live stage',
+    );
+    return this.changedTo(rollout.id);
   }
 
   /** All traffic on the canary, which becomes the primary provider. */
@@ -131,7 +193,7 @@ export class RolloutService {
         weights,
         details,
       );
-      return this.require(rollout.id);
+      return this.changedTo(rollout.id);
     }
     await controlPlane.setWeights(weights, { model: rollout.model ?? undefined }, author);
     await this.split.restore(rollout, author);
@@ -159,7 +221,7 @@ export class RolloutService {
       message: `Rollout ${rollout.id} completed: ${rollout.canary} now serves all traffic${rollout.model ? ` for ${rollout.model}` : ''} and is primary.`,
       details: { rollout_id: rollout.id },
     });
-    return this.require(rollout.id);
+    return this.changedTo(rollout.id);
   }
 
   /** Everything back to the baseline; `reason` names the guardrail and values when automatic. */
@@ -169,10 +231,20 @@ export class RolloutService {
     reason: string,
     details: Record<string, unknown> = {},
   ): Promise<Rollout> {
+    const shadow = rollout.state.shadow;
     const changed = await this.options.store.transition(rollout.id, live, {
       status: 'rolled_back',
       finished: true,
       reason,
+      // A rollback during the shadow stage ends it: no copy is made after this.
+      ...(inShadowStage(rollout) && shadow
+        ? {
+            state: {
+              ...rollout.state,
+              shadow: { ...shadow, endedAt: this.isoNow(), outcome: 'rolled_back' as const },
+            },
+          }
+        : {}),
     });
     if (!changed) throw this.notLive(rollout);
     const weights = { [rollout.baseline]: 1, [rollout.canary]: 0 };
@@ -207,7 +279,7 @@ export class RolloutService {
         ...details,
       },
     });
-    return this.require(rollout.id);
+    return this.changedTo(rollout.id);
   }
 
   /** Stops promotions (guardrails still roll back); `reason` is shown on the rollout. */
@@ -227,7 +299,7 @@ export class RolloutService {
       details: reason ? { reason } : {},
       actor,
     });
-    return this.require(rollout.id);
+    return this.changedTo(rollout.id);
   }
 
   /**
@@ -237,6 +309,9 @@ export class RolloutService {
    */
   async resume(rollout: Rollout, actor: string, reason?: string): Promise<Rollout> {
     if (rollout.status === 'active') throw this.notLive(rollout, 'paused');
+    // Paused because the shadow budget ran out: the operator lets the first live stage begin.
+    if (rollout.state.shadow?.outcome === 'paused')
+      return this.startLiveStage(rollout, actor, 'resumed', reason ? { reason } : {});
     const now = this.options.now();
     const pausedAt = rollout.state.pausedAt ? Date.parse(rollout.state.pausedAt) : now;
     const state: RolloutState = {
@@ -252,11 +327,7 @@ export class RolloutService {
       reason: null,
     });
     if (!changed) throw this.notLive(await this.require(rollout.id), 'paused');
-    const weights = this.weightsFor(
-      rollout.baseline,
-      rollout.canary,
-      rollout.plan.stages[rollout.currentStage]!.weight,
-    );
+    const weights = this.weightsFor(rollout.baseline, rollout.canary, this.liveWeight(rollout));
     await this.split.apply({ ...rollout, state }, weights, {
       actor: `rollout:${rollout.id}`,
       reason: `resumed by ${actor}`,
@@ -269,12 +340,18 @@ export class RolloutService {
       details: reason ? { reason } : {},
       actor,
     });
-    return this.require(rollout.id);
+    return this.changedTo(rollout.id);
   }
 
   /** Canary weight as a `{baseline, canary}` pair. */
   weightsFor(baseline: string, canary: string, weight: number): Record<string, number> {
     return { [baseline]: Math.round((1 - weight) * 1e6) / 1e6, [canary]: weight };
+  }
+
+  /** The rollout as stored after a change, once the change was announced. */
+  private changedTo(id: string): Promise<Rollout> {
+    this.options.changed?.();
+    return this.require(id);
   }
 
   private isoNow(): string {

@@ -23,6 +23,21 @@ export const RolloutStateSchema = z.object({
   splitSince: z.string().nullable().default(null),
   /** Consecutive evaluations that found the routing changed outside the rollout. */
   driftStreak: z.number().default(0),
+  /** The shadow stage's course, when the plan has one (null otherwise). */
+  shadow: z
+    .object({
+      /** When the shadow stage began (ISO). */
+      startedAt: z.string(),
+      /** When it ended (ISO); null while copies are still being made. */
+      endedAt: z.string().nullable(),
+      /**
+       * How it ended: the first live stage started (`promoted`), the budget ran out short of
+       * samples (`paused`, then `resumed` by the operator), or the rollout rolled back.
+       */
+      outcome: z.enum(['promoted', 'paused', 'resumed', 'rolled_back']).nullable(),
+    })
+    .nullable()
+    .default(null),
   /** Settings set aside for the rollout's life (`overrides: supersede`), restored at the end. */
   superseded: z
     .array(
@@ -57,6 +72,9 @@ const RolloutRowSchema = z.object({
   created_at: z.coerce.date(),
   updated_at: z.coerce.date(),
   finished_at: z.coerce.date().nullable(),
+  shadow_reserved_usd: z.coerce.number().default(0),
+  shadow_copies: z.coerce.number().default(0),
+  shadow_budget_spent_at: z.coerce.date().nullable().default(null),
 });
 
 /** A rollout as stored. */
@@ -84,6 +102,16 @@ export interface Rollout {
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
+  /** Shadow copies made so far, and the estimates they reserved of the shadow budget (USD). */
+  shadowCopies: number;
+  shadowReservedUsd: number;
+  /** When a copy was first refused because it would have overspent the shadow budget. */
+  shadowBudgetSpentAt: Date | null;
+}
+
+/** Whether copies of the rollout's requests go to its canary now (its shadow stage runs). */
+export function inShadowStage(rollout: Pick<Rollout, 'plan' | 'state'>): boolean {
+  return rollout.plan.shadow !== null && rollout.state.shadow?.endedAt === null;
 }
 
 const DecisionRowSchema = z.object({
@@ -118,6 +146,9 @@ function toRollout(input: unknown): Rollout {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
+    shadowCopies: row.shadow_copies,
+    shadowReservedUsd: row.shadow_reserved_usd,
+    shadowBudgetSpentAt: row.shadow_budget_spent_at,
   };
 }
 
@@ -250,6 +281,38 @@ export class RolloutStore {
       ],
     );
     return rowCount === 1;
+  }
+
+  /**
+   * Reserves `estimateUsd` of a shadow budget for one more copy, atomically across instances:
+   * false (and the budget marked spent) when the copy would take the reservations past
+   * `budgetUsd`, or the rollout is no longer active.
+   */
+  async reserveShadowCopy(id: string, estimateUsd: number, budgetUsd: number): Promise<boolean> {
+    const { rowCount } = await this.database.query(
+      `UPDATE rollouts SET shadow_reserved_usd = shadow_reserved_usd + $2,
+         shadow_copies = shadow_copies + 1
+       WHERE id = $1 AND status = 'active' AND shadow_budget_spent_at IS NULL
+         AND shadow_reserved_usd + $2 <= $3 + 1e-9`,
+      [id, estimateUsd, budgetUsd],
+    );
+    if (rowCount === 1) return true;
+    await this.database.query(
+      `UPDATE rollouts SET shadow_budget_spent_at = COALESCE($2::timestamptz, now())
+       WHERE id = $1 AND status = 'active' AND shadow_budget_spent_at IS NULL
+         AND shadow_reserved_usd + $3 > $4 + 1e-9`,
+      [id, this.stamp(), estimateUsd, budgetUsd],
+    );
+    return false;
+  }
+
+  /** Gives back a reservation whose copy could not be stored. */
+  async releaseShadowCopy(id: string, estimateUsd: number): Promise<void> {
+    await this.database.query(
+      `UPDATE rollouts SET shadow_reserved_usd = GREATEST(0, shadow_reserved_usd - $2),
+         shadow_copies = GREATEST(0, shadow_copies - 1) WHERE id = $1`,
+      [id, estimateUsd],
+    );
   }
 
   async addDecision(decision: {

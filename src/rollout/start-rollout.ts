@@ -28,17 +28,22 @@ export async function startRollout(
     defaults: RolloutDefaults;
     logger: Logger;
     weightsFor: (baseline: string, canary: string, weight: number) => Record<string, number>;
+    now: () => number;
   },
   request: StartRollout,
   author: ChangeAuthor,
 ): Promise<string> {
-  const { store, controlPlane, instances, split, defaults, logger, weightsFor } = dependencies;
+  const { store, controlPlane, instances, split, defaults, logger, weightsFor, now } = dependencies;
   const arms = rolloutArms(request);
   await checkRolloutStart(arms, instances, store);
   const superseded = await split.prepare(arms.model, request.overrides ?? 'refuse');
   const plan = resolvePlan(request, defaults);
   const id = createId('rollout');
-  const state = RolloutStateSchema.parse({ superseded });
+  // A shadow stage comes first: all live traffic stays on the baseline, the canary gets copies.
+  const shadow = plan.shadow
+    ? { startedAt: new Date(now()).toISOString(), endedAt: null, outcome: null }
+    : null;
+  const state = RolloutStateSchema.parse({ superseded, shadow });
   const scope = { model: arms.model ?? undefined };
   const before = arms.model ? controlPlane.settingsFor(arms.model) : controlPlane.settings();
   const isModelRollout = arms.kind === RolloutKind.model;
@@ -73,7 +78,7 @@ export async function startRollout(
   // A model rollout's split is a redirect: the providers of each model keep their own routing.
   if (!isModelRollout && before.strategy !== 'weighted')
     await controlPlane.setStrategy('weighted', scope, actor);
-  const weights = weightsFor(arms.baseline, arms.canary, plan.stages[0]!.weight);
+  const weights = weightsFor(arms.baseline, arms.canary, shadow ? 0 : plan.stages[0]!.weight);
   await split.apply({ ...arms, id, state }, weights, actor);
   await store.addDecision({
     rolloutId: id,

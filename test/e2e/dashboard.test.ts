@@ -21,16 +21,19 @@ async function call(url: string, method: string, body?: unknown): Promise<unknow
   return JSON.parse(text) as unknown;
 }
 
-/** Image jobs in the background, a few at a time, until stopped. */
-function startTraffic(url: string) {
+/**
+ * Image (or `model`) jobs in the background, a few at a time, until stopped; `wait` holds each
+ * request until its job ends, so that slow jobs do not pile up.
+ */
+function startTraffic(url: string, model = 'sim-image', wait = false) {
   let running = true;
   let sent = 0;
   const worker = async () => {
     while (running) {
-      const response = await fetch(`${url}/v1/generations`, {
+      const response = await fetch(`${url}/v1/generations${wait ? '?wait=30' : ''}`, {
         method: 'POST',
         headers: admin,
-        body: JSON.stringify({ model: 'sim-image', prompt: 'traffic' }),
+        body: JSON.stringify({ model, prompt: 'traffic' }),
       });
       await response.arrayBuffer();
       sent += 1;
@@ -174,6 +177,47 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     expect(traffic.sent()).toBeGreaterThan(10);
     await browser.screenshot('rollout-detail-1280');
     await call(`${test.url}/admin/providers/sim-b`, 'PATCH', { failureRate: 0 });
+  });
+
+  it('should show a shadow stage: copies, spend against its budget, and how it ended', async () => {
+    // Video, so that the image rollout's degraded canary above is outside these windows.
+    const started = (await call(`${test.url}/admin/rollouts`, 'POST', {
+      baseline: 'sim-a',
+      canary: 'sim-b',
+      model: 'sim-video',
+      stages: [
+        { weight: 0.5, minDurationSeconds: 600 },
+        { weight: 1, minDurationSeconds: 0 },
+      ],
+      intervalSeconds: 0.5,
+      shadow: { fraction: 1, budgetUsd: 0.5 },
+      reason: 'shadow drill',
+    })) as { id: string; weights: Record<string, number> };
+    expect(started.weights).toEqual({ 'sim-a': 1, 'sim-b': 0 });
+    await openPage(page, `${test.url}/dashboard/rollouts/${started.id}`, /sim-a → sim-b/);
+    const card = page.getByTestId('shadow-stage');
+    const status = page.getByTestId('shadow-status');
+    await status.filter({ hasText: 'running' }).waitFor();
+    const traffic = startTraffic(test.url, 'sim-video', true);
+    try {
+      // The budget runs out, the copies passed every guardrail: the first live stage starts.
+      await status.filter({ hasText: 'promoted' }).waitFor({ timeout: 60_000 });
+    } finally {
+      await traffic.stop();
+    }
+    await card.getByText(/budget spent at .*: no further copies/).waitFor();
+    const copies = Number(await page.getByTestId('shadow-copies').textContent());
+    expect(copies).toBeGreaterThan(0);
+    expect(await page.getByTestId('shadow-spend').textContent()).toMatch(/ of \$0\.5000$/);
+    expect(await card.locator('tbody tr').count()).toBe(Math.min(5, copies));
+    await page
+      .getByTestId('decisions')
+      .getByText(/every guardrail held/)
+      .waitFor();
+    await browser.screenshot('rollout-detail-shadow-1280');
+    await call(`${test.url}/admin/rollouts/${started.id}/rollback`, 'POST', {
+      reason: 'drill over',
+    });
   });
 
   it('should chart the traffic per provider on the overview, for all models or one', async () => {

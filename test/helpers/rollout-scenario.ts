@@ -126,7 +126,10 @@ export const alertSecret =
  * tests move the clock, send traffic and tick the controller; nothing sleeps through a window.
  * `config` replaces top-level entries of {@link gatewayConfig} (other providers, say).
  */
-export async function startRolloutScenario(config: Record<string, unknown> = {}) {
+export async function startRolloutScenario(
+  config: Record<string, unknown> = {},
+  options: { random?: () => number } = {},
+) {
   const clock: TestClock = createTestClock();
   const alertReceiver = await startAlertReceiver();
   const test: TestGateway = await startTestGateway(
@@ -137,7 +140,7 @@ export async function startRolloutScenario(config: Record<string, unknown> = {})
       alerts: { webhookUrl: alertReceiver.url, allowPrivateTargets: true },
       webhooks: { secret: alertSecret },
     },
-    { now: clock.now },
+    { now: clock.now, random: options.random },
   );
   const rollouts: RolloutHarness = rolloutHarness(test);
   let steps = 0;

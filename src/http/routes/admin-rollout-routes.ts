@@ -4,6 +4,8 @@ import { StartRolloutSchema } from '../../core/rollout-plan.js';
 import type { Rollout, RolloutDecision } from '../../rollout/rollout-store.js';
 import { planRollout } from '../../rollout/plan-rollout.js';
 import { readArmTotals } from '../../rollout/read-arm-totals.js';
+import { readShadowSummary } from '../../rollout/read-shadow-summary.js';
+import { inShadowStage } from '../../rollout/rollout-store.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { operatorAuth } from './operator-auth.js';
 import { authorOf } from './admin-routing-routes.js';
@@ -60,6 +62,44 @@ export function adminRolloutRoutes(
     };
   }
 
+  /** The shadow stage: its plan, how it went, copies and spend against the budget. */
+  async function describeShadow(rollout: Rollout) {
+    const plan = rollout.plan.shadow;
+    const course = rollout.state.shadow;
+    if (!plan || !course) return null;
+    const summary = await readShadowSummary(database, rollout.id);
+    return {
+      status: inShadowStage(rollout) ? ('running' as const) : ('ended' as const),
+      outcome: course.outcome,
+      fraction: plan.fraction,
+      budget_usd: plan.budgetUsd,
+      duration_seconds: plan.durationSeconds ?? null,
+      started_at: course.startedAt,
+      ended_at: course.endedAt,
+      copies: rollout.shadowCopies,
+      reserved_usd: rollout.shadowReservedUsd,
+      spent_usd: summary.spentUsd,
+      budget_spent_at: rollout.shadowBudgetSpentAt?.toISOString() ?? null,
+      succeeded: summary.succeeded,
+      failed: summary.failed,
+      unfinished: summary.unfinished,
+      recent_jobs: summary.recent.map((job) => ({
+        id: job.id,
+        client_job_id: job.clientJobId,
+        status: job.status,
+        provider: job.provider,
+        model: job.model,
+        cost_usd: job.costUsd,
+        outputs: job.outputs.map((assetId) => ({
+          asset_id: assetId,
+          url: `/v1/assets/${assetId}`,
+        })),
+        error_code: job.errorCode,
+        created_at: job.createdAt,
+      })),
+    };
+  }
+
   async function describe(rollout: Rollout) {
     await analytics.flush();
     // Counted from the stage's start (or the last resume), never from before the rollout.
@@ -67,8 +107,10 @@ export function adminRolloutRoutes(
       ? new Date(rollout.state.splitSince)
       : rollout.stageStartedAt;
     const window = await readArmTotals(database, rollout, since);
+    const shadowing = inShadowStage(rollout);
     const baselineRouted = window.baseline?.routed ?? 0;
-    const canaryRouted = window.canary?.routed ?? 0;
+    // In a shadow stage the canary's routed requests are the copies, no live share.
+    const canaryRouted = shadowing ? 0 : (window.canary?.routed ?? 0);
     const total = baselineRouted + canaryRouted;
     const stage = rollout.plan.stages[rollout.currentStage]!;
     const isModelRollout = rollout.kind === 'model';
@@ -84,10 +126,12 @@ export function adminRolloutRoutes(
       from_model: isModelRollout ? rollout.baseline : null,
       to_model: isModelRollout ? rollout.canary : null,
       stage: {
+        // `shadow`: before the first live stage, the canary gets copies only.
+        phase: shadowing ? ('shadow' as const) : ('live' as const),
         index: rollout.currentStage,
         number: rollout.currentStage + 1,
         of: rollout.plan.stages.length,
-        canary_weight: stage.weight,
+        canary_weight: shadowing ? 0 : stage.weight,
         min_duration_seconds: stage.minDurationSeconds,
         started_at: rollout.stageStartedAt.toISOString(),
       },
@@ -99,6 +143,7 @@ export function adminRolloutRoutes(
         [rollout.canary]: total ? canaryRouted / total : null,
       },
       superseded: rollout.state.superseded,
+      shadow: await describeShadow(rollout),
       guardrails: (rollout.lastEvaluation as { guardrails?: unknown } | null)?.guardrails ?? null,
       // Canary against baseline over the stage so far: effect, bound, sequential p-value, α.
       comparisons:

@@ -23,6 +23,45 @@ export const RolloutDecisionSchema = z.object({
   actor: z.string(),
 });
 
+/** One shadow copy: what the canary answered for which client job. */
+const ShadowJobSchema = z.object({
+  id: z.string(),
+  /** The client job it copies (answered by the baseline). */
+  client_job_id: z.string(),
+  status: z.string(),
+  provider: z.string().nullable(),
+  model: z.string(),
+  cost_usd: z.number().nullable(),
+  outputs: z.array(z.object({ asset_id: z.string(), url: z.string() })),
+  error_code: z.string().nullable(),
+  created_at: z.string(),
+});
+
+/** The shadow stage (copies to the canary before any live share), when the plan has one. */
+const RolloutShadowSchema = z.object({
+  /** `running`: copies are being made; `ended`: see `outcome`. */
+  status: z.enum(['running', 'ended']),
+  outcome: z.enum(['promoted', 'paused', 'resumed', 'rolled_back']).nullable(),
+  /** Share of the rollout's requests copied. */
+  fraction: z.number(),
+  budget_usd: z.number(),
+  duration_seconds: z.number().nullable(),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  /** Copies made, and the estimates they reserved of the budget. */
+  copies: z.number(),
+  reserved_usd: z.number(),
+  /** Actual provider cost of the finished copies. */
+  spent_usd: z.number(),
+  /** When a copy was first refused because it would have overspent the budget. */
+  budget_spent_at: z.string().nullable(),
+  succeeded: z.number(),
+  failed: z.number(),
+  unfinished: z.number(),
+  /** The latest copies, newest first. */
+  recent_jobs: z.array(ShadowJobSchema),
+});
+
 /** A rollout: stage, weights, observed split, guardrails, comparisons and decisions. */
 export const RolloutSchema = z
   .object({
@@ -37,6 +76,8 @@ export const RolloutSchema = z
     from_model: z.string().nullable(),
     to_model: z.string().nullable(),
     stage: z.object({
+      /** `shadow`: before the first live stage, the canary gets copies only. */
+      phase: z.enum(['shadow', 'live']),
       index: z.number(),
       number: z.number(),
       of: z.number(),
@@ -50,6 +91,8 @@ export const RolloutSchema = z
     observed_split: z.looseObject({ since: z.string(), requests: z.number() }),
     /** Settings set aside for the rollout's life, restored at the end. */
     superseded: z.array(z.looseObject({ key: z.string(), model: z.string(), setting: z.string() })),
+    /** The shadow stage, when the plan has one. */
+    shadow: RolloutShadowSchema.nullable(),
     /** Guardrails against their limits at the last evaluation. */
     guardrails: z.unknown(),
     /** Canary against baseline over the stage so far: effect, bound, sequential p-value, α. */

@@ -161,7 +161,8 @@ export class GenerationRepository {
   }
 
   async list(query: GenerationListQuery): Promise<Job[]> {
-    const conditions: string[] = [];
+    // Shadow copies of a rollout are no client's jobs: they are listed under their rollout.
+    const conditions: string[] = [`NOT (g.request ? 'shadow')`];
     const params: unknown[] = [];
     if (query.tenantId) conditions.push(`g.tenant_id = $${params.push(query.tenantId)}`);
     if (query.user) conditions.push(`g.user_id = $${params.push(query.user)}`);

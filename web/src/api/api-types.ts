@@ -142,6 +142,38 @@ export interface RolloutStage {
   minDurationSeconds: number;
 }
 
+/** One shadow copy: what the canary answered for a client job the baseline served. */
+export interface ShadowJob {
+  id: string;
+  client_job_id: string;
+  status: string;
+  provider: string | null;
+  model: string;
+  cost_usd: number | null;
+  outputs: { asset_id: string; url: string }[];
+  error_code: string | null;
+  created_at: string;
+}
+
+/** The shadow stage before the first live stage: copies to the canary, under a USD budget. */
+export interface RolloutShadow {
+  status: 'running' | 'ended';
+  outcome: 'promoted' | 'paused' | 'resumed' | 'rolled_back' | null;
+  fraction: number;
+  budget_usd: number;
+  duration_seconds: number | null;
+  started_at: string;
+  ended_at: string | null;
+  copies: number;
+  reserved_usd: number;
+  spent_usd: number;
+  budget_spent_at: string | null;
+  succeeded: number;
+  failed: number;
+  unfinished: number;
+  recent_jobs: ShadowJob[];
+}
+
 export interface Rollout {
   id: string;
   status: 'active' | 'paused' | 'completed' | 'rolled_back';
@@ -151,6 +183,8 @@ export interface Rollout {
   canary: string;
   model: string | null;
   stage: {
+    /** `shadow`: before the first live stage, the canary gets copies only. */
+    phase?: 'shadow' | 'live';
     index: number;
     number: number;
     of: number;
@@ -162,6 +196,8 @@ export interface Rollout {
   observed_split: { since: string; requests: number; [provider: string]: number | string | null };
   guardrails: GuardrailResult[] | null;
   comparisons?: ArmComparison[] | null;
+  /** The shadow stage, when the plan has one. */
+  shadow?: RolloutShadow | null;
   last_evaluated_at: string | null;
   plan: {
     stages: RolloutStage[];

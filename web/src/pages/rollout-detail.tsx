@@ -6,7 +6,9 @@ import { Badge } from '../components/badge.js';
 import { LineChart } from '../components/line-chart.js';
 import { PageState } from '../components/page-state.js';
 import { SplitBar } from '../components/split-bar.js';
-import { percent, time } from '../format.js';
+import { ShadowStageCard } from './shadow-stage-card.js';
+import { shadowState, stageState } from './rollout-stage-state.js';
+import { percent, time, usd } from '../format.js';
 import { usePoll } from '../hooks/use-poll.js';
 import { Link } from '../router.js';
 import {
@@ -16,14 +18,6 @@ import {
   formatPValue,
   guardrailTitles,
 } from './guardrail-format.js';
-
-function stageState(rollout: Rollout, index: number): string {
-  if (rollout.status === 'completed') return 'done';
-  if (index < rollout.stage.index) return 'done';
-  if (index === rollout.stage.index)
-    return rollout.status === 'rolled_back' ? 'rolled back' : 'current';
-  return 'pending';
-}
 
 /** One rollout: stages, guardrails against their limits over time, decisions, controls. */
 export function RolloutDetail(props: { id: string }) {
@@ -88,6 +82,18 @@ export function RolloutDetail(props: { id: string }) {
         <article class="card">
           <h2>Stages</h2>
           <ol class="timeline">
+            {data.shadow && (
+              <li class={`timeline-${shadowState(data.shadow).replace(' ', '-')}`}>
+                <strong>shadow</strong> copies of {percent(data.shadow.fraction)}
+                <span class="muted">
+                  {' '}
+                  · budget {usd(data.shadow.budget_usd)} ·{' '}
+                  {data.shadow.status === 'running'
+                    ? 'current'
+                    : (data.shadow.outcome ?? 'ended').replace('_', ' ')}
+                </span>
+              </li>
+            )}
             {data.plan.stages.map((stage, index) => (
               <li key={index} class={`timeline-${stageState(data, index).replace(' ', '-')}`}>
                 <strong>{percent(stage.weight)}</strong> canary
@@ -136,6 +142,7 @@ export function RolloutDetail(props: { id: string }) {
           </p>
         </article>
       </div>
+      {data.shadow && <ShadowStageCard shadow={data.shadow} canary={data.canary} />}
       <article class="card table-wrap">
         <table class="stack">
           <caption class="table-caption">Guardrails (last evaluation)</caption>
