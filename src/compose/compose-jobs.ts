@@ -80,7 +80,7 @@ export function composeJobs(
     shutdown,
     callerKeys,
     localPolls,
-    storageRetries: config.storage.outputRetries,
+    storageRetryWindowMs: config.storage.outputRetryWindowSeconds * 1000,
     successWriter: new BatchedSuccessWriter({
       database: finishing.database,
       queue,
@@ -107,6 +107,7 @@ export function composeJobs(
     providerCallTimeoutMs: config.jobs.providerCallTimeoutMs,
     shutdown,
     callerKeys,
+    storageHealth: () => assets.health(),
   });
   const webhookGuard = new SsrfGuard({
     allowPrivate: config.webhooks.allowPrivateTargets,

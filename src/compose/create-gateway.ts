@@ -6,6 +6,7 @@ import { buildApp } from '../http/build-app.js';
 import type { CallerKeyVault } from '../jobs/caller-key-vault.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import type { JobEvents } from '../jobs/job-events.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { RetentionSweeper } from '../jobs/retention-sweeper.js';
 import type { AlertSink } from '../observability/alert-sink.js';
@@ -68,6 +69,8 @@ export interface Gateway {
   app: FastifyInstance;
   database: Database;
   jobs: JobService;
+  /** Job state changes made here (and terminal ones NOTIFYed by other instances): what `?wait=` hears. */
+  jobEvents: JobEvents;
   engine: JobEngine;
   queue: JobQueue;
   instances: ProviderInstances;
@@ -225,6 +228,7 @@ export async function createGateway(
       app,
       database,
       jobs: jobApi.jobs,
+      jobEvents: jobs.events,
       engine: jobs.engine,
       queue: jobs.queue,
       instances,

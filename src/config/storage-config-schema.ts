@@ -112,10 +112,12 @@ export const StorageConfigSchema = z
     healthCacheSeconds: z.number().min(0).default(5),
     /**
      * When a provider's result cannot be stored because the store is down, the job engine
-     * tries again this many times (1 s, 2 s, 4 s … apart) while the result is still fetchable,
-     * then fails the job with `storage_unavailable`.
+     * looks at the result again (the poll backoff, at most 5 s apart) for this long while the
+     * provider still holds it, then fails the job with `storage_unavailable`; sooner when the
+     * job's deadline comes first. A result that exists only in a synchronous answer is not
+     * fetchable again: that job fails after three quick tries.
      */
-    outputRetries: z.number().int().min(0).max(10).default(3),
+    outputRetryWindowSeconds: z.number().min(0).max(86_400).default(300),
     retention: RetentionConfigSchema.default(RetentionConfigSchema.parse({})),
     /**
      * Upload quota per tenant (the open gateway is one caller): bytes of uploads (input

@@ -13,9 +13,10 @@ import type { Queryable } from '../store/database.js';
 import type { CallerKeyVault } from './caller-key-vault.js';
 import type { BatchedSuccessWriter } from './batched-success-writer.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
-import type { ScheduledPoll } from './job-queue.js';
+import type { PollMessage, ScheduledPoll } from './job-queue.js';
 import type { LocalPollChain } from './local-poll-chain.js';
 import { pollDelayMs } from './poll-backoff.js';
+import { storageRetryDelayMs } from './storage-retry-delay.js';
 
 export interface JobCompletionOptions extends FinishJobDependencies {
   /** Where the offering (price, webhook support) of an attempt is looked up. */
@@ -37,10 +38,10 @@ export interface JobCompletionOptions extends FinishJobDependencies {
   /** Polls of those jobs, on this process's timers: no other instance holds their keys. */
   localPolls: LocalPollChain;
   /**
-   * Polls that look at a completed result again (1 s, 2 s, 4 s … later) while the asset store
-   * is down, before the job fails with `storage_unavailable`.
+   * How long a completed result the asset store could not take is fetched again (the poll
+   * backoff, at most 5 s apart) before the job fails with `storage_unavailable`.
    */
-  storageRetries: number;
+  storageRetryWindowMs: number;
 }
 
 /** The asset store, not the provider, failed: the same result may be stored a moment later. */
@@ -66,6 +67,8 @@ export type StatusSource =
       poll: number;
       /** Consecutive polls whose completed result the asset store could not take. */
       storageFailures?: number;
+      /** When the first of them happened (the gateway's clock, ms). */
+      storageFailingSince?: number;
     }
   | { type: 'webhook' }
   | {
@@ -213,23 +216,8 @@ export class JobCompletion {
       }
     }
     if (!saved && isStorageError(lastError)) {
-      // The provider holds the result: look again shortly, a bounded number of times, instead of
-      // polling until the deadline and ending as a misleading job_timeout.
-      const failures = (source.type === 'poll' ? (source.storageFailures ?? 0) : 0) + 1;
       if (source.type === 'webhook') return; // the backstop poll counts from here
-      if (source.type === 'poll' && failures <= options.storageRetries) {
-        await options.queue.sendPoll(
-          {
-            jobId: job.id,
-            attemptId: attempt.id,
-            poll: source.poll + 1,
-            storageFailures: failures,
-          },
-          { startAfterMs: 1000 * 2 ** (failures - 1) },
-        );
-        return;
-      }
-      // Not resubmitted elsewhere: another provider's result would meet the same store.
+      if (source.type === 'poll') return this.storageFailed(job, attempt, source, lastError);
       return this.failed(job, attempt, { code: lastError.code, message: lastError.message }, false);
     }
     if (!saved) {
@@ -358,6 +346,58 @@ export class JobCompletion {
       { jobId: job.id, provider: attempt.provider, latencyMs, costUsd },
       'job succeeded',
     );
+  }
+
+  /**
+   * A polled result the store refused, or would refuse (it is known to be down): fetched again
+   * later while the window and the deadline allow, else the job fails with the store's error.
+   */
+  async storageFailed(
+    job: Job,
+    attempt: AttemptRecord,
+    source: Extract<StatusSource, { type: 'poll' }>,
+    error: GatewayError,
+  ): Promise<void> {
+    if (await this.retryStorage(job, attempt, source)) return;
+    // Not resubmitted elsewhere: another provider's result would meet the same store.
+    return this.failed(job, attempt, { code: error.code, message: error.message }, false);
+  }
+
+  /**
+   * The provider still holds a result the store refused: fetch it again shortly, until the
+   * store is back, the retry window is spent or the deadline nears (false: fail the job now).
+   * Never a plain poll until the deadline, which would end as a misleading `job_timeout`.
+   */
+  private async retryStorage(
+    job: Job,
+    attempt: AttemptRecord,
+    source: Extract<StatusSource, { type: 'poll' }>,
+  ): Promise<boolean> {
+    const { options } = this;
+    const failures = (source.storageFailures ?? 0) + 1;
+    const failingSince = source.storageFailingSince ?? options.now();
+    const delayMs = storageRetryDelayMs({
+      failures,
+      failingSinceMs: failingSince,
+      nowMs: options.now(),
+      windowMs: options.storageRetryWindowMs,
+      deadlineMs: job.deadlineAt.getTime(),
+      polling: options.polling,
+    });
+    if (delayMs === undefined) return false;
+    const message: PollMessage = {
+      jobId: job.id,
+      attemptId: attempt.id,
+      poll: source.poll + 1,
+      storageFailures: failures,
+      storageFailingSince: failingSince,
+    };
+    // A job on a caller's key is polled on this process's timers only, like any other poll.
+    if (job.request.callerKey) {
+      if (options.callerKeys.get(job.id) !== undefined)
+        options.localPolls.schedule(message, delayMs);
+    } else await options.queue.sendPoll(message, { startAfterMs: delayMs });
+    return true;
   }
 
   /** An accepted attempt failed: resubmit elsewhere when allowed, else fail the job. */

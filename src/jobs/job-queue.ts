@@ -32,6 +32,8 @@ export interface PollMessage {
   poll: number;
   /** Consecutive times the result could not be stored because the asset store was down. */
   storageFailures?: number;
+  /** When the first of those failures happened (the gateway's clock, ms). */
+  storageFailingSince?: number;
 }
 export interface WebhookMessage {
   jobId: string;

@@ -1,4 +1,5 @@
 import { AttemptStatus, isTerminal, JobStatus, type Job } from '../core/job.js';
+import { StorageUnavailableError } from '../core/errors/index.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
 import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
@@ -17,6 +18,8 @@ export interface PollWorkerOptions extends FinishJobDependencies {
   shutdown: AbortSignal;
   /** Keys of jobs on a caller's own key that this process accepted (ADR 0009). */
   callerKeys: CallerKeyVault;
+  /** The asset store's health (cached by the store), asked before fetching a refused result again. */
+  storageHealth: () => Promise<{ ok: boolean; error?: string }>;
 }
 
 /**
@@ -83,6 +86,22 @@ export class PollWorker {
       await completion.schedulePoll(job, attempt, message.poll);
       return;
     }
+    const source = {
+      type: 'poll' as const,
+      poll: message.poll,
+      storageFailures: message.storageFailures,
+      storageFailingSince: message.storageFailingSince,
+    };
+    if (message.storageFailures) {
+      // The store refused this result before: while it is known to be down, a status call and
+      // a download would only be refused again.
+      const health = await options.storageHealth();
+      if (!health.ok) {
+        const down = new StorageUnavailableError('health check', new Error(health.error));
+        await completion.storageFailed(job, attempt, source, down);
+        return;
+      }
+    }
     let result;
     try {
       result = await callWithTimeout(
@@ -114,11 +133,7 @@ export class PollWorker {
         isRetryable: false,
       };
     }
-    await completion.apply(job, attempt, result, {
-      type: 'poll',
-      poll: message.poll,
-      storageFailures: message.storageFailures,
-    });
+    await completion.apply(job, attempt, result, source);
   }
 
   /** Fails a job whose caller's key this process does not hold (ADR 0009). */

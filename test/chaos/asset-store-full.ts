@@ -75,11 +75,3 @@ export async function runAssetStoreFull({
     await database.close();
   }
 }
-
-/**
- * The asset store unreachable: only an S3-compatible store can be "down" (the local one is a
- * disk). This branch has none yet; when the S3 store lands, stop its server here mid-run.
- */
-export async function runAssetStoreDown(): Promise<ChaosResult | undefined> {
-  return undefined;
-}

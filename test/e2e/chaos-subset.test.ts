@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runAssetStoreDown } from '../chaos/asset-store-down.js';
 import { runAssetStoreFull } from '../chaos/asset-store-full.js';
 import type { ChaosResult } from '../chaos/chaos-harness.js';
 import { runProviderHang } from '../chaos/provider-hang.js';
@@ -31,5 +32,14 @@ describe('chaos subset', () => {
     expectEveryJobFinishedOnce(result);
     expect(result.finished).toEqual({ succeeded: 8 });
     expect(result.clientErrors).toEqual({});
+  }, 120_000);
+
+  it('should report a downed S3 asset store in /readyz and store every accepted job once it is back, by itself', async () => {
+    const result = await runAssetStoreDown({ jobs: 8, downForMs: 3000 });
+    expectEveryJobFinishedOnce(result);
+    expect(result.finished).toEqual({ succeeded: 8 });
+    expect(result.clientErrors).toEqual({});
+    expect(result.notes).toMatch(/^\/readyz 503 \d/);
+    expect(result.notes).toContain('outputs readable afterwards: 8 of 8');
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FalFake } from '../fakes/fal/fal-fake.js';
 import { fakeMp4, fakePng } from '../fakes/fake-media.js';
+import { jobWhen } from '../helpers/job-when.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
 /** The parts of a job resource these tests read. */
@@ -110,14 +111,10 @@ describe('fal through a real gateway (pglite)', () => {
       model: 'flux-dev',
       prompt: 'a lantern',
     });
-    let providerJobId: string | undefined;
-    for (let poll = 0; poll < 100 && !providerJobId; poll++) {
-      const job = JobSchema.parse(
-        await (await fetch(`${test.url}/v1/generations/${body.id}`)).json(),
-      );
-      providerJobId = job.attempts[0]?.provider_job_id ?? undefined;
-      if (!providerJobId) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const submitted = await jobWhen(test, body.id, (job) =>
+      Boolean(job.attempts[0]?.provider_job_id),
+    );
+    const providerJobId = submitted.attempts[0]?.provider_job_id ?? undefined;
     expect(providerJobId).toBeDefined();
     const send = async (webhook: Awaited<ReturnType<FalFake['webhook']>>) =>
       fetch(`${test.url}/v1/providers/fal/webhook`, {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/security/standard-webhooks.js';
 import { fakePng } from '../fakes/fake-media.js';
 import { backends } from '../helpers/test-database.js';
+import { jobWhen } from '../helpers/job-when.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 import { QueueName } from '../../src/jobs/job-queue.js';
 import { createRunningClock } from '../helpers/test-clock.js';
@@ -200,7 +201,9 @@ describe.each(backends)('job engine on %s', (backend) => {
         })
       ).body,
     );
-    const submitted = await waitForStatus(test.url, body.id, ['submitted', 'running']);
+    const submitted = await jobWhen(test, body.id, (job) =>
+      ['submitted', 'running'].includes(job.status),
+    );
     expect(submitted.provider).toBe('sim-slow');
     const canceled = await postJson(`${test.url}/v1/generations/${body.id}/cancel`, {});
     expect(canceled.status).toBe(200);
@@ -225,7 +228,7 @@ describe.each(backends)('job engine on %s', (backend) => {
       ).body,
     );
     // The slow provider holds the job; the gateway's time then passes its 5 s deadline.
-    await waitForStatus(test.url, body.id, ['submitted', 'running']);
+    await jobWhen(test, body.id, (job) => ['submitted', 'running'].includes(job.status));
     clock.advance(6000);
     const done = await waitForJob(test.url, body.id, 20_000);
     expect(done.status).toBe('failed');
@@ -245,7 +248,7 @@ describe.each(backends)('job engine on %s', (backend) => {
         })
       ).body,
     );
-    await waitForStatus(test.url, body.id, ['submitted', 'running']);
+    await jobWhen(test, body.id, (job) => ['submitted', 'running'].includes(job.status));
     await losePollChain(test, body.id);
     // Past the 5 s deadline and the supervisor's 5 s grace for the poll worker.
     clock.advance(11_000);
@@ -453,15 +456,5 @@ async function losePollChain(test: TestGateway, jobId: string): Promise<void> {
     );
     if (rows[0]?.count === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function waitForStatus(baseUrl: string, id: string, statuses: string[]): Promise<JobBody> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const body = JobBody.parse((await getJson(`${baseUrl}/v1/generations/${id}`)).body);
-    if (statuses.includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`job ${id} never reached ${statuses.join('/')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakePng } from '../fakes/fake-media.js';
+import { jobWhen } from '../helpers/job-when.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
 /** The official `openai` SDK, pointed at Switchyard, must just work. */
@@ -57,12 +58,9 @@ describe('OpenAI SDK against Switchyard', { timeout: 150_000 }, () => {
     });
     expect(created.object).toBe('video');
     expect(['queued', 'in_progress']).toContain(created.status);
-    let video = created;
-    const deadline = Date.now() + 30_000;
-    while (video.status !== 'completed' && video.status !== 'failed' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      video = await client.videos.retrieve(created.id);
-    }
+    // The video is the native job of the same id: awaited on the gateway's job events.
+    await jobWhen(test, created.id, (job) => ['succeeded', 'failed'].includes(job.status));
+    const video = await client.videos.retrieve(created.id);
     expect(video.status).toBe('completed');
     expect(video.size).toBe('1280x720');
     expect(video.seconds).toBe('4');

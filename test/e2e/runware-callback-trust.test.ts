@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunwareWebhookTokens } from '../../src/providers/runware/runware-webhook.js';
 import { RunwareFake } from '../fakes/runware/runware-fake.js';
+import { jobWhen } from '../helpers/job-when.js';
 import { JobBody } from '../helpers/api-schemas.js';
 import { getJson, postJson } from '../helpers/http-client.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
@@ -50,12 +51,7 @@ describe('Runware callbacks are confirmed with Runware', () => {
     });
     expect(created.status).toBe(202);
     const { id } = JobBody.parse(created.body);
-    let job = await readJob(id);
-    for (let tries = 0; !job.attempts[0]?.provider_job_id; tries++) {
-      if (tries > 100) throw new Error('the job was never submitted');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      job = await readJob(id);
-    }
+    let job = await jobWhen(test, id, (read) => Boolean(read.attempts[0]?.provider_job_id));
     const taskUUID = job.attempts[0]!.provider_job_id!;
     const url = new RunwareWebhookTokens(webhookSecret).url(
       `${test.url}/v1/providers/runware/webhook`,

@@ -17,7 +17,7 @@ describe('the S3 asset store going down and coming back', () => {
       'postgres',
       {
         providers: [{ id: 'simulator', type: 'simulator', latencyMs: { p50: 800, p95: 800 } }],
-        storage: { ...s3.storageConfig(), outputRetries: 2, healthCacheSeconds: 5 },
+        storage: { ...s3.storageConfig(), outputRetryWindowSeconds: 3, healthCacheSeconds: 5 },
       },
       { now: () => Date.now() + offsetMs },
     );

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/config-schema.js';
 import { createTestClock } from '../helpers/test-clock.js';
 import { createPostgresDatabase } from '../helpers/test-database.js';
+import { jobWhen } from '../helpers/job-when.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
 const adminKey = 'rate-limit-admin-key';
@@ -42,15 +43,6 @@ async function send(
     headers: response.headers,
     body: (await response.json()) as Answer['body'],
   };
-}
-
-/** Reads a job with the admin key (never counted) until `accept` holds its status. */
-async function statusUntil(url: string, id: string, accept: (status: string) => boolean) {
-  for (;;) {
-    const answer = await send(`${url}/v1/generations/${id}`, adminKey);
-    if (accept(answer.body.status ?? '')) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function createKey(url: string, body: object): Promise<string> {
@@ -155,7 +147,10 @@ describe.each(['redis', 'postgres'] as const)(
       // A finished (here: canceled) job frees its slot on every instance. Canceled once running,
       // so that the cancel does not race the provider submission.
       const first = accepted[0]!.body.id!;
-      await statusUntil(urls[0]!, first, (status) => status === 'running');
+      // Read with the admin key (never counted).
+      await jobWhen(instances, first, (job) => job.status === 'running', {
+        authorization: `Bearer ${adminKey}`,
+      });
       const canceled = await send(`${urls[1]}/v1/generations/${first}/cancel`, key, {
         method: 'POST',
       });
