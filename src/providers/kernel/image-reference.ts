@@ -7,7 +7,7 @@ export function isHttpUrl(url: string): boolean {
 }
 
 export interface ImageReferenceOptions {
-  /** Whether the provider fetches this URL itself (default: any URL it was given). */
+  /** Whether the provider fetches this URL itself (default: every URL it was given). */
   canFetch?: (url: string) => boolean;
   /**
    * The provider's limit on inline images. A larger image is a retryable
