@@ -52,6 +52,19 @@ describe('openai through a real gateway', () => {
     expect(image.bytes.subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it('should serve a client that still names the retired gpt-image-1 with its successor gpt-image-2', async () => {
+    const { status, job } = await generate(test, {
+      model: 'gpt-image-1',
+      prompt: 'a paper lantern',
+      width: 1024,
+      height: 1024,
+    });
+    expect(status).toBe(200);
+    expect(job.status).toBe('succeeded');
+    expect(job.model).toBe('gpt-image-2');
+    expect(fake.submissionRequests().at(-1)!.json).toMatchObject({ model: 'gpt-image-2' });
+  });
+
   it('should generate a sora-2 video on a relay and copy the MP4 from /content into the asset store', async () => {
     const { job } = await generate(
       test,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueName } from '../../src/jobs/job-queue.js';
 import { OpenAIFake } from '../fakes/openai/openai-fake.js';
+import { soraRelayOffering } from '../fakes/openai/openai-relay-offering.js';
 import { JobBody, waitForJob } from '../helpers/api-schemas.js';
 import { getJson, postJson } from '../helpers/http-client.js';
 import { startS3TestServer, type S3TestServer } from '../helpers/s3-test-server.js';
@@ -14,14 +15,21 @@ describe('a finished result while the S3 asset store is down', () => {
   const clock = createRunningClock();
   beforeAll(async () => {
     s3 = await startS3TestServer();
-    openai = await OpenAIFake.start({ apiKey: 'test-key' });
+    // A relay: OpenAI shut its Videos API down, and the video case needs a polled provider.
+    openai = await OpenAIFake.start({ apiKey: 'test-key', relay: true });
     test = await startTestGateway(
       'postgres',
       {
         providers: [
           { id: 'simulator', type: 'simulator', latencyMs: { p50: 50, p95: 50 } },
           // Synchronous: its image exists only in the answer to the submission.
-          { id: 'openai', type: 'openai', apiKey: 'test-key', baseUrl: openai.baseUrl },
+          {
+            id: 'openai',
+            type: 'openai',
+            apiKey: 'test-key',
+            baseUrl: openai.baseUrl,
+            models: [soraRelayOffering],
+          },
         ],
         jobs: { pollInitialMs: 50, pollMaxMs: 200 },
         storage: { ...s3.storageConfig(), outputRetryWindowSeconds: 60 },
@@ -104,7 +112,7 @@ describe('a finished result while the S3 asset store is down', () => {
     try {
       const submissionsBefore = openai.submissions();
       const created = await postJson(`${test.url}/v1/generations?wait=20`, {
-        model: 'gpt-image-1',
+        model: 'gpt-image-2',
         prompt: 'a paper lantern nobody can store',
         width: 1024,
         height: 1024,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { telegramWebhookPath } from '../../bot/telegram-webhook.js';
 import { UnauthorizedError } from '../../core/errors/index.js';
 import type { AppDependencies } from './app-dependencies.js';
+import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
 
 /** An update as far as this route reads it; the bot reads the rest. */
 const UpdateSchema = z.looseObject({ update_id: z.number().int() });
@@ -38,6 +39,11 @@ export function telegramWebhookRoutes(
           summary: 'Telegram Bot API webhook (the Telegram bot in webhook mode)',
           body: UpdateSchema,
           headers: z.looseObject({ 'x-telegram-bot-api-secret-token': z.string().optional() }),
+          response: {
+            // Telegram only reads the status; an empty object says the update was taken.
+            200: jsonResponse('Update taken', z.object({}).strict()),
+            ...errorResponses(),
+          },
         },
       },
       async (request) => {
