@@ -1,14 +1,12 @@
 import type { AssetStore, PreparedAsset } from '../assets/asset-store.js';
-import { actualCost } from '../catalog/estimate-cost.js';
 import type { Config } from '../config/config-schema.js';
 import { GatewayError } from '../core/errors/index.js';
 import { AttemptStatus, isTerminal, JobStatus, type Job, type JobOutput } from '../core/job.js';
-import type { JsonValue, ProviderOutput, StatusResult } from '../core/provider-adapter.js';
-import type { Warning } from '../core/warning.js';
+import type { StatusResult } from '../core/provider-adapter.js';
 import type { ProviderInstances } from '../providers/provider-instances.js';
 import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js';
-import { downloadStream } from '../security/safe-fetch.js';
 import type { AttemptRecord } from '../store/repositories/attempt-rows.js';
+import { attemptCost } from './attempt-cost.js';
 import type { Queryable } from '../store/database.js';
 import type { CallerKeyVault } from './caller-key-vault.js';
 import type { BatchedSuccessWriter } from './batched-success-writer.js';
@@ -17,6 +15,8 @@ import type { PollMessage, ScheduledPoll } from './job-queue.js';
 import type { LocalPollChain } from './local-poll-chain.js';
 import { pollDelayMs } from './poll-backoff.js';
 import { storageRetryDelayMs } from './storage-retry-delay.js';
+import type { StatusSource } from './status-source.js';
+import { storeProviderOutputs } from './store-provider-outputs.js';
 
 export interface JobCompletionOptions extends FinishJobDependencies {
   /** Where the offering (price, webhook support) of an attempt is looked up. */
@@ -51,39 +51,6 @@ function isStorageError(error: unknown): error is GatewayError {
     (error.code === 'storage_unavailable' || error.code === 'storage_full')
   );
 }
-
-/** The provider's acceptance of a queued job, stored with a synchronous answer. */
-export interface Acceptance {
-  provider: string;
-  providerJobId: string;
-  operation: JsonValue;
-  warnings: Warning[];
-}
-
-/** Where a status result came from; only polls schedule the next poll. */
-export type StatusSource =
-  | {
-      type: 'poll';
-      poll: number;
-      /** Consecutive polls whose completed result the asset store could not take. */
-      storageFailures?: number;
-      /** When the first of them happened (the gateway's clock, ms). */
-      storageFailingSince?: number;
-    }
-  | { type: 'webhook' }
-  | {
-      type: 'immediate';
-      /**
-       * Runs first in the completion's transaction (marking the job submitted), so a synchronous
-       * provider's answer costs one commit; false when the job changed meanwhile (canceled).
-       */
-      prelude?: (transaction: Queryable) => Promise<boolean>;
-      /**
-       * The same acceptance as data: with a success writer, the answer is then stored in a
-       * batched statement instead of the prelude's transaction.
-       */
-      acceptance?: Acceptance;
-    };
 
 /**
  * Applies a provider status to a job — the one path shared by polling, provider webhooks and
@@ -127,17 +94,24 @@ export class JobCompletion {
     executor?: Queryable,
   ): Promise<void> {
     const next = this.nextPoll(job, attempt, poll, retryAfterMs);
+    await this.sendPoll(job, next.message, next.startAfterMs, executor);
+  }
+
+  /** Queues a poll, or (a job on a caller's key) runs it on this process's timers. */
+  private async sendPoll(
+    job: Job,
+    message: PollMessage,
+    startAfterMs: number,
+    executor?: Queryable,
+  ): Promise<void> {
     if (job.request.callerKey) {
       // Only the process holding the caller's key may poll; any other (a backstop message
       // taken elsewhere) leaves the job to it, and the supervisor ends it should it be gone.
       if (this.options.callerKeys.get(job.id) !== undefined)
-        this.options.localPolls.schedule(next.message, next.startAfterMs);
+        this.options.localPolls.schedule(message, startAfterMs);
       return;
     }
-    await this.options.queue.sendPoll(next.message, {
-      startAfterMs: next.startAfterMs,
-      executor,
-    });
+    await this.options.queue.sendPoll(message, { startAfterMs, executor });
   }
 
   /**
@@ -203,7 +177,7 @@ export class JobCompletion {
     let lastError: unknown;
     for (let attemptNumber = 1; attemptNumber <= tries && !saved; attemptNumber++) {
       try {
-        saved = await this.storeOutputs(job, result.outputs);
+        saved = await storeProviderOutputs(options, job, result.outputs);
       } catch (error) {
         lastError = error;
         options.logger.warn(
@@ -261,22 +235,7 @@ export class JobCompletion {
       height: asset.height ?? result.outputs[index]?.height,
       durationSeconds: asset.durationSeconds ?? result.outputs[index]?.durationSeconds,
     }));
-    // The attempt may have run on a fallback model (`fallbackModels`), priced by its own rule.
-    const modelKeys = [job.request.model, ...(job.request.fallbackModels ?? [])];
-    const offering = options.instances
-      .adapter(attempt.provider)
-      ?.models.find(
-        (model) =>
-          model.providerModelId === attempt.providerModelId && modelKeys.includes(model.modelKey),
-      );
-    const costUsd = offering
-      ? actualCost(
-          offering.price,
-          { ...job.request, duration: job.request.duration ?? outputs[0]?.durationSeconds },
-          result.usage,
-          outputs.length,
-        )
-      : (result.usage?.costUsd ?? job.cost.estimatedUsd ?? 0);
+    const costUsd = attemptCost(options.instances, job, attempt, outputs, result.usage);
     const { successWriter } = options;
     let stored: Job | undefined;
     if (source.type === 'immediate' && source.acceptance && successWriter) {
@@ -392,11 +351,7 @@ export class JobCompletion {
       storageFailures: failures,
       storageFailingSince: failingSince,
     };
-    // A job on a caller's key is polled on this process's timers only, like any other poll.
-    if (job.request.callerKey) {
-      if (options.callerKeys.get(job.id) !== undefined)
-        options.localPolls.schedule(message, delayMs);
-    } else await options.queue.sendPoll(message, { startAfterMs: delayMs });
+    await this.sendPoll(job, message, delayMs);
     return true;
   }
 
@@ -437,45 +392,5 @@ export class JobCompletion {
     await finishJob(options, job, JobStatus.failed, error, (transaction) =>
       options.repository.failAttempt(transaction, attempt.id, error),
     );
-  }
-
-  /** Downloads or decodes each output and writes its file; rows are stored with the success. */
-  private async storeOutputs(
-    job: Job,
-    outputs: readonly ProviderOutput[],
-  ): Promise<PreparedAsset[]> {
-    const saved: PreparedAsset[] = [];
-    try {
-      for (const output of outputs) {
-        const described = {
-          purpose: 'output' as const,
-          generationId: job.id,
-          claimedMimeType: output.mimeType,
-          width: output.width,
-          height: output.height,
-          durationSeconds: output.durationSeconds,
-        };
-        if (output.type === 'bytes') {
-          saved.push(await this.options.assets.writeFile({ ...described, data: output.data }));
-          // A waiter of this process may answer with the bytes instead of reading the file back.
-          this.options.events.outputBytes.offer(job.id, saved[saved.length - 1]!.id, output.data);
-          continue;
-        }
-        // Streamed from the provider into the store: a video is never held whole.
-        const { body } = await downloadStream(output.url, {
-          guard: this.options.fetchContext.guard,
-          maxBytes: this.options.fetchContext.maxBytes,
-          timeoutMs: this.options.fetchContext.timeoutMs,
-          headers: output.headers,
-          signal: this.options.shutdown,
-        });
-        saved.push(await this.options.assets.writeStream({ ...described, body }));
-      }
-    } catch (error) {
-      // The store may be the thing that failed: the original error is the one to report.
-      await this.options.assets.discard(saved).catch(() => undefined);
-      throw error;
-    }
-    return saved;
   }
 }
