@@ -1,5 +1,4 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { rendezvousScore } from '../../src/routing/strategies/weighted-strategy.js';
@@ -31,18 +30,6 @@ const ModelRolloutBody = RolloutBody.extend({
 function modelRolloutBody(stages: { weight: number; minDurationSeconds: number }[]) {
   const { baseline: _baseline, canary: _canary, model: _model, ...rest } = rolloutBody(stages);
   return { ...rest, fromModel: 'sim-image', toModel: 'sim-image-2' };
-}
-
-function runCli(url: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [path.resolve(import.meta.dirname, '../../bin/switchyard.js'), '--url', url, ...args],
-      { env: { ...process.env, SWITCHYARD_ADMIN_KEY: adminKey } },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
-    ),
-  );
 }
 
 /** A simulator that answers at once in gateway time, serving one model. */
@@ -228,13 +215,17 @@ describe('model rollouts', { timeout: 90_000 }, () => {
         plan: z.looseObject({ kind: z.string() }),
         traffic: z.looseObject({ requestsPerSecond: z.number() }),
       })
-      .parse(JSON.parse(await runCli(test.url, ['--json', ...model, '--dry-run'])));
+      .parse(JSON.parse(await runCli(test.url, ['--json', ...model, '--dry-run'], adminKey)));
     expect(planned.plan.kind).toBe('model');
     // The previous tests' requests for sim-image are the traffic the stages are sized on.
     expect(planned.traffic.requestsPerSecond).toBeGreaterThan(0);
     const started = ModelRolloutBody.parse(
       JSON.parse(
-        await runCli(test.url, ['--json', ...model, '--stages', '20%:1h,100%', '--reason', 'cli']),
+        await runCli(
+          test.url,
+          ['--json', ...model, '--stages', '20%:1h,100%', '--reason', 'cli'],
+          adminKey,
+        ),
       ),
     );
     expect(started).toMatchObject({
@@ -243,9 +234,11 @@ describe('model rollouts', { timeout: 90_000 }, () => {
       to_model: 'sim-image-2',
       weights: { 'sim-image': 0.8, 'sim-image-2': 0.2 },
     });
-    const status = await runCli(test.url, ['rollout', 'status', started.id]);
+    const status = await runCli(test.url, ['rollout', 'status', started.id], adminKey);
     expect(status).toContain('sim-image → sim-image-2 (sim-image)');
     expect(status).toContain('stage 1/2 at 20%');
-    expect(await runCli(test.url, ['rollout', 'rollback', started.id])).toContain('rolled_back');
+    expect(await runCli(test.url, ['rollout', 'rollback', started.id], adminKey)).toContain(
+      'rolled_back',
+    );
   });
 });

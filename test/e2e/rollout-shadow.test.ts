@@ -1,5 +1,4 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { getJson, postJson } from '../helpers/http-client.js';
@@ -46,18 +45,6 @@ const ShadowRolloutBody = RolloutBody.extend({
   shadow: ShadowBody,
 });
 type ShadowRolloutBody = z.infer<typeof ShadowRolloutBody>;
-
-function runCli(url: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [path.resolve(import.meta.dirname, '../../bin/switchyard.js'), '--url', url, ...args],
-      { env: { ...process.env, SWITCHYARD_ADMIN_KEY: adminKey } },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
-    ),
-  );
-}
 
 /** The simulators' price per image: a $0.02 budget pays for exactly ten copies. */
 const pricePerImage = 0.002;
@@ -208,7 +195,7 @@ describe('the shadow stage of a rollout', { timeout: 120_000 }, () => {
     await traffic(started.id, results);
     expect((await readShadowRollout(started.id)).shadow.copies).toBe(copiesAtBudget);
 
-    const shown = await runCli(url, ['rollout', 'status', started.id]);
+    const shown = await runCli(url, ['rollout', 'status', started.id], adminKey);
     expect(shown).toContain('shadow ended (promoted): 50% of requests copied to runware');
     expect(shown).toContain(
       'shadow copies 10 (10 succeeded, 0 failed, 0 unfinished); spent $0.0200 of $0.02',
@@ -248,7 +235,7 @@ describe('the shadow stage of a rollout', { timeout: 120_000 }, () => {
     expect(results.every((result) => result.status === 'succeeded')).toBe(true);
     expect(results.every((result) => result.provider === 'fal')).toBe(true);
 
-    const shown = await runCli(url, ['rollout', 'status', started.id]);
+    const shown = await runCli(url, ['rollout', 'status', started.id], adminKey);
     expect(shown).toContain('rolled_back');
     expect(shown).toContain('shadow ended (rolled_back)');
     expect(shown).toContain('reason: failure_rate 100.0% > limit 2.0%');

@@ -1,5 +1,4 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postJson } from '../helpers/http-client.js';
 import type { TrafficResult } from '../helpers/traffic.js';
@@ -11,18 +10,6 @@ import {
   startRolloutScenario,
   type RolloutScenario,
 } from '../helpers/rollout-scenario.js';
-
-function runCli(url: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [path.resolve(import.meta.dirname, '../../bin/switchyard.js'), '--url', url, ...args],
-      { env: { ...process.env, SWITCHYARD_ADMIN_KEY: adminKey } },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
-    ),
-  );
-}
 
 describe('statistical judgement through the API and the CLI', { timeout: 120_000 }, () => {
   let scenario: RolloutScenario;
@@ -58,17 +45,21 @@ describe('statistical judgement through the API and the CLI', { timeout: 120_000
     });
     const list = await getJson(`${scenario.test.url}/admin/rollouts`, admin);
     expect((list.body as { data: unknown[] }).data).toEqual([]);
-    const printed = await runCli(scenario.test.url, [
-      'rollout',
-      'start',
-      '--baseline',
-      'fal',
-      '--canary',
-      'runware',
-      '--model',
-      'sim-image',
-      '--dry-run',
-    ]);
+    const printed = await runCli(
+      scenario.test.url,
+      [
+        'rollout',
+        'start',
+        '--baseline',
+        'fal',
+        '--canary',
+        'runware',
+        '--model',
+        'sim-image',
+        '--dry-run',
+      ],
+      adminKey,
+    );
     expect(printed).toContain('traffic over the last hour');
     expect(printed).toContain('p95_latency');
   });
@@ -109,7 +100,7 @@ describe('statistical judgement through the API and the CLI', { timeout: 120_000
     expect(cost.lowerBound).toBeGreaterThan(0.5);
     // The absolute line did not trip: 1.1× is inside 1.2×.
     expect(view.guardrails.find((entry) => entry.name === 'cost_per_output')?.status).toBe('pass');
-    const printed = await runCli(scenario.test.url, ['rollout', 'status', started.id]);
+    const printed = await runCli(scenario.test.url, ['rollout', 'status', started.id], adminKey);
     expect(printed).toContain('canary vs baseline since the stage started');
     expect(printed).toMatch(/cost_per_output\s+worse/);
   });
