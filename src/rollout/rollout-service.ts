@@ -75,9 +75,25 @@ export class RolloutService {
     actor: string,
     details: Record<string, unknown> = {},
   ): Promise<Rollout> {
-    if (inShadowStage(rollout)) return this.startLiveStage(rollout, actor, 'promoted', details);
+    if (inShadowStage(rollout)) return this.enterStage(rollout, 0, actor, 'promoted', details);
     const next = rollout.currentStage + 1;
     if (next >= rollout.plan.stages.length) return this.complete(rollout, actor, details);
+    return this.enterStage(rollout, next, actor, 'promoted', details);
+  }
+
+  /**
+   * Starts stage `index` afresh (its time and its comparisons count from now): promoted by the
+   * controller or by hand, or — out of a shadow stage — resumed after the shadow budget ran out.
+   */
+  private async enterStage(
+    rollout: Rollout,
+    index: number,
+    actor: string,
+    outcome: 'promoted' | 'resumed',
+    details: Record<string, unknown>,
+  ): Promise<Rollout> {
+    const at = this.isoNow();
+    const fromShadow = inShadowStage(rollout);
     const state: RolloutState = {
       ...rollout.state,
       breachStreaks: {},
@@ -85,84 +101,39 @@ export class RolloutService {
       pausedMs: 0,
       splitSince: null,
       // A paused rollout promoted by hand stays paused, from now on.
-      pausedAt: rollout.state.pausedAt ? this.isoNow() : null,
-    };
-    const changed = await this.options.store.transition(rollout.id, live, {
-      currentStage: next,
-      stageStarted: true,
-      state,
-    });
-    if (!changed) throw this.notLive(rollout);
-    const weights = this.weightsFor(
-      rollout.baseline,
-      rollout.canary,
-      rollout.plan.stages[next]!.weight,
-    );
-    await this.split.apply({ ...rollout, state }, weights, {
-      actor: `rollout:${rollout.id}`,
-      reason: `promoted to stage ${next + 1} (${formatPercent(rollout.plan.stages[next]!.weight)}) by ${actor}`,
-    });
-    await this.options.store.addDecision({
-      rolloutId: rollout.id,
-      decision: 'promoted',
-      stage: next,
-      weights,
-      details,
-      actor,
-    });
-    this.options.logger.info({ rolloutId: rollout.id, stage: next, weights }, 'rollout promoted');
-    return this.changedTo(rollout.id);
-  }
-
-  /**
-   * Ends the shadow stage and starts the first live stage afresh (its time and its comparisons
-   * count from now): promoted by the controller or by hand, or resumed after the shadow budget
-   * ran out.
-   */
-  private async startLiveStage(
-    rollout: Rollout,
-    actor: string,
-    outcome: 'promoted' | 'resumed',
-    details: Record<string, unknown>,
-  ): Promise<Rollout> {
-    const at = this.isoNow();
-    const state: RolloutState = {
-      ...rollout.state,
-      breachStreaks: {},
-      driftStreak: 0,
-      pausedMs: 0,
-      splitSince: null,
       pausedAt: outcome === 'promoted' && rollout.state.pausedAt ? at : null,
-      shadow: rollout.state.shadow && {
-        ...rollout.state.shadow,
-        endedAt: rollout.state.shadow.endedAt ?? at,
-        outcome,
-      },
+      shadow:
+        fromShadow && rollout.state.shadow
+          ? { ...rollout.state.shadow, endedAt: rollout.state.shadow.endedAt ?? at, outcome }
+          : rollout.state.shadow,
     };
     const changed = await this.options.store.transition(rollout.id, live, {
       ...(outcome === 'resumed' ? { status: 'active' as const, reason: null } : {}),
-      currentStage: 0,
+      currentStage: index,
       stageStarted: true,
       state,
     });
     if (!changed) throw this.notLive(rollout);
-    const stage = rollout.plan.stages[0]!;
+    const stage = rollout.plan.stages[index]!;
     const weights = this.weightsFor(rollout.baseline, rollout.canary, stage.weight);
+    const described = `stage ${index + 1} (${formatPercent(stage.weight)})`;
     await this.split.apply({ ...rollout, state }, weights, {
       actor: `rollout:${rollout.id}`,
-      reason: `shadow stage ended; stage 1 (${formatPercent(stage.weight)}) ${outcome} by ${actor}`,
+      reason: fromShadow
+        ? `shadow stage ended; ${described} ${outcome} by ${actor}`
+        : `${outcome} to ${described} by ${actor}`,
     });
     await this.options.store.addDecision({
       rolloutId: rollout.id,
       decision: outcome,
-      stage: 0,
+      stage: index,
       weights,
-      details: { from: 'shadow', ...details },
+      details: fromShadow ? { from: 'shadow', ...details } : details,
       actor,
     });
     this.options.logger.info(
-      { rolloutId: rollout.id, weights },
-      'shadow stage ended; first live stage',
+      { rolloutId: rollout.id, stage: index, weights },
+      fromShadow ? 'shadow stage ended; first live stage' : 'rollout promoted',
     );
     return this.changedTo(rollout.id);
   }
@@ -311,7 +282,7 @@ export class RolloutService {
     if (rollout.status === 'active') throw this.notLive(rollout, 'paused');
     // Paused because the shadow budget ran out: the operator lets the first live stage begin.
     if (rollout.state.shadow?.outcome === 'paused')
-      return this.startLiveStage(rollout, actor, 'resumed', reason ? { reason } : {});
+      return this.enterStage(rollout, 0, actor, 'resumed', reason ? { reason } : {});
     const now = this.options.now();
     const pausedAt = rollout.state.pausedAt ? Date.parse(rollout.state.pausedAt) : now;
     const state: RolloutState = {
