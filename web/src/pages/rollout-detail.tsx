@@ -217,10 +217,13 @@ export function RolloutDetail(props: { id: string }) {
                     {formatLowerBound(comparison, comparison.lowerBound)}
                   </td>
                   <td data-label="p (sequential)">
-                    {formatPValue(comparison.pValue)}
-                    {comparison.status !== 'disabled' && (
-                      <span class="muted small"> needs ≤ {formatPValue(comparison.alpha)}</span>
-                    )}
+                    {/* One flex item: on a phone the label's row keeps value and bound together. */}
+                    <span>
+                      {formatPValue(comparison.pValue)}
+                      {comparison.status !== 'disabled' && (
+                        <span class="muted small"> needs ≤ {formatPValue(comparison.alpha)}</span>
+                      )}
+                    </span>
                   </td>
                   <td data-label="Samples">
                     {comparison.canarySamples} / {comparison.baselineSamples}
