@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { createPostgresDatabase } from '../helpers/test-database.js';
 import { getJson, postJson } from '../helpers/http-client.js';
@@ -60,20 +60,26 @@ describe('crash recovery on PostgreSQL', () => {
       expect(response.status).toBe(202);
       ids.push(JobBody.parse(response.body).id);
     }
-    // Let some jobs reach the provider, some finish, and some still wait in the queue.
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    await first.kill9();
+    // Kill once some jobs reached the provider while others are still unfinished: the crash
+    // must hit jobs in flight, or the test proves nothing.
     const probe = new pg.Client({ connectionString: database.url });
     await probe.connect();
-    const states = await probe.query<{ status: string; count: number }>(
-      'SELECT status, count(*)::int AS count FROM generations GROUP BY status',
-    );
+    const counts = async () =>
+      (
+        await probe.query<{ submitted: number; unfinished: number }>(
+          `SELECT count(*) FILTER (WHERE status IN ('submitted', 'running', 'succeeded'))::int AS submitted,
+                  count(*) FILTER (WHERE status NOT IN ('succeeded', 'failed', 'canceled'))::int AS unfinished
+           FROM generations`,
+        )
+      ).rows[0]!;
+    await vi.waitFor(async () => expect((await counts()).submitted).toBeGreaterThan(0), {
+      timeout: 30_000,
+      interval: 20,
+    });
+    await first.kill9();
+    const atCrash = await counts();
     await probe.end();
-    const unfinished = states.rows
-      .filter((row) => !['succeeded', 'failed', 'canceled'].includes(row.status))
-      .reduce((sum, row) => sum + row.count, 0);
-    // The crash must hit jobs in flight, or the test proves nothing.
-    expect(unfinished).toBeGreaterThan(0);
+    expect(atCrash.unfinished).toBeGreaterThan(0);
 
     const second = await startGatewayProcess({ databaseUrl: database.url, dataDir, config });
     processes.push(second);
