@@ -6,7 +6,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMp4, ffmpegPath } from '../providers/simulator/render-mp4.js';
 import { renderPng } from '../providers/simulator/render-png.js';
-import { isImageMime, isVideoMime, sniffMedia } from './sniff-media.js';
+import {
+  imageEndsCompletely,
+  isImageMime,
+  isVideoMime,
+  sniffImageHead,
+  sniffMedia,
+} from './sniff-media.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -191,6 +197,42 @@ describe('sniffMedia', () => {
       Buffer.from('\x00\x00\x00\x08ftyp', 'latin1'),
     ];
     for (const data of garbage) expect(sniffMedia(data)).toBeUndefined();
+  });
+});
+
+describe('sniffImageHead / imageEndsCompletely (files seen as streams)', () => {
+  it('reads type and size from the head, and checks the end separately', async () => {
+    const source = ['-f', 'lavfi', '-i', 'color=red:s=16x8', '-frames:v', '1'];
+    const files = {
+      'image/png': await renderPng({ prompt: 'head', seed: 1, width: 16, height: 8 }),
+      'image/jpeg': await ffmpegFile('head.jpg', source),
+      'image/gif': await ffmpegFile('head.gif', source),
+      'image/webp': await ffmpegFile('head.webp', [...source, '-c:v', 'libwebp']),
+    } as const;
+    for (const [mimeType, file] of Object.entries(files) as [keyof typeof files, Buffer][]) {
+      // Everything but the end: the head alone must do, whatever follows.
+      const head = file.subarray(0, file.length - 10);
+      expect(sniffMedia(head)).toBeUndefined();
+      expect(sniffImageHead(head)).toEqual({ mimeType, kind: 'image', width: 16, height: 8 });
+      const whole = { head, tail: file, totalBytes: file.length };
+      expect(imageEndsCompletely(whole, mimeType)).toBe(true);
+      expect(imageEndsCompletely({ head, tail: head, totalBytes: head.length }, mimeType)).toBe(
+        false,
+      );
+    }
+  });
+
+  it('refuses heads that are not images or whose header lies', async () => {
+    const png = await renderPng({ prompt: 'head', seed: 1, width: 16, height: 8 });
+    const edited = Buffer.from(png);
+    edited.writeUInt32BE(4096, 16);
+    expect(sniffImageHead(edited)).toBeUndefined();
+    expect(sniffImageHead(Buffer.from('<html><body>not an image</body></html>'))).toBeUndefined();
+    expect(
+      sniffImageHead(
+        await ffmpegFile('head.mp4', ['-f', 'lavfi', '-i', 'color=red:s=16x8', '-frames:v', '1']),
+      ),
+    ).toBeUndefined();
   });
 });
 

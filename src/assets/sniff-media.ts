@@ -123,22 +123,48 @@ function imageMimeFromMagic(data: Buffer): ImageMimeType | undefined {
  * length): a header glued to arbitrary bytes, or a truncated upload, is not an image.
  */
 function isComplete(data: Buffer, mimeType: ImageMimeType): boolean {
+  return imageEndsCompletely({ head: data, tail: data, totalBytes: data.length }, mimeType);
+}
+
+/** Bytes of a file's end that {@link imageEndsCompletely} needs (JPEG's EOI may sit this far in). */
+export const imageTailBytes = 65_536;
+
+/**
+ * {@link isComplete} for a file seen as a stream: its first bytes, its last
+ * {@link imageTailBytes} (or fewer: all of them when it is shorter) and its length.
+ */
+export function imageEndsCompletely(
+  file: { head: Buffer; tail: Buffer; totalBytes: number },
+  mimeType: ImageMimeType,
+): boolean {
+  const { head, tail, totalBytes } = file;
   switch (mimeType) {
     case 'image/png':
-      return data.length >= 57 && data.subarray(-12).includes(Buffer.from('IEND', 'latin1'));
-    case 'image/jpeg': {
+      return totalBytes >= 57 && tail.subarray(-12).includes(Buffer.from('IEND', 'latin1'));
+    case 'image/jpeg':
       // Some encoders append padding or metadata after EOI; look for it near the end.
-      const tail = data.subarray(Math.max(0, data.length - 65_536));
-      return tail.includes(Buffer.from([0xff, 0xd9]));
-    }
+      return tail.subarray(-imageTailBytes).includes(Buffer.from([0xff, 0xd9]));
     case 'image/gif': {
-      let end = data.length - 1;
-      while (end > 0 && data[end] === 0) end--;
-      return data.length >= 20 && data[end] === 0x3b;
+      let end = tail.length - 1;
+      while (end > 0 && tail[end] === 0) end--;
+      return totalBytes >= 20 && tail[end] === 0x3b;
     }
     case 'image/webp':
-      return data.length >= 20 && data.readUInt32LE(4) + 8 <= data.length;
+      return totalBytes >= 20 && head.length >= 8 && head.readUInt32LE(4) + 8 <= totalBytes;
   }
+}
+
+/**
+ * The type and size of an image from its first bytes only (a file streamed to the store): the
+ * same format, header and dimension checks as {@link sniffMedia}, except that the end is not
+ * there yet; check it with {@link imageEndsCompletely} once the file is in. Undefined for
+ * anything else, including a JPEG whose frame header lies beyond `head`.
+ */
+export function sniffImageHead(head: Buffer): Extract<SniffedMedia, { kind: 'image' }> | undefined {
+  const mimeType = imageMimeFromMagic(head);
+  if (!mimeType) return undefined;
+  const measured = measureHeader(head, mimeType);
+  return measured?.kind === 'image' ? measured : undefined;
 }
 
 /**
@@ -159,7 +185,11 @@ function hasIntactHeader(data: Buffer): boolean {
 }
 
 function measureImage(data: Buffer, mimeType: ImageMimeType): SniffedMedia | undefined {
-  if (!isComplete(data, mimeType)) return undefined;
+  return isComplete(data, mimeType) ? measureHeader(data, mimeType) : undefined;
+}
+
+/** Format, intact header and dimensions; the end of the file is not looked at. */
+function measureHeader(data: Buffer, mimeType: ImageMimeType): SniffedMedia | undefined {
   if (mimeType === 'image/png' && !hasIntactHeader(data)) return undefined;
   let size: ReturnType<typeof imageSize>;
   try {

@@ -1,13 +1,13 @@
 import type { GenerationRequest } from '../core/generation-request.js';
 import type { ProviderRequest } from '../core/provider-adapter.js';
 import type { RoutingCandidate } from '../routing/routing-candidate.js';
-import type { InputImageResolver } from './input-image-resolver.js';
+import type { JobInputImages } from './job-input-images.js';
 
 /** The adapter-facing request for one candidate. */
 export function buildProviderRequest(
   request: GenerationRequest,
   candidate: RoutingCandidate,
-  images: InputImageResolver,
+  images: JobInputImages,
 ): ProviderRequest {
   const { parameters } = candidate;
   const qualitySettings = request.quality

@@ -1,13 +1,13 @@
 import type { AssetStore } from '../assets/asset-store.js';
 import { sniffMedia } from '../assets/sniff-media.js';
-import { GatewayError, ValidationError } from '../core/errors/index.js';
-import type { ImageInput } from '../core/provider-adapter.js';
+import { ValidationError } from '../core/errors/index.js';
 import type { SafeFetchContext } from '../providers/kernel/safe-fetch-context.js';
-import { downloadToBuffer } from '../security/safe-fetch.js';
+import { JobInputImages, type InputImageJob } from './job-input-images.js';
 
 /**
  * Turns request image references into what adapters need. Data URIs are stored as assets when
- * the job is created (see `storeInlineImages`), so jobs only ever hold URLs and asset ids.
+ * the job is created (see `storeInlineImages`), so jobs only ever hold URLs and asset ids; a
+ * URL is downloaded only when an adapter reads it, once per submission run (`forJob`).
  */
 export class InputImageResolver {
   constructor(
@@ -86,34 +86,8 @@ export class InputImageResolver {
     return /^asset_[A-Za-z0-9_-]+$/.test(id) ? id : undefined;
   }
 
-  /** The adapter-facing view of one reference. */
-  resolve(reference: string): ImageInput {
-    if (reference.startsWith('asset_')) {
-      const base = this.publicUrl();
-      return {
-        assetId: reference,
-        url: base ? `${base}/v1/assets/${reference}` : undefined,
-        read: () => this.assets.read(reference),
-      };
-    }
-    return {
-      url: reference,
-      read: async () => {
-        const { data } = await downloadToBuffer(reference, {
-          guard: this.fetchContext.guard,
-          maxBytes: this.fetchContext.maxBytes,
-          timeoutMs: this.fetchContext.timeoutMs,
-        });
-        const sniffed = sniffMedia(data);
-        if (sniffed?.kind !== 'image') {
-          throw new GatewayError({
-            code: 'invalid_input_image',
-            message: `Input image ${new URL(reference).host} did not return an image.`,
-            httpStatus: 400,
-          });
-        }
-        return { data, mimeType: sniffed.mimeType };
-      },
-    };
+  /** The adapter-facing view of one job's references, for one submission run. */
+  forJob(job: InputImageJob): JobInputImages {
+    return new JobInputImages(job, this.assets, this.fetchContext, this.publicUrl);
   }
 }

@@ -16,6 +16,7 @@ import { callWithTimeout } from '../providers/kernel/call-with-timeout.js';
 import { finishJob, type FinishJobDependencies } from './finish-job.js';
 import type { PlannedSubmission } from './inline-submitter.js';
 import type { InputImageResolver } from './input-image-resolver.js';
+import type { JobInputImages } from './job-input-images.js';
 import type { JobCompletion } from './job-completion.js';
 import type { SubmitMessage } from './job-queue.js';
 import { allowsFallback, toProviderError } from './to-provider-error.js';
@@ -158,7 +159,10 @@ export class SubmitWorker {
         return;
       }
     }
-    if (dangling && (await this.recover(job, dangling))) return;
+    // One run's view of the input images: a URL an adapter reads is downloaded once for all of
+    // this run's candidates, then read from the store.
+    const images = options.images.forJob(job);
+    if (dangling && (await this.recover(job, dangling, images))) return;
 
     // Providers that accepted this job and then failed are not asked again.
     const exclude = new Set(
@@ -183,7 +187,7 @@ export class SubmitWorker {
     };
     for (const [index, candidate] of plan.candidates.entries()) {
       const storedAttemptId = index === 0 ? planned?.attemptId : undefined;
-      const outcome = await this.trySubmit(job, candidate, decision, storedAttemptId);
+      const outcome = await this.trySubmit(job, candidate, images, decision, storedAttemptId);
       if (outcome === 'accepted') return;
       failures.push(outcome);
       lastError = outcome.error;
@@ -226,6 +230,7 @@ export class SubmitWorker {
   private async trySubmit(
     job: Job,
     candidate: RoutingCandidate,
+    images: JobInputImages,
     decision: { strategy: string; candidates: string[] },
     /** The attempt's row when it was stored with the job. */
     storedAttemptId?: string,
@@ -252,7 +257,7 @@ export class SubmitWorker {
         options.shutdown,
         (signal) =>
           candidate.adapter.submit(
-            buildProviderRequest(job.request, candidate, options.images),
+            buildProviderRequest(job.request, candidate, images),
             this.submitContext(job, attemptId, candidate.providerId, signal),
           ),
       );
@@ -431,7 +436,11 @@ export class SubmitWorker {
   }
 
   /** Returns true when the dangling attempt was found at the provider or the job was ended. */
-  private async recover(job: Job, dangling: AttemptRecord): Promise<boolean> {
+  private async recover(
+    job: Job,
+    dangling: AttemptRecord,
+    images: JobInputImages,
+  ): Promise<boolean> {
     const { options } = this;
     const adapter = options.instances.adapter(dangling.provider);
     const candidate = options.router
@@ -444,7 +453,7 @@ export class SubmitWorker {
         options.shutdown,
         (signal) =>
           adapter.recover!(
-            buildProviderRequest(job.request, candidate, options.images),
+            buildProviderRequest(job.request, candidate, images),
             this.submitContext(job, dangling.id, dangling.provider, signal),
           ),
       );

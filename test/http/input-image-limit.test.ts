@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetStore } from '../../src/assets/asset-store.js';
 import { LocalObjectStore } from '../../src/assets/local-object-store.js';
@@ -16,7 +19,9 @@ describe('client input-image URLs are limited like uploads', () => {
   let close: () => Promise<void>;
   let upstream: FakeHttpServer;
   let png: Buffer;
+  let objectsDir: string;
   beforeAll(async () => {
+    objectsDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-input-limit-'));
     ({ database, close } = await openMigratedDatabase('pglite'));
     png = await fakePng();
     const huge = Buffer.concat([png, Buffer.alloc(8 * 1024 * 1024)]);
@@ -28,6 +33,7 @@ describe('client input-image URLs are limited like uploads', () => {
   afterAll(async () => {
     await upstream?.close();
     await close?.();
+    if (objectsDir) await rm(objectsDir, { recursive: true, force: true });
   });
 
   it('should refuse an input image larger than uploads.maxBytes and read a small one', async () => {
@@ -42,11 +48,12 @@ describe('client input-image URLs are limited like uploads', () => {
       factories: providerFactories,
       logger: createLogger('silent'),
     });
-    const assets = new AssetStore(database, new LocalObjectStore('/nonexistent-never-written'));
+    const assets = new AssetStore(database, new LocalObjectStore(objectsDir));
     const resolver = new InputImageResolver(assets, inputFetchContext, () => undefined);
-    const small = await resolver.resolve(`${upstream.url}/small.png`).read();
+    const images = resolver.forJob({ id: 'gen_limit', tenantId: null });
+    const small = await images.resolve(`${upstream.url}/small.png`).read();
     expect(small.data.equals(png)).toBe(true);
-    await expect(resolver.resolve(`${upstream.url}/huge.png`).read()).rejects.toMatchObject({
+    await expect(images.resolve(`${upstream.url}/huge.png`).read()).rejects.toMatchObject({
       code: 'download_too_large',
       httpStatus: 413,
       details: { maxBytes: 1024 * 1024 },
