@@ -76,6 +76,8 @@ export interface ScheduledPoll {
 
 /** A poll due this soon also wakes this process's poll workers when it becomes due. */
 const wakeForPollsWithinMs = 10_000;
+/** Polls coming due within one slot of this length share one wake-up of the poll workers. */
+const pollWakeSlotMs = 25;
 
 const CommandResponseSchema = z.object({ affected: z.number() });
 
@@ -94,6 +96,8 @@ export class JobQueue {
   private readonly workerIds = new Map<string, string[]>();
   private readonly pendingNotifications = new Set<QueueName>();
   private readonly notifyTurns = new Map<QueueName, number>();
+  /** Time slots (`pollWakeSlotMs` each, since the epoch) with a poll wake-up scheduled. */
+  private readonly pollWakeSlots = new Set<number>();
   /** Polls sent outside a transaction, shared between the pollers that send at once. */
   private readonly pollSends: GroupCommit<ScheduledPoll, undefined>;
 
@@ -201,8 +205,20 @@ export class JobQueue {
    * alone is still enough if this process dies.
    */
   private wakeForPoll(startAfterMs: number): void {
-    if (startAfterMs < wakeForPollsWithinMs)
-      setTimeout(() => this.notify(QueueName.poll), startAfterMs + 5).unref();
+    if (startAfterMs >= wakeForPollsWithinMs) return;
+    // One wake-up per time slot, not one per poll: polls of jobs created at a thousand a second
+    // come due every millisecond, and a wake-up per poll was a fetch query per poll or two.
+    // Waiting for the end of the slot lets one fetch take every poll that came due in it.
+    const slot = Math.ceil((Date.now() + startAfterMs + 5) / pollWakeSlotMs);
+    if (this.pollWakeSlots.has(slot)) return;
+    this.pollWakeSlots.add(slot);
+    setTimeout(
+      () => {
+        this.pollWakeSlots.delete(slot);
+        this.notify(QueueName.poll);
+      },
+      Math.max(0, slot * pollWakeSlotMs - Date.now()),
+    ).unref();
   }
 
   /** Inserts many poll messages in one statement, one waiting message per attempt at most. */
