@@ -61,6 +61,34 @@ describe('LocalObjectStore', () => {
     expect(await filesUnder(root)).toEqual([]);
   });
 
+  it('should store small and large buffers whole under their key, with no temporary left', async () => {
+    const store = new LocalObjectStore(root);
+    // One under the synchronous-write size, one over it (the thread-pool path).
+    const small = Buffer.alloc(70, 1);
+    const large = Buffer.alloc(200 * 1024, 2);
+    await store.put('cd/asset_small', small, { contentType: 'image/png' });
+    await store.put('cd/asset_large', large, { contentType: 'image/png' });
+    const read = async (key: string) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await store.get(key)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    };
+    expect((await read('cd/asset_small')).equals(small)).toBe(true);
+    expect((await read('cd/asset_large')).equals(large)).toBe(true);
+    expect(await filesUnder(root)).toEqual(['asset_large', 'asset_small']);
+  });
+
+  it('should answer storage_unavailable and leave no temporary when a small write fails', async () => {
+    // A directory where the object goes: the temporary file is written, its rename fails.
+    await mkdir(path.join(root, 'gh', 'asset_i'), { recursive: true });
+    await writeFile(path.join(root, 'gh', 'asset_i', 'keep'), 'x');
+    const store = new LocalObjectStore(root);
+    await expect(
+      store.put('gh/asset_i', Buffer.from('x'), { contentType: 'image/png' }),
+    ).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(await filesUnder(root)).toEqual(['keep']);
+  });
+
   it('should serve byte ranges and answer asset_not_found for a missing file', async () => {
     const store = new LocalObjectStore(root);
     await store.put('ab/asset_h', Buffer.from('0123456789'), { contentType: 'image/png' });

@@ -4,14 +4,56 @@ import type { Database, ListenOptions, QueryResult, Queryable } from './database
 import { DiskFullSignal } from './disk-full-signal.js';
 import { asDatabaseError } from './is-transient-database-error.js';
 import { PostgresNotificationListener } from './postgres-notification-listener.js';
+import { PreparedStatementNames } from './prepared-statement-names.js';
 
-function wrap(client: pg.Pool | pg.PoolClient, diskFull: DiskFullSignal): Queryable {
+/**
+ * SQLSTATE 0A000 with this message: a named statement's plan read a table whose columns changed
+ * since it was prepared (a migration by another instance); the server refuses to run it again.
+ */
+function isStalePlan(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === '0A000' &&
+    typeof message === 'string' &&
+    message.includes('cached plan must not change result type')
+  );
+}
+
+function wrap(
+  client: pg.Pool | pg.PoolClient,
+  diskFull: DiskFullSignal,
+  names: PreparedStatementNames,
+  inTransaction: boolean,
+): Queryable {
+  async function run<Row>(
+    text: string,
+    values: unknown[] | undefined,
+    name: string | undefined,
+  ): Promise<QueryResult<Row>> {
+    const result = await (name === undefined
+      ? client.query(text, values)
+      : client.query({ name, text, values }));
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+  }
   return {
     async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+      const values = params ? [...params] : undefined;
+      // Statements without parameters (BEGIN, COMMIT, fixed reads) cost little to plan and go
+      // through the simple path; everything else is prepared once per connection.
+      const name = values?.length ? names.nameFor(text) : undefined;
       try {
-        const result = await client.query(text, params ? [...params] : undefined);
-        return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+        return await run<Row>(text, values, name);
       } catch (error) {
+        if (name !== undefined && isStalePlan(error)) {
+          names.retire(text);
+          // Inside a transaction the failed statement aborted it; `transaction` runs it again.
+          if (inTransaction) throw error;
+          try {
+            return await run<Row>(text, values, undefined);
+          } catch (retried) {
+            throw diskFull.note(asDatabaseError(retried));
+          }
+        }
         throw diskFull.note(asDatabaseError(error));
       }
     },
@@ -23,6 +65,11 @@ export interface PostgresOptions {
   connectionString: string;
   /** Pool size. */
   maxConnections?: number;
+  /**
+   * Distinct SQL texts run as named prepared statements; past it, unnamed (default 500). 0 turns
+   * prepared statements off.
+   */
+  maxPreparedStatements?: number;
   /**
    * A connection failed outside any statement (an idle pooled client, a client in a
    * transaction, the LISTEN connection): logged by the caller, never thrown.
@@ -81,39 +128,56 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   }
 
   const diskFull = new DiskFullSignal();
-  const base = wrap(pool, diskFull);
+  const names = new PreparedStatementNames(options.maxPreparedStatements ?? 500);
+  const base = wrap(pool, diskFull, names, false);
+
+  async function transactionOnce<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
+    let { client, broken } = await checkout();
+    try {
+      await client.query('BEGIN');
+    } catch {
+      // The pool may hand out a client whose backend was terminated a moment ago; nothing
+      // has run yet, so one more try on a fresh connection is always safe.
+      client.release(true);
+      ({ client, broken } = await checkout());
+      try {
+        await client.query('BEGIN');
+      } catch (error) {
+        client.release(true);
+        throw asDatabaseError(error);
+      }
+    }
+    let connectionLost = false;
+    try {
+      const result = await work(wrap(client, diskFull, names, true));
+      await wrap(client, diskFull, names, true).query('COMMIT');
+      return result;
+    } catch (error) {
+      const mapped = isStalePlan(error) ? error : asDatabaseError(error);
+      connectionLost = mapped instanceof DatabaseUnavailableError || broken() !== undefined;
+      if (!connectionLost) await client.query('ROLLBACK').catch(() => undefined);
+      throw mapped;
+    } finally {
+      // A client whose connection died is destroyed, never handed to the next caller.
+      client.release(connectionLost ? true : undefined);
+    }
+  }
+
   return {
     kind: 'postgres',
     query: base.query,
     async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
-      let { client, broken } = await checkout();
       try {
-        await client.query('BEGIN');
-      } catch {
-        // The pool may hand out a client whose backend was terminated a moment ago; nothing
-        // has run yet, so one more try on a fresh connection is always safe.
-        client.release(true);
-        ({ client, broken } = await checkout());
-        try {
-          await client.query('BEGIN');
-        } catch (error) {
-          client.release(true);
-          throw asDatabaseError(error);
-        }
-      }
-      let connectionLost = false;
-      try {
-        const result = await work(wrap(client, diskFull));
-        await wrap(client, diskFull).query('COMMIT');
-        return result;
+        return await transactionOnce(work);
       } catch (error) {
-        const mapped = asDatabaseError(error);
-        connectionLost = mapped instanceof DatabaseUnavailableError || broken() !== undefined;
-        if (!connectionLost) await client.query('ROLLBACK').catch(() => undefined);
-        throw mapped;
-      } finally {
-        // A client whose connection died is destroyed, never handed to the next caller.
-        client.release(connectionLost ? true : undefined);
+        if (!isStalePlan(error)) throw error;
+        // A prepared statement went stale under a migration and aborted the transaction, which
+        // rolled back: nothing of it happened, so it runs once more, its statement re-prepared.
+        try {
+          return await transactionOnce(work);
+        } catch (again) {
+          throw diskFull.note(asDatabaseError(again));
+        }
       }
     },
     async script<Row>(text: string): Promise<QueryResult<Row>> {
