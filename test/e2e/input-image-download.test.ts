@@ -1,20 +1,23 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AssetStore } from '../../src/assets/asset-store.js';
 import { LocalObjectStore } from '../../src/assets/local-object-store.js';
 import { composeProviders } from '../../src/compose/compose-providers.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { InputImageResolver } from '../../src/jobs/input-image-resolver.js';
+import { RetentionSweeper } from '../../src/jobs/retention-sweeper.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { providerFactories } from '../../src/providers/registry.js';
+import { ControllerLease } from '../../src/store/controller-lease.js';
 import type { Database } from '../../src/store/database.js';
 import { FakeImageHost, paddedPng } from '../fakes/fake-image-host.js';
 import { fakePng } from '../fakes/fake-media.js';
 import { openMigratedDatabase } from '../helpers/migrated-database.js';
 
 const limitBytes = 2 * 1024 * 1024;
+const stallTimeoutMs = 1500;
 
 describe('input images by URL are streamed into the asset store once per run', () => {
   let database: Database;
@@ -23,6 +26,7 @@ describe('input images by URL are streamed into the asset store once per run', (
   let objectsDir: string;
   let assets: AssetStore;
   let resolver: InputImageResolver;
+  let stallingResolver: InputImageResolver;
   let png: Buffer;
   let large: Buffer;
   let jobCount = 0;
@@ -41,10 +45,28 @@ describe('input images by URL are streamed into the asset store once per run', (
       '/page.html': { body: Buffer.from('<html>'.padEnd(1_500_000, ' ')) },
       '/slow.png': { body: large, stallAfter: 256 * 1024 },
     });
+  });
+  afterAll(async () => {
+    await host?.close();
+    await closeDatabase?.();
+  });
+  // A fresh store per test: the local store remembers the directories it made.
+  beforeEach(async () => {
+    await database.query('DELETE FROM assets');
     objectsDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-input-images-'));
+    assets = new AssetStore(database, new LocalObjectStore(objectsDir));
+    // A short timeout only where a stall is the point: a loaded machine must not time out the rest.
+    resolver = resolverWith(30_000);
+    stallingResolver = resolverWith(stallTimeoutMs);
+  });
+  afterEach(async () => {
+    await rm(objectsDir, { recursive: true, force: true });
+  });
+
+  function resolverWith(timeoutMs: number): InputImageResolver {
     const config = parseConfig({
       uploads: { maxBytes: limitBytes },
-      downloads: { allowedPrivateHosts: [new URL(host.url).host], timeoutMs: 1500 },
+      downloads: { allowedPrivateHosts: [new URL(host.url).host], timeoutMs },
     });
     const { inputFetchContext } = composeProviders(config, {
       database,
@@ -53,28 +75,16 @@ describe('input images by URL are streamed into the asset store once per run', (
       factories: providerFactories,
       logger: createLogger('silent'),
     });
-    assets = new AssetStore(database, new LocalObjectStore(objectsDir));
-    resolver = new InputImageResolver(assets, inputFetchContext, () => undefined);
-  });
-  afterAll(async () => {
-    await host?.close();
-    await closeDatabase?.();
-    if (objectsDir) await rm(objectsDir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await database.query('DELETE FROM assets');
-    await rm(objectsDir, { recursive: true, force: true });
-  });
+    return new InputImageResolver(assets, inputFetchContext, () => undefined);
+  }
 
-  function newJob() {
+  function newJob(from = resolver) {
     jobCount++;
-    return resolver.forJob({ id: `gen_test${jobCount}`, tenantId: null });
+    return from.forJob({ id: `gen_test${jobCount}`, tenantId: null });
   }
 
   async function storedFiles(): Promise<string[]> {
-    const entries = await readdir(objectsDir, { recursive: true, withFileTypes: true }).catch(
-      () => [],
-    );
+    const entries = await readdir(objectsDir, { recursive: true, withFileTypes: true });
     return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
   }
 
@@ -174,12 +184,12 @@ describe('input images by URL are streamed into the asset store once per run', (
   });
 
   it('should give up on a server that stalls mid-body after downloads.timeoutMs', async () => {
-    const images = newJob();
+    const images = newJob(stallingResolver);
     const url = `${host.url}/slow.png`;
     await expect(images.resolve(url).read()).rejects.toMatchObject({
       code: 'download_timeout',
       isRetryable: true,
-      details: { timeoutMs: 1500 },
+      details: { timeoutMs: stallTimeoutMs },
     });
     expect(await host.settled('/slow.png')).toMatchObject({ hits: 1, closedEarly: 1 });
     expect(await assetRows()).toEqual([]);
@@ -187,5 +197,22 @@ describe('input images by URL are streamed into the asset store once per run', (
     // A failed download is not remembered: the next candidate of the run tries again.
     await expect(images.resolve(url).read()).rejects.toMatchObject({ code: 'download_timeout' });
     expect(host.log('/slow.png').hits).toBe(2);
+  });
+
+  it('should let the uploads retention remove the stored copy, object and row', async () => {
+    await newJob().resolve(`${host.url}/large.png`).read();
+    expect(await assetRows()).toHaveLength(1);
+    expect(await storedFiles()).toHaveLength(1);
+    const sweeper = new RetentionSweeper({
+      database,
+      assets,
+      retention: { uploadsDays: 1, intervalSeconds: 60, batchSize: 100 },
+      lease: new ControllerLease(database, 'retention', 'instance-a'),
+      logger: createLogger('silent'),
+      now: () => Date.now() + 2 * 24 * 60 * 60 * 1000,
+    });
+    expect(await sweeper.tick()).toEqual({ outputs: 0, uploads: 1, jobs: 0 });
+    expect(await assetRows()).toEqual([]);
+    expect(await storedFiles()).toEqual([]);
   });
 });
