@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { createId } from '../core/create-id.js';
-import { GatewayError, NotFoundError } from '../core/errors/index.js';
+import { GatewayError, NotFoundError, StorageUnavailableError } from '../core/errors/index.js';
 import type { ObjectStore } from '../core/object-store.js';
 import type { Database, Queryable } from '../store/database.js';
 import { headBytes, readHead } from './read-head.js';
@@ -323,13 +323,28 @@ export class AssetStore {
     return health;
   }
 
-  /** Reads a whole file into memory (inputs handed to providers). */
+  /**
+   * Reads a whole file into memory (inputs handed to providers), into one buffer of the row's
+   * size: collecting chunks and joining them would hold the file twice at the end.
+   */
   async read(id: string): Promise<{ data: Buffer; mimeType: string }> {
     const row = await this.row(id);
     if (!row) throw new NotFoundError('asset', id);
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.objects.get(row.storage_key)) chunks.push(chunk as Buffer);
-    return { data: Buffer.concat(chunks), mimeType: row.mime_type };
+    const data = Buffer.allocUnsafe(row.bytes);
+    let length = 0;
+    const mismatch = () =>
+      new StorageUnavailableError(
+        'read',
+        new Error(`object ${row.storage_key} is not ${row.bytes} bytes`),
+      );
+    for await (const chunk of await this.objects.get(row.storage_key)) {
+      const bytes = chunk as Buffer;
+      if (length + bytes.length > data.length) throw mismatch();
+      bytes.copy(data, length);
+      length += bytes.length;
+    }
+    if (length !== data.length) throw mismatch();
+    return { data, mimeType: row.mime_type };
   }
 
   /** Deletes assets (outputs of a lost completion race). */

@@ -90,7 +90,10 @@ async function insertOrDiscard(assets: AssetStore, prepared: PreparedAsset): Pro
 
 /** A pass-through that remembers the last `size` bytes that went by. */
 class TailKeeper extends Transform {
-  private kept: Buffer = Buffer.alloc(0);
+  // The newest chunks that hold the last `size` bytes; joined only when asked, so a long file
+  // costs no copying on the way.
+  private readonly chunks: Buffer[] = [];
+  private length = 0;
 
   constructor(private readonly size: number) {
     super();
@@ -98,11 +101,14 @@ class TailKeeper extends Transform {
 
   /** Keeps bytes that did not pass through (the head, read before). */
   remember(chunk: Buffer): void {
-    this.kept = Buffer.concat([this.kept, chunk]).subarray(-this.size);
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    while (this.chunks.length > 1 && this.length - this.chunks[0]!.length >= this.size)
+      this.length -= this.chunks.shift()!.length;
   }
 
   bytes(): Buffer {
-    return this.kept;
+    return Buffer.concat(this.chunks).subarray(-this.size);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

@@ -17,7 +17,10 @@ export interface ImageInput {
   assetId?: string;
   /** Sniffed MIME type when known (`image/png`, …). */
   mimeType?: string;
-  /** Reads the bytes (SSRF-checked download for remote URLs, size-limited). */
+  /**
+   * Reads the bytes. For a remote URL the first call of a submission run downloads it
+   * (SSRF-checked, size-limited) into the asset store; later calls read that copy.
+   */
   read(): Promise<{ data: Buffer; mimeType: string }>;
 }
 

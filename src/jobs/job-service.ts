@@ -113,13 +113,16 @@ export class JobService {
   ): Promise<{ job: Job; created: boolean }> {
     const { images, writer, inline, limits } = this.options;
     const tenantId = options.access?.tenantId;
-    const requestHash = createHash('sha256').update(stableStringify(draft)).digest('hex');
     // Keys are per tenant: another tenant's key can neither replay nor block this one's job.
     const idempotencyKey =
       options.idempotencyKey && tenantId
         ? `${tenantId}:${options.idempotencyKey}`
         : options.idempotencyKey;
-    if (idempotencyKey) {
+    // Only a replay compares hashes: a request without a key skips serialising and hashing it.
+    const requestHash = idempotencyKey
+      ? createHash('sha256').update(stableStringify(draft)).digest('hex')
+      : null;
+    if (idempotencyKey && requestHash) {
       const replay = await this.replay(idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };
     }
@@ -188,7 +191,7 @@ export class JobService {
       ? planSubmission(this.options.router, request, generation.id)
       : undefined;
     const inserted = await writer.insert(generation, backstopMs, claim, firstAttemptOf(planned));
-    if (!inserted && idempotencyKey) {
+    if (!inserted && idempotencyKey && requestHash) {
       // Lost a race with a concurrent request carrying the same key.
       const replay = await this.replay(idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };

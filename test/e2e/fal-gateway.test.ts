@@ -87,6 +87,10 @@ describe('fal through a real gateway (pglite)', () => {
     });
     expect(body.status).toBe('succeeded');
     expect(body.cost.actual_usd).toBeCloseTo(0.21);
+    // fal fetches URLs itself: the gateway passes the client's URL on and downloads nothing.
+    const submitted = fake.requests.find((request) => request.path.includes('kling'));
+    expect(JSON.stringify(submitted?.json)).toContain(`${fake.url}/files/input.png`);
+    expect(fake.requests.filter((request) => request.path === '/files/input.png')).toEqual([]);
     const video = await fetch(body.outputs[0]!.url.replace(/^http:\/\/[^/]+/, test.url));
     expect(video.headers.get('content-type')).toBe('video/mp4');
     expect(Buffer.from(await video.arrayBuffer()).equals(await fakeMp4())).toBe(true);
