@@ -487,55 +487,81 @@ async function profileSummaries(directory: string): Promise<Record<string, SelfT
   return summaries;
 }
 
-/** Issue 14's goals for one Switchyard target against Portkey and the fake, same run. */
-function goalsOf(runs: readonly Run[], target: TargetName, label: string): TargetCheck[] {
-  const targets: TargetCheck[] = [];
+/** One issue-14 figure of a Switchyard target against Portkey and the fake, same run. */
+interface Figure {
+  value: number;
+  text: string;
+}
+
+/** Issue 14's figures for one target, by goal; undefined where a run is missing. */
+function figuresOf(runs: readonly Run[], target: TargetName) {
   const direct = (connections: number) => find(runs, 'direct', connections);
   const own = (connections: number) => find(runs, target, connections);
   const portkey50 = find(runs, 'portkey', 50);
   const at50 = own(50);
-  if (at50 && portkey50) {
-    const ratio = at50.load.requestsPerSecond / portkey50.load.requestsPerSecond;
-    const goal = target === 'switchyard-pglite' ? 1 : 2;
-    targets.push({
-      name: `${label} ÷ Portkey req/s at c=50`,
-      target: `≥ ${goal}×${goal === 2 ? ' (stretch 3×)' : ''}`,
-      measured: `${round(ratio)}×`,
-      met: ratio >= goal,
-    });
-  }
-  if (target === 'switchyard-pglite') return targets;
   const at16 = own(16);
   const direct16 = direct(16);
-  if (at16 && direct16) {
-    const added = at16.load.latencyMs.p99 - direct16.load.latencyMs.p99;
-    targets.push({
-      name: `${label}: p99 added at c=16`,
-      target: '≤ 10 ms (stretch 3 ms)',
-      measured: `${round(added)} ms`,
-      met: added <= 10,
-    });
-  }
   const at1 = own(1);
   const direct1 = direct(1);
-  if (at1 && direct1) {
-    const added = at1.load.latencyMs.p50 - direct1.load.latencyMs.p50;
-    targets.push({
-      name: `${label}: median added, one connection`,
-      target: '≤ 1 ms',
-      measured: `${round(added, 2)} ms`,
-      met: added <= 1,
-    });
-  }
+  const ratio50 =
+    at50 && portkey50 ? at50.load.requestsPerSecond / portkey50.load.requestsPerSecond : undefined;
+  const added16 =
+    at16 && direct16 ? at16.load.latencyMs.p99 - direct16.load.latencyMs.p99 : undefined;
+  const added1 = at1 && direct1 ? at1.load.latencyMs.p50 - direct1.load.latencyMs.p50 : undefined;
   const failed = runs
     .filter((run) => run.target === target)
     .reduce((sum, run) => sum + run.load.non2xx + run.load.errors, 0);
-  targets.push({
-    name: `${label}: non-2xx and errors`,
-    target: '0',
-    measured: String(failed),
-    met: failed === 0,
-  });
+  const figure = (value: number | undefined, text: (value: number) => string) =>
+    value === undefined ? undefined : ({ value, text: text(value) } satisfies Figure);
+  return {
+    ratio50: figure(ratio50, (value) => `${round(value)}×`),
+    added16: figure(added16, (value) => `${round(value)} ms`),
+    added1: figure(added1, (value) => `${round(value, 2)} ms`),
+    failed: figure(failed, String),
+  };
+}
+
+/**
+ * Issue 14's goals for one Switchyard target; `baseline` names the baseline build's target whose
+ * same figures fill the baseline column (an A/B in one run).
+ */
+function goalsOf(
+  runs: readonly Run[],
+  target: TargetName,
+  label: string,
+  baseline?: TargetName,
+): TargetCheck[] {
+  const targets: TargetCheck[] = [];
+  const own = figuresOf(runs, target);
+  const base = baseline && find(runs, baseline, 1) ? figuresOf(runs, baseline) : undefined;
+  const check = (
+    key: keyof ReturnType<typeof figuresOf>,
+    name: string,
+    goal: string,
+    met: (value: number) => boolean,
+  ) => {
+    const figure = own[key];
+    if (!figure) return;
+    const before = base?.[key];
+    targets.push({
+      name: `${label}${name}`,
+      target: goal,
+      measured: figure.text,
+      met: met(figure.value),
+      ...(base ? { baseline: before?.text ?? '-' } : {}),
+    });
+  };
+  const goal = target === 'switchyard-pglite' ? 1 : 2;
+  check(
+    'ratio50',
+    ' ÷ Portkey req/s at c=50',
+    `≥ ${goal}×${goal === 2 ? ' (stretch 3×)' : ''}`,
+    (value) => value >= goal,
+  );
+  if (target === 'switchyard-pglite') return targets;
+  check('added16', ': p99 added at c=16', '≤ 10 ms (stretch 3 ms)', (value) => value <= 10);
+  check('added1', ': median added, one connection', '≤ 1 ms', (value) => value <= 1);
+  check('failed', ': non-2xx and errors', '0', (value) => value === 0);
   return targets;
 }
 
@@ -544,7 +570,7 @@ function targetsOf(
   verifications: Partial<Record<TargetName, Verification>>,
 ): TargetCheck[] {
   const targets: TargetCheck[] = [
-    ...goalsOf(runs, 'switchyard-postgres', 'images route (PostgreSQL)'),
+    ...goalsOf(runs, 'switchyard-postgres', 'images route (PostgreSQL)', 'switchyard-baseline'),
     ...goalsOf(runs, 'switchyard-native', 'native ?wait=30 (PostgreSQL)'),
     ...goalsOf(runs, 'switchyard-pglite', 'images route (PGlite)'),
   ];

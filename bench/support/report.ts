@@ -16,6 +16,8 @@ export interface TargetCheck {
   /** The figure this run produced, with its unit. */
   measured: string;
   met: boolean;
+  /** The same figure for a baseline build measured in the same run (A/B), when there is one. */
+  baseline?: string;
 }
 
 /** A table cell. */
@@ -28,14 +30,17 @@ export function printTable(title: string, headers: string[], rows: Cell[][]): vo
 
 /** Prints the targets with a met / NOT MET verdict each. */
 export function printTargets(targets: readonly TargetCheck[]): void {
+  // The baseline column only when some run measured one.
+  const withBaseline = targets.some((target) => target.baseline !== undefined);
   printTable(
     'Targets',
-    ['measure', 'target', 'measured', 'verdict'],
+    ['measure', 'target', 'measured', 'verdict', ...(withBaseline ? ['baseline (same run)'] : [])],
     targets.map((target) => [
       target.name,
       target.target,
       target.measured,
       target.met ? 'met' : 'NOT MET',
+      ...(withBaseline ? [target.baseline ?? '-'] : []),
     ]),
   );
 }
