@@ -119,25 +119,39 @@ function imageMimeFromMagic(data: Buffer): ImageMimeType | undefined {
 }
 
 /**
+ * The ends of a file as a stream shows them: its first bytes, its last bytes (at least the last
+ * 64 KiB, or all of it) and its length. A whole buffer is its own head and tail.
+ */
+export interface FileEnds {
+  head: Buffer;
+  tail: Buffer;
+  bytes: number;
+}
+
+/** How much of a file's end {@link isCompleteImage} looks at (JPEG's EOI may sit before padding). */
+export const imageTailBytes = 65_536;
+
+/**
  * Whether the file ends the way its format requires (PNG IEND, JPEG EOI, GIF trailer, RIFF
  * length): a header glued to arbitrary bytes, or a truncated upload, is not an image.
  */
-function isComplete(data: Buffer, mimeType: ImageMimeType): boolean {
+export function isCompleteImage(ends: FileEnds, mimeType: ImageMimeType): boolean {
+  const { head, tail, bytes } = ends;
   switch (mimeType) {
     case 'image/png':
-      return data.length >= 57 && data.subarray(-12).includes(Buffer.from('IEND', 'latin1'));
+      return bytes >= 57 && tail.subarray(-12).includes(Buffer.from('IEND', 'latin1'));
     case 'image/jpeg': {
       // Some encoders append padding or metadata after EOI; look for it near the end.
-      const tail = data.subarray(Math.max(0, data.length - 65_536));
-      return tail.includes(Buffer.from([0xff, 0xd9]));
+      const end = tail.subarray(Math.max(0, tail.length - imageTailBytes));
+      return end.includes(Buffer.from([0xff, 0xd9]));
     }
     case 'image/gif': {
-      let end = data.length - 1;
-      while (end > 0 && data[end] === 0) end--;
-      return data.length >= 20 && data[end] === 0x3b;
+      let end = tail.length - 1;
+      while (end > 0 && tail[end] === 0) end--;
+      return bytes >= 20 && tail[end] === 0x3b;
     }
     case 'image/webp':
-      return data.length >= 20 && data.readUInt32LE(4) + 8 <= data.length;
+      return bytes >= 20 && head.length >= 8 && head.readUInt32LE(4) + 8 <= bytes;
   }
 }
 
@@ -159,7 +173,24 @@ function hasIntactHeader(data: Buffer): boolean {
 }
 
 function measureImage(data: Buffer, mimeType: ImageMimeType): SniffedMedia | undefined {
-  if (!isComplete(data, mimeType)) return undefined;
+  if (!isCompleteImage({ head: data, tail: data, bytes: data.length }, mimeType)) return undefined;
+  return measureImageHead(data, mimeType);
+}
+
+/** An image as far as its first bytes show it, in {@link sniffMedia}'s shape. */
+export type SniffedImage = Extract<SniffedMedia, { kind: 'image' }>;
+
+/**
+ * {@link sniffMedia} for an image that is still arriving: type, intact PNG header, dimensions and
+ * pixel limits from its first bytes (headers sit in the first KiB; a JPEG's after its EXIF),
+ * everything but the end, which {@link isCompleteImage} checks once the last byte is in.
+ */
+export function sniffImageHead(head: Buffer): SniffedImage | undefined {
+  const mimeType = imageMimeFromMagic(head);
+  return mimeType ? measureImageHead(head, mimeType) : undefined;
+}
+
+function measureImageHead(data: Buffer, mimeType: ImageMimeType): SniffedImage | undefined {
   if (mimeType === 'image/png' && !hasIntactHeader(data)) return undefined;
   let size: ReturnType<typeof imageSize>;
   try {
