@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     },
     store: async (url) => {
       const { body } = await downloadStream(url, context);
-      return (await storeImageStream(assets, { body, purpose: 'upload', notAnImage })).id;
+      return (await storeImageStream(assets, { body, notAnImage })).id;
     },
     read: (url) =>
       resolver

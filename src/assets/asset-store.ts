@@ -2,12 +2,19 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { createId } from '../core/create-id.js';
-import { GatewayError, NotFoundError, StorageUnavailableError } from '../core/errors/index.js';
+import {
+  GatewayError,
+  NotFoundError,
+  PayloadTooLargeError,
+  StorageUnavailableError,
+} from '../core/errors/index.js';
 import type { ObjectStore } from '../core/object-store.js';
 import type { Database, Queryable } from '../store/database.js';
 import { headBytes, readHead } from './read-head.js';
 import { sniffMedia } from './sniff-media.js';
+import type { FreeDiskFloor } from './free-disk-floor.js';
 import { streamToObjectStore } from './stream-to-object-store.js';
+import { writeImageUpload, type ImageUploadInput } from './write-image-upload.js';
 import type { OutputFileRow } from '../store/repositories/mark-submitted-and-succeeded.js';
 
 /** A stored file: an upload or a job output. */
@@ -78,6 +85,8 @@ export interface AssetStoreOptions {
    * through the gateway (also when the store cannot sign).
    */
   presignedRedirectSeconds?: number;
+  /** Refuses uploads while the disk is below `storage.minFreeDiskMb`; undefined: no floor. */
+  diskFloor?: FreeDiskFloor;
 }
 
 /** The store's state as `/readyz` shows it. */
@@ -122,22 +131,27 @@ export class AssetStore {
   }
 
   /**
-   * Stores a client's input image. The type comes from the bytes: anything but PNG, JPEG, WebP
-   * or GIF is refused with 415, whatever the request claimed. `what` names it in the message.
+   * Stores a client's input image as it arrives (see {@link writeImageUpload}): anything but
+   * PNG, JPEG, WebP or GIF is refused with 415 whatever the request claimed, more than
+   * `maxBytes` with 413. The disk floor and the upload quota are checked before the first byte
+   * is read (the quota with the declared length), the quota again with the counted size; on any
+   * refusal or failure neither object nor row stays behind.
    */
-  async saveImageUpload(
-    data: Buffer,
-    what = 'The upload',
-    tenantId: string | null = null,
-  ): Promise<Asset> {
-    if (sniffMedia(data)?.kind !== 'image') {
-      throw new GatewayError({
-        code: 'unsupported_media_type',
-        message: `${what} is not a PNG, JPEG, WebP or GIF image.`,
-        httpStatus: 415,
-      });
+  async saveImageUpload(input: ImageUploadInput & { declaredBytes?: number }): Promise<Asset> {
+    const tenantId = input.tenantId ?? null;
+    await this.options.diskFloor?.check();
+    if (input.declaredBytes !== undefined && input.declaredBytes > input.maxBytes)
+      throw new PayloadTooLargeError(input.what ?? 'The upload', input.maxBytes);
+    // Without a declared length, whether a single byte still fits.
+    await this.checkUploadQuota(tenantId, input.declaredBytes ?? 1);
+    const prepared = await writeImageUpload(this.objects, input);
+    try {
+      await this.checkUploadQuota(tenantId, prepared.bytes);
+      return await this.insertRow(prepared);
+    } catch (error) {
+      await this.discard([prepared]).catch(() => undefined);
+      throw error;
     }
-    return this.save({ data, purpose: 'upload', tenantId });
   }
 
   /**

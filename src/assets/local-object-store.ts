@@ -4,7 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GatewayError, NotFoundError, StorageUnavailableError } from '../core/errors/index.js';
+import {
+  GatewayError,
+  NotFoundError,
+  StorageFullError,
+  StorageUnavailableError,
+} from '../core/errors/index.js';
 import type { ByteRange, ObjectStore, PutObjectOptions } from '../core/object-store.js';
 
 /** Disk errors that mean "no room", not "a bug": the client and the operator hear so. */
@@ -31,11 +36,8 @@ export function diskError(operation: string, error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   const code = codeOf(error);
   if (code && noRoom.has(code)) {
-    return new GatewayError({
-      code: 'storage_full',
+    return new StorageFullError({
       message: 'The gateway could not store the file: its storage is full or read-only.',
-      httpStatus: 507,
-      isRetryable: true,
       details: { reason: code },
       cause: error,
     });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMp4, ffmpegPath } from '../providers/simulator/render-mp4.js';
 import { renderPng } from '../providers/simulator/render-png.js';
 import {
-  imageEndsCompletely,
+  isCompleteImage,
   isImageMime,
   isVideoMime,
   sniffImageHead,
@@ -200,7 +200,7 @@ describe('sniffMedia', () => {
   });
 });
 
-describe('sniffImageHead / imageEndsCompletely (files seen as streams)', () => {
+describe('sniffImageHead / isCompleteImage (files seen as streams)', () => {
   it('reads type and size from the head, and checks the end separately', async () => {
     const source = ['-f', 'lavfi', '-i', 'color=red:s=16x8', '-frames:v', '1'];
     const files = {
@@ -214,11 +214,9 @@ describe('sniffImageHead / imageEndsCompletely (files seen as streams)', () => {
       const head = file.subarray(0, file.length - 10);
       expect(sniffMedia(head)).toBeUndefined();
       expect(sniffImageHead(head)).toEqual({ mimeType, kind: 'image', width: 16, height: 8 });
-      const whole = { head, tail: file, totalBytes: file.length };
-      expect(imageEndsCompletely(whole, mimeType)).toBe(true);
-      expect(imageEndsCompletely({ head, tail: head, totalBytes: head.length }, mimeType)).toBe(
-        false,
-      );
+      const whole = { head, tail: file, bytes: file.length };
+      expect(isCompleteImage(whole, mimeType)).toBe(true);
+      expect(isCompleteImage({ head, tail: head, bytes: head.length }, mimeType)).toBe(false);
     }
   });
 

@@ -119,52 +119,40 @@ function imageMimeFromMagic(data: Buffer): ImageMimeType | undefined {
 }
 
 /**
- * Whether the file ends the way its format requires (PNG IEND, JPEG EOI, GIF trailer, RIFF
- * length): a header glued to arbitrary bytes, or a truncated upload, is not an image.
+ * The ends of a file as a stream shows them: its first bytes, its last bytes (at least the last
+ * 64 KiB, or all of it) and its length. A whole buffer is its own head and tail.
  */
-function isComplete(data: Buffer, mimeType: ImageMimeType): boolean {
-  return imageEndsCompletely({ head: data, tail: data, totalBytes: data.length }, mimeType);
+export interface FileEnds {
+  head: Buffer;
+  tail: Buffer;
+  bytes: number;
 }
 
-/** Bytes of a file's end that {@link imageEndsCompletely} needs (JPEG's EOI may sit this far in). */
+/** How much of a file's end {@link isCompleteImage} looks at (JPEG's EOI may sit before padding). */
 export const imageTailBytes = 65_536;
 
 /**
- * {@link isComplete} for a file seen as a stream: its first bytes, its last
- * {@link imageTailBytes} (or fewer: all of them when it is shorter) and its length.
+ * Whether the file ends the way its format requires (PNG IEND, JPEG EOI, GIF trailer, RIFF
+ * length): a header glued to arbitrary bytes, or a truncated upload, is not an image.
  */
-export function imageEndsCompletely(
-  file: { head: Buffer; tail: Buffer; totalBytes: number },
-  mimeType: ImageMimeType,
-): boolean {
-  const { head, tail, totalBytes } = file;
+export function isCompleteImage(ends: FileEnds, mimeType: ImageMimeType): boolean {
+  const { head, tail, bytes } = ends;
   switch (mimeType) {
     case 'image/png':
-      return totalBytes >= 57 && tail.subarray(-12).includes(Buffer.from('IEND', 'latin1'));
-    case 'image/jpeg':
+      return bytes >= 57 && tail.subarray(-12).includes(Buffer.from('IEND', 'latin1'));
+    case 'image/jpeg': {
       // Some encoders append padding or metadata after EOI; look for it near the end.
-      return tail.subarray(-imageTailBytes).includes(Buffer.from([0xff, 0xd9]));
+      const end = tail.subarray(Math.max(0, tail.length - imageTailBytes));
+      return end.includes(Buffer.from([0xff, 0xd9]));
+    }
     case 'image/gif': {
       let end = tail.length - 1;
       while (end > 0 && tail[end] === 0) end--;
-      return totalBytes >= 20 && tail[end] === 0x3b;
+      return bytes >= 20 && tail[end] === 0x3b;
     }
     case 'image/webp':
-      return totalBytes >= 20 && head.length >= 8 && head.readUInt32LE(4) + 8 <= totalBytes;
+      return bytes >= 20 && head.length >= 8 && head.readUInt32LE(4) + 8 <= bytes;
   }
-}
-
-/**
- * The type and size of an image from its first bytes only (a file streamed to the store): the
- * same format, header and dimension checks as {@link sniffMedia}, except that the end is not
- * there yet; check it with {@link imageEndsCompletely} once the file is in. Undefined for
- * anything else, including a JPEG whose frame header lies beyond `head`.
- */
-export function sniffImageHead(head: Buffer): Extract<SniffedMedia, { kind: 'image' }> | undefined {
-  const mimeType = imageMimeFromMagic(head);
-  if (!mimeType) return undefined;
-  const measured = measureHeader(head, mimeType);
-  return measured?.kind === 'image' ? measured : undefined;
 }
 
 /**
@@ -185,11 +173,24 @@ function hasIntactHeader(data: Buffer): boolean {
 }
 
 function measureImage(data: Buffer, mimeType: ImageMimeType): SniffedMedia | undefined {
-  return isComplete(data, mimeType) ? measureHeader(data, mimeType) : undefined;
+  if (!isCompleteImage({ head: data, tail: data, bytes: data.length }, mimeType)) return undefined;
+  return measureImageHead(data, mimeType);
 }
 
-/** Format, intact header and dimensions; the end of the file is not looked at. */
-function measureHeader(data: Buffer, mimeType: ImageMimeType): SniffedMedia | undefined {
+/** An image as far as its first bytes show it, in {@link sniffMedia}'s shape. */
+export type SniffedImage = Extract<SniffedMedia, { kind: 'image' }>;
+
+/**
+ * {@link sniffMedia} for an image that is still arriving: type, intact PNG header, dimensions and
+ * pixel limits from its first bytes (headers sit in the first KiB; a JPEG's after its EXIF),
+ * everything but the end, which {@link isCompleteImage} checks once the last byte is in.
+ */
+export function sniffImageHead(head: Buffer): SniffedImage | undefined {
+  const mimeType = imageMimeFromMagic(head);
+  return mimeType ? measureImageHead(head, mimeType) : undefined;
+}
+
+function measureImageHead(data: Buffer, mimeType: ImageMimeType): SniffedImage | undefined {
   if (mimeType === 'image/png' && !hasIntactHeader(data)) return undefined;
   let size: ReturnType<typeof imageSize>;
   try {

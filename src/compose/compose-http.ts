@@ -61,6 +61,7 @@ export function composeHttp(
       () => jobs.engine.running || !options.runWorkers,
       layers.tenancy.authMode,
       () => store.assets.health(),
+      () => store.diskFloor.health(),
     ),
     database: store.database,
     jobEvents: jobs.events,

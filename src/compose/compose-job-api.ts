@@ -49,6 +49,7 @@ export function composeJobApi(
     inline: jobs.engine,
     callerKeys: jobs.callerKeys,
     copier,
+    diskFloor: store.diskFloor,
     router: routing.router,
     instances,
     images: jobs.images,

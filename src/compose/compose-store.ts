@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { AssetStore } from '../assets/asset-store.js';
 import { createObjectStore } from '../assets/create-object-store.js';
+import { FreeDiskFloor, type StatFs, type WatchedDirectory } from '../assets/free-disk-floor.js';
 import type { Config } from '../config/config-schema.js';
 import { loadWebhookSecret } from '../jobs/load-webhook-secret.js';
 import type { Logger } from '../observability/logger.js';
@@ -19,6 +21,8 @@ export interface StoreLayer {
   /** Jobs as the API reads and writes them, through its own pool. */
   apiRepository: GenerationRepository;
   assets: AssetStore;
+  /** `storage.minFreeDiskMb` over the local asset directory and PGlite's data directory. */
+  diskFloor: FreeDiskFloor;
   /** The Standard Webhooks secret (configured, or generated once and stored). */
   webhookSecret: string;
 }
@@ -29,6 +33,8 @@ export async function composeStore(
   logger: Logger,
   lifecycle: Lifecycle,
   now: () => number = Date.now,
+  /** Reads free disk space for the floor (tests simulate a low disk). */
+  statfs?: StatFs,
 ): Promise<StoreLayer> {
   const open = (maxConnections: number) =>
     openDatabase({
@@ -58,13 +64,27 @@ export async function composeStore(
   const orphans = (await objects.removeOrphans?.()) ?? 0;
   if (orphans) logger.warn({ removed: orphans }, 'removed temporary files of unfinished writes');
   logger.info({ store: config.storage.assetStore }, 'asset store');
+  // The disks this process fills: S3 and a PostgreSQL server watch their own.
+  const watched: WatchedDirectory[] = [];
+  if (objects.kind === 'local')
+    watched.push({ name: 'assets', path: path.resolve(config.dataDir, 'assets') });
+  if (!config.databaseUrl)
+    watched.push({ name: 'database', path: path.resolve(config.dataDir, 'pglite') });
+  const diskFloor = new FreeDiskFloor({
+    directories: watched,
+    minFreeBytes: config.storage.minFreeDiskMb * 1024 * 1024,
+    statfs,
+    now,
+  });
   return {
     database,
     apiDatabase,
     repository,
     apiRepository: apiDatabase === database ? repository : new GenerationRepository(apiDatabase),
+    diskFloor,
     assets: new AssetStore(database, objects, {
       now,
+      diskFloor,
       uploadBytesPerDay: config.storage.uploadBytesPerDay,
       healthCacheMs: config.storage.healthCacheSeconds * 1000,
       presignedRedirectSeconds: config.storage.s3.presignedRedirects

@@ -40,6 +40,7 @@ import { GatewayUrls } from './gateway-urls.js';
 import { Lifecycle } from './lifecycle.js';
 import type { ShadowCopier } from '../rollout/shadow-copier.js';
 import type { HostResolver } from '../security/ssrf-guard.js';
+import type { StatFs } from '../assets/free-disk-floor.js';
 
 export interface GatewayOptions {
   /** Environment for provider keys (defaults to `process.env`). */
@@ -61,6 +62,8 @@ export interface GatewayOptions {
   costAlertNotifiers?: readonly CostAlertNotifier[];
   /** The draw that samples requests for a shadow stage (tests inject a seeded one). */
   random?: () => number;
+  /** Reads free disk space for `storage.minFreeDiskMb` (tests simulate a low disk). */
+  statfs?: StatFs;
 }
 
 /** A wired gateway: HTTP app, job engine, queue and database. */
@@ -116,7 +119,7 @@ export async function createGateway(
   const urls = new GatewayUrls(config.publicUrl, config.port);
   lifecycle.adopt(() => urls.forget());
   try {
-    const store = await composeStore(config, logger, lifecycle, now);
+    const store = await composeStore(config, logger, lifecycle, now, options.statfs);
     const env = options.env ?? process.env;
     const { database } = store;
     const providers = composeProviders(config, { database, env, now, factories, logger });

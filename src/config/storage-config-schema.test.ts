@@ -39,4 +39,18 @@ describe('storage configuration from the environment', () => {
     expect(config.storage.retention.outputsDays).toBeUndefined();
     expect(config.storage.uploadBytesPerDay).toBeUndefined();
   });
+
+  it('should take the free-disk floor from SWITCHYARD_MIN_FREE_DISK_MB, 512 MiB by default', async () => {
+    expect((await loadConfig({})).storage.minFreeDiskMb).toBe(512);
+    expect((await loadConfig({ SWITCHYARD_MIN_FREE_DISK_MB: '0' })).storage.minFreeDiskMb).toBe(0);
+    expect((await loadConfig({ SWITCHYARD_MIN_FREE_DISK_MB: '64' })).storage.minFreeDiskMb).toBe(
+      64,
+    );
+    await expect(loadConfig({ SWITCHYARD_MIN_FREE_DISK_MB: 'lots' })).rejects.toThrow(
+      /SWITCHYARD_MIN_FREE_DISK_MB: use a number of MiB, 0 or more \('lots'\)/,
+    );
+    await expect(loadConfig({ SWITCHYARD_MIN_FREE_DISK_MB: '-1' })).rejects.toThrow(
+      /SWITCHYARD_MIN_FREE_DISK_MB/,
+    );
+  });
 });

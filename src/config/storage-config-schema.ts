@@ -125,6 +125,13 @@ export const StorageConfigSchema = z
      * uploads answer 429 `upload_quota_exceeded`.
      */
     uploadBytesPerDay: z.number().int().min(1).optional(),
+    /**
+     * Free-disk floor in MiB (`SWITCHYARD_MIN_FREE_DISK_MB`) for the local asset directory's
+     * file system and PGlite's data directory's: below it, new uploads and new jobs answer 507
+     * `storage_full` (`Retry-After: 5`) before anything is written and `/readyz` reports it;
+     * running jobs go on. Measured at most once a second; 0 turns it off.
+     */
+    minFreeDiskMb: z.number().min(0).default(512),
   })
   .strict();
 
@@ -132,7 +139,7 @@ export type StorageConfig = z.infer<typeof StorageConfigSchema>;
 
 /**
  * The storage settings the environment overrides (`SWITCHYARD_ASSET_STORE`, the usual AWS
- * variables, `SWITCHYARD_S3_PATH_STYLE`) on top of the file's `storage`; `fail` stops start-up
+ * variables, `SWITCHYARD_S3_PATH_STYLE`, `SWITCHYARD_MIN_FREE_DISK_MB`) on top of the file's `storage`; `fail` stops start-up
  * with a message that names the variable.
  */
 export function storageFromEnv(
@@ -160,6 +167,14 @@ export function storageFromEnv(
     if (!['true', 'false', '1', '0'].includes(value))
       fail(`Invalid configuration:\n  SWITCHYARD_S3_PATH_STYLE: use true or false ('${value}')`);
     s3.forcePathStyle = value === 'true' || value === '1';
+  }
+  if (env.SWITCHYARD_MIN_FREE_DISK_MB) {
+    const value = Number(env.SWITCHYARD_MIN_FREE_DISK_MB);
+    if (!Number.isFinite(value) || value < 0)
+      fail(
+        `Invalid configuration:\n  SWITCHYARD_MIN_FREE_DISK_MB: use a number of MiB, 0 or more ('${env.SWITCHYARD_MIN_FREE_DISK_MB}')`,
+      );
+    storage.minFreeDiskMb = value;
   }
   if (Object.keys(s3).length) storage.s3 = s3;
   return Object.keys(storage).length ? storage : undefined;

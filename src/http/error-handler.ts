@@ -118,6 +118,10 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   else request.log.info({ code: body.error.code, status }, 'request rejected');
   const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
   if (retryAfter) reply.header('retry-after', Math.ceil(retryAfter / 1000));
+  // Refused before its body was all read (an upload past its limit): the rest is drained, but
+  // the connection is not reused, since a client that was still sending cannot be trusted to
+  // have framed the next request on it.
+  if (request.raw.complete === false && !reply.sent) reply.header('connection', 'close');
   return reply.status(status).send(body);
 }
 

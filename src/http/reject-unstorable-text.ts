@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
 import { ValidationError } from '../core/errors/index.js';
 
 /**
@@ -11,8 +12,16 @@ const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 /** The path of the first unstorable string (a value or an object key), if any. */
 export function findUnstorableText(value: unknown, path = '', depth = 0): string | undefined {
   if (typeof value === 'string') return unstorable.test(value) ? path || '(body)' : undefined;
-  // Uploads and webhook bodies arrive as bytes; only parsed JSON and query strings are text.
-  if (depth > 32 || value === null || typeof value !== 'object' || Buffer.isBuffer(value))
+  // Uploads and webhook bodies arrive as bytes, or as the request stream itself (streamed
+  // uploads: walking a socket's object graph would take the request hostage); only parsed
+  // JSON and query strings are text.
+  if (
+    depth > 32 ||
+    value === null ||
+    typeof value !== 'object' ||
+    Buffer.isBuffer(value) ||
+    value instanceof Readable
+  )
     return undefined;
   const entries = Array.isArray(value)
     ? value.map((item, index) => [String(index), item] as const)

@@ -64,7 +64,6 @@ export class JobInputImages {
     const response = await downloadStream(url, { guard, maxBytes, timeoutMs });
     const asset = await storeImageStream(this.assets, {
       body: response.body,
-      purpose: 'upload',
       tenantId: this.job.tenantId,
       generationId: this.job.id,
       notAnImage: () =>

@@ -30,6 +30,7 @@ import type { StylePreset } from '../core/style-preset.js';
 import type { InputImageResolver } from './input-image-resolver.js';
 import type { WaitAdmission } from './wait-admission.js';
 import type { JobCopier } from '../core/job-copier.js';
+import type { FreeDiskFloor } from '../assets/free-disk-floor.js';
 
 export interface JobServiceOptions extends FinishJobDependencies {
   /** Stores new jobs with their submit messages, batching concurrent creations. */
@@ -55,6 +56,8 @@ export interface JobServiceOptions extends FinishJobDependencies {
   callerKeys: CallerKeyVault;
   /** Offered every accepted job: a rollout's shadow stage copies some to its canary. */
   copier?: JobCopier;
+  /** Refuses new jobs (507 `storage_full`) while the disk is below `storage.minFreeDiskMb`. */
+  diskFloor?: FreeDiskFloor;
 }
 
 export interface CreateOptions {
@@ -126,6 +129,8 @@ export class JobService {
       const replay = await this.replay(idempotencyKey, requestHash);
       if (replay) return { job: replay, created: false };
     }
+    // Before anything is written: a job accepted onto a full disk fails half way instead.
+    await this.options.diskFloor?.check();
     const styled = this.styled(draft);
     const request = normalizeRequest(this.options.instances, styled);
     // Stored with the job, so every later plan (fallback, resubmission) stays in the group.

@@ -28,7 +28,7 @@ async function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T>
 }
 
 /**
- * `/readyz`: the database and the asset store answer, NOTIFY delivery is in force (an instance that cannot hear
+ * `/readyz`: the database and the asset store answer, the disks are above the free-space floor, NOTIFY delivery is in force (an instance that cannot hear
  * control-plane changes would route on stale settings) and the queue workers run.
  */
 export function createReadinessProbe(
@@ -37,6 +37,8 @@ export function createReadinessProbe(
   auth: 'open' | 'api_keys' = 'open',
   /** The asset store's health (cached by the store; a bucket HEAD or a disk write probe). */
   storage?: () => Promise<{ ok: boolean; error?: string }>,
+  /** Free space against `storage.minFreeDiskMb` (cached: at most one statfs a second). */
+  disk?: () => Promise<{ ok: boolean; error?: string }>,
 ): ReadinessProbe {
   return {
     async check() {
@@ -61,6 +63,11 @@ export function createReadinessProbe(
           checks.storage = { ok: false, error: (error as Error).message };
         }
       }
+      if (disk)
+        checks.disk = await disk().catch((error: unknown) => ({
+          ok: false,
+          error: (error as Error).message,
+        }));
       checks.workers = workersRunning()
         ? { ok: true }
         : { ok: false, error: 'workers not running' };

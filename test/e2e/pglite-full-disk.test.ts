@@ -10,6 +10,8 @@ import { getJson, postJson } from '../helpers/http-client.js';
 const config = {
   providers: [{ id: 'simulator', type: 'simulator', latencyMs: { p50: 5, p95: 20 } }],
   jobs: { leaseSeconds: 5, maintenanceIntervalSeconds: 1, pollInitialMs: 100, pollMaxMs: 500 },
+  // The disk really fills here: the floor (ADR 0018) would refuse every job long before.
+  storage: { minFreeDiskMb: 0 },
 };
 
 /** Free kilobytes on the file system holding `directory`. */

@@ -21,3 +21,5 @@ export { NoChannelError } from './no-channel-error.js';
 export { DatabaseUnavailableError } from './database-unavailable-error.js';
 export { StorageUnavailableError } from './storage-unavailable-error.js';
 export { DatabaseFullError } from './database-full-error.js';
+export { StorageFullError } from './storage-full-error.js';
+export { PayloadTooLargeError } from './payload-too-large-error.js';

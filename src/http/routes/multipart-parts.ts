@@ -1,10 +1,15 @@
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { GatewayError, ValidationError } from '../../core/errors/index.js';
+import { clientBodyStream, drainBody } from './client-body-stream.js';
 
-/** One part of a multipart body, its file already read (within the plugin's size limits). */
+/**
+ * One part of a multipart body. A file is a stream to read while the part is current (the next
+ * part comes only after it); one not read is drained when the iteration moves on.
+ */
 export type MultipartPart =
-  | { type: 'file'; fieldname: string; data: Buffer }
+  | { type: 'file'; fieldname: string; file: Readable }
   | { type: 'field'; fieldname: string; value: unknown };
 
 /**
@@ -44,13 +49,21 @@ export async function* multipartParts(request: FastifyRequest): AsyncGenerator<M
     if (next.done) return;
     const part = next.value;
     if (part.type === 'file') {
-      let data: Buffer;
+      const source = part.file;
+      // Past `limits.fileSize` the parser ends the part early and marks it truncated: the
+      // same 413 `toBuffer()` throws, before a cut-off file could pass for a whole one.
+      const tooLarge = () => {
+        if (source.truncated) throw new request.server.multipartErrors.RequestFileTooLargeError();
+      };
       try {
-        data = await part.toBuffer();
-      } catch (error) {
-        throw asClientError(error);
+        yield {
+          type: 'file',
+          fieldname: part.fieldname,
+          file: clientBodyStream(source, asClientError, tooLarge),
+        };
+      } finally {
+        drainBody(source);
       }
-      yield { type: 'file', fieldname: part.fieldname, data };
     } else {
       yield { type: 'field', fieldname: part.fieldname, value: part.value };
     }

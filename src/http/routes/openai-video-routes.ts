@@ -51,17 +51,21 @@ const createBodyDocs = videoCreateBodyDocs(
 /** Reads the create body: multipart (what the OpenAI SDK sends) or JSON. */
 async function readCreateBody(
   request: FastifyRequest,
-  dependencies: Pick<AppDependencies, 'assets'>,
+  dependencies: Pick<AppDependencies, 'assets' | 'config'>,
 ): Promise<{ fields: Record<string, unknown>; reference?: string }> {
   if (!request.isMultipart()) return { fields: (request.body ?? {}) as Record<string, unknown> };
   const fields: Record<string, unknown> = {};
   let reference: string | undefined;
   for await (const part of multipartParts(request)) {
     if (part.type === 'file') {
-      const { data } = part;
       if (part.fieldname !== 'input_reference') continue;
-      const tenantId = accessOf(request)?.tenantId ?? null;
-      reference = (await dependencies.assets.saveImageUpload(data, 'input_reference', tenantId)).id;
+      const asset = await dependencies.assets.saveImageUpload({
+        body: part.file,
+        maxBytes: dependencies.config.uploads.maxBytes,
+        what: 'input_reference',
+        tenantId: accessOf(request)?.tenantId ?? null,
+      });
+      reference = asset.id;
     } else {
       fields[part.fieldname] = part.value;
     }

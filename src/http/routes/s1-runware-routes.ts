@@ -6,7 +6,7 @@ import { SsrfGuard } from '../../security/ssrf-guard.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
-import { addImageBodyParser, readImageUpload } from './upload-body.js';
+import { addImageBodyParser, saveImageBody } from './upload-body.js';
 import {
   S1GenerateAnswerSchema,
   S1GenerateBodySchema,
@@ -53,7 +53,7 @@ export function s1RunwareRoutes(
   const guard = new SsrfGuard({ allowedPrivateHosts: config.downloads.allowedPrivateHosts });
   const maxBytes = config.uploads.maxBytes;
   return async (app) => {
-    addImageBodyParser(app, maxBytes);
+    addImageBodyParser(app);
 
     app.post(
       '/api/v3/uploads',
@@ -67,12 +67,7 @@ export function s1RunwareRoutes(
         },
       },
       async (request) => {
-        const data = await readImageUpload(request);
-        const asset = await assets.saveImageUpload(
-          data,
-          undefined,
-          accessOf(request)?.tenantId ?? null,
-        );
+        const asset = await saveImageBody(request, assets, maxBytes);
         return { url: `${baseUrlOf(request, config.publicUrl)}/v1/assets/${asset.id}` };
       },
     );

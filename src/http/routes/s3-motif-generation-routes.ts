@@ -30,14 +30,12 @@ async function readMultipartInspiration(
   const fields: Record<string, unknown> = {};
   for await (const part of multipartParts(request)) {
     if (part.type === 'file') {
-      const { data } = part;
-      if (data.length === 0)
-        throw new ValidationError('The upload is empty.', { parameter: 'file' });
-      const asset = await dependencies.assets.saveImageUpload(
-        data,
-        'The inspiration image',
-        accessOf(request)?.tenantId ?? null,
-      );
+      const asset = await dependencies.assets.saveImageUpload({
+        body: part.file,
+        maxBytes: dependencies.config.uploads.maxBytes,
+        what: 'The inspiration image',
+        tenantId: accessOf(request)?.tenantId ?? null,
+      });
       fields.image_url = asset.id;
     } else if (typeof part.value === 'string') {
       // Form fields arrive as text; numbers and booleans are what the JSON body would carry.

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDependencies } from './app-dependencies.js';
-import { accessOf } from './api-key-auth.js';
 import { baseUrlOf } from './base-url.js';
-import { addImageBodyParser, readImageUpload } from './upload-body.js';
+import { addImageBodyParser, saveImageBody } from './upload-body.js';
 import { errorResponses, jsonResponse } from '../schemas/error-responses.js';
 import { AssetSchema } from '../schemas/public-responses.js';
 import { uploadBodyDocs } from '../schemas/upload-body-docs.js';
@@ -20,7 +19,7 @@ export function uploadRoutes(
   const { assets, config } = dependencies;
   const maxBytes = config.uploads.maxBytes;
   return async (app) => {
-    addImageBodyParser(app, maxBytes);
+    addImageBodyParser(app);
 
     app.post(
       '/v1/uploads',
@@ -38,12 +37,7 @@ export function uploadRoutes(
         },
       },
       async (request, reply) => {
-        const data = await readImageUpload(request);
-        const asset = await assets.saveImageUpload(
-          data,
-          undefined,
-          accessOf(request)?.tenantId ?? null,
-        );
+        const asset = await saveImageBody(request, assets, maxBytes);
         return reply.status(201).send({
           id: asset.id,
           object: 'asset',
