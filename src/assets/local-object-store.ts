@@ -1,4 +1,4 @@
-import { createWriteStream, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,13 +79,18 @@ export class LocalObjectStore implements ObjectStore {
     const file = this.fileOf(key);
     const temporary = `${file}.${this.host}.${process.pid}.tmp`;
     try {
-      // 1,024 shard directories at most: create each once per process, not once per file.
+      const synchronous =
+        Buffer.isBuffer(body) && !this.write && body.length <= synchronousWriteMaxBytes;
+      // 1,024 shard directories at most: create each once per process, not once per file. A
+      // fresh store meets a new one on most of its first thousand writes, so a small write
+      // creates it synchronously too (one system call, no thread-pool round trip).
       const directory = path.dirname(file);
       if (!this.directories.has(directory)) {
-        await mkdir(directory, { recursive: true });
+        if (synchronous) mkdirSync(directory, { recursive: true });
+        else await mkdir(directory, { recursive: true });
         this.directories.add(directory);
       }
-      if (Buffer.isBuffer(body) && !this.write && body.length <= synchronousWriteMaxBytes) {
+      if (synchronous) {
         // Complete on disk under its final name before this returns, as the async path.
         writeFileSync(temporary, body);
         renameSync(temporary, file);

@@ -2,10 +2,7 @@ import { RateLimitCode, RateLimitedError, type GatewayError } from '../core/erro
 import type { Database } from '../store/database.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { NewGeneration } from '../store/repositories/generation-rows.js';
-import {
-  insertFirstAttempts,
-  type FirstAttempt,
-} from '../store/repositories/insert-first-attempts.js';
+import type { FirstAttempt } from '../store/repositories/insert-first-attempts.js';
 import type { QuotaReserver, SoftLimitReached } from '../tenancy/quota-reserver.js';
 import type { JobQueue } from './job-queue.js';
 import {
@@ -165,23 +162,21 @@ export class BatchedJobWriter {
         }
       }
       const accepted = entries.filter((entry) => !refused.has(entry.generation.id));
+      // Each job with its first attempt, in one statement.
       const stored = accepted.length
         ? await this.repository.insertMany(
             accepted.map((entry) => entry.generation),
             transaction,
+            accepted.flatMap((entry) =>
+              entry.firstAttempt
+                ? [{ ...entry.firstAttempt, generationId: entry.generation.id }]
+                : [],
+            ),
           )
         : new Set<string>();
       // An idempotent replay stores no job, so it holds no money either.
       for (const id of reserved)
         if (!stored.has(id)) await this.options.quota!.unreserve(transaction, id);
-      await insertFirstAttempts(
-        transaction,
-        accepted.flatMap((entry) =>
-          entry.firstAttempt && stored.has(entry.generation.id)
-            ? [{ ...entry.firstAttempt, generationId: entry.generation.id }]
-            : [],
-        ),
-      );
       const messages = accepted
         .filter((entry) => stored.has(entry.generation.id))
         .map((entry) => ({ jobId: entry.generation.id, startAfterMs: entry.submitDelayMs }));

@@ -90,4 +90,37 @@ describe.each(backends)('GenerationRepository on %s', (backend) => {
     expect(await generations.recentCompletionSeconds('haiper-v2', 'replicate', 1)).toEqual([80]);
     expect(await generations.recentCompletionSeconds('haiper-v2', 'runware')).toEqual([]);
   });
+
+  it('should store first attempts with their jobs in one statement, none for a replayed key', async () => {
+    const attempt = (id: string, generationId: string) => ({
+      id,
+      generationId,
+      provider: 'openai',
+      providerModelId: 'gpt-image-1',
+    });
+    const keyed = (id: string) =>
+      newGeneration(id, { kind: 'image', task: 'text-to-image' }, { idempotencyKey: 'fa-key' });
+    const first = await generations.insertMany([keyed('gen_fa1')], opened.database, [
+      attempt('att_fa1', 'gen_fa1'),
+    ]);
+    expect([...first]).toEqual(['gen_fa1']);
+    const replay = await generations.insertMany(
+      [keyed('gen_fa2'), newGeneration('gen_fa3', {})],
+      opened.database,
+      [attempt('att_fa2', 'gen_fa2'), attempt('att_fa3', 'gen_fa3')],
+    );
+    expect([...replay]).toEqual(['gen_fa3']);
+    const stored = await opened.database.query<{
+      id: string;
+      generation_id: string;
+      seq: number;
+      status: string;
+    }>(
+      `SELECT id, generation_id, seq, status FROM generation_attempts WHERE id LIKE 'att_fa%' ORDER BY id`,
+    );
+    expect(stored.rows).toEqual([
+      { id: 'att_fa1', generation_id: 'gen_fa1', seq: 1, status: 'submitting' },
+      { id: 'att_fa3', generation_id: 'gen_fa3', seq: 1, status: 'submitting' },
+    ]);
+  });
 });

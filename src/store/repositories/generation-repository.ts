@@ -11,6 +11,7 @@ import type { JsonValue } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
 import type { Database, Queryable } from '../database.js';
 import { GroupCommit } from '../group-commit.js';
+import type { FirstAttempt } from './insert-first-attempts.js';
 import { markRunningBatch, type RunningJob } from './mark-running-batch.js';
 import {
   newGenerationRow,
@@ -69,11 +70,11 @@ export class GenerationRepository {
   async insertMany(
     generations: readonly (NewGeneration & { createdAt: Date })[],
     executor: Queryable,
+    firstAttempts: readonly FirstAttempt[] = [],
   ): Promise<Set<string>> {
     const rows = generations.map(newGenerationRow);
     const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
-    const { rows: stored } = await executor.query<{ id: string }>(
-      `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
+    const insertGenerations = `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
          idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, updated_at,
          tenant_id, warnings, api_key_id)
        SELECT id, 'queued', kind, task, model, user_id, request, estimated_cost_usd, idempotency_key,
@@ -86,27 +87,48 @@ export class GenerationRepository {
                   webhook_url, webhook_status, deadline_at, regenerated_from, created_at, tenant_id, warnings,
                   api_key_id)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING id`,
-      [
-        column((row) => row.id),
-        column((row) => row.request.kind),
-        column((row) => row.request.task),
-        column((row) => row.request.model),
-        column((row) => row.request.user ?? null),
-        column((row) => JSON.stringify(row.request)),
-        column((row) => row.estimated_cost_usd),
-        column((row) => row.idempotency_key),
-        generations.map((generation) => generation.requestHash),
-        column((row) => row.webhook_url),
-        column((row) => row.webhook_status),
-        column((row) => row.deadline_at.toISOString()),
-        column((row) => row.regenerated_from),
-        column((row) => row.created_at.toISOString()),
-        column((row) => row.tenant_id),
-        column((row) => JSON.stringify(row.warnings)),
-        generations.map((generation) => generation.apiKeyId ?? null),
-      ],
-    );
+       RETURNING id`;
+    const values: unknown[] = [
+      column((row) => row.id),
+      column((row) => row.request.kind),
+      column((row) => row.request.task),
+      column((row) => row.request.model),
+      column((row) => row.request.user ?? null),
+      column((row) => JSON.stringify(row.request)),
+      column((row) => row.estimated_cost_usd),
+      column((row) => row.idempotency_key),
+      generations.map((generation) => generation.requestHash),
+      column((row) => row.webhook_url),
+      column((row) => row.webhook_status),
+      column((row) => row.deadline_at.toISOString()),
+      column((row) => row.regenerated_from),
+      column((row) => row.created_at.toISOString()),
+      column((row) => row.tenant_id),
+      column((row) => JSON.stringify(row.warnings)),
+      generations.map((generation) => generation.apiKeyId ?? null),
+    ];
+    // The first attempts go in the same statement (one round trip fewer per batch), and only for
+    // the jobs it stored: an idempotent replay's attempt is dropped with it. The attempts'
+    // foreign key is checked at the end of the statement, when the jobs are there.
+    const { rows: stored } = firstAttempts.length
+      ? await executor.query<{ id: string }>(
+          `WITH stored AS (${insertGenerations}),
+           attempts AS (
+             INSERT INTO generation_attempts (id, generation_id, seq, provider, provider_model_id, status)
+             SELECT attempt.id, attempt.generation_id, 1, attempt.provider, attempt.provider_model_id, 'submitting'
+               FROM unnest($18::text[], $19::text[], $20::text[], $21::text[])
+                 AS attempt(id, generation_id, provider, provider_model_id)
+               JOIN stored ON stored.id = attempt.generation_id)
+           SELECT id FROM stored`,
+          [
+            ...values,
+            firstAttempts.map((attempt) => attempt.id),
+            firstAttempts.map((attempt) => attempt.generationId),
+            firstAttempts.map((attempt) => attempt.provider),
+            firstAttempts.map((attempt) => attempt.providerModelId),
+          ],
+        )
+      : await executor.query<{ id: string }>(insertGenerations, values);
     return new Set(stored.map((row) => row.id));
   }
 
