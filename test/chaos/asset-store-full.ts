@@ -32,6 +32,9 @@ export async function runAssetStoreFull({
       providers: [{ id: 'simulator', type: 'simulator', latencyMs: { p50: 100, p95: 300 } }],
       jobs: { pollInitialMs: 200, pollMaxMs: 1000, maintenanceIntervalSeconds: 1 },
     },
+    // The free-disk floor (default 512 MiB, more than this 16 MiB disk) would refuse every job
+    // up front; this scenario is about writes that fail on a disk that really is full.
+    env: { SWITCHYARD_MIN_FREE_DISK_MB: '0' },
   });
   const filler = path.join(mountPoint, 'filler');
   try {

@@ -57,6 +57,14 @@ describe.each(['local', 's3'] as const)(
     let s3: S3TestServer | undefined;
     let s3Client: S3Client | undefined;
     let test: TestGateway;
+    /** `POST /v1/uploads` of a PNG body sent chunked (no Content-Length). */
+    const uploadChunked = (data: Buffer) =>
+      fetch(`${test.url}/v1/uploads`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: chunked(data),
+        duplex: 'half',
+      } as RequestInit);
     beforeAll(async () => {
       if (kind === 's3') {
         s3 = await startS3TestServer();
@@ -128,12 +136,7 @@ describe.each(['local', 's3'] as const)(
     }
 
     it('should store a chunked upload without Content-Length and serve the same bytes back', async () => {
-      const response = await fetch(`${test.url}/v1/uploads`, {
-        method: 'POST',
-        headers: { 'content-type': 'image/png' },
-        body: chunked(png),
-        duplex: 'half',
-      } as RequestInit);
+      const response = await uploadChunked(png);
       expect(response.status).toBe(201);
       const asset = (await response.json()) as { id: string; bytes: number; width: number };
       expect(asset).toMatchObject({ bytes: png.length, width: 1024 });
@@ -147,12 +150,7 @@ describe.each(['local', 's3'] as const)(
 
     it('should answer 413 payload_too_large as soon as a chunked body passes uploads.maxBytes, storing nothing', async () => {
       const before = await stored();
-      const response = await fetch(`${test.url}/v1/uploads`, {
-        method: 'POST',
-        headers: { 'content-type': 'image/png' },
-        body: chunked(tooBig),
-        duplex: 'half',
-      } as RequestInit);
+      const response = await uploadChunked(tooBig);
       await expectError(response, 413, 'payload_too_large');
       expect(await stored()).toEqual(before);
     });
@@ -194,20 +192,10 @@ describe.each(['local', 's3'] as const)(
 
     it('should answer 415 for a non-image and for a PNG whose end never comes, storing nothing', async () => {
       const before = await stored();
-      const text = await fetch(`${test.url}/v1/uploads`, {
-        method: 'POST',
-        headers: { 'content-type': 'image/png' },
-        body: chunked(Buffer.alloc(100 * 1024, 'not an image ')),
-        duplex: 'half',
-      } as RequestInit);
+      const text = await uploadChunked(Buffer.alloc(100 * 1024, 'not an image '));
       await expectError(text, 415, 'unsupported_media_type');
       // A real header and 1.5 MiB of data, but no IEND: streamed in full, then deleted again.
-      const cutOff = await fetch(`${test.url}/v1/uploads`, {
-        method: 'POST',
-        headers: { 'content-type': 'image/png' },
-        body: chunked(png.subarray(0, png.length - 12)),
-        duplex: 'half',
-      } as RequestInit);
+      const cutOff = await uploadChunked(png.subarray(0, png.length - 12));
       await expectError(cutOff, 415, 'unsupported_media_type');
       expect(await stored()).toEqual(before);
     });
@@ -269,12 +257,7 @@ describe.each(['local', 's3'] as const)(
         };
       }
       try {
-        const response = await fetch(`${test.url}/v1/uploads`, {
-          method: 'POST',
-          headers: { 'content-type': 'image/png' },
-          body: chunked(png),
-          duplex: 'half',
-        } as RequestInit);
+        const response = await uploadChunked(png);
         await expectError(response, 503, 'storage_unavailable');
       } finally {
         await restore();
@@ -284,13 +267,7 @@ describe.each(['local', 's3'] as const)(
 
     it('should refuse with 429 and delete the file when the counted size takes the tenant past its quota', async () => {
       // Chunked: no declared length to refuse up front, so the quota is decided by the count.
-      const upload = () =>
-        fetch(`${test.url}/v1/uploads`, {
-          method: 'POST',
-          headers: { 'content-type': 'image/png' },
-          body: chunked(png),
-          duplex: 'half',
-        } as RequestInit);
+      const upload = () => uploadChunked(png);
       let refused: Response | undefined;
       for (let attempt = 0; attempt < 5 && !refused; attempt++) {
         const before = await stored();
