@@ -41,6 +41,7 @@ export async function composeStore(
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       maxConnections,
+      maxPreparedStatements: config.databasePreparedStatements,
       // Expected during a restart or failover: warn, the pool reconnects on the next query.
       onConnectionError: (error) =>
         logger.warn(

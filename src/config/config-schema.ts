@@ -361,6 +361,12 @@ export const ConfigSchema = z
     databasePoolSize: z.number().int().min(2).max(200).default(20),
     /** PostgreSQL pool size of the job engine (queue, workers, controllers). */
     databaseWorkerPoolSize: z.number().int().min(2).max(200).default(10),
+    /**
+     * Distinct SQL texts each process runs as named prepared statements on PostgreSQL
+     * (`SWITCHYARD_DB_PREPARED_STATEMENTS`, ADR 0021); 0 turns them off, as a pooler in
+     * transaction mode older than PgBouncer 1.21 needs.
+     */
+    databasePreparedStatements: z.number().int().min(0).max(10_000).default(500),
     /** Redis URL (`REDIS_URL`) for shared rate limits; absent means PostgreSQL counters. */
     redisUrl: z.string().min(1).optional(),
     /** Admin API key (`SWITCHYARD_ADMIN_KEY`); absent disables `/admin`. */

@@ -96,6 +96,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('should take SWITCHYARD_DB_PREPARED_STATEMENTS (0 turns prepared statements off) and name it when bad', async () => {
+    expect((await loadConfig({})).databasePreparedStatements).toBe(500);
+    const off = await loadConfig({ SWITCHYARD_DB_PREPARED_STATEMENTS: '0' });
+    expect(off.databasePreparedStatements).toBe(0);
+    await expect(loadConfig({ SWITCHYARD_DB_PREPARED_STATEMENTS: '-1' })).rejects.toThrow(
+      /SWITCHYARD_DB_PREPARED_STATEMENTS/,
+    );
+    await expect(loadConfig({ SWITCHYARD_DB_PREPARED_STATEMENTS: 'many' })).rejects.toThrow(
+      /SWITCHYARD_DB_PREPARED_STATEMENTS/,
+    );
+  });
+
   it('should fail clearly on unparseable files and bad env numbers', async () => {
     const broken = await file('c.json', '{ nope');
     await expect(loadConfig({ SWITCHYARD_CONFIG: broken })).rejects.toThrow(/Cannot parse/);

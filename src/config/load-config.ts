@@ -36,6 +36,7 @@ const environmentNames = {
   trustProxy: 'SWITCHYARD_TRUST_PROXY',
   dataDir: 'SWITCHYARD_DATA_DIR',
   databaseUrl: 'DATABASE_URL',
+  databasePreparedStatements: 'SWITCHYARD_DB_PREPARED_STATEMENTS',
   redisUrl: 'REDIS_URL',
   adminKey: 'SWITCHYARD_ADMIN_KEY',
   secretKey: 'SWITCHYARD_SECRET_KEY',
@@ -109,6 +110,10 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     trustProxy: trustProxyFromEnv(env.SWITCHYARD_TRUST_PROXY),
     dataDir: env.SWITCHYARD_DATA_DIR || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePreparedStatements: numberFromEnv(
+      env.SWITCHYARD_DB_PREPARED_STATEMENTS,
+      'SWITCHYARD_DB_PREPARED_STATEMENTS',
+    ),
     redisUrl: env.REDIS_URL || undefined,
     adminKey: env.SWITCHYARD_ADMIN_KEY || undefined,
     secretKey: env.SWITCHYARD_SECRET_KEY || undefined,

@@ -13,6 +13,8 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** PostgreSQL pool size. */
   maxConnections?: number;
+  /** Distinct SQL texts run as named prepared statements on PostgreSQL (0: none). */
+  maxPreparedStatements?: number;
   /** A PostgreSQL connection failed outside a statement (restart, failover): log it. */
   onConnectionError?: (error: unknown) => void;
 }
@@ -24,6 +26,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return openPostgresDatabase({
       connectionString: options.databaseUrl,
       maxConnections: options.maxConnections,
+      maxPreparedStatements: options.maxPreparedStatements,
       onConnectionError: options.onConnectionError,
     });
   }

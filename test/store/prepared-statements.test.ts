@@ -51,6 +51,24 @@ describe('prepared statements on PostgreSQL', () => {
     ]);
   });
 
+  it('should prepare nothing with a bound of 0 (a pooler in transaction mode)', async () => {
+    const unnamed = await openPostgresDatabase({
+      connectionString: url,
+      maxConnections: 1,
+      maxPreparedStatements: 0,
+    });
+    try {
+      const { rows } = await unnamed.query<{ v: number }>('SELECT $1::int + 100 AS v', [1]);
+      expect(rows).toEqual([{ v: 101 }]);
+      const named = await unnamed.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM pg_prepared_statements',
+      );
+      expect(named.rows).toEqual([{ count: 0 }]);
+    } finally {
+      await unnamed.close();
+    }
+  });
+
   it('should run a statement again when a column type changed under its plan', async () => {
     // The bound is spent by the test above; a fresh instance on the same database.
     const fresh = await openPostgresDatabase({ connectionString: url, maxConnections: 1 });
