@@ -4,16 +4,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AssetStore } from '../../src/assets/asset-store.js';
 import { LocalObjectStore } from '../../src/assets/local-object-store.js';
-import { composeProviders } from '../../src/compose/compose-providers.js';
-import { parseConfig } from '../../src/config/load-config.js';
 import { InputImageResolver } from '../../src/jobs/input-image-resolver.js';
 import { RetentionSweeper } from '../../src/jobs/retention-sweeper.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { providerFactories } from '../../src/providers/registry.js';
 import { ControllerLease } from '../../src/store/controller-lease.js';
 import type { Database } from '../../src/store/database.js';
 import { FakeImageHost, paddedPng } from '../fakes/fake-image-host.js';
 import { fakePng } from '../fakes/fake-media.js';
+import { inputFetchContextFor } from '../helpers/input-fetch-context.js';
 import { openMigratedDatabase } from '../helpers/migrated-database.js';
 
 const limitBytes = 2 * 1024 * 1024;
@@ -66,18 +64,14 @@ describe.each(['pglite', 'postgres'] as const)(
     });
 
     function resolverWith(timeoutMs: number): InputImageResolver {
-      const config = parseConfig({
-        uploads: { maxBytes: limitBytes },
-        downloads: { allowedPrivateHosts: [new URL(host.url).host], timeoutMs },
-      });
-      const { inputFetchContext } = composeProviders(config, {
-        database,
-        env: {},
-        now: Date.now,
-        factories: providerFactories,
-        logger: createLogger('silent'),
-      });
-      return new InputImageResolver(assets, inputFetchContext, () => undefined);
+      return new InputImageResolver(
+        assets,
+        inputFetchContextFor(database, {
+          uploads: { maxBytes: limitBytes },
+          downloads: { allowedPrivateHosts: [new URL(host.url).host], timeoutMs },
+        }),
+        () => undefined,
+      );
     }
 
     function newJob(from = resolver) {

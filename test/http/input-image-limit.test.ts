@@ -4,14 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetStore } from '../../src/assets/asset-store.js';
 import { LocalObjectStore } from '../../src/assets/local-object-store.js';
-import { composeProviders } from '../../src/compose/compose-providers.js';
-import { parseConfig } from '../../src/config/load-config.js';
 import { InputImageResolver } from '../../src/jobs/input-image-resolver.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { providerFactories } from '../../src/providers/registry.js';
 import type { Database } from '../../src/store/database.js';
 import { FakeHttpServer } from '../fakes/fake-http-server.js';
 import { fakePng } from '../fakes/fake-media.js';
+import { inputFetchContextFor } from '../helpers/input-fetch-context.js';
 import { openMigratedDatabase } from '../helpers/migrated-database.js';
 
 describe('client input-image URLs are limited like uploads', () => {
@@ -37,16 +34,9 @@ describe('client input-image URLs are limited like uploads', () => {
   });
 
   it('should refuse an input image larger than uploads.maxBytes and read a small one', async () => {
-    const config = parseConfig({
+    const inputFetchContext = inputFetchContextFor(database, {
       uploads: { maxBytes: 1024 * 1024 },
       downloads: { allowedPrivateHosts: [new URL(upstream.url).host] },
-    });
-    const { inputFetchContext } = composeProviders(config, {
-      database,
-      env: {},
-      now: Date.now,
-      factories: providerFactories,
-      logger: createLogger('silent'),
     });
     const assets = new AssetStore(database, new LocalObjectStore(objectsDir));
     const resolver = new InputImageResolver(assets, inputFetchContext, () => undefined);

@@ -135,6 +135,28 @@ describe.each(['local', 's3'] as const)(
       return new Promise<net.Socket>((resolve) => socket.write(sent, () => resolve(socket)));
     }
 
+    /**
+     * Hangs up once the write has visibly begun (on disk, its temporary file), then waits until
+     * the store is as it was `before`: no temporary file, no object, no row.
+     */
+    async function abortOnceWriting(
+      raw: net.Socket,
+      before: Awaited<ReturnType<typeof stored>>,
+    ): Promise<void> {
+      if (kind === 'local')
+        await until('the temporary file', async () =>
+          (await stored()).temporary.length > 0 ? true : undefined,
+        );
+      raw.destroy();
+      await until('the store to be clean again', async () => {
+        const now = await stored();
+        return now.temporary.length === 0 && now.objects.length === before.objects.length
+          ? now
+          : undefined;
+      });
+      expect(await stored()).toEqual(before);
+    }
+
     it('should store a chunked upload without Content-Length and serve the same bytes back', async () => {
       const response = await uploadChunked(png);
       expect(response.status).toBe(201);
@@ -204,18 +226,7 @@ describe.each(['local', 's3'] as const)(
       const before = await stored();
       const raw = await halfSent('/v1/uploads', 'Content-Type: image/png\r\n', partial, png.length);
       // On disk the write has visibly begun (its temporary file) before the client goes away.
-      if (kind === 'local')
-        await until('the temporary file', async () =>
-          (await stored()).temporary.length > 0 ? true : undefined,
-        );
-      raw.destroy();
-      await until('the store to be clean again', async () => {
-        const now = await stored();
-        return now.temporary.length === 0 && now.objects.length === before.objects.length
-          ? now
-          : undefined;
-      });
-      expect(await stored()).toEqual(before);
+      await abortOnceWriting(raw, before);
     });
 
     it('should leave nothing behind when a multipart upload is aborted mid-file', async () => {
@@ -228,16 +239,7 @@ describe.each(['local', 's3'] as const)(
         Buffer.concat([Buffer.from(head), partial]),
         head.length + png.length + 10,
       );
-      if (kind === 'local')
-        await until('the temporary file', async () =>
-          (await stored()).temporary.length > 0 ? true : undefined,
-        );
-      raw.destroy();
-      await until('the store to be clean again', async () => {
-        const now = await stored();
-        return now.temporary.length === 0 ? now : undefined;
-      });
-      expect(await stored()).toEqual(before);
+      await abortOnceWriting(raw, before);
     });
 
     it('should answer 503 storage_unavailable when the store cannot write, and keep nothing', async () => {
