@@ -132,6 +132,7 @@ export function composeJobs(
       logger,
       now,
       ledger: new LedgerRepository(store.database),
+      queueDueBackstops: (at) => queue.queueDueBackstops(store.database, at),
     }),
     localPolls,
     workerConcurrency: config.jobs.workerConcurrency,

@@ -1,5 +1,5 @@
 import { RateLimitCode, RateLimitedError, type GatewayError } from '../core/errors/index.js';
-import type { Database } from '../store/database.js';
+import type { Database, Queryable } from '../store/database.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { NewGeneration } from '../store/repositories/generation-rows.js';
 import type { FirstAttempt } from '../store/repositories/insert-first-attempts.js';
@@ -11,9 +11,8 @@ import {
 } from './refuse-over-concurrency-limit.js';
 
 interface PendingInsert {
+  /** With `backstopAt` set when its work starts inline: it then gets no submit message. */
   generation: NewGeneration & { createdAt: Date };
-  /** Delay of the submit message (a backstop when the work starts inline). */
-  submitDelayMs: number;
   /** The creating key's concurrency limit, when it has one. */
   claim?: ConcurrencyClaim;
   /** The job's first attempt, stored with it when the job was routed at creation. */
@@ -65,16 +64,16 @@ export class BatchedJobWriter {
   /**
    * Resolves true once stored, false when the idempotency key already existed; rejects with
    * 402 when the tenant cannot pay for the job, and with 429 `concurrency_limit` when `claim` is
-   * given and its key has no slot left.
+   * given and its key has no slot left. A job with `backstopAt` (its work starts inline) gets no
+   * submit message: the job supervisor queues it at that time should it still be unfinished.
    */
   insert(
     generation: NewGeneration & { createdAt: Date },
-    submitDelayMs = 0,
     claim?: ConcurrencyClaim,
     firstAttempt?: Omit<FirstAttempt, 'generationId'>,
   ): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.pending.push({ generation, submitDelayMs, claim, firstAttempt, resolve, reject });
+      this.pending.push({ generation, claim, firstAttempt, resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -123,6 +122,18 @@ export class BatchedJobWriter {
    */
   private write(entries: readonly PendingInsert[]): Promise<WriteResult> {
     const { quota } = this.options;
+    // Nothing to admit, reserve or queue (synchronous requests without quotas): the jobs and
+    // their first attempts are one statement, committed on its own — one round trip, not four.
+    const alone = entries.every(
+      (entry) =>
+        entry.generation.backstopAt && !entry.claim && !(quota && entry.generation.tenantId),
+    );
+    if (alone)
+      return this.insertJobs(entries, this.database).then((stored) => ({
+        stored,
+        refused: new Map<string, GatewayError>(),
+        softLimits: [],
+      }));
     return this.queue.transaction(this.database, async (transaction) => {
       const refused = new Map<string, GatewayError>();
       // Keys' admission locks first, then tenant rows, each in sorted order: two instances'
@@ -162,26 +173,30 @@ export class BatchedJobWriter {
         }
       }
       const accepted = entries.filter((entry) => !refused.has(entry.generation.id));
-      // Each job with its first attempt, in one statement.
-      const stored = accepted.length
-        ? await this.repository.insertMany(
-            accepted.map((entry) => entry.generation),
-            transaction,
-            accepted.flatMap((entry) =>
-              entry.firstAttempt
-                ? [{ ...entry.firstAttempt, generationId: entry.generation.id }]
-                : [],
-            ),
-          )
-        : new Set<string>();
+      const stored = await this.insertJobs(accepted, transaction);
       // An idempotent replay stores no job, so it holds no money either.
       for (const id of reserved)
         if (!stored.has(id)) await this.options.quota!.unreserve(transaction, id);
       const messages = accepted
-        .filter((entry) => stored.has(entry.generation.id))
-        .map((entry) => ({ jobId: entry.generation.id, startAfterMs: entry.submitDelayMs }));
+        .filter((entry) => stored.has(entry.generation.id) && !entry.generation.backstopAt)
+        .map((entry) => ({ jobId: entry.generation.id }));
       await transaction.sendSubmits(messages);
       return { stored, refused, softLimits };
     });
+  }
+
+  /** Each job with its first attempt, in one statement. */
+  private async insertJobs(
+    entries: readonly PendingInsert[],
+    executor: Queryable,
+  ): Promise<Set<string>> {
+    if (entries.length === 0) return new Set<string>();
+    return this.repository.insertMany(
+      entries.map((entry) => entry.generation),
+      executor,
+      entries.flatMap((entry) =>
+        entry.firstAttempt ? [{ ...entry.firstAttempt, generationId: entry.generation.id }] : [],
+      ),
+    );
   }
 }

@@ -181,10 +181,11 @@ export class JobService {
       apiKeyId: options.access?.apiKeyId ?? null,
       warnings: [...(options.warnings ?? []), ...enhancementWarnings],
       createdAt: new Date(now),
+      backstopAt: null as Date | null,
     };
     const inlined = Boolean(options.inline && inline.acceptsInline);
     // The backstop fires only after an inline submission could have finished (provider timeout).
-    const backstopMs = inlined ? limits.providerCallTimeoutMs + 30_000 : 0;
+    if (inlined) generation.backstopAt = new Date(now + limits.providerCallTimeoutMs + 30_000);
     const { apiKeyId, maxConcurrentJobs } = options.access ?? {};
     // Checked in the transaction that stores the job, so instances cannot overshoot together.
     const claim = apiKeyId && maxConcurrentJobs ? { apiKeyId, maxConcurrentJobs } : undefined;
@@ -195,7 +196,7 @@ export class JobService {
     const planned = inlined
       ? planSubmission(this.options.router, request, generation.id)
       : undefined;
-    const inserted = await writer.insert(generation, backstopMs, claim, firstAttemptOf(planned));
+    const inserted = await writer.insert(generation, claim, firstAttemptOf(planned));
     if (!inserted && idempotencyKey && requestHash) {
       // Lost a race with a concurrent request carrying the same key.
       const replay = await this.replay(idempotencyKey, requestHash);

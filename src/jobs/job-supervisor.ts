@@ -12,6 +12,11 @@ export interface JobSupervisorOptions {
   now: () => number;
   /** Releases reservations of jobs that ended without their settlement or refund. */
   ledger?: Pick<LedgerRepository, 'releaseEnded'>;
+  /**
+   * Queues the jobs whose inline submission's backstop came due by the given time (ADR 0022);
+   * returns how many it queued.
+   */
+  queueDueBackstops?: (now: Date) => Promise<number>;
 }
 
 /**
@@ -44,8 +49,12 @@ export class JobSupervisor {
     if (this.running) return 0;
     this.running = true;
     try {
-      // A grace period lets the poll worker, which can cancel at the provider, go first.
       const { repository, pollWorker, now } = this.options;
+      // Jobs whose inline submission died with its process go back to the queue.
+      const backstops = await this.options.queueDueBackstops?.(new Date(now()));
+      if (backstops)
+        this.options.logger.info({ backstops }, 'queued jobs whose inline submission stopped');
+      // A grace period lets the poll worker, which can cancel at the provider, go first.
       const overdue = await repository.overdue(new Date(now() - 5000), 500);
       let ended = 0;
       for (const id of overdue) {

@@ -21,15 +21,24 @@ async function onlyJobId(test: TestGateway): Promise<string> {
   return rows[0]!.id;
 }
 
-/** Makes the job's delayed backstop message due now, as if the call timeout + 30 s had passed. */
+/**
+ * Makes the job's backstop due, as if the call timeout + 30 s had passed, and lets the
+ * supervisor sweep it into the queue (ADR 0022); returns the submit message it sent.
+ */
 async function fireBackstop(test: TestGateway, jobId: string): Promise<string> {
+  const due = await test.gateway.database.query(
+    `UPDATE generations SET backstop_at = now() - interval '1 second'
+       WHERE id = $1 AND backstop_at IS NOT NULL`,
+    [jobId],
+  );
+  expect(due.rowCount).toBe(1);
+  await test.gateway.engine.supervisor.tick();
   const { rows } = await test.gateway.database.query<{ id: string }>(
-    `UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND data->>'jobId' = $2
-       AND state = 'created' RETURNING id`,
+    `SELECT id FROM pgboss.job WHERE name = $1 AND data->>'jobId' = $2
+       AND (data->>'backstop')::boolean`,
     [QueueName.submit, jobId],
   );
   expect(rows).toHaveLength(1);
-  test.gateway.queue.notify(QueueName.submit);
   return rows[0]!.id;
 }
 
@@ -83,6 +92,51 @@ describe('the backstop of a waiting client', () => {
       error: null,
     });
     expect(provider.fake.submissions()).toBe(before + 1);
+  });
+
+  it('should store a synchronous request with no queue message, its backstop cleared by its success', async () => {
+    const test = await startTestGateway('pglite', {
+      providers: providers(`${provider.proxy.url}/v1`),
+    });
+    gateways.push(test);
+    const { status, body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'gpt-image-2',
+      prompt: 'a bell',
+    });
+    expect(status).toBe(200);
+    const jobId = JobBody.parse(body).id;
+    const { rows } = await test.gateway.database.query<{ backstop: Date | null; messages: number }>(
+      `SELECT backstop_at AS backstop,
+              (SELECT count(*)::int FROM pgboss.job WHERE data->>'jobId' = $1) AS messages
+         FROM generations WHERE id = $1`,
+      [jobId],
+    );
+    expect(rows).toEqual([{ backstop: null, messages: 0 }]);
+  });
+
+  it('should queue nothing for a finished job whose backstop came due, and clear it', async () => {
+    const test = await startTestGateway('pglite', {
+      providers: providers(`${provider.proxy.url}/v1`),
+    });
+    gateways.push(test);
+    const { body } = await postJson(`${test.url}/v1/generations?wait=20`, {
+      model: 'gpt-image-2',
+      prompt: 'a drum',
+    });
+    const jobId = JobBody.parse(body).id;
+    // A job ended by a path that leaves its backstop set (plain SQL here).
+    await test.gateway.database.query(
+      `UPDATE generations SET backstop_at = now() - interval '1 second' WHERE id = $1`,
+      [jobId],
+    );
+    await test.gateway.engine.supervisor.tick();
+    const { rows } = await test.gateway.database.query<{ backstop: Date | null; messages: number }>(
+      `SELECT backstop_at AS backstop,
+              (SELECT count(*)::int FROM pgboss.job WHERE data->>'jobId' = $1) AS messages
+         FROM generations WHERE id = $1`,
+      [jobId],
+    );
+    expect(rows).toEqual([{ backstop: null, messages: 0 }]);
   });
 
   it("should leave a job alone while another instance's provider call can still be running", async () => {

@@ -76,16 +76,16 @@ export class GenerationRepository {
     const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
     const insertGenerations = `INSERT INTO generations (id, status, kind, task, model, user_id, request, estimated_cost_usd,
          idempotency_key, request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, updated_at,
-         tenant_id, warnings, api_key_id)
+         tenant_id, warnings, api_key_id, backstop_at)
        SELECT id, 'queued', kind, task, model, user_id, request, estimated_cost_usd, idempotency_key,
               request_hash, webhook_url, webhook_status, deadline_at, regenerated_from, created_at, created_at,
-              tenant_id, warnings, api_key_id
+              tenant_id, warnings, api_key_id, backstop_at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::double precision[],
                    $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[],
-                   $15::text[], $16::jsonb[], $17::text[])
+                   $15::text[], $16::jsonb[], $17::text[], $18::timestamptz[])
          AS input(id, kind, task, model, user_id, request, estimated_cost_usd, idempotency_key, request_hash,
                   webhook_url, webhook_status, deadline_at, regenerated_from, created_at, tenant_id, warnings,
-                  api_key_id)
+                  api_key_id, backstop_at)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`;
     const values: unknown[] = [
@@ -106,6 +106,7 @@ export class GenerationRepository {
       column((row) => row.tenant_id),
       column((row) => JSON.stringify(row.warnings)),
       generations.map((generation) => generation.apiKeyId ?? null),
+      generations.map((generation) => generation.backstopAt?.toISOString() ?? null),
     ];
     // The first attempts go in the same statement (one round trip fewer per batch), and only for
     // the jobs it stored: an idempotent replay's attempt is dropped with it. The attempts'
@@ -116,7 +117,7 @@ export class GenerationRepository {
            attempts AS (
              INSERT INTO generation_attempts (id, generation_id, seq, provider, provider_model_id, status)
              SELECT attempt.id, attempt.generation_id, 1, attempt.provider, attempt.provider_model_id, 'submitting'
-               FROM unnest($18::text[], $19::text[], $20::text[], $21::text[])
+               FROM unnest($19::text[], $20::text[], $21::text[], $22::text[])
                  AS attempt(id, generation_id, provider, provider_model_id)
                JOIN stored ON stored.id = attempt.generation_id)
            SELECT id FROM stored`,

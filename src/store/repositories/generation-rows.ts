@@ -127,6 +127,11 @@ export interface NewGeneration {
   apiKeyId?: string | null;
   /** Warnings known at creation (a compatibility route adjusted a parameter). */
   warnings?: Warning[];
+  /**
+   * When the job supervisor takes the job over should its inline submission have died with this
+   * process (ADR 0022); absent or null when the queue submits it.
+   */
+  backstopAt?: Date | null;
 }
 
 /**

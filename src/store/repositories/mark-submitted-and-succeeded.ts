@@ -63,7 +63,7 @@ const sql = `
     UPDATE generations j SET status = '${JobStatus.succeeded}', provider = i.provider,
            submitted_at = COALESCE(j.submitted_at, now()), outputs = i.outputs, progress = 1,
            completed_at = now(), actual_cost_usd = COALESCE(j.actual_cost_usd, 0) + i.cost_usd,
-           warnings = j.warnings || i.warnings, updated_at = now()
+           warnings = j.warnings || i.warnings, updated_at = now(), backstop_at = NULL
       FROM input i
      WHERE j.id = i.generation_id AND j.status = '${JobStatus.queued}'
      RETURNING j.*
