@@ -42,6 +42,20 @@ async function fireBackstop(test: TestGateway, jobId: string): Promise<string> {
   return rows[0]!.id;
 }
 
+/** The job's pending backstop and how many queue messages name it. */
+async function backstopAndMessages(
+  test: TestGateway,
+  jobId: string,
+): Promise<{ backstop: Date | null; messages: number } | undefined> {
+  const { rows } = await test.gateway.database.query<{ backstop: Date | null; messages: number }>(
+    `SELECT backstop_at AS backstop,
+            (SELECT count(*)::int FROM pgboss.job WHERE data->>'jobId' = $1) AS messages
+       FROM generations WHERE id = $1`,
+    [jobId],
+  );
+  return rows[0];
+}
+
 async function messageState(test: TestGateway, id: string): Promise<string | undefined> {
   const { rows } = await test.gateway.database.query<{ state: string }>(
     'SELECT state FROM pgboss.job WHERE id = $1',
@@ -105,13 +119,7 @@ describe('the backstop of a waiting client', () => {
     });
     expect(status).toBe(200);
     const jobId = JobBody.parse(body).id;
-    const { rows } = await test.gateway.database.query<{ backstop: Date | null; messages: number }>(
-      `SELECT backstop_at AS backstop,
-              (SELECT count(*)::int FROM pgboss.job WHERE data->>'jobId' = $1) AS messages
-         FROM generations WHERE id = $1`,
-      [jobId],
-    );
-    expect(rows).toEqual([{ backstop: null, messages: 0 }]);
+    expect(await backstopAndMessages(test, jobId)).toEqual({ backstop: null, messages: 0 });
   });
 
   it('should queue nothing for a finished job whose backstop came due, and clear it', async () => {
@@ -130,13 +138,7 @@ describe('the backstop of a waiting client', () => {
       [jobId],
     );
     await test.gateway.engine.supervisor.tick();
-    const { rows } = await test.gateway.database.query<{ backstop: Date | null; messages: number }>(
-      `SELECT backstop_at AS backstop,
-              (SELECT count(*)::int FROM pgboss.job WHERE data->>'jobId' = $1) AS messages
-         FROM generations WHERE id = $1`,
-      [jobId],
-    );
-    expect(rows).toEqual([{ backstop: null, messages: 0 }]);
+    expect(await backstopAndMessages(test, jobId)).toEqual({ backstop: null, messages: 0 });
   });
 
   it("should leave a job alone while another instance's provider call can still be running", async () => {
