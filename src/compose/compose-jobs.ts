@@ -7,6 +7,7 @@ import { JobCompletion } from '../jobs/job-completion.js';
 import { JobEngine } from '../jobs/job-engine.js';
 import { JobSupervisor } from '../jobs/job-supervisor.js';
 import { LocalPollChain } from '../jobs/local-poll-chain.js';
+import { queueDueBackstops } from '../jobs/queue-due-backstops.js';
 import { PollWorker } from '../jobs/poll-worker.js';
 import { RetentionSweeper } from '../jobs/retention-sweeper.js';
 import { SubmitWorker } from '../jobs/submit-worker.js';
@@ -132,7 +133,7 @@ export function composeJobs(
       logger,
       now,
       ledger: new LedgerRepository(store.database),
-      queueDueBackstops: (at) => queue.queueDueBackstops(store.database, at),
+      queueDueBackstops: (at) => queueDueBackstops(queue, store.database, at),
     }),
     localPolls,
     workerConcurrency: config.jobs.workerConcurrency,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import PgBoss from 'pg-boss';
 import type { Database, Queryable } from '../store/database.js';
 import { GroupCommit } from '../store/group-commit.js';
-import { takeDueBackstops } from '../store/repositories/take-due-backstops.js';
 import { settleAcknowledgements } from './queue-acknowledgements.js';
 
 /** Queue names; one per kind of durable work. */
@@ -62,20 +61,11 @@ export interface JobQueueOptions {
  */
 export interface QueueTransaction extends Queryable {
   sendSubmit(message: SubmitMessage): Promise<void>;
-  /** One statement for many jobs (batched job creation); a delay makes a message a backstop. */
-  sendSubmits(messages: readonly BatchedSubmit[]): Promise<void>;
+  /** One statement for many jobs (batched job creation, swept backstops). */
+  sendSubmits(messages: readonly SubmitMessage[]): Promise<void>;
   sendWebhook(message: WebhookMessage): Promise<void>;
   /** Polls of many attempts in one statement (batched acceptances). */
   sendPolls(polls: readonly ScheduledPoll[]): Promise<void>;
-}
-
-/** One of many submit messages sent in one statement. */
-export interface BatchedSubmit {
-  jobId: string;
-  /** Delay; a delayed message is a backstop for work this process starts inline. */
-  startAfterMs?: number;
-  /** A backstop due now (swept from the job row, ADR 0022). */
-  backstop?: boolean;
 }
 
 /** A poll message and how long from now it becomes due. */
@@ -172,27 +162,14 @@ export class JobQueue {
     await this.send(QueueName.submit, message, undefined, options.startAfterMs);
   }
 
-  /**
-   * Enqueues submissions for many jobs in one statement (batched job creation). A delay makes
-   * the message a backstop for work this process starts inline.
-   */
+  /** Enqueues submissions for many jobs in one statement (batched job creation). */
   private async sendSubmits(
-    messages: readonly BatchedSubmit[],
+    messages: readonly SubmitMessage[],
     executor: Queryable,
   ): Promise<void> {
     if (messages.length === 0) return;
-    const now = Date.now();
     await this.boss.insert(
-      messages.map((message) => ({
-        name: QueueName.submit,
-        data:
-          message.startAfterMs || message.backstop
-            ? { jobId: message.jobId, backstop: true }
-            : { jobId: message.jobId },
-        ...(message.startAfterMs
-          ? { startAfter: new Date(now + message.startAfterMs).toISOString() }
-          : {}),
-      })),
+      messages.map((message) => ({ name: QueueName.submit, data: message })),
       {
         db: { executeSql: (text: string, values: unknown[]) => executor.query(text, values) },
       } as PgBoss.InsertOptions,
@@ -270,8 +247,7 @@ export class JobQueue {
         },
         sendSubmits: async (messages) => {
           await this.sendSubmits(messages, executor);
-          // A delayed message is a backstop for work started inline: nothing to wake for.
-          if (messages.some((message) => !message.startAfterMs)) woken.add(QueueName.submit);
+          if (messages.length) woken.add(QueueName.submit);
         },
         sendWebhook: async (message) => {
           await this.send(QueueName.webhook, message, executor);
@@ -286,18 +262,6 @@ export class JobQueue {
     for (const name of woken) this.notify(name);
     for (const startAfterMs of polls) this.wakeForPoll(startAfterMs);
     return result;
-  }
-
-  /**
-   * Queues the jobs of `database` whose backstop came due by `now` (ADR 0022), taking them off
-   * the job rows in the same transaction; returns how many it queued.
-   */
-  async queueDueBackstops(database: Database, now: Date, limit = 500): Promise<number> {
-    return this.transaction(database, async (transaction) => {
-      const due = await takeDueBackstops(transaction, now, limit);
-      await transaction.sendSubmits(due.map((jobId) => ({ jobId, backstop: true })));
-      return due.length;
-    });
   }
 
   /** Starts `count` workers on a queue, each claiming up to `batchSize` messages at a time. */
