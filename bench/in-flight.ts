@@ -66,29 +66,20 @@ async function inFlightCounts(
 async function pollBacklog(
   database: BenchDatabase,
 ): Promise<{ overdue: number; oldestSeconds: number }> {
+  // Polls are due times on the attempt rows (ADR 0023).
   const [row] = await database.rows<{ overdue: number; oldest: number | null }>(
     `SELECT count(*)::int AS overdue,
-            extract(epoch FROM now() - min(start_after))::float AS oldest
-       FROM pgboss.job
-      WHERE name = 'generation-poll' AND state IN ('created', 'retry') AND start_after <= now()`,
+            extract(epoch FROM now() - min(poll_at))::float AS oldest
+       FROM generation_attempts
+      WHERE poll_at <= now() AND status = 'submitted'`,
   );
   return { overdue: row?.overdue ?? 0, oldestSeconds: row?.oldest ?? 0 };
 }
 
-async function databaseNow(database: BenchDatabase): Promise<string> {
-  const [row] = await database.rows<{ now: string }>('SELECT now()::text AS now');
-  return row?.now ?? new Date().toISOString();
-}
-
-/** Poll messages completed between two database timestamps (live and archived). */
-async function pollsCompleted(database: BenchDatabase, from: string, to: string): Promise<number> {
+/** Polls scheduled so far: each attempt's poll number counts the polls of its chain. */
+async function pollsScheduled(database: BenchDatabase): Promise<number> {
   const [row] = await database.rows<{ count: number }>(
-    `SELECT count(*)::int AS count FROM (
-       SELECT completed_on FROM pgboss.job WHERE name = 'generation-poll'
-       UNION ALL
-       SELECT completed_on FROM pgboss.archive WHERE name = 'generation-poll') m
-      WHERE completed_on >= $1::timestamptz AND completed_on < $2::timestamptz`,
-    [from, to],
+    'SELECT coalesce(sum(poll_number), 0)::int AS count FROM generation_attempts',
   );
   return row?.count ?? 0;
 }
@@ -176,7 +167,7 @@ async function main(): Promise<void> {
     const inFlightAtStart = counts.inFlight;
 
     // The measurement window.
-    const windowFrom = await databaseNow(database);
+    const pollsAtStart = await pollsScheduled(database);
     gateway.toggleWindow();
     const windowStarted = performance.now();
     const windowStartedAt = Date.now();
@@ -214,8 +205,7 @@ async function main(): Promise<void> {
       await backendPids(database),
     );
     gateway.toggleWindow();
-    const pollsPerSecond =
-      (await pollsCompleted(database, windowFrom, await databaseNow(database))) / windowSeconds;
+    const pollsPerSecond = ((await pollsScheduled(database)) - pollsAtStart) / windowSeconds;
     await sleep(300);
     const finalCounts = await inFlightCounts(database);
     const loopLines = await readLoopStats(loopStatsFile);

@@ -168,12 +168,21 @@ async function submittedShare(database: BenchDatabase, from: string, to: string)
   return row && row.created > 0 ? round(row.submitted / row.created, 3) : 0;
 }
 
+/**
+ * Polls scheduled so far: pg-boss poll messages (a build before ADR 0023) plus each attempt's
+ * poll number (a build since, whose polls are due times on the attempt rows).
+ */
 async function countPollMessages(database: BenchDatabase): Promise<number> {
-  const [row] = await database.rows<{ count: number }>(
+  const [queued] = await database.rows<{ count: number }>(
     `SELECT ((SELECT count(*) FROM pgboss.job WHERE name = 'generation-poll')
            + (SELECT count(*) FROM pgboss.archive WHERE name = 'generation-poll'))::int AS count`,
   );
-  return row?.count ?? 0;
+  const [onRows] = await database
+    .rows<{ count: number }>(
+      'SELECT coalesce(sum(poll_number), 0)::int AS count FROM generation_attempts',
+    )
+    .catch(() => [{ count: 0 }]); // no such column before ADR 0023
+  return (queued?.count ?? 0) + (onRows?.count ?? 0);
 }
 
 /** One gateway configuration measured: which entry, and which checkout's build. */

@@ -8,6 +8,7 @@ import { JobEngine } from '../jobs/job-engine.js';
 import { JobSupervisor } from '../jobs/job-supervisor.js';
 import { LocalPollChain } from '../jobs/local-poll-chain.js';
 import { queueDueBackstops } from '../jobs/queue-due-backstops.js';
+import { PollDispatcher } from '../jobs/poll-dispatcher.js';
 import { PollWorker } from '../jobs/poll-worker.js';
 import { RetentionSweeper } from '../jobs/retention-sweeper.js';
 import { SubmitWorker } from '../jobs/submit-worker.js';
@@ -118,6 +119,16 @@ export function composeJobs(
     queue,
     submitWorker,
     pollWorker,
+    pollDispatcher: new PollDispatcher({
+      database: finishing.database,
+      queue,
+      pollWorker,
+      concurrency: config.jobs.workerConcurrency * 2,
+      maxBatch: Math.max(1, config.jobs.workerConcurrency),
+      pollingIntervalMs: config.jobs.queuePollingIntervalSeconds * 1000,
+      leaseMs: config.jobs.leaseSeconds * 1000,
+      logger,
+    }),
     webhooks: new WebhookDispatcher({
       repository,
       logger,

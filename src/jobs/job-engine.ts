@@ -1,15 +1,10 @@
 import type { Job } from '../core/job.js';
 import type { Logger } from '../observability/logger.js';
 import type { InlineSubmitter, PlannedSubmission } from './inline-submitter.js';
-import {
-  QueueName,
-  type JobQueue,
-  type PollMessage,
-  type SubmitMessage,
-  type WebhookMessage,
-} from './job-queue.js';
+import { QueueName, type JobQueue, type SubmitMessage, type WebhookMessage } from './job-queue.js';
 import type { JobSupervisor } from './job-supervisor.js';
 import type { LocalPollChain } from './local-poll-chain.js';
+import type { PollDispatcher } from './poll-dispatcher.js';
 import type { PollWorker } from './poll-worker.js';
 import type { SubmitWorker } from './submit-worker.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
@@ -18,11 +13,13 @@ export interface JobEngineOptions {
   queue: JobQueue;
   submitWorker: SubmitWorker;
   pollWorker: PollWorker;
+  /** Runs due polls from the attempt rows (ADR 0023). */
+  pollDispatcher: PollDispatcher;
   webhooks: WebhookDispatcher;
   supervisor: JobSupervisor;
   /** Polls of jobs only this process may poll (a caller's key); stopped with the engine. */
   localPolls: LocalPollChain;
-  /** Provider calls in flight at once per queue (polls get twice as many). */
+  /** Provider calls in flight at once for submissions (polls get twice as many). */
   workerConcurrency: number;
   maintenanceIntervalSeconds: number;
   logger: Logger;
@@ -51,8 +48,8 @@ async function runAll<T>(
 }
 
 /**
- * The job engine's worker side: pulls submit, poll and webhook messages from the queue and
- * hands them to their workers. A message whose handler throws is retried by the queue. While it
+ * The job engine's worker side: pulls submit and webhook messages from the queue, and due polls
+ * from the attempt rows, and hands them to their workers. A message whose handler throws is retried by the queue. While it
  * runs it also takes jobs inline (see {@link InlineSubmitter}).
  */
 export class JobEngine implements InlineSubmitter {
@@ -95,7 +92,6 @@ export class JobEngine implements InlineSubmitter {
     const { queue, logger, webhooks } = this.options;
     const concurrency = this.options.workerConcurrency;
     const submitBatch = Math.max(1, Math.ceil(concurrency / 4));
-    const pollBatch = Math.max(1, Math.ceil(concurrency / 2));
     // Throwing from a batch handler would fail every message in it, so a message whose work
     // failed is failed on its own (and retried by the queue) while the rest complete. A pg-boss
     // worker fetches its next batch only when the whole batch is done, so several small-batch
@@ -114,18 +110,7 @@ export class JobEngine implements InlineSubmitter {
         if (messages.length >= submitBatch) queue.notify(QueueName.submit);
       },
     );
-    await queue.work<PollMessage>(
-      QueueName.poll,
-      { batchSize: pollBatch, workers: 4 },
-      async (messages) => {
-        const found = await this.pollWorker.prefetch(messages.map((message) => message.data));
-        const failures = await runAll(messages, concurrency * 2, (message) =>
-          this.pollWorker.process(message.data, found.get(message.data.attemptId)),
-        );
-        await this.retryLater(QueueName.poll, failures);
-        if (messages.length >= pollBatch) queue.notify(QueueName.poll);
-      },
-    );
+    await this.options.pollDispatcher.start();
     await queue.work<WebhookMessage>(
       QueueName.webhook,
       { batchSize: 4, workers: 2 },
@@ -145,6 +130,7 @@ export class JobEngine implements InlineSubmitter {
     this.started = false;
     this.supervisor.stop();
     this.options.localPolls.stop();
+    await this.options.pollDispatcher.stop();
   }
 
   private async retryLater(

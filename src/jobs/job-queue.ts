@@ -2,13 +2,23 @@ import { z } from 'zod';
 import PgBoss from 'pg-boss';
 import type { Database, Queryable } from '../store/database.js';
 import { GroupCommit } from '../store/group-commit.js';
+import {
+  adoptQueuedPolls,
+  retryPoll,
+  schedulePolls,
+  type DuePoll,
+  type PollDueTime,
+} from '../store/repositories/poll-schedule.js';
 import { settleAcknowledgements } from './queue-acknowledgements.js';
 
 /** Queue names; one per kind of durable work. */
 export const QueueName = {
   /** Route and submit a queued job to a provider. */
   submit: 'generation-submit',
-  /** Ask the provider where an accepted job stands. */
+  /**
+   * Where polls were queued before ADR 0023 (they are on the attempt rows now); messages still
+   * there, from an older version or instance, are moved onto the rows.
+   */
   poll: 'generation-poll',
   /** POST a finished job to the client's webhook URL. */
   webhook: 'webhook-deliver',
@@ -25,16 +35,8 @@ export interface SubmitMessage {
    */
   backstop?: boolean;
 }
-export interface PollMessage {
-  jobId: string;
-  attemptId: string;
-  /** Poll number for this attempt (drives backoff). */
-  poll: number;
-  /** Consecutive times the result could not be stored because the asset store was down. */
-  storageFailures?: number;
-  /** When the first of those failures happened (the gateway's clock, ms). */
-  storageFailingSince?: number;
-}
+/** One poll of an accepted attempt; kept on the attempt's row, not in pg-boss (ADR 0023). */
+export type PollMessage = DuePoll;
 export interface WebhookMessage {
   jobId: string;
 }
@@ -102,10 +104,13 @@ export class JobQueue {
   private readonly pollWakeSlots = new Set<number>();
   /** Polls sent outside a transaction, shared between the pollers that send at once. */
   private readonly pollSends: GroupCommit<ScheduledPoll, undefined>;
+  private readonly pollListeners: (() => void)[] = [];
+  private readonly schema: string;
 
   constructor(private readonly options: JobQueueOptions) {
     const { database } = options;
     const schema = options.schema ?? 'pgboss';
+    this.schema = schema;
     const executeSql = settleAcknowledgements(
       schema,
       (text: string, values?: unknown[]) =>
@@ -121,7 +126,7 @@ export class JobQueue {
     } as PgBoss.ConstructorOptions);
     this.boss.on('error', (error) => options.onError(error));
     this.pollSends = new GroupCommit(async (polls) => {
-      await this.insertPolls(polls, database);
+      await schedulePolls(database, dueTimes(polls));
       return polls.map(() => undefined);
     });
   }
@@ -132,15 +137,6 @@ export class JobQueue {
     await this.boss.createQueue(QueueName.submit, {
       name: QueueName.submit,
       policy: 'standard',
-      retryLimit: 1000,
-      retryDelay: 1,
-      retryBackoff: true,
-      expireInSeconds: lease,
-    });
-    // `short` keeps at most one *waiting* poll per attempt: a duplicate chain cannot form.
-    await this.boss.createQueue(QueueName.poll, {
-      name: QueueName.poll,
-      policy: 'short',
       retryLimit: 1000,
       retryDelay: 1,
       retryBackoff: true,
@@ -176,7 +172,7 @@ export class JobQueue {
     );
   }
 
-  /** Enqueues the next poll of an attempt (in the caller's transaction when given). */
+  /** Sets the next poll of an attempt (in the caller's transaction when given). */
   async sendPoll(
     message: PollMessage,
     options: { executor?: Queryable; startAfterMs?: number } = {},
@@ -184,15 +180,38 @@ export class JobQueue {
     const startAfterMs = options.startAfterMs ?? 0;
     // Alone, one statement per poll (its own commit): many pollers answered at once share one.
     if (options.executor)
-      await this.send(QueueName.poll, message, options.executor, startAfterMs, message.attemptId);
+      await schedulePolls(options.executor, dueTimes([{ message, startAfterMs }]));
     else await this.pollSends.submit({ message, startAfterMs });
-    this.wakeForPoll(startAfterMs);
+    this.pollsScheduled([startAfterMs]);
+  }
+
+  /** Makes a claimed poll whose handling failed due again in `delayMs` (ADR 0023). */
+  async retryPoll(message: PollMessage, delayMs: number): Promise<void> {
+    await retryPoll(this.options.database, message, new Date(Date.now() + delayMs));
+    this.wakeForPoll(delayMs);
+  }
+
+  /** Calls `listener` whenever polls scheduled by this process come due (the poll dispatcher). */
+  onPollsDue(listener: () => void): void {
+    this.pollListeners.push(listener);
+  }
+
+  /** Wakes this process's poll dispatcher when polls it just committed come due. */
+  pollsScheduled(startAfterMs: readonly number[]): void {
+    for (const delay of startAfterMs) this.wakeForPoll(delay);
+  }
+
+  /** Moves poll messages an older version left in pg-boss onto their attempts (ADR 0023). */
+  async adoptQueuedPolls(): Promise<number> {
+    const adopted = await adoptQueuedPolls(this.options.database, this.schema);
+    if (adopted > 0) this.wakeForPoll(0);
+    return adopted;
   }
 
   /**
-   * Idle workers look for due messages only every polling interval (≥ 0.5 s); waking them when
-   * a poll becomes due keeps short provider latencies from being rounded up. The durable message
-   * alone is still enough if this process dies.
+   * The idle dispatcher looks for due polls only every polling interval (≥ 0.5 s); waking it
+   * when a poll becomes due keeps short provider latencies from being rounded up. The due time
+   * on the row alone is still enough if this process dies.
    */
   private wakeForPoll(startAfterMs: number): void {
     if (startAfterMs >= wakeForPollsWithinMs) return;
@@ -205,27 +224,10 @@ export class JobQueue {
     setTimeout(
       () => {
         this.pollWakeSlots.delete(slot);
-        this.notify(QueueName.poll);
+        for (const listener of this.pollListeners) listener();
       },
       Math.max(0, slot * pollWakeSlotMs - Date.now()),
     ).unref();
-  }
-
-  /** Inserts many poll messages in one statement, one waiting message per attempt at most. */
-  private async insertPolls(polls: readonly ScheduledPoll[], executor: Queryable): Promise<void> {
-    if (polls.length === 0) return;
-    const now = Date.now();
-    await this.boss.insert(
-      polls.map(({ message, startAfterMs }) => ({
-        name: QueueName.poll,
-        data: message,
-        singletonKey: message.attemptId,
-        ...(startAfterMs > 0 ? { startAfter: new Date(now + startAfterMs).toISOString() } : {}),
-      })),
-      {
-        db: { executeSql: (text: string, values: unknown[]) => executor.query(text, values) },
-      } as PgBoss.InsertOptions,
-    );
   }
 
   /**
@@ -254,13 +256,13 @@ export class JobQueue {
           woken.add(QueueName.webhook);
         },
         sendPolls: async (scheduled) => {
-          await this.insertPolls(scheduled, executor);
+          await schedulePolls(executor, dueTimes(scheduled));
           polls.push(...scheduled.map((poll) => poll.startAfterMs));
         },
       }),
     );
     for (const name of woken) this.notify(name);
-    for (const startAfterMs of polls) this.wakeForPoll(startAfterMs);
+    this.pollsScheduled(polls);
     return result;
   }
 
@@ -342,17 +344,6 @@ export class JobQueue {
     });
   }
 
-  /** Counts of waiting and active messages per queue (readiness, metrics). */
-  async depth(): Promise<Record<string, { queued: number; active: number }>> {
-    const result: Record<string, { queued: number; active: number }> = {};
-    for (const name of Object.values(QueueName)) {
-      const queued = await this.boss.getQueueSize(name);
-      const unfinished = await this.boss.getQueueSize(name, { before: 'completed' });
-      result[name] = { queued, active: unfinished - queued };
-    }
-    return result;
-  }
-
   /** Stops claiming work; messages in progress are released for retry. */
   async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
     await this.boss.stop({
@@ -378,4 +369,13 @@ export class JobQueue {
     if (singletonKey) options.singletonKey = singletonKey;
     await this.boss.send(name, data, options);
   }
+}
+
+/** Due times of polls scheduled `startAfterMs` from now (the gateway's clock). */
+function dueTimes(polls: readonly ScheduledPoll[]): PollDueTime[] {
+  const now = Date.now();
+  return polls.map(({ message, startAfterMs }) => ({
+    poll: message,
+    dueAt: new Date(now + Math.max(0, startAfterMs)),
+  }));
 }

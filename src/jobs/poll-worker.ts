@@ -30,32 +30,7 @@ export interface PollWorkerOptions extends FinishJobDependencies {
 export class PollWorker {
   constructor(private readonly options: PollWorkerOptions) {}
 
-  /**
-   * Reads the jobs and attempts of a batch of messages in one statement, for `process`: null for
-   * one that no longer exists. A failed read reads nothing; each message then reads its own.
-   */
-  async prefetch(
-    messages: readonly PollMessage[],
-  ): Promise<Map<string, { job: Job; attempt: AttemptRecord } | null>> {
-    const ids = messages.map((message) => message.attemptId);
-    try {
-      const found = await this.options.repository.jobsWithAttempts(ids);
-      return new Map(
-        messages.map((message) => {
-          const entry = found.get(message.attemptId);
-          return [message.attemptId, entry?.job.id === message.jobId ? entry : null];
-        }),
-      );
-    } catch (error) {
-      this.options.logger.warn(
-        { error: error instanceof Error ? error.message : String(error) },
-        'could not read a batch of polled jobs; reading them one by one',
-      );
-      return new Map();
-    }
-  }
-
-  /** Polls one attempt; `prefetched` (from `prefetch`) stands for its read. */
+  /** Polls one attempt; `prefetched` (read by the poll's claim) stands for its read. */
   async process(
     message: PollMessage,
     prefetched?: { job: Job; attempt: AttemptRecord } | null,

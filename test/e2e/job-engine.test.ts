@@ -6,7 +6,6 @@ import { fakePng } from '../fakes/fake-media.js';
 import { backends } from '../helpers/test-database.js';
 import { jobWhen } from '../helpers/job-when.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
-import { QueueName } from '../../src/jobs/job-queue.js';
 import { createRunningClock } from '../helpers/test-clock.js';
 import { z } from 'zod';
 import { getJson, postJson } from '../helpers/http-client.js';
@@ -439,22 +438,15 @@ describe.each(backends)('job engine on %s', (backend) => {
 });
 
 /**
- * Deletes every queued poll message of a job, waiting out one a worker holds (it would queue
- * the next), so that nothing but the supervisor will look at the job again.
+ * Takes every poll of a job off its attempts and numbers the chain past anything a poll in
+ * flight could schedule (ADR 0023: a poll never moves a chain back), so that nothing but the
+ * supervisor will look at the job again.
  */
 async function losePollChain(test: TestGateway, jobId: string): Promise<void> {
-  for (;;) {
-    await test.gateway.database.query(
-      `DELETE FROM pgboss.job WHERE name = $1 AND data->>'jobId' = $2 AND state IN ('created', 'retry')`,
-      [QueueName.poll, jobId],
-    );
-    const { rows } = await test.gateway.database.query<{ count: number }>(
-      // Finished messages stay in the table until pg-boss archives them; they poll no more.
-      `SELECT count(*)::int AS count FROM pgboss.job
-       WHERE name = $1 AND data->>'jobId' = $2 AND state IN ('created', 'retry', 'active')`,
-      [QueueName.poll, jobId],
-    );
-    if (rows[0]?.count === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const { rowCount } = await test.gateway.database.query(
+    `UPDATE generation_attempts SET poll_at = NULL, poll_number = 1000000000
+      WHERE generation_id = $1 AND status = 'submitted'`,
+    [jobId],
+  );
+  expect(rowCount).toBe(1);
 }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueueName } from '../../src/jobs/job-queue.js';
 import { OpenAIFake } from '../fakes/openai/openai-fake.js';
 import { soraRelayOffering } from '../fakes/openai/openai-relay-offering.js';
 import { JobBody, waitForJob } from '../helpers/api-schemas.js';
@@ -53,12 +52,12 @@ describe('a finished result while the S3 asset store is down', () => {
     expect(created.status).toBe(202);
     return JobBody.parse(created.body).id;
   };
-  /** Consecutive failures to store the job's result, as its latest poll message carries them. */
+  /** Consecutive failures to store the job's result, as its attempt's next poll carries them. */
   const storageFailures = async (jobId: string) => {
     const { rows } = await test.gateway.database.query<{ failures: number | null }>(
-      `SELECT max((data->>'storageFailures')::int) AS failures FROM pgboss.job
-       WHERE name = $1 AND data->>'jobId' = $2`,
-      [QueueName.poll, jobId],
+      `SELECT max(poll_storage_failures) AS failures FROM generation_attempts
+       WHERE generation_id = $1`,
+      [jobId],
     );
     return rows[0]?.failures ?? 0;
   };

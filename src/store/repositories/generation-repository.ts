@@ -261,22 +261,6 @@ export class GenerationRepository {
     return row ? { job: rowToJob(row), attempt: toAttempt(row.attempt_row) } : undefined;
   }
 
-  /** `jobWithAttempt` for many attempts in one read (a batch of polls), by attempt id. */
-  async jobsWithAttempts(
-    attemptIds: readonly string[],
-  ): Promise<Map<string, { job: Job; attempt: AttemptRecord }>> {
-    if (attemptIds.length === 0) return new Map();
-    const { rows } = await this.database.query<
-      Record<string, unknown> & { attempt_row: AttemptRow }
-    >(`${selectJobWithAttemptSql} WHERE a.id = ANY($1::text[])`, [attemptIds]);
-    return new Map(
-      rows.map((row) => {
-        const attempt = toAttempt(row.attempt_row);
-        return [attempt.id, { job: rowToJob(row), attempt }];
-      }),
-    );
-  }
-
   async attemptByProviderJob(
     provider: string,
     providerJobId: string,
