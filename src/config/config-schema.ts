@@ -362,7 +362,7 @@ export const ConfigSchema = z
     /** PostgreSQL pool size of the job engine (queue, workers, controllers). */
     databaseWorkerPoolSize: z.number().int().min(2).max(200).default(10),
     /**
-     * Distinct SQL texts each process runs as named prepared statements on PostgreSQL
+     * Distinct SQL texts each process runs as named prepared statements on PostgreSQL or PGlite
      * (`SWITCHYARD_DB_PREPARED_STATEMENTS`, ADR 0021); 0 turns them off, as a pooler in
      * transaction mode older than PgBouncer 1.21 needs.
      */

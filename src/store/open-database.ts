@@ -13,7 +13,7 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** PostgreSQL pool size. */
   maxConnections?: number;
-  /** Distinct SQL texts run as named prepared statements on PostgreSQL (0: none). */
+  /** Distinct SQL texts run as named prepared statements, PostgreSQL or PGlite (0: none). */
   maxPreparedStatements?: number;
   /** A PostgreSQL connection failed outside a statement (restart, failover): log it. */
   onConnectionError?: (error: unknown) => void;
@@ -21,7 +21,8 @@ export interface OpenDatabaseOptions {
 
 /** Opens PostgreSQL when a URL is given, otherwise embedded PGlite under the data directory. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  if (options.databaseUrl === 'memory://') return openPgliteDatabase(undefined);
+  const pglite = { maxPreparedStatements: options.maxPreparedStatements };
+  if (options.databaseUrl === 'memory://') return openPgliteDatabase(undefined, pglite);
   if (options.databaseUrl) {
     return openPostgresDatabase({
       connectionString: options.databaseUrl,
@@ -34,7 +35,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   await mkdir(directory, { recursive: true });
   await seedFromPgliteTemplate(directory);
   try {
-    return await openPgliteDatabase(directory);
+    return await openPgliteDatabase(directory, pglite);
   } catch (error) {
     throw await explainPgliteStartFailure(directory, error);
   }

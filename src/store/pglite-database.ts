@@ -1,19 +1,56 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, QueryResult, Queryable } from './database.js';
 import { DiskFullSignal } from './disk-full-signal.js';
+import { isStalePlan } from './is-stale-plan.js';
 import { asDatabaseError } from './is-transient-database-error.js';
+import { PglitePreparedStatements } from './pglite-prepared-statements.js';
+import { PreparedStatementNames } from './prepared-statement-names.js';
 
 interface PGliteLike {
   query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
 }
 
-function wrap(client: PGliteLike, diskFull: DiskFullSignal): Queryable {
+function wrap(
+  pglite: PGlite,
+  client: PGliteLike,
+  diskFull: DiskFullSignal,
+  statements: PglitePreparedStatements,
+  inTransaction: boolean,
+): Queryable {
+  async function unnamed<Row>(text: string, values: unknown[] | undefined) {
+    const result = await client.query<Row>(text, values);
+    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  }
+  async function named<Row>(name: string, text: string, values: readonly unknown[]) {
+    await pglite._checkReady();
+    // The locks `PGlite.query` takes: a statement outside a transaction must wait for an open
+    // one to end (it would otherwise run inside it); inside, the transaction holds that lock.
+    const run = () => pglite.runExclusive(() => statements.run<Row>(name, text, values));
+    if (inTransaction) return run();
+    const result = await pglite._runExclusiveTransaction(run);
+    await pglite.syncToFs();
+    return result;
+  }
   return {
     async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+      const values = params ? [...params] : undefined;
+      // As on PostgreSQL: statements with parameters are the repeated ones worth preparing.
+      const name = values?.length ? statements.nameFor(text) : undefined;
       try {
-        const result = await client.query<Row>(text, params ? [...params] : undefined);
-        return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+        return await (name === undefined
+          ? unnamed<Row>(text, values)
+          : named<Row>(name, text, values ?? []));
       } catch (error) {
+        if (name !== undefined && isStalePlan(error)) {
+          statements.retire(text);
+          // Inside a transaction the failed statement aborted it; `transaction` runs it again.
+          if (inTransaction) throw error;
+          try {
+            return await unnamed<Row>(text, values);
+          } catch (retried) {
+            throw diskFull.note(asDatabaseError(retried));
+          }
+        }
         // A full data directory is SQLSTATE 53100 here too: 507 storage_full, not a 500.
         throw diskFull.note(asDatabaseError(error));
       }
@@ -21,21 +58,44 @@ function wrap(client: PGliteLike, diskFull: DiskFullSignal): Queryable {
   };
 }
 
+export interface PgliteOptions {
+  /** Distinct SQL texts run as named prepared statements (default 500); 0 turns them off. */
+  maxPreparedStatements?: number;
+}
+
 /**
  * Embedded PostgreSQL (PGlite) in this process. One connection: statements and transactions
  * are serialised, which is why PGlite suits one gateway process and PostgreSQL suits many.
  */
-export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+export async function openPgliteDatabase(
+  dataDir: string | undefined,
+  options: PgliteOptions = {},
+): Promise<Database> {
   const pglite = new PGlite(dataDir);
   await pglite.waitReady;
   const diskFull = new DiskFullSignal();
-  const base = wrap(pglite, diskFull);
+  const statements = new PglitePreparedStatements(
+    pglite,
+    new PreparedStatementNames(options.maxPreparedStatements ?? 500),
+  );
+  const base = wrap(pglite, pglite, diskFull, statements, false);
+  const transactionOnce = <T>(work: (transaction: Queryable) => Promise<T>): Promise<T> =>
+    pglite.transaction(async (transaction) =>
+      work(wrap(pglite, transaction, diskFull, statements, true)),
+    );
   return {
     kind: 'pglite',
     query: base.query,
     async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
       try {
-        return await pglite.transaction(async (transaction) => work(wrap(transaction, diskFull)));
+        try {
+          return await transactionOnce(work);
+        } catch (error) {
+          if (!isStalePlan(error)) throw error;
+          // A prepared statement went stale under a migration and aborted the transaction, which
+          // rolled back: nothing of it happened, so it runs once more, its statement re-prepared.
+          return await transactionOnce(work);
+        }
       } catch (error) {
         // COMMIT itself may be what finds the disk full.
         throw diskFull.note(asDatabaseError(error));

@@ -3,21 +3,9 @@ import { DatabaseUnavailableError } from '../core/errors/index.js';
 import type { Database, ListenOptions, QueryResult, Queryable } from './database.js';
 import { DiskFullSignal } from './disk-full-signal.js';
 import { asDatabaseError } from './is-transient-database-error.js';
+import { isStalePlan } from './is-stale-plan.js';
 import { PostgresNotificationListener } from './postgres-notification-listener.js';
 import { PreparedStatementNames } from './prepared-statement-names.js';
-
-/**
- * SQLSTATE 0A000 with this message: a named statement's plan read a table whose columns changed
- * since it was prepared (a migration by another instance); the server refuses to run it again.
- */
-function isStalePlan(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    code === '0A000' &&
-    typeof message === 'string' &&
-    message.includes('cached plan must not change result type')
-  );
-}
 
 function wrap(
   client: pg.Pool | pg.PoolClient,
