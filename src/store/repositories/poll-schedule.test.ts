@@ -6,7 +6,8 @@ import { GenerationRepository } from './generation-repository.js';
 import { markSubmittedBatch } from './mark-submitted-batch.js';
 import { adoptQueuedPolls, claimDuePolls, retryPoll, schedulePolls } from './poll-schedule.js';
 
-const at = (iso: string) => new Date(`2026-12-03T10:${iso}Z`);
+// Far in the future: pg-boss compares startAfter with the real clock, and a waiting poll must stay waiting.
+const at = (iso: string) => new Date(`2099-12-03T10:${iso}Z`);
 
 describe.each(backends)('poll schedule on %s (ADR 0023)', (backend) => {
   let opened: Awaited<ReturnType<typeof openMigratedDatabase>>;
@@ -33,7 +34,7 @@ describe.each(backends)('poll schedule on %s (ADR 0023)', (backend) => {
           estimatedCostUsd: null,
           idempotencyKey: null,
           requestHash: null,
-          deadlineAt: new Date('2026-12-03T11:00:00Z'),
+          deadlineAt: new Date('2099-12-03T11:00:00Z'),
           createdAt: at('00:00'),
         },
       ],
