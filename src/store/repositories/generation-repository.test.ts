@@ -3,7 +3,13 @@ import { openMigratedDatabase } from '../../../test/helpers/migrated-database.js
 import { backends } from '../../../test/helpers/test-database.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import { GenerationRepository } from './generation-repository.js';
-import type { NewGeneration } from './generation-rows.js';
+import {
+  jobFromRow,
+  parseGenerationRow,
+  rowToJob,
+  selectJobSql,
+  type NewGeneration,
+} from './generation-rows.js';
 
 function newGeneration(
   id: string,
@@ -89,6 +95,45 @@ describe.each(backends)('GenerationRepository on %s', (backend) => {
     expect(await generations.recentCompletionSeconds('haiper-v2', 'replicate')).toEqual([80, 42.5]);
     expect(await generations.recentCompletionSeconds('haiper-v2', 'replicate', 1)).toEqual([80]);
     expect(await generations.recentCompletionSeconds('haiper-v2', 'runware')).toEqual([]);
+  });
+
+  it('should read a job without validating it again exactly as the schema would (ADR 0025)', async () => {
+    await generations.insertMany(
+      [
+        newGeneration(
+          'gen_rd1',
+          { metadata: { a: 'b' }, webhookUrl: 'https://hooks.example/x', seed: 7 },
+          { estimatedCostUsd: 0.25 },
+        ),
+      ],
+      opened.database,
+      [{ id: 'att_rd1', generationId: 'gen_rd1', provider: 'fal', providerModelId: 'fal-ai/x' }],
+    );
+    await opened.database.query(
+      `UPDATE generations SET status = 'succeeded', provider = 'fal', progress = 1,
+          actual_cost_usd = 0.3, submitted_at = now(), started_at = now(), completed_at = now(),
+          outputs = '[{"assetId":"asset_1","mimeType":"video/mp4","bytes":9,"durationSeconds":5}]',
+          error = '{"code":"x","message":"y","details":{"k":1}}'
+        WHERE id = 'gen_rd1'`,
+    );
+    await opened.database.query(
+      `UPDATE generation_attempts SET status = 'succeeded', provider_job_id = 'req_1',
+          ended_at = now(), cost_usd = 0.3, error_code = 'c', error_message = 'm' WHERE id = 'att_rd1'`,
+    );
+    await opened.database.query(
+      `INSERT INTO webhook_deliveries (generation_id, attempt, status_code, error, ok, duration_ms)
+       VALUES ('gen_rd1', 1, 500, 'boom', false, 12), ('gen_rd1', 2, 200, NULL, true, 8)`,
+    );
+    const { rows } = await opened.database.query(`${selectJobSql} WHERE g.id = 'gen_rd1'`);
+    const read = rowToJob(rows[0]);
+    expect(read).toEqual(jobFromRow(parseGenerationRow(rows[0])));
+    expect(await generations.get('gen_rd1')).toEqual(read);
+    expect(read.attempts[0]?.endedAt).toBeInstanceOf(Date);
+    expect(read.webhook?.deliveries.map((delivery) => delivery.at instanceof Date)).toEqual([
+      true,
+      true,
+    ]);
+    expect(read.cost).toEqual({ estimatedUsd: 0.25, actualUsd: 0.3 });
   });
 
   it('should store first attempts with their jobs in one statement, none for a replayed key', async () => {

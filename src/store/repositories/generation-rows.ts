@@ -107,10 +107,56 @@ export const selectJobSql = `
            FROM webhook_deliveries d WHERE d.generation_id = g.id), '[]'::json) AS deliveries
   FROM generations g`;
 
-/** Maps a row read back from the database to the domain `Job`. */
-export function rowToJob(input: unknown): Job {
-  return jobFromRow(GenerationRowSchema.parse(input));
+/**
+ * A `generations` row as the driver hands it over: timestamps of the row's own columns arrive
+ * as `Date`, those inside `json_agg` (attempts, deliveries) as ISO strings.
+ */
+type StoredDate = Date | string;
+export type StoredGenerationRow = Omit<
+  GenerationRow,
+  | 'created_at'
+  | 'updated_at'
+  | 'submitted_at'
+  | 'started_at'
+  | 'completed_at'
+  | 'deadline_at'
+  | 'attempts'
+  | 'deliveries'
+> & {
+  created_at: StoredDate;
+  updated_at: StoredDate;
+  submitted_at: StoredDate | null;
+  started_at: StoredDate | null;
+  completed_at: StoredDate | null;
+  deadline_at: StoredDate;
+  attempts: (Omit<GenerationRow['attempts'][number], 'started_at' | 'ended_at'> & {
+    started_at: StoredDate;
+    ended_at: StoredDate | null;
+  })[];
+  deliveries: (Omit<GenerationRow['deliveries'][number], 'at'> & { at: StoredDate })[];
+};
+
+/**
+ * Checks a row against the schema of what this code writes (tests, and a row someone edited by
+ * hand); {@link rowToJob} does not, on every read (ADR 0025).
+ */
+export function parseGenerationRow(input: unknown): GenerationRow {
+  return GenerationRowSchema.parse(input);
 }
+
+/**
+ * Maps a row read back from the database to the domain `Job`. The row is this code's own write
+ * (the request validated before it was stored, every column typed by the table), so it is not
+ * validated again: a zod parse of every job read was the largest single allocation of the poll
+ * path and a share of every synchronous answer (ADR 0025).
+ */
+export function rowToJob(input: unknown): Job {
+  return jobFromRow(input as StoredGenerationRow);
+}
+
+const toDate = (value: StoredDate): Date => (value instanceof Date ? value : new Date(value));
+const toNullableDate = (value: StoredDate | null): Date | null =>
+  value === null ? null : toDate(value);
 
 /** Fields of a new job. */
 export interface NewGeneration {
@@ -168,7 +214,7 @@ export function newGenerationRow(generation: NewGeneration & { createdAt: Date }
 }
 
 /** The one place a `Job` is built from its row. */
-export function jobFromRow(row: GenerationRow): Job {
+export function jobFromRow(row: StoredGenerationRow): Job {
   return {
     id: row.id,
     status: row.status,
@@ -180,8 +226,8 @@ export function jobFromRow(row: GenerationRow): Job {
       providerModelId: attempt.provider_model_id,
       providerJobId: attempt.provider_job_id,
       status: attempt.status,
-      startedAt: attempt.started_at,
-      endedAt: attempt.ended_at,
+      startedAt: toDate(attempt.started_at),
+      endedAt: toNullableDate(attempt.ended_at),
       errorCode: attempt.error_code,
       errorMessage: attempt.error_message,
       costUsd: attempt.cost_usd,
@@ -191,12 +237,12 @@ export function jobFromRow(row: GenerationRow): Job {
     error: row.error,
     warnings: row.warnings,
     progress: row.progress,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    submittedAt: row.submitted_at,
-    startedAt: row.started_at,
-    completedAt: row.completed_at,
-    deadlineAt: row.deadline_at,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    submittedAt: toNullableDate(row.submitted_at),
+    startedAt: toNullableDate(row.started_at),
+    completedAt: toNullableDate(row.completed_at),
+    deadlineAt: toDate(row.deadline_at),
     idempotencyKey: row.idempotency_key,
     webhook: row.webhook_url
       ? {
@@ -204,7 +250,7 @@ export function jobFromRow(row: GenerationRow): Job {
           status: row.webhook_status ?? 'pending',
           deliveries: row.deliveries.map((delivery) => ({
             attempt: delivery.attempt,
-            at: delivery.at,
+            at: toDate(delivery.at),
             statusCode: delivery.status_code,
             error: delivery.error,
             ok: delivery.ok,
