@@ -108,7 +108,7 @@ async function readLoopStats(file: string): Promise<LoopStatsLine[]> {
 async function main(): Promise<void> {
   const { quick } = parseBenchArgs();
   const jobs = 10_000;
-  const windowSeconds = quick ? 6 : 20;
+  const windowSeconds = quick ? 6 : Number(process.env.BENCH_WINDOW_SECONDS ?? 20);
   const creationConnections = 32;
   process.stdout.write(
     `in flight: ${jobs} simulator jobs (latency p50 ${simulatorLatencyMs.p50 / 1000} s), then ${windowSeconds} s of sampling, PostgreSQL\n`,

@@ -65,7 +65,9 @@ export interface CreateOptions {
   regeneratedFrom?: string;
   /**
    * The caller will wait for the result: submit in this process right away instead of through
-   * the queue (which keeps a delayed message as a backstop should this process die).
+   * the queue (a backstop due time takes over should this process die), refusing the request
+   * with 503 `overloaded` when this process holds too many. Without it a job is still submitted
+   * inline while there is room (ADR 0024), and otherwise queued.
    */
   inline?: boolean;
   /** Who asks: the job records the tenant, and the model must be on the caller's list. */
@@ -183,7 +185,11 @@ export class JobService {
       createdAt: new Date(now),
       backstopAt: null as Date | null,
     };
-    const inlined = Boolean(options.inline && inline.acceptsInline);
+    // A job no client waits for is submitted inline too while there is room (ADR 0024): its
+    // queue message is then only the backstop due time, and pg-boss is off its path.
+    const inlined =
+      inline.acceptsInline &&
+      Boolean(options.inline || this.options.admission.roomToSubmitInline());
     // The backstop fires only after an inline submission could have finished (provider timeout).
     if (inlined) generation.backstopAt = new Date(now + limits.providerCallTimeoutMs + 30_000);
     const { apiKeyId, maxConcurrentJobs } = options.access ?? {};

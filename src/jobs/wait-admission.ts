@@ -30,6 +30,16 @@ export class WaitAdmission {
   }
 
   /**
+   * Whether a job no client waits for (a 202) may be submitted inline too: while fewer than
+   * half the inline submissions are running, so that waiting clients, which would otherwise
+   * be refused, keep the other half. Past it the job goes through the queue, as before.
+   */
+  roomToSubmitInline(): boolean {
+    const { maxInlineSubmissions, inlineInFlight } = this.options;
+    return inlineInFlight() < Math.floor(maxInlineSubmissions / 2);
+  }
+
+  /**
    * Called before storing a job whose client waits and which this process will submit inline.
    * @throws OverloadedError when either limit is reached.
    */
