@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -79,7 +79,7 @@ describe('LocalObjectStore', () => {
   });
 
   it('should answer storage_unavailable and leave no temporary when a small write fails', async () => {
-    // A directory where the object goes: the temporary file is written, its rename fails.
+    // A directory where the object goes: the exclusive create fails, and what is there stays.
     await mkdir(path.join(root, 'gh', 'asset_i'), { recursive: true });
     await writeFile(path.join(root, 'gh', 'asset_i', 'keep'), 'x');
     const store = new LocalObjectStore(root);
@@ -87,6 +87,15 @@ describe('LocalObjectStore', () => {
       store.put('gh/asset_i', Buffer.from('x'), { contentType: 'image/png' }),
     ).rejects.toMatchObject({ code: 'storage_unavailable' });
     expect(await filesUnder(root)).toEqual(['keep']);
+  });
+
+  it('should never replace an object that exists with a small write (ADR 0026)', async () => {
+    const store = new LocalObjectStore(root);
+    await store.put('ij/asset_j', Buffer.from('first'), { contentType: 'image/png' });
+    await expect(
+      store.put('ij/asset_j', Buffer.from('second'), { contentType: 'image/png' }),
+    ).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(await readFile(path.join(root, 'ij', 'asset_j'), 'utf8')).toBe('first');
   });
 
   it('should serve byte ranges and answer asset_not_found for a missing file', async () => {

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,10 +16,13 @@ import type { ByteRange, ObjectStore, PutObjectOptions } from '../core/object-st
 const noRoom = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /**
- * Buffers up to this size are written with synchronous calls: two system calls of a few tens of
- * µs, where the promise API's open, write, close and rename are four thread-pool round trips
- * (measured: 90–110 µs of CPU per small file against 250–320). Larger ones would block the event
- * loop for as long as the disk takes, and go through the thread pool.
+ * Buffers up to this size are written with one synchronous call, where the promise API's open,
+ * write, close and rename are four thread-pool round trips (measured: 90–110 µs of CPU per small
+ * file against 250–320). Larger ones would block the event loop for as long as the disk takes,
+ * and go through the thread pool. A small file is created under its final name, without the
+ * temporary name and rename (ADR 0026): its key is a fresh id no reader can know before the row
+ * naming it is committed, after this write; the rename was 87 of the 220 µs of system time a
+ * small file cost on this ext4 volume.
  */
 const synchronousWriteMaxBytes = 64 * 1024;
 
@@ -91,9 +94,15 @@ export class LocalObjectStore implements ObjectStore {
         this.directories.add(directory);
       }
       if (synchronous) {
-        // Complete on disk under its final name before this returns, as the async path.
-        writeFileSync(temporary, body);
-        renameSync(temporary, file);
+        // Complete on disk before this returns, as the async path; `wx` never replaces an
+        // object that exists.
+        try {
+          writeFileSync(file, body, { flag: 'wx' });
+        } catch (error) {
+          // A half-written file must not stay behind; one that existed is not ours to remove.
+          if (codeOf(error) !== 'EEXIST') rmSync(file, { force: true });
+          throw diskError('write', error);
+        }
         return;
       }
       if (Buffer.isBuffer(body)) await (this.write ?? writeFile)(temporary, body);
