@@ -1,3 +1,5 @@
+// The timers module's own setImmediate: a test's fake clock must not hold a write back.
+import { setImmediate } from 'node:timers';
 import { RateLimitCode, RateLimitedError, type GatewayError } from '../core/errors/index.js';
 import type { Database, Queryable } from '../store/database.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
@@ -74,7 +76,13 @@ export class BatchedJobWriter {
   ): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.pending.push({ generation, claim, firstAttempt, resolve, reject });
-      if (!this.writing) void this.drain();
+      if (this.writing) return;
+      this.writing = true;
+      // The first write waits for the end of this turn of the event loop, so that every input
+      // that arrived with this one (the other requests read in the same I/O phase) joins it.
+      // Without it an embedded PGlite, whose statements run on this thread, wrote one row per
+      // statement: nothing else could arrive while a write ran (ADR 0027).
+      setImmediate(() => void this.drain());
     });
   }
 

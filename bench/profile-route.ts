@@ -1,0 +1,74 @@
+import { rm } from 'node:fs/promises';
+import { createBenchDatabase } from './support/bench-database.js';
+import { newestProfile, topSelfTime } from './support/cpu-profile-top.js';
+import { freePort, startGatewayChild, startNodeChild, waitForOk } from './support/gateway-child.js';
+import { runLoad } from './support/load.js';
+
+/**
+ * Where one route's time goes, quickly: one built gateway (PostgreSQL, or PGlite with
+ * `BENCH_PGLITE=1`) in front of the OpenAI bench fake, loaded at `BENCH_CONNECTIONS` (default 1)
+ * for `BENCH_SECONDS` (default 10) after a 3 s warm-up, then its top self-time functions from a
+ * `--cpu-prof` profile. `BENCH_ROUTE=native` loads `POST /v1/generations?wait=30` instead of
+ * the images route; `BENCH_NO_PROFILE=1` prints only req/s, p50 and p99 (profiling slows the
+ * gateway); `BENCH_CHECKOUT=<dir>` runs another commit's build. Not part of `npm run bench`:
+ * `bench/openai-proxy.ts` is the measurement, this is the magnifying glass.
+ */
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 1);
+const profiled = !process.env.BENCH_NO_PROFILE;
+const profileDir = process.env.BENCH_CPU_PROFILE_DIR ?? '/tmp/switchyard-profile-route';
+if (profiled) process.env.BENCH_CPU_PROFILE_DIR = profileDir;
+
+const fakePort = await freePort();
+const fake = startNodeChild(['--import', 'tsx', 'bench/support/openai-bench-fake.ts'], {
+  PORT: String(fakePort),
+  BENCH_FAKE_API_KEY: 'bench-key',
+});
+const fakeUrl = `http://127.0.0.1:${fakePort}`;
+await waitForOk(`${fakeUrl}/`, fake);
+const database = await createBenchDatabase();
+const gateway = await startGatewayChild({
+  databaseUrl: process.env.BENCH_PGLITE ? undefined : database.url,
+  config: {
+    providers: [{ id: 'openai', type: 'openai', apiKey: 'bench-key', baseUrl: `${fakeUrl}/v1` }],
+    jobs: { queuePollingIntervalSeconds: 0.5 },
+    health: { checkIntervalSeconds: 0 },
+  },
+  profileName: `route-${connections}`,
+  checkout: process.env.BENCH_CHECKOUT || undefined,
+});
+const target =
+  process.env.BENCH_ROUTE === 'native'
+    ? {
+        url: `${gateway.url}/v1/generations?wait=30`,
+        body: JSON.stringify({ model: 'gpt-image-1', prompt: 'bench', width: 1024, height: 1024 }),
+      }
+    : {
+        url: `${gateway.url}/v1/images/generations`,
+        body: JSON.stringify({ model: 'gpt-image-1', prompt: 'bench', size: '1024x1024' }),
+      };
+const load = (durationSeconds: number) =>
+  runLoad({
+    ...target,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    connections,
+    durationSeconds,
+  });
+try {
+  await load(3);
+  const result = await load(Number(process.env.BENCH_SECONDS ?? 10));
+  const { p50, p99 } = result.latencyMs;
+  process.stdout.write(
+    `${JSON.stringify({ connections, requestsPerSecond: result.requestsPerSecond, p50, p99, non2xx: result.non2xx })}\n`,
+  );
+} finally {
+  await gateway.stop();
+  await fake.stop();
+  await database.drop();
+}
+const file = profiled ? await newestProfile(profileDir) : undefined;
+if (file) {
+  for (const line of await topSelfTime(file, 30))
+    process.stdout.write(`${line.busyPercent.toFixed(1).padStart(5)} %  ${line.frame}\n`);
+  await rm(profileDir, { recursive: true, force: true });
+}
