@@ -41,20 +41,35 @@ export class AlertSink {
     this.listeners.push(listener);
   }
 
+  /** Logs, stores and delivers an alert; never rejects (a row it could not store is logged). */
   async raise(alert: Alert): Promise<string> {
     const id = createId('alert');
     const log =
       alert.severity === 'critical' ? 'error' : alert.severity === 'warning' ? 'warn' : 'info';
     this.options.logger[log]({ alert: alert.type, ...alert.details }, `ALERT ${alert.message}`);
     for (const listener of this.listeners) listener(alert);
-    await this.alerts.insert({
-      id,
-      type: alert.type,
-      severity: alert.severity,
-      message: alert.message,
-      details: alert.details ?? {},
-      deliveryStatus: this.options.webhookUrl ? 'pending' : null,
-    });
+    try {
+      await this.alerts.insert({
+        id,
+        type: alert.type,
+        severity: alert.severity,
+        message: alert.message,
+        details: alert.details ?? {},
+        deliveryStatus: this.options.webhookUrl ? 'pending' : null,
+      });
+    } catch (error) {
+      // Alerts are raised from everywhere, many without waiting (a circuit opening), and often
+      // while the database is the trouble: the log line above and the operator's webhook still
+      // carry it, so a lost row must not become anyone's failure.
+      this.options.logger.warn(
+        {
+          alertId: id,
+          alert: alert.type,
+          error: error instanceof Error ? error.message : String(error),
+        },
+        'could not store the alert (it is in the log and goes to the alert webhook)',
+      );
+    }
     if (this.options.webhookUrl) void this.deliver(id, alert);
     return id;
   }
