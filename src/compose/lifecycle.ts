@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** Something the gateway starts and stops; either half may be missing. */
 export interface Service {
   start?(): Promise<void> | void;
@@ -18,6 +20,13 @@ export class Lifecycle {
   private readonly entries: Entry[] = [];
   private readonly shutdown = new AbortController();
   private stopping: Promise<void> | undefined;
+
+  constructor() {
+    // Every provider call in flight and every held request listens here (and stops listening
+    // when it ends): hundreds at once under load are the design, not a leak, so Node's warning
+    // past ten listeners would only alarm operators.
+    setMaxListeners(0, this.shutdown.signal);
+  }
 
   /**
    * Aborted as the first step of `stop()`: held requests answer and provider calls stop waiting
