@@ -1,7 +1,6 @@
-// The timers module's own setImmediate: a test's fake clock must not hold a write back.
-import { setImmediate } from 'node:timers';
 import { RateLimitCode, RateLimitedError, type GatewayError } from '../core/errors/index.js';
 import type { Database, Queryable } from '../store/database.js';
+import { GroupCommit } from '../store/group-commit.js';
 import type { GenerationRepository } from '../store/repositories/generation-repository.js';
 import type { NewGeneration } from '../store/repositories/generation-rows.js';
 import type { FirstAttempt } from '../store/repositories/insert-first-attempts.js';
@@ -19,9 +18,10 @@ interface PendingInsert {
   claim?: ConcurrencyClaim;
   /** The job's first attempt, stored with it when the job was routed at creation. */
   firstAttempt?: Omit<FirstAttempt, 'generationId'>;
-  resolve: (stored: boolean) => void;
-  reject: (error: unknown) => void;
 }
+
+/** One job's part of a shared write: stored (false: its idempotency key existed) or refused. */
+type InsertOutcome = { stored: boolean } | { refused: GatewayError };
 
 /** What one shared transaction did. */
 interface WriteResult {
@@ -47,21 +47,30 @@ const byTenant = (left: PendingInsert, right: PendingInsert) =>
   (left.generation.tenantId ?? '').localeCompare(right.generation.tenantId ?? '');
 
 /**
- * Writes new jobs and their submit messages in shared transactions: while one transaction is
- * committing, the jobs that arrive queue up and go together in the next. One commit (one WAL
- * flush) then serves many clients, which is what lets job creation keep up at high rates
- * without giving up durability — each client still hears 202 only after its job committed.
+ * Writes new jobs and their submit messages in shared transactions (a {@link GroupCommit}):
+ * while one transaction is committing, the jobs that arrive queue up and go together in the
+ * next. One commit (one WAL flush) then serves many clients, which is what lets job creation
+ * keep up at high rates without giving up durability — each client still hears 202 only after
+ * its job committed.
  */
 export class BatchedJobWriter {
-  private pending: PendingInsert[] = [];
-  private writing = false;
+  private readonly commits: GroupCommit<PendingInsert, InsertOutcome>;
 
   constructor(
     private readonly database: Database,
     private readonly repository: GenerationRepository,
     private readonly queue: JobQueue,
     private readonly options: BatchedJobWriterOptions = {},
-  ) {}
+  ) {
+    this.commits = new GroupCommit(async (entries) => {
+      const result = await this.write(entries);
+      if (result.softLimits.length) this.options.quota?.alertSoftLimits(result.softLimits);
+      return entries.map((entry) => {
+        const refusal = result.refused.get(entry.generation.id);
+        return refusal ? { refused: refusal } : { stored: result.stored.has(entry.generation.id) };
+      });
+    }, options.maxBatch);
+  }
 
   /**
    * Resolves true once stored, false when the idempotency key already existed; rejects with
@@ -69,58 +78,14 @@ export class BatchedJobWriter {
    * given and its key has no slot left. A job with `backstopAt` (its work starts inline) gets no
    * submit message: the job supervisor queues it at that time should it still be unfinished.
    */
-  insert(
+  async insert(
     generation: NewGeneration & { createdAt: Date },
     claim?: ConcurrencyClaim,
     firstAttempt?: Omit<FirstAttempt, 'generationId'>,
   ): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      this.pending.push({ generation, claim, firstAttempt, resolve, reject });
-      if (this.writing) return;
-      this.writing = true;
-      // The first write waits for the end of this turn of the event loop, so that every input
-      // that arrived with this one (the other requests read in the same I/O phase) joins it.
-      // Without it an embedded PGlite, whose statements run on this thread, wrote one row per
-      // statement: nothing else could arrive while a write ran (ADR 0027).
-      setImmediate(() => void this.drain());
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.pending.length) {
-        const batch = this.pending.splice(0, this.options.maxBatch ?? 200);
-        try {
-          this.settle(batch, await this.write(batch));
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
-            continue;
-          }
-          // One bad row must not fail its neighbours: retry them one by one.
-          for (const entry of batch) {
-            try {
-              this.settle([entry], await this.write([entry]));
-            } catch (single) {
-              entry.reject(single);
-            }
-          }
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  /** Answers each client after the commit, then raises the soft budget alerts it crossed. */
-  private settle(entries: readonly PendingInsert[], result: WriteResult): void {
-    for (const entry of entries) {
-      const refusal = result.refused.get(entry.generation.id);
-      if (refusal) entry.reject(refusal);
-      else entry.resolve(result.stored.has(entry.generation.id));
-    }
-    if (result.softLimits.length) this.options.quota?.alertSoftLimits(result.softLimits);
+    const outcome = await this.commits.submit({ generation, claim, firstAttempt });
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome.stored;
   }
 
   /**
