@@ -137,8 +137,8 @@ export type StoredGenerationRow = Omit<
 };
 
 /**
- * Checks a row against the schema of what this code writes (tests, and a row someone edited by
- * hand); {@link rowToJob} does not, on every read (ADR 0025).
+ * Checks a row against the schema of what this code writes; {@link rowToJob} does not, on every
+ * read (ADR 0025). The repository test requires both to give the same `Job`.
  */
 export function parseGenerationRow(input: unknown): GenerationRow {
   return GenerationRowSchema.parse(input);
