@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { createId } from '../core/create-id.js';
 import {
@@ -42,7 +42,9 @@ const AssetRowSchema = z.object({
   width: z.number().nullable(),
   height: z.number().nullable(),
   duration_seconds: z.number().nullable(),
-  storage_key: z.string(),
+  storage_key: z.string().nullable(),
+  // node-postgres reads bytea as a Buffer, PGlite as a Uint8Array.
+  inline_bytes: z.instanceof(Uint8Array).nullable().default(null),
   generation_id: z.string().nullable(),
   owner_tenant_id: z.string().nullable().default(null),
   created_at: z.coerce.date(),
@@ -87,6 +89,11 @@ export interface AssetStoreOptions {
   presignedRedirectSeconds?: number;
   /** Refuses uploads while the disk is below `storage.minFreeDiskMb`; undefined: no floor. */
   diskFloor?: FreeDiskFloor;
+  /**
+   * Files written whole of at most this many bytes are kept in their row instead of the object
+   * store (`storage.inlineMaxBytes`, ADR 0028); undefined or 0: every file goes to the store.
+   */
+  inlineMaxBytes?: number;
 }
 
 /** The store's state as `/readyz` shows it. */
@@ -194,11 +201,16 @@ export class AssetStore {
       });
     }
     const id = createId('asset');
-    const storageKey = `${id.slice(-2)}/${id}`;
-    await this.objects.put(storageKey, input.data, {
-      contentType: mimeType,
-      bytes: input.data.length,
-    });
+    // A small file goes into its row, committed with it: no file to create (the dearest part of
+    // a tiny output on local disk) and no request to a bucket.
+    const inline = input.data.length <= (this.options.inlineMaxBytes ?? 0);
+    const storageKey = inline ? null : `${id.slice(-2)}/${id}`;
+    if (storageKey !== null) {
+      await this.objects.put(storageKey, input.data, {
+        contentType: mimeType,
+        bytes: input.data.length,
+      });
+    }
     return {
       id,
       purpose: input.purpose,
@@ -209,6 +221,7 @@ export class AssetStore {
       height: sniffed?.height ?? input.height ?? null,
       durationSeconds: input.durationSeconds ?? null,
       storageKey,
+      inlineBytes: inline ? input.data : null,
       generationId: input.generationId ?? null,
       tenantId: input.tenantId ?? null,
     };
@@ -253,6 +266,7 @@ export class AssetStore {
       height: sniffed.height ?? input.height ?? null,
       durationSeconds: input.durationSeconds ?? null,
       storageKey,
+      inlineBytes: null,
       generationId: input.generationId ?? null,
       tenantId: input.tenantId ?? null,
     };
@@ -261,8 +275,8 @@ export class AssetStore {
   /** Records a written file. */
   async insertRow(prepared: PreparedAsset, executor: Queryable = this.database): Promise<Asset> {
     const { rows } = await executor.query(
-      `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id, tenant_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *, tenant_id AS owner_tenant_id`,
+      `INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key, generation_id, tenant_id, created_at, inline_bytes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *, tenant_id AS owner_tenant_id`,
       [
         prepared.id,
         prepared.purpose,
@@ -276,6 +290,7 @@ export class AssetStore {
         prepared.generationId,
         prepared.tenantId,
         new Date(this.now()),
+        prepared.inlineBytes,
       ],
     );
     return this.toAsset(rows[0]);
@@ -283,7 +298,8 @@ export class AssetStore {
 
   /** Removes written files whose rows were never stored (or rolled back). */
   async discard(prepared: readonly PreparedAsset[]): Promise<void> {
-    if (prepared.length) await this.objects.delete(prepared.map((asset) => asset.storageKey));
+    const keys = storedKeys(prepared.map((asset) => asset.storageKey));
+    if (keys.length) await this.objects.delete(keys);
   }
 
   async get(id: string): Promise<Asset | undefined> {
@@ -302,6 +318,13 @@ export class AssetStore {
   async open(id: string, range?: { start: number; end: number }): Promise<Readable> {
     const row = await this.row(id);
     if (!row) throw new NotFoundError('asset', id);
+    if (row.storage_key === null) {
+      const bytes = inlineBytesOf(row);
+      // One chunk, as a byte stream (the object stores' streams are too).
+      return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes], {
+        objectMode: false,
+      });
+    }
     return this.objects.get(row.storage_key, range);
   }
 
@@ -314,6 +337,8 @@ export class AssetStore {
     if (expiresSeconds === undefined || !this.objects.presignedUrl) return undefined;
     const row = await this.row(id);
     if (!row) throw new NotFoundError('asset', id);
+    // Bytes kept in their row have no URL elsewhere: the gateway relays them.
+    if (row.storage_key === null) return undefined;
     return this.objects.presignedUrl(row.storage_key, {
       expiresSeconds,
       filename,
@@ -344,6 +369,7 @@ export class AssetStore {
   async read(id: string): Promise<{ data: Buffer; mimeType: string }> {
     const row = await this.row(id);
     if (!row) throw new NotFoundError('asset', id);
+    if (row.storage_key === null) return { data: inlineBytesOf(row), mimeType: row.mime_type };
     const data = Buffer.allocUnsafe(row.bytes);
     let length = 0;
     const mismatch = () =>
@@ -368,7 +394,7 @@ export class AssetStore {
       if (!row) continue;
       // The object first: a row without its object would be a 404 with a row; an object
       // without its row would be stored forever.
-      await this.objects.delete([row.storage_key]);
+      if (row.storage_key !== null) await this.objects.delete([row.storage_key]);
       await this.database.query('DELETE FROM assets WHERE id = $1', [id]);
     }
   }
@@ -400,4 +426,17 @@ export class AssetStore {
       createdAt: row.created_at,
     };
   }
+}
+
+/** The keys of objects in the store among `keys` (rows whose bytes are inline have none). */
+export function storedKeys(keys: readonly (string | null)[]): string[] {
+  return keys.filter((key): key is string => key !== null);
+}
+
+/** The bytes of a row stored inline, as a Buffer over the same memory. */
+function inlineBytesOf(row: { id: string; inline_bytes: Uint8Array | null }): Buffer {
+  const bytes = row.inline_bytes;
+  // The schema's check guarantees one of the two; a row without either is damaged.
+  if (!bytes) throw new StorageUnavailableError('read', new Error(`asset ${row.id} has no bytes`));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

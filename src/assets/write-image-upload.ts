@@ -99,6 +99,7 @@ export async function writeImageUpload(
     height: sniffed.height,
     durationSeconds: null,
     storageKey,
+    inlineBytes: null,
     generationId: input.generationId ?? null,
     tenantId: input.tenantId ?? null,
   };

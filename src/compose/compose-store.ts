@@ -87,6 +87,7 @@ export async function composeStore(
       now,
       diskFloor,
       uploadBytesPerDay: config.storage.uploadBytesPerDay,
+      inlineMaxBytes: config.storage.inlineMaxBytes,
       healthCacheMs: config.storage.healthCacheSeconds * 1000,
       presignedRedirectSeconds: config.storage.s3.presignedRedirects
         ? config.storage.s3.presignedExpirySeconds

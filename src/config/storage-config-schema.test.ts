@@ -53,4 +53,18 @@ describe('storage configuration from the environment', () => {
       /SWITCHYARD_MIN_FREE_DISK_MB/,
     );
   });
+
+  it('should keep outputs up to 16 KiB in their row by default, SWITCHYARD_INLINE_MAX_BYTES to change it', async () => {
+    expect((await loadConfig({})).storage.inlineMaxBytes).toBe(16_384);
+    expect((await loadConfig({ SWITCHYARD_INLINE_MAX_BYTES: '0' })).storage.inlineMaxBytes).toBe(0);
+    expect(
+      (await loadConfig({ SWITCHYARD_INLINE_MAX_BYTES: '65536' })).storage.inlineMaxBytes,
+    ).toBe(65_536);
+    await expect(loadConfig({ SWITCHYARD_INLINE_MAX_BYTES: '16k' })).rejects.toThrow(
+      /SWITCHYARD_INLINE_MAX_BYTES: use a whole number of bytes from 0 to 1048576 \('16k'\)/,
+    );
+    await expect(loadConfig({ SWITCHYARD_INLINE_MAX_BYTES: '2000000' })).rejects.toThrow(
+      /SWITCHYARD_INLINE_MAX_BYTES/,
+    );
+  });
 });

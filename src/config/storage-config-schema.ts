@@ -132,6 +132,19 @@ export const StorageConfigSchema = z
      * running jobs go on. Measured at most once a second; 0 turns it off.
      */
     minFreeDiskMb: z.number().min(0).default(512),
+    /**
+     * Outputs of at most this many bytes are kept in their database row, committed with the
+     * job's success, instead of the asset store (ADR 0028): a file per tiny output cost more
+     * than the rest of a synchronous request. Read, ranged and deleted as any asset; not
+     * presigned (the gateway relays them). 0 sends every output to the store
+     * (`SWITCHYARD_INLINE_MAX_BYTES`).
+     */
+    inlineMaxBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 * 1024)
+      .default(16 * 1024),
   })
   .strict();
 
@@ -139,7 +152,7 @@ export type StorageConfig = z.infer<typeof StorageConfigSchema>;
 
 /**
  * The storage settings the environment overrides (`SWITCHYARD_ASSET_STORE`, the usual AWS
- * variables, `SWITCHYARD_S3_PATH_STYLE`, `SWITCHYARD_MIN_FREE_DISK_MB`) on top of the file's `storage`; `fail` stops start-up
+ * variables, `SWITCHYARD_S3_PATH_STYLE`, `SWITCHYARD_MIN_FREE_DISK_MB`, `SWITCHYARD_INLINE_MAX_BYTES`) on top of the file's `storage`; `fail` stops start-up
  * with a message that names the variable.
  */
 export function storageFromEnv(
@@ -175,6 +188,14 @@ export function storageFromEnv(
         `Invalid configuration:\n  SWITCHYARD_MIN_FREE_DISK_MB: use a number of MiB, 0 or more ('${env.SWITCHYARD_MIN_FREE_DISK_MB}')`,
       );
     storage.minFreeDiskMb = value;
+  }
+  if (env.SWITCHYARD_INLINE_MAX_BYTES) {
+    const value = Number(env.SWITCHYARD_INLINE_MAX_BYTES);
+    if (!Number.isInteger(value) || value < 0 || value > 1024 * 1024)
+      fail(
+        `Invalid configuration:\n  SWITCHYARD_INLINE_MAX_BYTES: use a whole number of bytes from 0 to 1048576 ('${env.SWITCHYARD_INLINE_MAX_BYTES}')`,
+      );
+    storage.inlineMaxBytes = value;
   }
   if (Object.keys(s3).length) storage.s3 = s3;
   return Object.keys(storage).length ? storage : undefined;

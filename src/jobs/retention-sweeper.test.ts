@@ -112,6 +112,45 @@ describe.each(['pglite', 'postgres'] as const)(
       expect(await sweeper.tick()).toEqual({ outputs: 0, uploads: 0, jobs: 0 });
     });
 
+    it('should delete outputs kept in their rows with those in the bucket, in one batch', async () => {
+      const inline = new AssetStore(database, objects, { now: () => now, inlineMaxBytes: 1024 });
+      now = start + 20 * dayMs;
+      await insertJob('gen_mixed', 'succeeded', now);
+      const inBucket = await save('output', 'gen_mixed');
+      const inRow = (
+        await inline.save({
+          data: Buffer.from('a small output'),
+          purpose: 'output',
+          generationId: 'gen_mixed',
+          claimedMimeType: 'image/png',
+        })
+      ).id;
+      const { rows: stored } = await database.query<{ id: string; inline: boolean }>(
+        'SELECT id, inline_bytes IS NOT NULL AS inline FROM assets WHERE id = ANY($1) ORDER BY id',
+        [[inBucket, inRow]],
+      );
+      expect(new Map(stored.map((row) => [row.id, row.inline]))).toEqual(
+        new Map([
+          [inBucket, false],
+          [inRow, true],
+        ]),
+      );
+      now = start + 30 * dayMs;
+      const sweeper = new RetentionSweeper({
+        database,
+        assets: inline,
+        retention: { jobsDays: 5, intervalSeconds: 60, batchSize: 100 },
+        lease: new ControllerLease(database, 'retention', 'instance-a'),
+        logger: createLogger('silent'),
+        now: () => now,
+      });
+      const swept = await sweeper.tick();
+      expect(swept?.jobs).toBeGreaterThanOrEqual(1);
+      expect(await exists(inBucket)).toEqual({ row: false, object: false });
+      const { rows } = await database.query('SELECT id FROM assets WHERE id = $1', [inRow]);
+      expect(rows).toEqual([]);
+    });
+
     it('should not sweep while another instance holds the lease', async () => {
       const other = new ControllerLease(database, 'retention', 'instance-b');
       expect(await other.acquire(60_000)).toBe(true);

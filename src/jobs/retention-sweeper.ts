@@ -1,4 +1,4 @@
-import type { AssetStore } from '../assets/asset-store.js';
+import { storedKeys, type AssetStore } from '../assets/asset-store.js';
 import type { StorageConfig } from '../config/storage-config-schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControllerLease } from '../store/controller-lease.js';
@@ -98,7 +98,7 @@ export class RetentionSweeper {
     const { database, retention } = this.options;
     let removed = 0;
     for (let batch = 0; batch < maxBatchesPerSweep; batch++) {
-      const { rows } = await database.query<{ id: string; storage_key: string }>(
+      const { rows } = await database.query<{ id: string; storage_key: string | null }>(
         `SELECT id, storage_key FROM assets WHERE purpose = $1 AND created_at < $2
          ORDER BY created_at LIMIT $3`,
         [purpose, this.cutoff(days), retention.batchSize],
@@ -123,7 +123,7 @@ export class RetentionSweeper {
       if (jobs.length === 0) break;
       const ids = jobs.map((job) => job.id);
       // A job's outputs go with it: nothing could link to them any more.
-      const { rows: outputs } = await database.query<{ id: string; storage_key: string }>(
+      const { rows: outputs } = await database.query<{ id: string; storage_key: string | null }>(
         'SELECT id, storage_key FROM assets WHERE generation_id = ANY($1::text[])',
         [ids],
       );
@@ -140,10 +140,11 @@ export class RetentionSweeper {
   }
 
   private async deleteAssets(
-    rows: readonly { id: string; storage_key: string }[],
+    rows: readonly { id: string; storage_key: string | null }[],
   ): Promise<number> {
     if (rows.length === 0) return 0;
-    await this.options.assets.objects.delete(rows.map((row) => row.storage_key));
+    const keys = storedKeys(rows.map((row) => row.storage_key));
+    if (keys.length) await this.options.assets.objects.delete(keys);
     const { rowCount } = await this.options.database.query(
       'DELETE FROM assets WHERE id = ANY($1::text[])',
       [rows.map((row) => row.id)],

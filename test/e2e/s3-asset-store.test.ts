@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3TestServer, type S3TestServer } from '../helpers/s3-test-server.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
@@ -97,5 +98,56 @@ describe('two gateway instances with different data dirs sharing PostgreSQL and 
     expect(
       Buffer.from(await followed.arrayBuffer()).equals(Buffer.from(await direct.arrayBuffer())),
     ).toBe(true);
+  }, 60_000);
+
+  it('should keep a small output in its database row, relayed by every instance and never presigned', async () => {
+    // The default limit (16 KiB) and presigned redirects on: the row's bytes have no bucket URL.
+    const storage = {
+      ...s3.storageConfig('inline'),
+      inlineMaxBytes: 16_384,
+      s3: { ...s3.storageConfig().s3, presignedRedirects: true, presignedExpirySeconds: 30 },
+    };
+    const producer = await startTestGateway('postgres', { storage });
+    const reader = await startTestGateway(
+      'postgres',
+      { storage },
+      { databaseUrl: producer.databaseUrl, runWorkers: false },
+    );
+    const database = new pg.Client({ connectionString: producer.databaseUrl });
+    await database.connect();
+    try {
+      const created = await postJson(`${producer.url}/v1/generations`, {
+        model: 'sim-image',
+        prompt: 'a lighthouse kept in its row',
+        width: 64,
+        height: 64,
+      });
+      const job = await waitForJob(producer.url, JobBody.parse(created.body).id);
+      expect(job.status).toBe('succeeded');
+      const { rows } = await database.query<{ storage_key: string | null; bytes: number }>(
+        'SELECT storage_key, octet_length(inline_bytes) AS bytes FROM assets WHERE generation_id = $1',
+        [job.id],
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.storage_key).toBeNull();
+      expect(rows[0]!.bytes).toBeLessThanOrEqual(16_384);
+
+      const fromProducer = await fetch(outputUrl(job, producer.url), { redirect: 'manual' });
+      expect(fromProducer.status).toBe(200);
+      expect(fromProducer.headers.get('content-type')).toBe('image/png');
+      const bytes = Buffer.from(await fromProducer.arrayBuffer());
+      expect(bytes.length).toBe(rows[0]!.bytes);
+      expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+      const fromReader = await fetch(outputUrl(job, reader.url), { redirect: 'manual' });
+      expect(fromReader.status).toBe(200);
+      expect(Buffer.from(await fromReader.arrayBuffer()).equals(bytes)).toBe(true);
+      const ranged = await fetch(outputUrl(job, reader.url), { headers: { range: 'bytes=1-8' } });
+      expect(ranged.status).toBe(206);
+      expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(1, 9))).toBe(true);
+    } finally {
+      await database.end();
+      await reader.close();
+      await producer.close();
+    }
   }, 60_000);
 });

@@ -49,8 +49,11 @@ export async function startS3TestServer(bucket = 'switchyard-test'): Promise<S3T
   return {
     endpoint,
     bucket,
+    // Every output goes to the bucket: these tests are about it, and the simulator's small
+    // outputs would otherwise stay in their rows (ADR 0028).
     storageConfig: (prefix = 'assets') => ({
       assetStore: `s3://${bucket}/${prefix}`,
+      inlineMaxBytes: 0,
       s3: {
         endpoint,
         region: 'us-east-1',
@@ -69,6 +72,7 @@ export async function startS3TestServer(bucket = 'switchyard-test'): Promise<S3T
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       SWITCHYARD_S3_PATH_STYLE: 'true',
+      SWITCHYARD_INLINE_MAX_BYTES: '0',
     }),
     stop,
     start,

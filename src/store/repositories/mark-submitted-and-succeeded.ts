@@ -15,7 +15,10 @@ export interface OutputFileRow {
   width: number | null;
   height: number | null;
   durationSeconds: number | null;
-  storageKey: string;
+  /** The object's key in the asset store; null when the bytes are `inlineBytes`. */
+  storageKey: string | null;
+  /** The bytes themselves, stored in the row (a small output, ADR 0028); null otherwise. */
+  inlineBytes: Buffer | null;
   generationId: string | null;
   tenantId: string | null;
 }
@@ -75,13 +78,14 @@ const sql = `
      RETURNING a.*
   ), stored_assets AS (
     INSERT INTO assets (id, purpose, mime_type, bytes, sha256, width, height, duration_seconds,
-                        storage_key, generation_id, tenant_id)
+                        storage_key, generation_id, tenant_id, inline_bytes)
     SELECT f.id, f.purpose, f.mime_type, f.bytes, f.sha256, f.width, f.height, f.duration_seconds,
-           f.storage_key, f.generation_id, f.tenant_id
+           f.storage_key, f.generation_id, f.tenant_id, f.inline_bytes
       FROM unnest($9::text[], $10::text[], $11::text[], $12::integer[], $13::text[], $14::integer[],
-                  $15::integer[], $16::double precision[], $17::text[], $18::text[], $19::text[])
+                  $15::integer[], $16::double precision[], $17::text[], $18::text[], $19::text[],
+                  $22::bytea[])
         AS f(id, purpose, mime_type, bytes, sha256, width, height, duration_seconds, storage_key,
-             generation_id, tenant_id)
+             generation_id, tenant_id, inline_bytes)
       JOIN g ON g.id = f.generation_id
   )
   SELECT ${jobColumnsSql},
@@ -131,6 +135,7 @@ export async function markSubmittedAndSucceeded(
     fileColumn((file) => file.tenantId),
     notify?.channel ?? null,
     notify?.payloadSuffix ?? null,
+    fileColumn((file) => file.inlineBytes),
   ]);
   const outcomes = new Map<string, ImmediateSuccessOutcome>();
   for (const row of rows) {
