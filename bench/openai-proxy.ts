@@ -54,6 +54,7 @@ type TargetName =
   | 'switchyard-baseline'
   | 'switchyard-native'
   | 'portkey'
+  | 'durable-floor'
   | 'switchyard-pglite';
 
 /** One route of a Switchyard gateway under load. */
@@ -456,6 +457,9 @@ async function main(): Promise<void> {
       await portkey.stop(5000);
     }
 
+    process.stdout.write('· durable floor (bench/support/durable-floor-proxy.ts)\n');
+    runs.push(...(await runDurableFloor(fakeUrl, fake, seconds)));
+
     process.stdout.write('· Switchyard (PGlite)\n');
     const pglite = await runSwitchyardPglite(fakeUrl, fake, seconds);
     runs.push(...pglite.runs);
@@ -475,6 +479,42 @@ async function main(): Promise<void> {
     profiles,
     targets: targetsOf(runs, verifications),
   });
+}
+
+/**
+ * The least any durable gateway adds on this machine (two single-row commits around the call),
+ * on a fresh database of its own: the reference for the latency goals.
+ */
+async function runDurableFloor(
+  fakeUrl: string,
+  fake: ChildHandle,
+  seconds: { warmUp: number; measure: number },
+): Promise<Run[]> {
+  const database = await createBenchDatabase();
+  const port = await freePort();
+  const floor = startNodeChild(['--import', 'tsx', 'bench/support/durable-floor-proxy.ts'], {
+    PORT: String(port),
+    FLOOR_UPSTREAM_URL: fakeUrl,
+    FLOOR_DATABASE_URL: database.url,
+  });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await waitForOk(`${url}/`, floor);
+    const measured = await measure(
+      'durable-floor',
+      {
+        url: `${url}/v1/images/generations`,
+        headers: { authorization: `Bearer ${apiKey}` },
+      },
+      seconds,
+      { target: floor.pid, fake: fake.pid, bench: process.pid },
+      { backends: () => backendPids(database) },
+    );
+    return measured.runs;
+  } finally {
+    await floor.stop(5000);
+    await database.drop();
+  }
 }
 
 function find(runs: readonly Run[], target: TargetName, connections: number): Run | undefined {
@@ -615,6 +655,7 @@ function report(
     const pglite = find(runs, 'switchyard-pglite', connections);
     const native = find(runs, 'switchyard-native', connections);
     const baseline = find(runs, 'switchyard-baseline', connections);
+    const floor = find(runs, 'durable-floor', connections);
     const added = (run: Run | undefined) =>
       run && direct ? round(run.load.latencyMs.p99 - direct.load.latencyMs.p99) : undefined;
     const addedMedian = (run: Run | undefined) =>
@@ -628,6 +669,8 @@ function report(
       added(native),
       added(portkey),
       added(pglite),
+      added(floor),
+      addedMedian(floor),
       ratio(switchyard, portkey),
       ratio(native, portkey),
       ratio(pglite, portkey),
@@ -644,6 +687,8 @@ function report(
       'native p99 − direct',
       'Portkey p99 − direct',
       'SY-pglite p99 − direct',
+      'floor p99 − direct',
+      'floor p50 − direct',
       'SY-pg ÷ Portkey req/s',
       'native ÷ Portkey',
       'SY-pglite ÷ Portkey',
@@ -789,6 +834,15 @@ function report(
     'job rows − 2xx = requests cut off when a run stopped (they still complete); provider calls must equal job rows.',
   );
   printTargets(targetsOf(runs, verifications));
+  const floor1 = find(runs, 'durable-floor', 1);
+  const floor16 = find(runs, 'durable-floor', 16);
+  const direct1 = find(runs, 'direct', 1);
+  const direct16 = find(runs, 'direct', 16);
+  if (floor1 && floor16 && direct1 && direct16) {
+    note(
+      `durable floor (two single-row commits around the call, nothing else): adds ${round(floor1.load.latencyMs.p50 - direct1.load.latencyMs.p50, 2)} ms median at one connection and ${round(floor16.load.latencyMs.p99 - direct16.load.latencyMs.p99)} ms p99 at 16 on this machine, the least any gateway that commits before and after the call can add here.`,
+    );
+  }
 }
 
 await main();

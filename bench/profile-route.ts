@@ -1,5 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { createBenchDatabase } from './support/bench-database.js';
+import { coresUsed, cpuSnapshot } from './support/cpu.js';
+import { backendPids } from './support/pg-activity.js';
 import { newestProfile, topSelfTime } from './support/cpu-profile-top.js';
 import { freePort, startGatewayChild, startNodeChild, waitForOk } from './support/gateway-child.js';
 import { runLoad } from './support/load.js';
@@ -56,10 +58,26 @@ const load = (durationSeconds: number) =>
   });
 try {
   await load(3);
+  const backends = process.env.BENCH_PGLITE ? [] : await backendPids(database);
+  const pids = { gateway: gateway.pid, fake: fake.pid };
+  const before = await cpuSnapshot(pids, backends);
   const result = await load(Number(process.env.BENCH_SECONDS ?? 10));
+  const cores = coresUsed(before, await cpuSnapshot(pids, backends));
   const { p50, p99 } = result.latencyMs;
+  // CPU per request is steadier than req/s on a shared machine: the figure to compare builds by.
+  const microsecondsPerRequest = (used: number | undefined) =>
+    used === undefined ? undefined : Math.round((used * 1e6) / result.requestsPerSecond);
   process.stdout.write(
-    `${JSON.stringify({ connections, requestsPerSecond: result.requestsPerSecond, p50, p99, non2xx: result.non2xx })}\n`,
+    `${JSON.stringify({
+      connections,
+      requestsPerSecond: result.requestsPerSecond,
+      p50,
+      p99,
+      non2xx: result.non2xx,
+      gatewayMicrosecondsPerRequest: microsecondsPerRequest(cores.gateway),
+      postgresMicrosecondsPerRequest: microsecondsPerRequest(cores.postgresOurs),
+      machineCores: cores.machine,
+    })}\n`,
   );
 } finally {
   await gateway.stop();
