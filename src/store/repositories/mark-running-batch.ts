@@ -1,5 +1,6 @@
 import { JobStatus } from '../../core/job.js';
 import type { Queryable } from '../database.js';
+import { statusIsSql } from './status-filter-sql.js';
 
 /** A job a poll found working at the provider, with its progress (10 % steps) when known. */
 export interface RunningJob {
@@ -14,7 +15,7 @@ const sql = `
   UPDATE generations g SET status = '${JobStatus.running}', started_at = COALESCE(g.started_at, now()),
          progress = COALESCE(i.progress, g.progress), updated_at = now()
     FROM unnest($1::text[], $2::double precision[]) AS i(id, progress)
-   WHERE g.id = i.id AND g.status IN ('${JobStatus.submitted}', '${JobStatus.running}')
+   WHERE g.id = i.id AND ${statusIsSql('g', [JobStatus.submitted, JobStatus.running])}
      AND (g.status <> '${JobStatus.running}' OR g.progress IS DISTINCT FROM COALESCE(i.progress, g.progress))
    RETURNING g.id`;
 

@@ -3,6 +3,7 @@ import type { JsonValue } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
 import type { Queryable } from '../database.js';
 import { jobColumnsSql, rowToJob } from './generation-rows.js';
+import { statusIsSql } from './status-filter-sql.js';
 import type { EndedRow } from './ledger-repository.js';
 
 /** An output file written already, whose row is not stored yet (the assets' `PreparedAsset`). */
@@ -68,7 +69,7 @@ const sql = `
            completed_at = now(), actual_cost_usd = COALESCE(j.actual_cost_usd, 0) + i.cost_usd,
            warnings = j.warnings || i.warnings, updated_at = now(), backstop_at = NULL
       FROM input i
-     WHERE j.id = i.generation_id AND j.status = '${JobStatus.queued}'
+     WHERE j.id = i.generation_id AND ${statusIsSql('j', [JobStatus.queued])}
      RETURNING j.*
   ), updated_attempt AS (
     UPDATE generation_attempts a SET status = 'succeeded', provider_job_id = i.provider_job_id,

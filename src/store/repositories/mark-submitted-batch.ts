@@ -2,6 +2,7 @@ import { JobStatus } from '../../core/job.js';
 import type { JsonValue } from '../../core/provider-adapter.js';
 import type { Warning } from '../../core/warning.js';
 import type { Queryable } from '../database.js';
+import { statusIsSql } from './status-filter-sql.js';
 
 /** A provider's acceptance of one queued job's attempt (its handle). */
 export interface SubmittedAttempt {
@@ -30,7 +31,7 @@ const sql = `
            submitted_at = COALESCE(g.submitted_at, now()), warnings = g.warnings || i.warnings,
            updated_at = now()
       FROM input i
-     WHERE g.id = i.generation_id AND g.status = '${JobStatus.queued}'
+     WHERE g.id = i.generation_id AND ${statusIsSql('g', [JobStatus.queued])}
      RETURNING g.id
   ), updated_attempts AS (
     UPDATE generation_attempts a SET status = 'submitted', provider_job_id = i.provider_job_id,
