@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import type { Database } from '../store/database.js';
 import { GatewayError } from '../core/errors/index.js';
 import { AssetStore } from './asset-store.js';
 import { LocalObjectStore } from './local-object-store.js';
+import { filesUnder } from '../../test/helpers/files-under.js';
 
 /** A disk with room for `room` bytes: the write starts, then fails as a full disk does. */
 function fullDisk(room: number) {
@@ -14,13 +15,6 @@ function fullDisk(room: number) {
     await writeFile(file, data.subarray(0, room));
     throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
   };
-}
-
-async function filesUnder(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(
-    () => [],
-  );
-  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
 }
 
 describe('AssetStore on a full disk', () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -8,6 +8,7 @@ import { backends } from '../../test/helpers/test-database.js';
 import type { Database } from '../store/database.js';
 import { AssetStore } from './asset-store.js';
 import { LocalObjectStore } from './local-object-store.js';
+import { filesUnder } from '../../test/helpers/files-under.js';
 
 // A valid 1×1 PNG (69 bytes), as the bench fake answers, and a bigger "PNG" (signature + zeros).
 const onePixelPng = Buffer.from(
@@ -16,13 +17,6 @@ const onePixelPng = Buffer.from(
 );
 const pngOf = (bytes: number) =>
   Buffer.concat([onePixelPng, Buffer.alloc(bytes - onePixelPng.length, 7)]);
-
-async function filesUnder(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(
-    () => [],
-  );
-  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
-}
 
 describe.each(backends)('AssetStore keeping small outputs in their row, on %s', (backend) => {
   let database: Database;

@@ -1,17 +1,10 @@
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobBody } from '../helpers/api-schemas.js';
 import { postJson } from '../helpers/http-client.js';
 import { backends } from '../helpers/test-database.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
-
-async function filesUnder(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(
-    () => [],
-  );
-  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
-}
+import { filesUnder } from '../helpers/files-under.js';
 
 describe.each(backends)('small outputs kept in their rows (ADR 0028) on %s', (backend) => {
   let inline: TestGateway;
