@@ -7,7 +7,8 @@
  * job passes through `queued`; a status change is never a HOT update), so in the images bench
  * each execution read ≈ 1,200 index entries to find a handful of jobs (3.6 M entries read for
  * 13,000 requests). A condition the index cannot serve leaves the primary key: one probe per
- * input row.
+ * input row. (On a fresh database whose statistics still describe a nearly empty table, the
+ * cached plan may scan the table instead until autovacuum analyzes it, within a minute or so.)
  */
 export function statusIsSql(alias: string, statuses: readonly string[]): string {
   return `(${alias}.status IN (${statuses.map((status) => `'${status}'`).join(', ')})) IS TRUE`;
