@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
 import { createId } from '../core/create-id.js';
 import {
   GatewayError,
@@ -10,6 +9,14 @@ import {
 } from '../core/errors/index.js';
 import type { ObjectStore } from '../core/object-store.js';
 import type { Database, Queryable } from '../store/database.js';
+import {
+  assetOfRow,
+  inlineBytesOf,
+  parseAssetRow,
+  storedKeys,
+  type Asset,
+  type AssetRow,
+} from './asset-row.js';
 import { headBytes, readHead } from './read-head.js';
 import { sniffMedia } from './sniff-media.js';
 import type { FreeDiskFloor } from './free-disk-floor.js';
@@ -17,38 +24,7 @@ import { streamToObjectStore } from './stream-to-object-store.js';
 import { writeImageUpload, type ImageUploadInput } from './write-image-upload.js';
 import type { OutputFileRow } from '../store/repositories/mark-submitted-and-succeeded.js';
 
-/** A stored file: an upload or a job output. */
-export interface Asset {
-  id: string;
-  purpose: 'upload' | 'output';
-  mimeType: string;
-  bytes: number;
-  sha256: string;
-  width: number | null;
-  height: number | null;
-  durationSeconds: number | null;
-  generationId: string | null;
-  /** Tenant that owns it: the uploader, or the tenant of the job that produced it. */
-  tenantId: string | null;
-  createdAt: Date;
-}
-
-const AssetRowSchema = z.object({
-  id: z.string(),
-  purpose: z.enum(['upload', 'output']),
-  mime_type: z.string(),
-  bytes: z.number(),
-  sha256: z.string(),
-  width: z.number().nullable(),
-  height: z.number().nullable(),
-  duration_seconds: z.number().nullable(),
-  storage_key: z.string().nullable(),
-  // node-postgres reads bytea as a Buffer, PGlite as a Uint8Array.
-  inline_bytes: z.instanceof(Uint8Array).nullable().default(null),
-  generation_id: z.string().nullable(),
-  owner_tenant_id: z.string().nullable().default(null),
-  created_at: z.coerce.date(),
-});
+export type { Asset } from './asset-row.js';
 
 /**
  * A file written to the store whose database row is not stored yet: the row a batched success
@@ -293,7 +269,7 @@ export class AssetStore {
         prepared.inlineBytes,
       ],
     );
-    return this.toAsset(rows[0]);
+    return assetOfRow(rows[0]);
   }
 
   /** Removes written files whose rows were never stored (or rolled back). */
@@ -304,7 +280,7 @@ export class AssetStore {
 
   async get(id: string): Promise<Asset | undefined> {
     const row = await this.row(id);
-    return row ? this.toAsset(row) : undefined;
+    return row ? assetOfRow(row) : undefined;
   }
 
   /** Throws `asset_not_found` when missing. */
@@ -399,7 +375,7 @@ export class AssetStore {
     }
   }
 
-  private async row(id: string): Promise<z.infer<typeof AssetRowSchema> | undefined> {
+  private async row(id: string): Promise<AssetRow | undefined> {
     if (!/^asset_[0-9a-z]{26}$/.test(id)) return undefined;
     // An output belongs to its job's tenant; an upload to its uploader.
     const { rows } = await this.database.query(
@@ -407,36 +383,6 @@ export class AssetStore {
        FROM assets a LEFT JOIN generations g ON g.id = a.generation_id WHERE a.id = $1`,
       [id],
     );
-    return rows[0] ? AssetRowSchema.parse(rows[0]) : undefined;
+    return rows[0] ? parseAssetRow(rows[0]) : undefined;
   }
-
-  private toAsset(input: unknown): Asset {
-    const row = AssetRowSchema.parse(input);
-    return {
-      id: row.id,
-      purpose: row.purpose,
-      mimeType: row.mime_type,
-      bytes: row.bytes,
-      sha256: row.sha256,
-      width: row.width,
-      height: row.height,
-      durationSeconds: row.duration_seconds,
-      generationId: row.generation_id,
-      tenantId: row.owner_tenant_id,
-      createdAt: row.created_at,
-    };
-  }
-}
-
-/** The keys of objects in the store among `keys` (rows whose bytes are inline have none). */
-export function storedKeys(keys: readonly (string | null)[]): string[] {
-  return keys.filter((key): key is string => key !== null);
-}
-
-/** The bytes of a row stored inline, as a Buffer over the same memory. */
-function inlineBytesOf(row: { id: string; inline_bytes: Uint8Array | null }): Buffer {
-  const bytes = row.inline_bytes;
-  // The schema's check guarantees one of the two; a row without either is damaged.
-  if (!bytes) throw new StorageUnavailableError('read', new Error(`asset ${row.id} has no bytes`));
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

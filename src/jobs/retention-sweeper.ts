@@ -1,4 +1,5 @@
-import { storedKeys, type AssetStore } from '../assets/asset-store.js';
+import { storedKeys } from '../assets/asset-row.js';
+import type { AssetStore } from '../assets/asset-store.js';
 import type { StorageConfig } from '../config/storage-config-schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControllerLease } from '../store/controller-lease.js';
