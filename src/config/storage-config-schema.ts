@@ -133,11 +133,11 @@ export const StorageConfigSchema = z
      */
     minFreeDiskMb: z.number().min(0).default(512),
     /**
-     * Outputs of at most this many bytes are kept in their database row, committed with the
-     * job's success, instead of the asset store (ADR 0028): a file per tiny output cost more
-     * than the rest of a synchronous request. Read, ranged and deleted as any asset; not
-     * presigned (the gateway relays them). 0 sends every output to the store
-     * (`SWITCHYARD_INLINE_MAX_BYTES`).
+     * Outputs (and inline `data:` input images) of at most this many bytes are kept in their
+     * database row, an output committed with the job's success, instead of the asset store
+     * (ADR 0028): a file per tiny output cost more than the rest of a synchronous request. Read,
+     * ranged and deleted as any asset; not presigned (the gateway relays them). 0 sends every
+     * file to the store (`SWITCHYARD_INLINE_MAX_BYTES`).
      */
     inlineMaxBytes: z
       .number()
