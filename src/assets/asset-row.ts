@@ -1,19 +1,12 @@
 import { z } from 'zod';
 import { StorageUnavailableError } from '../core/errors/index.js';
+import type { OutputFileRow } from '../store/repositories/mark-submitted-and-succeeded.js';
 
-/** A stored file: an upload or a job output. */
-export interface Asset {
-  id: string;
-  purpose: 'upload' | 'output';
-  mimeType: string;
-  bytes: number;
-  sha256: string;
-  width: number | null;
-  height: number | null;
-  durationSeconds: number | null;
-  generationId: string | null;
-  /** Tenant that owns it: the uploader, or the tenant of the job that produced it. */
-  tenantId: string | null;
+/**
+ * A stored file: an upload or a job output, as its row describes it without where the bytes are.
+ * `tenantId` is the owner: the uploader, or the tenant of the job that produced it.
+ */
+export interface Asset extends Omit<OutputFileRow, 'storageKey' | 'inlineBytes'> {
   createdAt: Date;
 }
 
@@ -59,11 +52,6 @@ export function assetOfRow(input: unknown): Asset {
     tenantId: row.owner_tenant_id,
     createdAt: row.created_at,
   };
-}
-
-/** The keys of objects in the store among `keys` (rows whose bytes are inline have none). */
-export function storedKeys(keys: readonly (string | null)[]): string[] {
-  return keys.filter((key): key is string => key !== null);
 }
 
 /** The bytes of a row stored inline (ADR 0028), as a Buffer over the same memory. */

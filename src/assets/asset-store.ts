@@ -13,7 +13,6 @@ import {
   assetOfRow,
   inlineBytesOf,
   parseAssetRow,
-  storedKeys,
   type Asset,
   type AssetRow,
 } from './asset-row.js';
@@ -274,8 +273,16 @@ export class AssetStore {
 
   /** Removes written files whose rows were never stored (or rolled back). */
   async discard(prepared: readonly PreparedAsset[]): Promise<void> {
-    const keys = storedKeys(prepared.map((asset) => asset.storageKey));
-    if (keys.length) await this.objects.delete(keys);
+    await this.deleteObjects(prepared.map((asset) => asset.storageKey));
+  }
+
+  /**
+   * Deletes the objects of rows about to go (`storage_key` of each); a row whose bytes are inline
+   * has none, and goes with its row alone.
+   */
+  async deleteObjects(keys: readonly (string | null)[]): Promise<void> {
+    const stored = keys.filter((key): key is string => key !== null);
+    if (stored.length) await this.objects.delete(stored);
   }
 
   async get(id: string): Promise<Asset | undefined> {
@@ -370,7 +377,7 @@ export class AssetStore {
       if (!row) continue;
       // The object first: a row without its object would be a 404 with a row; an object
       // without its row would be stored forever.
-      if (row.storage_key !== null) await this.objects.delete([row.storage_key]);
+      await this.deleteObjects([row.storage_key]);
       await this.database.query('DELETE FROM assets WHERE id = $1', [id]);
     }
   }

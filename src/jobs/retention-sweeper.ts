@@ -1,4 +1,3 @@
-import { storedKeys } from '../assets/asset-row.js';
 import type { AssetStore } from '../assets/asset-store.js';
 import type { StorageConfig } from '../config/storage-config-schema.js';
 import type { Logger } from '../observability/logger.js';
@@ -14,7 +13,7 @@ export interface RetentionReport {
 
 export interface RetentionSweeperOptions {
   database: Database;
-  /** Rows are deleted here; their objects from `assets.objects`. */
+  /** Rows are deleted here; their objects through `assets.deleteObjects`. */
   assets: AssetStore;
   retention: StorageConfig['retention'];
   /** Held for the sweep, so only one instance sweeps at a time. */
@@ -144,8 +143,7 @@ export class RetentionSweeper {
     rows: readonly { id: string; storage_key: string | null }[],
   ): Promise<number> {
     if (rows.length === 0) return 0;
-    const keys = storedKeys(rows.map((row) => row.storage_key));
-    if (keys.length) await this.options.assets.objects.delete(keys);
+    await this.options.assets.deleteObjects(rows.map((row) => row.storage_key));
     const { rowCount } = await this.options.database.query(
       'DELETE FROM assets WHERE id = ANY($1::text[])',
       [rows.map((row) => row.id)],
