@@ -11,7 +11,8 @@ import { runLoad } from './support/load.js';
  * `BENCH_PGLITE=1`) in front of the OpenAI bench fake, loaded at `BENCH_CONNECTIONS` (default 1)
  * for `BENCH_SECONDS` (default 10) after a 3 s warm-up, then its top self-time functions from a
  * `--cpu-prof` profile. `BENCH_ROUTE=native` loads `POST /v1/generations?wait=30` instead of
- * the images route; `BENCH_NO_PROFILE=1` prints only req/s, p50 and p99 (profiling slows the
+ * the images route, `BENCH_ROUTE=floor` the durable floor (`bench/support/durable-floor-proxy.ts`,
+ * never profiled) to compare CPU per request with; `BENCH_NO_PROFILE=1` prints only req/s, p50 and p99 (profiling slows the
  * gateway); `BENCH_CHECKOUT=<dir>` runs another commit's build. Not part of `npm run bench`:
  * `bench/openai-proxy.ts` is the measurement, this is the magnifying glass.
  */
@@ -28,16 +29,49 @@ const fake = startNodeChild(['--import', 'tsx', 'bench/support/openai-bench-fake
 const fakeUrl = `http://127.0.0.1:${fakePort}`;
 await waitForOk(`${fakeUrl}/`, fake);
 const database = await createBenchDatabase();
-const gateway = await startGatewayChild({
-  databaseUrl: process.env.BENCH_PGLITE ? undefined : database.url,
-  config: {
-    providers: [{ id: 'openai', type: 'openai', apiKey: 'bench-key', baseUrl: `${fakeUrl}/v1` }],
-    jobs: { queuePollingIntervalSeconds: 0.5 },
-    health: { checkIntervalSeconds: 0 },
-  },
-  profileName: `route-${connections}`,
-  checkout: process.env.BENCH_CHECKOUT || undefined,
-});
+const floorRoute = process.env.BENCH_ROUTE === 'floor';
+const gateway = floorRoute
+  ? await startFloor()
+  : await startGatewayChild({
+      databaseUrl: process.env.BENCH_PGLITE ? undefined : database.url,
+      config: {
+        providers: [
+          { id: 'openai', type: 'openai', apiKey: 'bench-key', baseUrl: `${fakeUrl}/v1` },
+        ],
+        jobs: { queuePollingIntervalSeconds: 0.5 },
+        health: { checkIntervalSeconds: 0 },
+      },
+      profileName: `route-${connections}`,
+      checkout: process.env.BENCH_CHECKOUT || undefined,
+    });
+async function startFloor() {
+  const port = await freePort();
+  const floor = startNodeChild(['--import', 'tsx', 'bench/support/durable-floor-proxy.ts'], {
+    PORT: String(port),
+    FLOOR_UPSTREAM_URL: fakeUrl,
+    FLOOR_DATABASE_URL: database.url,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForOk(`${url}/`, floor);
+  return { url, pid: floor.pid, stop: () => floor.stop() };
+}
+/** The gateway's own process figures from `GET /metrics` (prom-client's default metrics). */
+async function processMetrics(url: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => {
+    let sum = 0;
+    for (const match of text.matchAll(
+      new RegExp(`^switchyard_process_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'),
+    ))
+      sum += Number(match[1]);
+    return sum;
+  };
+  return {
+    loopDelayP99Ms: Math.round(value('nodejs_eventloop_lag_p99_seconds') * 1e5) / 100,
+    loopDelayMaxMs: Math.round(value('nodejs_eventloop_lag_max_seconds') * 1e5) / 100,
+    gcSeconds: value('nodejs_gc_duration_seconds_sum'),
+  };
+}
 const target =
   process.env.BENCH_ROUTE === 'native'
     ? {
@@ -52,7 +86,10 @@ const load = (durationSeconds: number) =>
   runLoad({
     ...target,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // The floor relays the caller's key to the fake; the gateway holds its own.
+    headers: floorRoute
+      ? { 'content-type': 'application/json', authorization: 'Bearer bench-key' }
+      : { 'content-type': 'application/json' },
     connections,
     durationSeconds,
   });
@@ -60,9 +97,12 @@ try {
   await load(3);
   const backends = process.env.BENCH_PGLITE ? [] : await backendPids(database);
   const pids = { gateway: gateway.pid, fake: fake.pid };
+  // Scraping resets the gateway's loop-delay histogram, so the figures after are the load's.
+  const gcBefore = floorRoute ? undefined : await processMetrics(gateway.url);
   const before = await cpuSnapshot(pids, backends);
   const result = await load(Number(process.env.BENCH_SECONDS ?? 10));
   const cores = coresUsed(before, await cpuSnapshot(pids, backends));
+  const gcAfter = floorRoute ? undefined : await processMetrics(gateway.url);
   const { p50, p99 } = result.latencyMs;
   // CPU per request is steadier than req/s on a shared machine: the figure to compare builds by.
   const microsecondsPerRequest = (used: number | undefined) =>
@@ -77,6 +117,13 @@ try {
       gatewayMicrosecondsPerRequest: microsecondsPerRequest(cores.gateway),
       postgresMicrosecondsPerRequest: microsecondsPerRequest(cores.postgresOurs),
       machineCores: cores.machine,
+      loopDelayP99Ms: gcAfter?.loopDelayP99Ms,
+      loopDelayMaxMs: gcAfter?.loopDelayMaxMs,
+      gcMillisecondsPerSecond:
+        gcAfter && gcBefore
+          ? Math.round(((gcAfter.gcSeconds - gcBefore.gcSeconds) * 1e4) / result.durationSeconds) /
+            10
+          : undefined,
     })}\n`,
   );
 } finally {
@@ -84,7 +131,7 @@ try {
   await fake.stop();
   await database.drop();
 }
-const file = profiled ? await newestProfile(profileDir) : undefined;
+const file = profiled && !floorRoute ? await newestProfile(profileDir) : undefined;
 if (file) {
   for (const line of await topSelfTime(file, 30))
     process.stdout.write(`${line.busyPercent.toFixed(1).padStart(5)} %  ${line.frame}\n`);

@@ -9,6 +9,7 @@ import type { Database } from '../store/database.js';
 import { openDatabase } from '../store/open-database.js';
 import { GenerationRepository } from '../store/repositories/generation-repository.js';
 import { runMigrations } from '../store/run-migrations.js';
+import { TableStatistics } from '../store/table-statistics.js';
 import type { Lifecycle } from './lifecycle.js';
 
 /** The databases and what reads and writes them. */
@@ -25,6 +26,8 @@ export interface StoreLayer {
   diskFloor: FreeDiskFloor;
   /** The Standard Webhooks secret (configured, or generated once and stored). */
   webhookSecret: string;
+  /** ANALYZE of the request path's tables while they grow fast (ADR 0029). */
+  tableStatistics: TableStatistics;
 }
 
 /** Opens the databases (closed by `lifecycle` last) and brings the schema up to date. */
@@ -94,5 +97,15 @@ export async function composeStore(
         : undefined,
     }),
     webhookSecret: await loadWebhookSecret(database, config.webhooks.secret, logger),
+    tableStatistics: new TableStatistics({
+      database,
+      tables: ['generations', 'generation_attempts', 'assets'],
+      intervalMs: 2000,
+      onError: (error) =>
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'table statistics check failed',
+        ),
+    }),
   };
 }

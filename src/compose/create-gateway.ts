@@ -201,6 +201,7 @@ export async function createGateway(
     // Started in this order, stopped in reverse: the Telegram bot, the rollout controller and
     // the workers stop first, then HTTP (in-flight requests may still enqueue), then the queue (in-flight
     // messages are released for retry), and analytics flush what all of them recorded.
+    lifecycle.add(store.tableStatistics);
     lifecycle.add(jobs.events);
     lifecycle.add(routing.controlPlane);
     lifecycle.add(tenancy.cache);

@@ -45,24 +45,30 @@ export interface ImmediateSuccessOutcome {
   ended: EndedRow;
 }
 
-const attemptJson = (alias: string) => `json_build_object(
-    'id', ${alias}.id, 'provider', ${alias}.provider, 'provider_model_id', ${alias}.provider_model_id,
-    'provider_job_id', ${alias}.provider_job_id, 'status', ${alias}.status, 'started_at', ${alias}.started_at,
-    'ended_at', ${alias}.ended_at, 'error_code', ${alias}.error_code, 'error_message', ${alias}.error_message,
-    'cost_usd', ${alias}.cost_usd)`;
-
 // One statement for the whole batch: the jobs still queued become succeeded (the two
 // conditional updates of `markSubmitted` and `markSucceeded` folded into one, as the same
 // transaction made them before), their attempts record the provider's handle and the cost, and
 // the output files' rows are inserted (the same columns as `AssetStore.insertRow`), the terminal
-// state is NOTIFYed on commit, and the jobs come back exactly as `selectJobSql` would read them. The attempt list unites the
-// attempts as they were before this statement (earlier, failed candidates) with the row this
-// statement updated, since a data-modifying CTE's effects are invisible to its own snapshot.
+// state is NOTIFYed on commit, and each job comes back with the attempt this statement updated.
+// Its other attempts, if any, are read after the statement (`withAllAttempts`): a correlated
+// attempt list here (the rows before this statement united with the updated one, since a
+// data-modifying CTE's effects are invisible to its own snapshot) cost a third of the
+// statement's planning and execution on every synchronous request, for the few jobs that fell
+// back from an earlier candidate.
+//
+// `LIMIT $23` (the batch's length, so it removes nothing) is for the planner. A prepared
+// statement's generic plan guesses 10 rows for an array parameter's unnest; against a young
+// table (never analyzed: the planner assumes 10 pages) that guess made a sequential scan of
+// `generations` look cheaper than 10 primary-key lookups, and the cached plan kept scanning as
+// the table grew (≈ 6,000 rows read per statement a few seconds into a fresh database). A
+// LIMIT it cannot see makes it guess a tenth of 10, one row, for which the index wins; the
+// custom plans it otherwise fell back to cost more to plan than to run.
 const sql = `
   WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[],
                          $7::double precision[], $8::jsonb[])
       AS i(generation_id, attempt_id, provider, provider_job_id, operation, outputs, cost_usd, warnings)
+     LIMIT $23
   ), g AS (
     UPDATE generations j SET status = '${JobStatus.succeeded}', provider = i.provider,
            submitted_at = COALESCE(j.submitted_at, now()), outputs = i.outputs, progress = 1,
@@ -89,16 +95,15 @@ const sql = `
              generation_id, tenant_id, inline_bytes)
       JOIN g ON g.id = f.generation_id
   )
-  SELECT ${jobColumnsSql},
-         COALESCE((SELECT json_agg(every_attempt.row ORDER BY every_attempt.seq) FROM (
-             SELECT a.seq, ${attemptJson('a')} AS row FROM generation_attempts a
-              WHERE a.generation_id = g.id AND a.id NOT IN (SELECT id FROM updated_attempt)
-             UNION ALL
-             SELECT u.seq, ${attemptJson('u')} FROM updated_attempt u WHERE u.generation_id = g.id
-           ) every_attempt), '[]'::json) AS attempts,
-         '[]'::json AS deliveries,
+  SELECT ${jobColumnsSql}, '[]'::json AS deliveries,
+         u.seq AS attempt_seq, u.id AS attempt_id, u.provider AS attempt_provider,
+         u.provider_model_id AS attempt_provider_model_id,
+         u.provider_job_id AS attempt_provider_job_id, u.status AS attempt_status,
+         u.started_at AS attempt_started_at, u.ended_at AS attempt_ended_at,
+         u.error_code AS attempt_error_code, u.error_message AS attempt_error_message,
+         u.cost_usd AS attempt_cost_usd,
          CASE WHEN $20::text IS NOT NULL THEN pg_notify($20, g.id || $21) END AS notified
-    FROM g`;
+    FROM g LEFT JOIN updated_attempt u ON u.generation_id = g.id`;
 
 /**
  * Marks many queued jobs submitted and succeeded in one statement (a synchronous provider's
@@ -114,7 +119,7 @@ export async function markSubmittedAndSucceeded(
   const column = <T>(pick: (success: ImmediateSuccess) => T) => successes.map(pick);
   const files = successes.flatMap((success) => success.assets);
   const fileColumn = <T>(pick: (file: OutputFileRow) => T) => files.map(pick);
-  const { rows } = await executor.query<Record<string, unknown> & EndedRow>(sql, [
+  const { rows } = await executor.query<CompletedRow>(sql, [
     column((success) => success.generationId),
     column((success) => success.attemptId),
     column((success) => success.provider),
@@ -137,9 +142,10 @@ export async function markSubmittedAndSucceeded(
     notify?.channel ?? null,
     notify?.payloadSuffix ?? null,
     fileColumn((file) => file.inlineBytes),
+    successes.length,
   ]);
   const outcomes = new Map<string, ImmediateSuccessOutcome>();
-  for (const row of rows) {
+  for (const row of await withAllAttempts(executor, rows)) {
     const job = rowToJob(row);
     outcomes.set(job.id, {
       job,
@@ -151,4 +157,82 @@ export async function markSubmittedAndSucceeded(
     });
   }
   return outcomes;
+}
+
+/** A row of the statement above: the job's columns and the attempt it updated (`attempt_*`). */
+type CompletedRow = Record<string, unknown> & {
+  id: string;
+  attempt_seq: number | null;
+  attempt_id: string | null;
+  attempt_provider: string | null;
+  attempt_provider_model_id: string | null;
+  attempt_provider_job_id: string | null;
+  attempt_status: string | null;
+  attempt_started_at: Date | null;
+  attempt_ended_at: Date | null;
+  attempt_error_code: string | null;
+  attempt_error_message: string | null;
+  attempt_cost_usd: number | null;
+};
+
+/** An attempt as `rowToJob` takes it (the fields `selectJobSql` aggregates). */
+interface AttemptOfRow {
+  id: string;
+  provider: string | null;
+  provider_model_id: string | null;
+  provider_job_id: string | null;
+  status: string | null;
+  started_at: Date | null;
+  ended_at: Date | null;
+  error_code: string | null;
+  error_message: string | null;
+  cost_usd: number | null;
+}
+
+/**
+ * Gives each row its `attempts`. Attempts are numbered from 1 in the order they are made, each
+ * after the one before it ended, so a job whose first attempt just succeeded has no other: its
+ * list is that attempt. A job that fell back from an earlier candidate (or whose attempt row was
+ * missing) reads its whole list, in one query for all of them, after the statement (in the same
+ * transaction when there is one), so the list includes the update.
+ */
+async function withAllAttempts(
+  executor: Queryable,
+  rows: readonly CompletedRow[],
+): Promise<(CompletedRow & { attempts: AttemptOfRow[] })[]> {
+  const others = rows.filter((row) => row.attempt_seq !== 1).map((row) => row.id);
+  const listed = new Map<string, AttemptOfRow[]>();
+  if (others.length) {
+    const { rows: attempts } = await executor.query<AttemptOfRow & { generation_id: string }>(
+      `SELECT generation_id, id, provider, provider_model_id, provider_job_id, status, started_at,
+              ended_at, error_code, error_message, cost_usd
+         FROM generation_attempts WHERE generation_id = ANY($1::text[]) ORDER BY generation_id, seq`,
+      [others],
+    );
+    for (const { generation_id: generationId, ...attempt } of attempts) {
+      const list = listed.get(generationId) ?? [];
+      list.push(attempt);
+      listed.set(generationId, list);
+    }
+  }
+  return rows.map((row) => ({
+    ...row,
+    attempts:
+      row.attempt_seq === 1 && row.attempt_id !== null
+        ? [
+            {
+              id: row.attempt_id,
+              provider: row.attempt_provider,
+              provider_model_id: row.attempt_provider_model_id,
+              provider_job_id: row.attempt_provider_job_id,
+              status: row.attempt_status,
+              started_at: row.attempt_started_at,
+              ended_at: row.attempt_ended_at,
+              error_code: row.attempt_error_code,
+              error_message: row.attempt_error_message,
+              cost_usd: row.attempt_cost_usd,
+            },
+          ]
+        : (listed.get(row.id) ?? []),
+  }));
 }
