@@ -29,6 +29,7 @@ import type { PromptEnhancer } from './prompt-enhancer.js';
 import type { StylePreset } from '../core/style-preset.js';
 import type { InputImageResolver } from './input-image-resolver.js';
 import type { WaitAdmission } from './wait-admission.js';
+import { waitForChange } from './wait-for-change.js';
 import type { JobCopier } from '../core/job-copier.js';
 import type { FreeDiskFloor } from '../assets/free-disk-floor.js';
 
@@ -365,64 +366,16 @@ export class JobService {
       const job = await this.get(id, access);
       if (timeoutMs <= 0 || until(job.status)) return job;
     }
-    const leave = this.options.admission.enter(id);
-    return new Promise<Job>((resolve, reject) => {
-      let settled = false;
-      const cleanUp = () => {
-        leave();
-        unsubscribe();
-        this.options.shutdown.removeEventListener('abort', onTimeout);
-        clearTimeout(deadline);
-        clearInterval(backstop);
-      };
-      /** Ends the wait with `job`, or with a fresh read when none is at hand. */
-      const settle = (job?: Job) => {
-        if (settled) return;
-        settled = true;
-        cleanUp();
-        if (job) resolve(job);
-        else this.get(id).then(resolve, reject);
-      };
-      const onTimeout = () => settle();
-      const settleIfTerminal = (status: JobStatus | undefined) => {
-        if (status === undefined) {
-          settled = true;
-          cleanUp();
-          reject(new NotFoundError('generation', id));
-        } else if (until(status)) settle();
-      };
-      // Subscribe before the first read, so a change in between cannot be missed.
-      const unsubscribe = this.options.events.subscribe(id, (change) => {
-        // A change made in this process may carry the job as stored: no read-back then.
-        if (until(change.status)) settle(change.job);
-      });
-      const deadline = setTimeout(onTimeout, timeoutMs);
-      // Shutdown answers held requests with the job as it is, so the server can close.
-      this.options.shutdown.addEventListener('abort', onTimeout, { once: true });
-      // A missed notification (connection blip) must not hold a request until its deadline.
-      const backstop = setInterval(() => {
-        this.options.repository.status(id).then(
-          (status) => status && until(status) && settle(),
-          () => undefined,
-        );
-      }, 2000);
-      // A status-only read: the whole job is read once, when the wait ends.
-      const checkNow = created
-        ? Promise.resolve(created.status)
-        : /^gen_[0-9a-z]{26}$/.test(id)
-          ? this.options.repository.status(id)
-          : Promise.resolve(undefined);
-      checkNow.then(
-        (status) => {
-          if (!settled) settleIfTerminal(status);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          settled = true;
-          cleanUp();
-          reject(error);
-        },
-      );
+    return waitForChange({
+      id,
+      timeoutMs,
+      until,
+      created,
+      events: this.options.events,
+      repository: this.options.repository,
+      shutdown: this.options.shutdown,
+      leave: this.options.admission.enter(id),
+      read: () => this.get(id),
     });
   }
 
