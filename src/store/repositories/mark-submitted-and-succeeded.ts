@@ -57,12 +57,13 @@ export interface ImmediateSuccessOutcome {
 // back from an earlier candidate.
 //
 // `LIMIT $23` (the batch's length, so it removes nothing) is for the planner. A prepared
-// statement's generic plan guesses 10 rows for an array parameter's unnest; against a young
-// table (never analyzed: the planner assumes 10 pages) that guess made a sequential scan of
-// `generations` look cheaper than 10 primary-key lookups, and the cached plan kept scanning as
-// the table grew (≈ 6,000 rows read per statement a few seconds into a fresh database). A
-// LIMIT it cannot see makes it guess a tenth of 10, one row, for which the index wins; the
-// custom plans it otherwise fell back to cost more to plan than to run.
+// statement's generic plan guesses 10 rows for an array parameter's unnest, so next to a
+// custom plan for a batch of one it looked dear and PostgreSQL planned most executions afresh
+// (277 µs of planning for 249 µs of execution); a LIMIT it cannot see makes it guess a tenth
+// of 10, one row, and keep the generic plan. That plan is only as good as the table's
+// statistics: made on a young, never-analyzed table it scans `generations` whole (≈ 6,000 rows
+// a statement a few seconds into a fresh database), which `TableStatistics` (ADR 0029) ends by
+// analyzing the table as it grows.
 const sql = `
   WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[],
