@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedDatabase } from '../../test/helpers/migrated-database.js';
+import { newImageJob } from '../../test/helpers/new-image-job.js';
 import { NotFoundError } from '../core/errors/index.js';
 import { isTerminal, JobStatus, type Job } from '../core/job.js';
 import { GenerationRepository } from '../store/repositories/generation-repository.js';
@@ -16,28 +17,7 @@ describe('waitForChange', () => {
     repository = new GenerationRepository(opened.database);
     events = new JobEvents(opened.database);
     const id = 'gen_01kbqzz0000000000000000000';
-    await repository.insertMany(
-      [
-        {
-          id,
-          request: {
-            kind: 'image',
-            task: 'text-to-image',
-            model: 'sim-image',
-            prompt: 'p',
-            inputImages: [],
-            n: 1,
-            allowResubmit: false,
-          },
-          estimatedCostUsd: null,
-          idempotencyKey: null,
-          requestHash: null,
-          deadlineAt: new Date(Date.now() + 60_000),
-          createdAt: new Date(),
-        },
-      ],
-      opened.database,
-    );
+    await repository.insertMany([newImageJob(id)], opened.database);
     stored = (await repository.get(id))!;
   });
   afterAll(() => opened.close());

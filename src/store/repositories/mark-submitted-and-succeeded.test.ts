@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedDatabase } from '../../../test/helpers/migrated-database.js';
+import { newImageJob } from '../../../test/helpers/new-image-job.js';
 import { backends } from '../../../test/helpers/test-database.js';
 import { JobStatus } from '../../core/job.js';
 import { GenerationRepository } from './generation-repository.js';
@@ -7,16 +8,6 @@ import {
   markSubmittedAndSucceeded,
   type ImmediateSuccess,
 } from './mark-submitted-and-succeeded.js';
-
-const request = {
-  kind: 'image' as const,
-  task: 'text-to-image' as const,
-  model: 'gpt-image-1',
-  prompt: 'p',
-  inputImages: [],
-  n: 1,
-  allowResubmit: false,
-};
 
 function success(generationId: string, attemptId: string, provider: string): ImmediateSuccess {
   return {
@@ -55,15 +46,9 @@ describe.each(backends)('markSubmittedAndSucceeded on %s', (backend) => {
   beforeAll(async () => {
     opened = await openMigratedDatabase(backend);
     generations = new GenerationRepository(opened.database);
-    const createdAt = new Date('2026-12-04T10:00:00Z');
-    const deadlineAt = new Date(Date.now() + 60_000);
-    const common = { estimatedCostUsd: 0.04, idempotencyKey: null, requestHash: null, createdAt };
+    const job = (id: string) => newImageJob(id, { model: 'gpt-image-1', estimatedCostUsd: 0.04 });
     await generations.insertMany(
-      [
-        { ...common, id: 'gen_first', request, deadlineAt },
-        { ...common, id: 'gen_fallback', request, deadlineAt },
-        { ...common, id: 'gen_canceled', request, deadlineAt },
-      ],
+      [job('gen_first'), job('gen_fallback'), job('gen_canceled')],
       opened.database,
     );
     const attempt = (id: string, generationId: string, provider: string) =>

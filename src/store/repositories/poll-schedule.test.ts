@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedDatabase } from '../../../test/helpers/migrated-database.js';
+import { newImageJob } from '../../../test/helpers/new-image-job.js';
 import { backends } from '../../../test/helpers/test-database.js';
 import { GenerationRepository } from './generation-repository.js';
 import { markSubmittedBatch } from './mark-submitted-batch.js';
@@ -19,25 +20,7 @@ describe.each(backends)('poll schedule on %s (ADR 0023)', (backend) => {
     const id = `gen_poll_${next++}`;
     const attemptId = `att_poll_${next}`;
     await generations.insertMany(
-      [
-        {
-          id,
-          request: {
-            kind: 'image',
-            task: 'text-to-image',
-            model: 'sim-image',
-            prompt: 'p',
-            inputImages: [],
-            n: 1,
-            allowResubmit: false,
-          },
-          estimatedCostUsd: null,
-          idempotencyKey: null,
-          requestHash: null,
-          deadlineAt: new Date('2099-12-03T11:00:00Z'),
-          createdAt: at('00:00'),
-        },
-      ],
+      [newImageJob(id, { deadlineAt: new Date('2099-12-03T11:00:00Z'), createdAt: at('00:00') })],
       opened.database,
       [{ id: attemptId, generationId: id, provider: 'sim', providerModelId: 'sim-image' }],
     );
