@@ -98,11 +98,11 @@ try {
   const backends = process.env.BENCH_PGLITE ? [] : await backendPids(database);
   const pids = { gateway: gateway.pid, fake: fake.pid };
   // Scraping resets the gateway's loop-delay histogram, so the figures after are the load's.
-  const gcBefore = floorRoute ? undefined : await processMetrics(gateway.url);
+  const metricsBefore = floorRoute ? undefined : await processMetrics(gateway.url);
   const before = await cpuSnapshot(pids, backends);
   const result = await load(Number(process.env.BENCH_SECONDS ?? 10));
   const cores = coresUsed(before, await cpuSnapshot(pids, backends));
-  const gcAfter = floorRoute ? undefined : await processMetrics(gateway.url);
+  const metricsAfter = floorRoute ? undefined : await processMetrics(gateway.url);
   const { p50, p99 } = result.latencyMs;
   // CPU per request is steadier than req/s on a shared machine: the figure to compare builds by.
   const microsecondsPerRequest = (used: number | undefined) =>
@@ -117,12 +117,13 @@ try {
       gatewayMicrosecondsPerRequest: microsecondsPerRequest(cores.gateway),
       postgresMicrosecondsPerRequest: microsecondsPerRequest(cores.postgresOurs),
       machineCores: cores.machine,
-      loopDelayP99Ms: gcAfter?.loopDelayP99Ms,
-      loopDelayMaxMs: gcAfter?.loopDelayMaxMs,
+      loopDelayP99Ms: metricsAfter?.loopDelayP99Ms,
+      loopDelayMaxMs: metricsAfter?.loopDelayMaxMs,
       gcMillisecondsPerSecond:
-        gcAfter && gcBefore
-          ? Math.round(((gcAfter.gcSeconds - gcBefore.gcSeconds) * 1e4) / result.durationSeconds) /
-            10
+        metricsAfter && metricsBefore
+          ? Math.round(
+              ((metricsAfter.gcSeconds - metricsBefore.gcSeconds) * 1e4) / result.durationSeconds,
+            ) / 10
           : undefined,
     })}\n`,
   );
